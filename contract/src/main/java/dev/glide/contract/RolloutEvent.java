@@ -1,0 +1,48 @@
+package dev.glide.contract;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.time.Instant;
+
+/**
+ * A state transition of a rollout, on {@link Topics#ROLLOUT_EVENTS}, with enough context for a notification.
+ *
+ * @param sequence  the position of this transition in the rollout's log; consumers are idempotent on it
+ * @param from      the state before (null for the first event of a rollout)
+ * @param stepIndex the step the rollout is at (0-based) out of {@code stepCount}
+ * @param cause     what caused the transition: a verdict, a command, a timer, the gateway's confirmation
+ * @param actor     who caused it, when a person did
+ */
+public record RolloutEvent(
+        @Min(1) @Max(SCHEMA_VERSION) int schemaVersion,
+        @NotBlank String rolloutId,
+        @Positive long sequence,
+        @NotBlank String service,
+        String environment,
+        String strategy,
+        String stableVersion,
+        String canaryVersion,
+        RolloutState from,
+        @NotNull RolloutState to,
+        int stepIndex,
+        int stepCount,
+        @Valid Weights weights,
+        String cause,
+        String actor,
+        Instant occurredAt) implements KeyedEvent {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public RolloutEvent {
+        schemaVersion = schemaVersion == 0 ? SCHEMA_VERSION : schemaVersion;
+    }
+
+    @Override
+    public String recordKey() {
+        return rolloutId;
+    }
+}

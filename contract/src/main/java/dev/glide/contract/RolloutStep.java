@@ -1,0 +1,42 @@
+package dev.glide.contract;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The desired traffic state of one step of a rollout, on {@link Topics#ROLLOUT_STEPS}. It is the whole state,
+ * not a delta, so applying the newest step is always enough and an older one is simply ignored.
+ *
+ * @param sequence increases with every step of one rollout; consumers are idempotent on (rolloutId, sequence)
+ */
+public record RolloutStep(
+        @Min(1) @Max(SCHEMA_VERSION) int schemaVersion,
+        @NotBlank String rolloutId,
+        @Positive long sequence,
+        @NotBlank String service,
+        @NotBlank String environment,
+        @NotNull @Valid Backend stable,
+        @NotNull @Valid Backend canary,
+        @NotNull @Valid Weights weights,
+        List<@NotNull @Valid MatchRule> matchRules,
+        @NotNull @Valid GatewayBinding gateway,
+        Instant emittedAt) implements KeyedEvent {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public RolloutStep {
+        schemaVersion = schemaVersion == 0 ? SCHEMA_VERSION : schemaVersion;
+        matchRules = matchRules == null ? List.of() : List.copyOf(matchRules);
+    }
+
+    @Override
+    public String recordKey() {
+        return rolloutId;
+    }
+}

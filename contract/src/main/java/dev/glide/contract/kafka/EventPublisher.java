@@ -1,0 +1,58 @@
+package dev.glide.contract.kafka;
+
+import dev.glide.contract.EventCodec;
+import dev.glide.contract.KeyedEvent;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * Writes shared events to one topic, keyed as the contract says, and waits for the broker's acknowledgement.
+ * Waiting matters: a consumer that publishes its answer this way commits its input offset only after the
+ * answer is stored, so a crash between the two re-delivers the input instead of losing the answer.
+ */
+public final class EventPublisher {
+
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Emitter<String> emitter;
+    private final EventCodec codec;
+
+    public EventPublisher(Emitter<String> emitter, EventCodec codec) {
+        this.emitter = emitter;
+        this.codec = codec;
+    }
+
+    /** Sends the event and blocks until the broker has it; throws if it could not be stored. */
+    public void publish(KeyedEvent event) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        Message<String> message = Message.of(codec.encode(event))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.recordKey()).build())
+                .withAck(() -> {
+                    acked.complete(null);
+                    return acked;
+                })
+                .withNack(failure -> {
+                    acked.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                });
+        emitter.send(message);
+        try {
+            acked.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing " + describe(event), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not publish " + describe(event), e);
+        }
+    }
+
+    private static String describe(KeyedEvent event) {
+        return event.getClass().getSimpleName() + " (key " + event.recordKey() + ")";
+    }
+}

@@ -1,0 +1,232 @@
+package dev.glide.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * A real Apache Kafka broker in KRaft mode (one node, broker and controller), run in a child JVM on the
+ * classpath Maven resolved for the {@code kafka-broker} module. It is the same broker whether a test or the
+ * local launcher starts it; only the folder and ports differ.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private static final String CLASSPATH_RESOURCE = "glide/kafka-broker.classpath";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path workDir;
+    private final int port;
+    private final Process process;
+    private final Duration startedIn;
+
+    private KafkaBroker(Path workDir, int port, Process process, Duration startedIn) {
+        this.workDir = workDir;
+        this.port = port;
+        this.process = process;
+        this.startedIn = startedIn;
+    }
+
+    /**
+     * Starts a broker keeping its data in {@code workDir} (formatted on first use, reused after), listening on
+     * {@code port} (0 picks a free one) with {@code partitions} partitions for auto-created topics.
+     */
+    public static KafkaBroker start(Path workDir, int port, int partitions) {
+        long begin = System.nanoTime();
+        try {
+            Files.createDirectories(workDir);
+            int brokerPort = port == 0 ? FreePorts.pick() : port;
+            int controllerPort = FreePorts.pick();
+            Path dataDir = workDir.resolve("data");
+            Path properties = workDir.resolve("server.properties");
+            Files.writeString(properties, serverProperties(brokerPort, controllerPort, dataDir, partitions));
+            Path log4j = workDir.resolve("log4j2.properties");
+            Files.writeString(log4j, LOG4J_PROPERTIES);
+            Path log = workDir.resolve("kafka.log");
+
+            if (!Files.exists(dataDir.resolve("meta.properties"))) {
+                Process format = brokerJvm(log4j, "storage", "format", "-t", clusterId(), "-c", properties.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                        .start();
+                if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+                    format.destroyForcibly();
+                    throw new IllegalStateException("formatting the Kafka data folder failed; see " + log + "\n" + tail(log));
+                }
+            }
+            Process server = brokerJvm(log4j, "serve", properties.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            awaitReady(server, brokerPort, log);
+            return new KafkaBroker(workDir, brokerPort, server, Duration.ofNanos(System.nanoTime() - begin));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the Kafka broker in " + workDir, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the Kafka broker", e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public Duration startedIn() {
+        return startedIn;
+    }
+
+    public Path logFile() {
+        return workDir.resolve("kafka.log");
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Stops the broker: a clean shutdown first (it flushes its logs), then a kill if it hangs. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void awaitReady(Process process, int port, Path log) throws InterruptedException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Map<String, Object> config = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        try (Admin admin = Admin.create(config)) {
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the Kafka broker exited with " + process.exitValue()
+                            + " while starting; see " + log + "\n" + tail(log));
+                }
+                try {
+                    admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+                    return;
+                } catch (Exception notYet) {
+                    Thread.sleep(200);
+                }
+            }
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("the Kafka broker did not answer within " + READY_TIMEOUT + "; see " + log + "\n" + tail(log));
+    }
+
+    private static ProcessBuilder brokerJvm(Path log4j, String mode, String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms128m", "-Xmx512m",
+                "-Dlog4j2.configurationFile=" + log4j.toUri(),
+                "-cp", brokerClasspath(),
+                "dev.glide.kafkabroker.BrokerMain",
+                Long.toString(ProcessHandle.current().pid()),
+                mode));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command);
+    }
+
+    /** The broker's own jars as Maven resolved them, plus the kafka-broker module that carries BrokerMain. */
+    static String brokerClasspath() {
+        URL resource = KafkaBroker.class.getClassLoader().getResource(CLASSPATH_RESOURCE);
+        if (resource == null) {
+            throw new IllegalStateException(CLASSPATH_RESOURCE + " is not on the classpath: build the"
+                    + " dev.glide:kafka-broker module (mvn install -pl deploy/kafka-broker) first");
+        }
+        try (InputStream in = resource.openStream()) {
+            String dependencies = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            return moduleRoot(resource) + java.io.File.pathSeparator + dependencies;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String moduleRoot(URL resource) {
+        String url = resource.toString();
+        try {
+            if (url.startsWith("jar:")) {
+                return Paths.get(new URL(url.substring(4, url.indexOf("!/"))).toURI()).toString();
+            }
+            Path file = Paths.get(resource.toURI());
+            return file.getParent().getParent().toString();
+        } catch (IOException | URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the kafka-broker module from " + url, e);
+        }
+    }
+
+    private static String clusterId() {
+        // KRaft wants a base64 (URL-safe, unpadded) 16-byte id, as StorageTool random-uuid prints.
+        UUID uuid = UUID.randomUUID();
+        var buffer = java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
+    }
+
+    private static String serverProperties(int brokerPort, int controllerPort, Path dataDir, int partitions) {
+        return String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + brokerPort,
+                "controller.listener.names=CONTROLLER",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=PLAINTEXT",
+                "log.dirs=" + dataDir,
+                "num.partitions=" + partitions,
+                "auto.create.topics.enable=true",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=6",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                // One node: a consumer group need not wait for others to join before it starts reading.
+                "group.initial.rebalance.delay.ms=0",
+                "");
+    }
+
+    static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static final String LOG4J_PROPERTIES = String.join("\n",
+            "status = warn",
+            "appender.file.type = Console",
+            "appender.file.name = OUT",
+            "appender.file.layout.type = PatternLayout",
+            "appender.file.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1}: %m%n",
+            "rootLogger.level = INFO",
+            "rootLogger.appenderRef.out.ref = OUT",
+            "logger.kafka.name = kafka",
+            "logger.kafka.level = INFO",
+            "logger.apache.name = org.apache.kafka",
+            "logger.apache.level = WARN",
+            "");
+}

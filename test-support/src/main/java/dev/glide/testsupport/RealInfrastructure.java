@@ -1,0 +1,122 @@
+package dev.glide.testsupport;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * A Quarkus test resource that gives the service under test a real Kafka broker and a real PostgreSQL.
+ *
+ * <p>Both start once per test JVM, however many test classes use them, and stop when the JVM exits. Where the
+ * environment already names a broker ({@code KAFKA_BOOTSTRAP_SERVERS}) or a database
+ * ({@code QUARKUS_DATASOURCE_JDBC_URL}, with {@code QUARKUS_DATASOURCE_USERNAME} and
+ * {@code QUARKUS_DATASOURCE_PASSWORD}), those are used and nothing is started.
+ */
+public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
+
+    private static final Logger LOG = Logger.getLogger(RealInfrastructure.class.getName());
+
+    private static String bootstrapServers;
+    private static String jdbcUrl;
+    private static String username;
+    private static String password;
+
+    @Override
+    public synchronized Map<String, String> start() {
+        startOncePerJvm();
+        Map<String, String> config = new HashMap<>();
+        config.put("kafka.bootstrap.servers", bootstrapServers);
+        config.put("quarkus.datasource.jdbc.url", jdbcUrl);
+        config.put("quarkus.datasource.username", username);
+        config.put("quarkus.datasource.password", password);
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        // Shared by every test class of this JVM: stopped by the shutdown hook, not per class.
+    }
+
+    /** The broker the tests of this JVM use, for test code that reads or writes topics itself. */
+    public static synchronized String bootstrapServers() {
+        startOncePerJvm();
+        return bootstrapServers;
+    }
+
+    /** The database the tests of this JVM use. */
+    public static synchronized String jdbcUrl() {
+        startOncePerJvm();
+        return jdbcUrl;
+    }
+
+    private static void startOncePerJvm() {
+        if (bootstrapServers != null) {
+            return;
+        }
+        String externalKafka = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        String externalJdbc = System.getenv("QUARKUS_DATASOURCE_JDBC_URL");
+        Path workDir = createWorkDir();
+        KafkaBroker broker = null;
+        EmbeddedDatabase database = null;
+        if (externalKafka != null && !externalKafka.isBlank()) {
+            bootstrapServers = externalKafka;
+            LOG.info("Using the Kafka broker at " + externalKafka + " (KAFKA_BOOTSTRAP_SERVERS)");
+        } else {
+            broker = KafkaBroker.start(workDir.resolve("kafka"), 0, 3);
+            bootstrapServers = broker.bootstrapServers();
+            LOG.info("Started a real Apache Kafka broker (KRaft) at " + bootstrapServers + " in "
+                    + broker.startedIn().toMillis() + " ms; log: " + broker.logFile());
+        }
+        if (externalJdbc != null && !externalJdbc.isBlank()) {
+            jdbcUrl = externalJdbc;
+            username = envOr("QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER);
+            password = envOr("QUARKUS_DATASOURCE_PASSWORD", "");
+            LOG.info("Using the PostgreSQL at " + externalJdbc + " (QUARKUS_DATASOURCE_JDBC_URL)");
+        } else {
+            database = EmbeddedDatabase.start(null, 0);
+            jdbcUrl = database.jdbcUrl();
+            username = EmbeddedDatabase.USER;
+            password = "";
+            LOG.info("Started a real PostgreSQL at " + jdbcUrl + " in " + database.startedIn().toMillis() + " ms");
+        }
+        KafkaBroker startedBroker = broker;
+        EmbeddedDatabase startedDatabase = database;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (startedBroker != null) {
+                startedBroker.close();
+            }
+            if (startedDatabase != null) {
+                startedDatabase.close();
+            }
+            deleteQuietly(workDir);
+        }, "stop-test-infrastructure"));
+    }
+
+    private static String envOr(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null ? fallback : value;
+    }
+
+    private static Path createWorkDir() {
+        try {
+            return Files.createTempDirectory("glide-test-infra-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary folder; the OS cleans it eventually
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.glide.traffic.gateway;
+
+import dev.glide.contract.GatewayBinding;
+import dev.glide.contract.RolloutStep;
+
+/**
+ * The seam between a rollout and a gateway: one implementation per kind of gateway, chosen by the service's
+ * {@link GatewayBinding#adapter()}.
+ *
+ * <p>{@link #apply} must order its changes so that some version always serves (make before break: raise the
+ * side that gains before lowering the side that loses), and {@link #read} must ask the gateway itself, since
+ * applying a weight is not the same as the gateway serving it.
+ */
+public interface GatewayAdapter {
+
+    /** The name a binding uses to choose this adapter, also used in logs, metrics and traffic-applied events. */
+    String type();
+
+    /** Moves the gateway to the step's weights and match rules. */
+    void apply(RolloutStep step) throws GatewayException;
+
+    /** What the gateway serves now for the binding's route, as the gateway reports it. */
+    ServedTraffic read(GatewayBinding binding) throws GatewayException;
+}

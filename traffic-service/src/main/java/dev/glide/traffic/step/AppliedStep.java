@@ -1,0 +1,33 @@
+package dev.glide.traffic.step;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** The newest step applied to a rollout's route, kept so a redelivered or older step changes nothing. */
+@Entity
+@Table(name = "applied_step")
+public class AppliedStep extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "rollout_id")
+    public String rolloutId;
+
+    public long sequence;
+
+    public String service;
+
+    public String adapter;
+
+    /** The step as received: the desired state a reconcile drives the gateway back to. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public String desired;
+
+    @Column(name = "applied_at")
+    public Instant appliedAt;
+}

@@ -1,0 +1,80 @@
+package dev.glide.traffic.step;
+
+import dev.glide.contract.EventCodec;
+import dev.glide.contract.RolloutStep;
+import dev.glide.contract.TrafficApplied;
+import dev.glide.contract.TrafficApplied.Outcome;
+import dev.glide.traffic.gateway.GatewayAdapter;
+import dev.glide.traffic.gateway.GatewayAdapters;
+import dev.glide.traffic.gateway.GatewayException;
+import dev.glide.traffic.gateway.ServedTraffic;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies one step to its gateway, idempotently on (rollout id, sequence): an older step is ignored, the same
+ * step again is only read back and reported again (its first report may have been lost in a crash), a newer
+ * one is applied. Every applied or re-reported step is answered with what the gateway really serves.
+ */
+@ApplicationScoped
+public class StepApplier {
+
+    private static final Logger LOG = Logger.getLogger(StepApplier.class);
+
+    private final GatewayAdapters adapters;
+    private final EventCodec codec;
+
+    StepApplier(GatewayAdapters adapters, EventCodec codec) {
+        this.adapters = adapters;
+        this.codec = codec;
+    }
+
+    /** The answer to publish on traffic-applied, or empty when the step is older than one already applied. */
+    @Transactional
+    public Optional<TrafficApplied> handle(RolloutStep step) {
+        AppliedStep last = AppliedStep.findById(step.rolloutId(), LockModeType.PESSIMISTIC_WRITE);
+        if (last != null && step.sequence() < last.sequence) {
+            LOG.infof("[rollout %s] step %d ignored: step %d is already applied", step.rolloutId(), step.sequence(), last.sequence);
+            return Optional.empty();
+        }
+        String type = step.gateway().adapter();
+        Optional<GatewayAdapter> adapter = adapters.forType(type);
+        if (adapter.isEmpty()) {
+            return Optional.of(failed(step, type, "no gateway adapter named '" + type + "'; known: " + adapters.knownTypes()));
+        }
+        try {
+            if (last == null || step.sequence() > last.sequence) {
+                adapter.get().apply(step);
+                record(step, last);
+            }
+            ServedTraffic served = adapter.get().read(step.gateway());
+            LOG.infof("[rollout %s] step %d served by %s: stable %.2f %% / canary %.2f %%", step.rolloutId(),
+                    step.sequence(), type, served.weights().stable(), served.weights().canary());
+            return Optional.of(new TrafficApplied(TrafficApplied.SCHEMA_VERSION, step.rolloutId(), step.sequence(),
+                    step.service(), Outcome.APPLIED, served.weights(), served.matchRules(), type, null, Instant.now()));
+        } catch (GatewayException e) {
+            LOG.warnf("[rollout %s] step %d failed on %s: %s", step.rolloutId(), step.sequence(), type, e.getMessage());
+            return Optional.of(failed(step, type, e.getMessage()));
+        }
+    }
+
+    private void record(RolloutStep step, AppliedStep last) {
+        AppliedStep applied = last != null ? last : new AppliedStep();
+        applied.rolloutId = step.rolloutId();
+        applied.sequence = step.sequence();
+        applied.service = step.service();
+        applied.adapter = step.gateway().adapter();
+        applied.desired = codec.encode(step);
+        applied.appliedAt = Instant.now();
+        applied.persist();
+    }
+
+    private static TrafficApplied failed(RolloutStep step, String adapter, String reason) {
+        return new TrafficApplied(TrafficApplied.SCHEMA_VERSION, step.rolloutId(), step.sequence(), step.service(),
+                Outcome.FAILED, null, null, adapter, reason, Instant.now());
+    }
+}
