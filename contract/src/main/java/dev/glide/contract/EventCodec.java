@@ -90,8 +90,8 @@ public final class EventCodec {
             int dot = path.lastIndexOf('.');
             path = dot < 0 ? "" : path.substring(0, dot);
         }
-        String value = violation.getInvalidValue() == null || path.isEmpty() || !isScalar(violation.getInvalidValue())
-                ? "" : " (was " + violation.getInvalidValue() + ")";
+        Object invalid = violation.getInvalidValue();
+        String value = invalid == null || path.isEmpty() || !isScalar(invalid) ? "" : " (was " + quote(invalid) + ")";
         return (path.isEmpty() ? "" : path + ": ") + violation.getMessage() + value;
     }
 
@@ -116,7 +116,7 @@ public final class EventCodec {
     }
 
     private static String quote(Object value) {
-        return value instanceof String ? "\"" + value + "\"" : String.valueOf(value);
+        return value instanceof CharSequence ? "\"" + value + "\"" : String.valueOf(value);
     }
 
     private static String typeName(Class<?> type) {

@@ -30,9 +30,14 @@ public final class EventPublisher {
 
     /** Sends the event and blocks until the broker has it; throws if it could not be stored. */
     public void publish(KeyedEvent event) {
+        publish(event.recordKey(), codec.encode(event), event.getClass().getSimpleName());
+    }
+
+    /** Sends an event already written as JSON (from an outbox) under its record key, and waits for the ack. */
+    public void publish(String key, String json, String description) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
-        Message<String> message = Message.of(codec.encode(event))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.recordKey()).build())
+        Message<String> message = Message.of(json)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build())
                 .withAck(() -> {
                     acked.complete(null);
                     return acked;
@@ -46,13 +51,9 @@ public final class EventPublisher {
             acked.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing " + describe(event), e);
+            throw new IllegalStateException("interrupted while publishing " + description + " (key " + key + ")", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not publish " + describe(event), e);
+            throw new IllegalStateException("could not publish " + description + " (key " + key + ")", e);
         }
-    }
-
-    private static String describe(KeyedEvent event) {
-        return event.getClass().getSimpleName() + " (key " + event.recordKey() + ")";
     }
 }

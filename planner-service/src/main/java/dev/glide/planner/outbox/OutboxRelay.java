@@ -1,0 +1,103 @@
+package dev.glide.planner.outbox;
+
+import dev.glide.contract.EventCodec;
+import dev.glide.contract.Topics;
+import dev.glide.contract.kafka.EventPublisher;
+import dev.glide.planner.rollout.RolloutLog;
+import dev.glide.planner.rollout.RolloutLogEntry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.persistence.EntityManager;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes the rollout log's unpublished entries to their topics, in log order, and marks them published in
+ * the same transaction that locked them. Woken after every commit that appended to the log, and by a timer
+ * for whatever a crash or a broker outage left behind. One worker thread keeps each rollout's entries in order;
+ * {@code SKIP LOCKED} keeps replicas from publishing the same entry together.
+ *
+ * <p>A crash after the broker acknowledged but before the commit publishes an entry again on restart: delivery
+ * is at least once, and every consumer is idempotent on (rollout id, sequence).
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final int BATCH = 200;
+
+    private final EntityManager entityManager;
+    private final Map<String, EventPublisher> publishers;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+
+    OutboxRelay(EntityManager entityManager, EventCodec codec,
+            @Channel(Topics.ROLLOUT_STEPS) Emitter<String> steps,
+            @Channel(Topics.ROLLOUT_EVENTS) Emitter<String> events) {
+        this.entityManager = entityManager;
+        this.publishers = Map.of(
+                Topics.ROLLOUT_STEPS, new EventPublisher(steps, codec),
+                Topics.ROLLOUT_EVENTS, new EventPublisher(events, codec));
+    }
+
+    void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) RolloutLog.Appended appended) {
+        wake();
+    }
+
+    @Scheduled(every = "${glide.outbox.poll-interval}", delayed = "1s")
+    void poll() {
+        wake();
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        worker.shutdown();
+    }
+
+    private void wake() {
+        if (wakeQueued.compareAndSet(false, true) && !worker.isShutdown()) {
+            worker.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        wakeQueued.set(false);
+        try {
+            while (publishBatch() == BATCH) {
+                // a full batch: there may be more
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("outbox relay stopped for now (%s); the next wake retries", e.getMessage());
+        }
+    }
+
+    private int publishBatch() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<RolloutLogEntry> entries = entityManager.createNativeQuery(
+                    "select * from rollout_log where published_at is null and topic is not null"
+                            + " order by position limit " + BATCH + " for update skip locked", RolloutLogEntry.class)
+                    .getResultList();
+            for (RolloutLogEntry entry : entries) {
+                EventPublisher publisher = publishers.get(entry.topic);
+                if (publisher == null) {
+                    throw new IllegalStateException("log entry " + entry.rolloutId + "/" + entry.sequence
+                            + " names topic " + entry.topic + ", which the planner does not publish to");
+                }
+                publisher.publish(entry.rolloutId, entry.payload, entry.type + " " + entry.sequence);
+                entry.publishedAt = Instant.now();
+            }
+            return entries.size();
+        });
+    }
+}

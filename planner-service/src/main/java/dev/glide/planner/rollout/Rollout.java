@@ -1,0 +1,70 @@
+package dev.glide.planner.rollout;
+
+import dev.glide.contract.RolloutState;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.Optional;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** A rollout's current state. Its log ({@link RolloutLogEntry}) is the history this state folds from. */
+@Entity
+@Table(name = "rollout")
+public class Rollout extends PanacheEntityBase {
+
+    @Id
+    public String id;
+
+    public String service;
+
+    public String environment;
+
+    @Column(name = "stable_version")
+    public String stableVersion;
+
+    @Column(name = "canary_version")
+    public String canaryVersion;
+
+    public String strategy;
+
+    @Enumerated(EnumType.STRING)
+    public RolloutState state;
+
+    @Column(name = "step_index")
+    public int stepIndex;
+
+    @Column(name = "canary_weight")
+    public double canaryWeight;
+
+    /** The sequence of the newest log entry; the next entry gets the one after. */
+    @Column(name = "last_sequence")
+    public long lastSequence;
+
+    @Column(name = "release_key")
+    public String releaseKey;
+
+    /** The release that started it, as received. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public String release;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    /** Optimistic lock: two writers of one rollout cannot both commit, so its log stays one ordered line. */
+    @Version
+    public long version;
+
+    public static Optional<Rollout> findByReleaseKey(String releaseKey) {
+        return find("releaseKey", releaseKey).firstResultOptional();
+    }
+}
