@@ -84,13 +84,14 @@ public final class EventCodec {
 
     private static String describe(ConstraintViolation<?> violation) {
         String path = violation.getPropertyPath().toString();
+        Object invalid = violation.getInvalidValue();
         // A cross-field check (@AssertTrue on isComplete()) speaks of the object holding it, not of a
-        // "complete" property: name the parent instead.
+        // "complete" property whose value is just false: name the parent, without a value.
         if (violation.getConstraintDescriptor().getAnnotation() instanceof AssertTrue) {
             int dot = path.lastIndexOf('.');
             path = dot < 0 ? "" : path.substring(0, dot);
+            invalid = null;
         }
-        Object invalid = violation.getInvalidValue();
         String value = invalid == null || path.isEmpty() || !isScalar(invalid) ? "" : " (was " + quote(invalid) + ")";
         return (path.isEmpty() ? "" : path + ": ") + violation.getMessage() + value;
     }

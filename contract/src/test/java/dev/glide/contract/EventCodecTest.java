@@ -72,7 +72,7 @@ class EventCodecTest {
         String json = codec.encode(step()).replace("\"stable\":95.0", "\"stable\":90.0");
 
         assertThatThrownBy(() -> codec.decode(json, RolloutStep.class))
-                .hasMessageContaining("weights: stable and canary must add up to 100");
+                .hasMessage("malformed RolloutStep: weights: stable and canary must add up to 100");
     }
 
     @Test
@@ -105,7 +105,7 @@ class EventCodecTest {
         var metrics = new TrafficMetrics(0, "r", "s", Instant.EPOCH, Instant.EPOCH.plusSeconds(1), "test", List.of(window));
 
         assertThatThrownBy(() -> codec.decode(codec.encode(metrics), TrafficMetrics.class))
-                .hasMessageContaining("versions[0]: errors cannot exceed requests");
+                .hasMessage("malformed TrafficMetrics: versions[0]: errors cannot exceed requests");
     }
 
     @Test
