@@ -1,0 +1,30 @@
+package dev.glide.notifier.channel;
+
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.util.stream.Collectors;
+
+/** Chooses the channel {@code glide.notifier.channel} names, and fails start-up on a setting that cannot work. */
+@ApplicationScoped
+public class ChannelSelector {
+
+    @Produces
+    @Singleton
+    @Startup
+    @Selected
+    NotificationChannel selected(NotifierConfig config, Instance<NotificationChannel> channels) {
+        String wanted = config.channel();
+        NotificationChannel channel = channels.stream()
+                .filter(c -> c.type().equals(wanted))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("glide.notifier.channel=" + wanted + " names no channel; known: "
+                        + channels.stream().map(NotificationChannel::type).sorted().collect(Collectors.joining(", "))));
+        if (channel.type().equals("webhook") && config.webhook().url().isEmpty()) {
+            throw new IllegalStateException("glide.notifier.channel=webhook needs glide.notifier.webhook.url");
+        }
+        return channel;
+    }
+}
