@@ -12,6 +12,7 @@ import dev.glide.contract.Topics;
 import dev.glide.contract.Weights;
 import dev.glide.notifier.channel.WebhookChannel;
 import dev.glide.testsupport.RealInfrastructure;
+import dev.glide.testsupport.ServesOperationalEndpoints;
 import dev.glide.testsupport.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
 @WithTestResource(WebhookReceiver.class)
-class RolloutNewsTest {
+class RolloutNewsTest implements ServesOperationalEndpoints {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static TopicProbe probe;

@@ -117,6 +117,18 @@ public final class KafkaBroker implements AutoCloseable {
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        // First the port, quietly; only then the admin client, which logs every failed attempt.
+        while (!isListening(port)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the Kafka broker exited with " + process.exitValue()
+                        + " while starting; see " + log + "\n" + tail(log));
+            }
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the Kafka broker did not listen within " + READY_TIMEOUT + "; see " + log);
+            }
+            Thread.sleep(100);
+        }
         try (Admin admin = Admin.create(config)) {
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
@@ -133,6 +145,15 @@ public final class KafkaBroker implements AutoCloseable {
         }
         process.destroyForcibly();
         throw new IllegalStateException("the Kafka broker did not answer within " + READY_TIMEOUT + "; see " + log + "\n" + tail(log));
+    }
+
+    private static boolean isListening(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 500);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     private static ProcessBuilder brokerJvm(Path log4j, String mode, String... args) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -63,31 +64,32 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
         String externalKafka = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         String externalJdbc = System.getenv("QUARKUS_DATASOURCE_JDBC_URL");
         Path workDir = createWorkDir();
-        KafkaBroker broker = null;
-        EmbeddedDatabase database = null;
-        if (externalKafka != null && !externalKafka.isBlank()) {
+        // Broker and database start side by side: each takes a few seconds, mostly waiting.
+        CompletableFuture<KafkaBroker> broker = isSet(externalKafka) ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> KafkaBroker.start(workDir.resolve("kafka"), 0, 3));
+        CompletableFuture<EmbeddedDatabase> database = isSet(externalJdbc) ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> EmbeddedDatabase.start(null, 0));
+        KafkaBroker startedBroker = broker.join();
+        EmbeddedDatabase startedDatabase = database.join();
+        if (startedBroker == null) {
             bootstrapServers = externalKafka;
             LOG.info("Using the Kafka broker at " + externalKafka + " (KAFKA_BOOTSTRAP_SERVERS)");
         } else {
-            broker = KafkaBroker.start(workDir.resolve("kafka"), 0, 3);
-            bootstrapServers = broker.bootstrapServers();
+            bootstrapServers = startedBroker.bootstrapServers();
             LOG.info("Started a real Apache Kafka broker (KRaft) at " + bootstrapServers + " in "
-                    + broker.startedIn().toMillis() + " ms; log: " + broker.logFile());
+                    + startedBroker.startedIn().toMillis() + " ms; log: " + startedBroker.logFile());
         }
-        if (externalJdbc != null && !externalJdbc.isBlank()) {
+        if (startedDatabase == null) {
             jdbcUrl = externalJdbc;
             username = envOr("QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER);
             password = envOr("QUARKUS_DATASOURCE_PASSWORD", "");
             LOG.info("Using the PostgreSQL at " + externalJdbc + " (QUARKUS_DATASOURCE_JDBC_URL)");
         } else {
-            database = EmbeddedDatabase.start(null, 0);
-            jdbcUrl = database.jdbcUrl();
+            jdbcUrl = startedDatabase.jdbcUrl();
             username = EmbeddedDatabase.USER;
             password = "";
-            LOG.info("Started a real PostgreSQL at " + jdbcUrl + " in " + database.startedIn().toMillis() + " ms");
+            LOG.info("Started a real PostgreSQL at " + jdbcUrl + " in " + startedDatabase.startedIn().toMillis() + " ms");
         }
-        KafkaBroker startedBroker = broker;
-        EmbeddedDatabase startedDatabase = database;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (startedBroker != null) {
                 startedBroker.close();
@@ -97,6 +99,10 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
             }
             deleteQuietly(workDir);
         }, "stop-test-infrastructure"));
+    }
+
+    private static boolean isSet(String value) {
+        return value != null && !value.isBlank();
     }
 
     private static String envOr(String name, String fallback) {

@@ -11,6 +11,7 @@ import dev.glide.contract.Topics;
 import dev.glide.contract.TrafficApplied;
 import dev.glide.contract.Weights;
 import dev.glide.testsupport.RealInfrastructure;
+import dev.glide.testsupport.ServesOperationalEndpoints;
 import dev.glide.testsupport.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
-class RolloutStepsTest {
+class RolloutStepsTest implements ServesOperationalEndpoints {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static TopicProbe probe;
