@@ -22,8 +22,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -31,23 +29,11 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(WebhookReceiver.class)
 class RolloutNewsTest implements ServesOperationalEndpoints {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
-    private static TopicProbe probe;
+    private static final Duration WAIT = TopicProbe.WAIT;
+    private final TopicProbe probe = TopicProbe.shared();
 
     @Inject
     EventCodec codec;
-
-    @BeforeAll
-    static void openProbe() {
-        probe = TopicProbe.forTestBroker();
-    }
-
-    @AfterAll
-    static void closeProbe() {
-        if (probe != null) {
-            probe.close();
-        }
-    }
 
     @Test
     void aRolloutEventIsDeliveredSignedAndARedeliveredOneIsNotSentAgain() {

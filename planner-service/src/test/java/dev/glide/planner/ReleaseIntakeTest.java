@@ -21,31 +21,17 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
 class ReleaseIntakeTest implements ServesOperationalEndpoints {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
-    private static TopicProbe probe;
+    private static final Duration WAIT = TopicProbe.WAIT;
+    private final TopicProbe probe = TopicProbe.shared();
 
     @Inject
     EventCodec codec;
-
-    @BeforeAll
-    static void openProbe() {
-        probe = TopicProbe.forTestBroker();
-    }
-
-    @AfterAll
-    static void closeProbe() {
-        if (probe != null) {
-            probe.close();
-        }
-    }
 
     @Test
     void aReleaseBecomesARolloutWhoseFirstStepAndStateArePublished() {

@@ -100,15 +100,7 @@ public final class KafkaBroker implements AutoCloseable {
     /** Stops the broker: a clean shutdown first (it flushes its logs), then a kill if it hangs. */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Processes.stopGracefully(process, Duration.ofSeconds(20));
     }
 
     private static void awaitReady(Process process, int port, Path log) throws InterruptedException {

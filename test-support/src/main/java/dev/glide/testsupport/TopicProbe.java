@@ -30,6 +30,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class TopicProbe implements AutoCloseable {
 
+    /** How long a test waits for a record before it fails: generous, since a first poll joins a fresh broker. */
+    public static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static TopicProbe shared;
+
     private final String bootstrapServers;
     private final KafkaProducer<String, String> producer;
 
@@ -42,9 +47,19 @@ public final class TopicProbe implements AutoCloseable {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
     }
 
-    /** The probe for the broker of this test JVM. */
-    public static TopicProbe forTestBroker() {
-        return new TopicProbe(RealInfrastructure.bootstrapServers());
+    /** The probe for the broker of this test JVM, shared by its test classes and closed when the JVM exits. */
+    public static synchronized TopicProbe shared() {
+        if (shared == null) {
+            TopicProbe probe = new TopicProbe(RealInfrastructure.bootstrapServers());
+            Runtime.getRuntime().addShutdownHook(new Thread(probe::close, "close-topic-probe"));
+            shared = probe;
+        }
+        return shared;
+    }
+
+    /** Waits the default {@link #WAIT} for a matching record on {@code topic}. */
+    public ConsumerRecord<String, String> awaitRecord(String topic, Predicate<ConsumerRecord<String, String>> matching) {
+        return awaitRecord(topic, WAIT, matching);
     }
 
     /** Writes one record and waits until the broker has it. */

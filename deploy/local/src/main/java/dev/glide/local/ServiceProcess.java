@@ -1,5 +1,6 @@
 package dev.glide.local;
 
+import dev.glide.testsupport.Processes;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +12,6 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** One Glide service running from its Quarkus build in a JVM of its own, with its output in a log file. */
 final class ServiceProcess {
@@ -81,14 +81,6 @@ final class ServiceProcess {
 
     /** Asks the service to stop (it finishes in-flight work and closes its Kafka clients), then kills it if it hangs. */
     void stop() {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Processes.stopGracefully(process, Duration.ofSeconds(20));
     }
 }
