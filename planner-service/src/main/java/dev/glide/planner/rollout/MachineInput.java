@@ -1,0 +1,34 @@
+package dev.glide.planner.rollout;
+
+import dev.glide.contract.AnalysisVerdict;
+import dev.glide.contract.RolloutCommand;
+import dev.glide.contract.Weights;
+
+/** What can happen to a rollout. Each accepted input is logged, so the log replays to the same state. */
+public sealed interface MachineInput {
+
+    /** The rollout was created from a release. */
+    record Start() implements MachineInput {
+    }
+
+    /** The traffic service read back what the gateway serves after step {@code sequence}. */
+    record TrafficConfirmed(long sequence, Weights served) implements MachineInput {
+    }
+
+    /** The traffic service could not set step {@code sequence}. */
+    record TrafficFailed(long sequence, String reason) implements MachineInput {
+    }
+
+    /** A verdict of the analysis started at log sequence {@code analysisSequence}, after window {@code window}. */
+    record VerdictReceived(long analysisSequence, int window, AnalysisVerdict.Verdict verdict, String summary)
+            implements MachineInput {
+    }
+
+    /** A person's or a tool's command. */
+    record CommandReceived(RolloutCommand.Type type, String actor) implements MachineInput {
+    }
+
+    /** A pause or rollback-window timer set when step {@code stepIndex} was entered in {@code epoch} ran out. */
+    record TimerFired(int stepIndex, int epoch) implements MachineInput {
+    }
+}

@@ -1,0 +1,331 @@
+package dev.glide.planner.rollout;
+
+import dev.glide.contract.AnalysisVerdict.Verdict;
+import dev.glide.contract.RolloutCommand;
+import dev.glide.contract.RolloutState;
+import dev.glide.planner.rollout.MachineInput.CommandReceived;
+import dev.glide.planner.rollout.MachineInput.Start;
+import dev.glide.planner.rollout.MachineInput.TimerFired;
+import dev.glide.planner.rollout.MachineInput.TrafficConfirmed;
+import dev.glide.planner.rollout.MachineInput.TrafficFailed;
+import dev.glide.planner.rollout.MachineInput.VerdictReceived;
+import dev.glide.planner.rollout.MachineOutput.AnalysisStarted;
+import dev.glide.planner.rollout.MachineOutput.RouteStep;
+import dev.glide.planner.rollout.MachineOutput.StartTimer;
+import dev.glide.planner.rollout.MachineOutput.Transition;
+import dev.glide.planner.strategy.PlannedStep;
+import dev.glide.planner.strategy.PlannedStep.Analyse;
+import dev.glide.planner.strategy.PlannedStep.HoldRollbackWindow;
+import dev.glide.planner.strategy.PlannedStep.Pause;
+import dev.glide.planner.strategy.PlannedStep.Route;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A rollout's state machine: a pure function of (plan, status, input). It reads no clock and touches no store,
+ * so folding a rollout's logged inputs from {@link RolloutStatus#initial()} always gives its stored status.
+ *
+ * <pre>
+ * state        input                              next                 outputs
+ * PENDING      start                              PROGRESSING(0)       enter step 0
+ * PENDING      abort                              ABORTED              (no traffic was moved)
+ * PROGRESSING  traffic confirmed (awaited step)   PROGRESSING(i+1)     enter next step; past the last: SUCCEEDED
+ * PROGRESSING  traffic failed (awaited step)      FAILED
+ * PROGRESSING  verdict PASS/INCONCLUSIVE (count)  PROGRESSING(i)       counted
+ * PROGRESSING  verdict FAIL over failureLimit     ABORTING             route all to stable
+ * PROGRESSING  last verdict, all within limits    PROGRESSING(i+1)     enter next step
+ * PROGRESSING  last verdict, some inconclusive    PAUSED               (a person decides)
+ * PROGRESSING  timer of this pause / window       PROGRESSING(i+1)     enter next step
+ * PROGRESSING  promote (no traffic in flight)     PROGRESSING(i+1)     enter next step
+ * PROGRESSING  pause                              PAUSED               timers of this epoch go stale
+ * PROGRESSING  abort                              ABORTING             route all to stable
+ * PAUSED       traffic confirmed (awaited step)   PAUSED               remembered
+ * PAUSED       traffic failed (awaited step)      FAILED
+ * PAUSED       resume                             PROGRESSING(i)       a confirmed route goes on; else step i again
+ * PAUSED       promote (no traffic in flight)     PROGRESSING(i+1)     enter next step
+ * PAUSED       abort                              ABORTING             route all to stable
+ * ABORTING     traffic confirmed (abort step)     ABORTED
+ * ABORTING     traffic failed (abort step)        FAILED
+ * final        command                            refused              why, for whoever gave it
+ * any          stale or repeated input            ignored              not logged
+ * </pre>
+ * Commands that make no sense in a state (resume while progressing, pause while paused, promote while a
+ * traffic change is in flight) are refused with the reason.
+ */
+public final class RolloutMachine {
+
+    private final List<PlannedStep> plan;
+
+    public RolloutMachine(List<PlannedStep> plan) {
+        if (plan.isEmpty()) {
+            throw new IllegalArgumentException("a plan has at least its promotion step");
+        }
+        this.plan = List.copyOf(plan);
+    }
+
+    public List<PlannedStep> plan() {
+        return plan;
+    }
+
+    public Decision decide(RolloutStatus status, MachineInput input) {
+        return switch (status.state()) {
+            case PENDING -> pending(status, input);
+            case PROGRESSING -> progressing(status, input);
+            case PAUSED -> paused(status, input);
+            case ABORTING -> aborting(status, input);
+            case SUCCEEDED, ABORTED, FAILED -> input instanceof CommandReceived command
+                    ? Decision.refuse(status, "the rollout has already ended (" + status.state() + "); nothing to "
+                            + command.type().name().toLowerCase())
+                    : Decision.ignore(status);
+        };
+    }
+
+    private Decision pending(RolloutStatus status, MachineInput input) {
+        if (input instanceof Start) {
+            Outcome outcome = new Outcome(status);
+            outcome.transition(RolloutState.PROGRESSING, "release", null, null);
+            enter(outcome, 0);
+            return outcome.decision();
+        }
+        if (input instanceof CommandReceived command) {
+            if (command.type() == RolloutCommand.Type.ABORT) {
+                Outcome outcome = new Outcome(status);
+                outcome.transition(RolloutState.ABORTED, "aborted by " + command.actor() + " before any traffic moved",
+                        command.actor(), "aborted before any traffic moved");
+                return outcome.decision();
+            }
+            return Decision.refuse(status, "the rollout has not started yet; only abort is possible");
+        }
+        return Decision.ignore(status);
+    }
+
+    private Decision progressing(RolloutStatus status, MachineInput input) {
+        PlannedStep step = plan.get(status.stepIndex());
+        if (input instanceof TrafficConfirmed confirmed) {
+            if (confirmed.sequence() != status.awaitingSequence()) {
+                return Decision.ignore(status);
+            }
+            Outcome outcome = new Outcome(status);
+            outcome.status = outcome.status.awaiting(0, status.canaryPercent());
+            enter(outcome, status.stepIndex() + 1);
+            return outcome.decision();
+        }
+        if (input instanceof TrafficFailed failed) {
+            return gatewayFailed(status, failed);
+        }
+        if (input instanceof VerdictReceived verdict) {
+            return step instanceof Analyse analyse ? counted(status, analyse, verdict) : Decision.ignore(status);
+        }
+        if (input instanceof TimerFired timer) {
+            boolean current = timer.stepIndex() == status.stepIndex() && timer.epoch() == status.epoch();
+            if (!current || !(step instanceof Pause || step instanceof HoldRollbackWindow)) {
+                return Decision.ignore(status);
+            }
+            Outcome outcome = new Outcome(status);
+            enter(outcome, status.stepIndex() + 1);
+            return outcome.decision();
+        }
+        if (input instanceof CommandReceived command) {
+            switch (command.type()) {
+                case PROMOTE:
+                    return promote(status, command);
+                case PAUSE:
+                    Outcome outcome = new Outcome(status);
+                    outcome.status = outcome.status.nextEpoch();
+                    outcome.transition(RolloutState.PAUSED, "paused by " + command.actor(), command.actor(),
+                            "paused by " + command.actor());
+                    return outcome.decision();
+                case RESUME:
+                    return Decision.refuse(status, "the rollout is not paused");
+                default:
+                    return abort(status, "aborted by " + command.actor(), command.actor());
+            }
+        }
+        return Decision.ignore(status);
+    }
+
+    private Decision paused(RolloutStatus status, MachineInput input) {
+        if (input instanceof TrafficConfirmed confirmed) {
+            if (confirmed.sequence() != status.awaitingSequence()) {
+                return Decision.ignore(status);
+            }
+            Outcome outcome = new Outcome(status);
+            outcome.status = outcome.status.awaiting(0, status.canaryPercent());
+            return outcome.decision();
+        }
+        if (input instanceof TrafficFailed failed) {
+            return gatewayFailed(status, failed);
+        }
+        if (!(input instanceof CommandReceived command)) {
+            return Decision.ignore(status);
+        }
+        switch (command.type()) {
+            case RESUME:
+                Outcome outcome = new Outcome(status);
+                outcome.transition(RolloutState.PROGRESSING, "resumed by " + command.actor(), command.actor(), null);
+                boolean routeConfirmed = plan.get(status.stepIndex()) instanceof Route && status.awaitingSequence() == 0;
+                if (routeConfirmed) {
+                    enter(outcome, status.stepIndex() + 1);
+                } else if (status.awaitingSequence() == 0) {
+                    enter(outcome, status.stepIndex());
+                }
+                return outcome.decision();
+            case PROMOTE:
+                return promote(status, command);
+            case PAUSE:
+                return Decision.refuse(status, "the rollout is already paused");
+            default:
+                return abort(status, "aborted by " + command.actor(), command.actor());
+        }
+    }
+
+    private Decision aborting(RolloutStatus status, MachineInput input) {
+        if (input instanceof TrafficConfirmed confirmed && confirmed.sequence() == status.awaitingSequence()) {
+            Outcome outcome = new Outcome(status);
+            outcome.status = outcome.status.awaiting(0, 0);
+            outcome.transition(RolloutState.ABORTED, "all traffic is back on stable", null, status.reason());
+            return outcome.decision();
+        }
+        if (input instanceof TrafficFailed failed && failed.sequence() == status.awaitingSequence()) {
+            Outcome outcome = new Outcome(status);
+            String reason = "could not return traffic to stable: " + failed.reason();
+            outcome.transition(RolloutState.FAILED, reason, null, reason);
+            return outcome.decision();
+        }
+        if (input instanceof CommandReceived) {
+            return Decision.refuse(status, "the rollout is already aborting");
+        }
+        return Decision.ignore(status);
+    }
+
+    private Decision promote(RolloutStatus status, CommandReceived command) {
+        if (status.awaitingSequence() != 0) {
+            return Decision.refuse(status, "traffic for step " + (status.stepIndex() + 1)
+                    + " is still being applied; promote again once the gateway confirms it");
+        }
+        Outcome outcome = new Outcome(status);
+        if (status.state() == RolloutState.PAUSED) {
+            outcome.transition(RolloutState.PROGRESSING, "promoted by " + command.actor(), command.actor(), null);
+        }
+        outcome.actor = command.actor();
+        enter(outcome, status.stepIndex() + 1);
+        return outcome.decision();
+    }
+
+    private Decision counted(RolloutStatus status, Analyse analyse, VerdictReceived verdict) {
+        if (verdict.analysisSequence() != status.analysisSequence() || verdict.window() <= status.lastWindow()) {
+            return Decision.ignore(status);
+        }
+        int passes = status.passes() + (verdict.verdict() == Verdict.PASS ? 1 : 0);
+        int failures = status.failures() + (verdict.verdict() == Verdict.FAIL ? 1 : 0);
+        int inconclusive = status.inconclusive() + (verdict.verdict() == Verdict.INCONCLUSIVE ? 1 : 0);
+        Outcome outcome = new Outcome(status);
+        outcome.status = outcome.status.counted(verdict.window(), passes, failures, inconclusive);
+        if (failures > analyse.spec().failureLimit()) {
+            return abort(outcome, "analysis failed: " + verdict.summary(), null);
+        }
+        if (passes + failures + inconclusive >= analyse.spec().count()) {
+            if (inconclusive > 0) {
+                String reason = "analysis inconclusive: " + inconclusive + " of " + analyse.spec().count()
+                        + " windows could not decide; resume to analyse again, promote to go on, or abort";
+                outcome.transition(RolloutState.PAUSED, reason, null, reason);
+            } else {
+                enter(outcome, status.stepIndex() + 1);
+            }
+        }
+        return outcome.decision();
+    }
+
+    private Decision gatewayFailed(RolloutStatus status, TrafficFailed failed) {
+        if (failed.sequence() != status.awaitingSequence()) {
+            return Decision.ignore(status);
+        }
+        Outcome outcome = new Outcome(status);
+        String reason = "the gateway could not be set: " + failed.reason();
+        outcome.transition(RolloutState.FAILED, reason, null, reason);
+        return outcome.decision();
+    }
+
+    private Decision abort(RolloutStatus status, String cause, String actor) {
+        return abort(new Outcome(status), cause, actor);
+    }
+
+    private Decision abort(Outcome outcome, String cause, String actor) {
+        outcome.status = outcome.status.nextEpoch();
+        outcome.transition(RolloutState.ABORTING, cause, actor, cause);
+        long sequence = outcome.nextSequence();
+        outcome.outputs.add(new RouteStep(sequence, 0, List.of(), null, false));
+        outcome.status = outcome.status.awaiting(sequence, 0);
+        return outcome.decision();
+    }
+
+    /** Enters step {@code index}: asks for its traffic, analysis or timer; past the last step, the rollout succeeded. */
+    private void enter(Outcome outcome, int index) {
+        outcome.status = outcome.status.atStep(index);
+        if (index >= plan.size()) {
+            outcome.transition(RolloutState.SUCCEEDED, "the new version serves all traffic", outcome.actor, null);
+            return;
+        }
+        PlannedStep step = plan.get(index);
+        outcome.transition(RolloutState.PROGRESSING, describe(step), outcome.actor, null);
+        if (step instanceof Route route) {
+            long sequence = outcome.nextSequence();
+            outcome.outputs.add(new RouteStep(sequence, route.canaryPercent(), route.matchRules(), route.stickyKey(), route.promoted()));
+            outcome.status = outcome.status.awaiting(sequence, route.canaryPercent());
+        } else if (step instanceof Pause pause) {
+            if (!pause.untilPromoted()) {
+                outcome.outputs.add(new StartTimer(index, outcome.status.epoch(), pause.duration()));
+            }
+        } else if (step instanceof Analyse analyse) {
+            long sequence = outcome.nextSequence();
+            outcome.outputs.add(new AnalysisStarted(sequence, analyse.spec()));
+            outcome.status = outcome.status.analysing(sequence);
+        } else if (step instanceof HoldRollbackWindow window) {
+            outcome.outputs.add(new StartTimer(index, outcome.status.epoch(), window.window()));
+        }
+    }
+
+    private static String describe(PlannedStep step) {
+        if (step instanceof Route route) {
+            if (route.promoted()) {
+                return "promoting: the new version becomes stable";
+            }
+            return "routing " + route.canaryPercent() + " % " + (route.matchRules().isEmpty() ? "" : "and matching requests ")
+                    + "to the new version";
+        }
+        if (step instanceof Pause pause) {
+            return pause.untilPromoted() ? "waiting for promotion" : "pausing for " + pause.duration();
+        }
+        if (step instanceof Analyse analyse) {
+            return "analysing " + String.join(", ", analyse.spec().metrics());
+        }
+        return "keeping the old version ready for " + ((HoldRollbackWindow) step).window();
+    }
+
+    /** The status and outputs being built for one input; the input itself takes the first sequence. */
+    private static final class Outcome {
+        RolloutStatus status;
+        final List<MachineOutput> outputs = new ArrayList<>();
+        String actor;
+
+        Outcome(RolloutStatus before) {
+            this.status = before.withSequence(before.lastSequence() + 1);
+        }
+
+        long nextSequence() {
+            status = status.withSequence(status.lastSequence() + 1);
+            return status.lastSequence();
+        }
+
+        void transition(RolloutState to, String cause, String byActor, String reason) {
+            RolloutState from = status.state();
+            long sequence = nextSequence();
+            status = status.withState(to, reason);
+            outputs.add(new Transition(sequence, from, to, status.stepIndex(), cause, byActor));
+        }
+
+        Decision decision() {
+            return new Decision(status, outputs, null, false);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.glide.planner.strategy;
+
+import dev.glide.contract.MatchRule;
+import java.time.Duration;
+import java.util.List;
+
+/** One step of a rollout's plan, as the state machine walks it. A strategy compiles into a list of these. */
+public sealed interface PlannedStep {
+
+    /**
+     * Move traffic: {@code canaryPercent} to the new version plus {@code matchRules} (sticky per {@code stickyKey}
+     * when set). The rollout waits for the gateway's read-back before it goes on. {@code promoted} is the last
+     * route of every plan: the new version becomes the stable one, serving everything.
+     */
+    record Route(double canaryPercent, List<MatchRule> matchRules, String stickyKey, boolean promoted) implements PlannedStep {
+
+        public Route {
+            matchRules = List.copyOf(matchRules);
+        }
+
+        static Route weight(double canaryPercent) {
+            return new Route(canaryPercent, List.of(), null, false);
+        }
+
+        static Route promotion() {
+            return new Route(100, List.of(), null, true);
+        }
+    }
+
+    /** Wait for {@code duration}, or for a promote command when it is null. */
+    record Pause(Duration duration) implements PlannedStep {
+
+        public boolean untilPromoted() {
+            return duration == null;
+        }
+    }
+
+    /** Judge the canary as {@code spec} says before going on. */
+    record Analyse(AnalysisSpec spec) implements PlannedStep {
+    }
+
+    /** Keep the old version ready for {@code window} after a cutover: an abort in it returns everything at once. */
+    record HoldRollbackWindow(Duration window) implements PlannedStep {
+    }
+}

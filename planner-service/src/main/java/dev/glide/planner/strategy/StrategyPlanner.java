@@ -1,0 +1,122 @@
+package dev.glide.planner.strategy;
+
+import dev.glide.planner.strategy.PlannedStep.Analyse;
+import dev.glide.planner.strategy.PlannedStep.HoldRollbackWindow;
+import dev.glide.planner.strategy.PlannedStep.Pause;
+import dev.glide.planner.strategy.PlannedStep.Route;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compiles a strategy into the plan a rollout walks. Field-level rules (ranges, durations) are the spec's own
+ * validation; this checks what depends on the strategy's type, and names the field of every problem.
+ */
+public final class StrategyPlanner {
+
+    private StrategyPlanner() {
+    }
+
+    public static List<PlannedStep> plan(StrategySpec spec) {
+        List<String> problems = problems(spec);
+        if (!problems.isEmpty()) {
+            throw new InvalidStrategyException(problems);
+        }
+        List<PlannedStep> plan = new ArrayList<>();
+        switch (spec.type()) {
+            case canary -> addRamp(plan, steps(spec));
+            case blueGreen -> addCutover(plan, blueGreen(spec), true);
+            case canaryThenBlueGreen -> {
+                addRamp(plan, steps(spec));
+                addCutover(plan, blueGreen(spec), false);
+            }
+            case segmentFirst -> {
+                plan.add(new Route(0, spec.segment().match(), spec.segment().stickyKey(), false));
+                addRamp(plan, steps(spec));
+            }
+        }
+        plan.add(Route.promotion());
+        return List.copyOf(plan);
+    }
+
+    private static void addRamp(List<PlannedStep> plan, List<StepSpec> steps) {
+        for (StepSpec step : steps) {
+            if (step.setWeight() != null) {
+                plan.add(Route.weight(step.setWeight()));
+            } else if (step.pause() != null) {
+                plan.add(new Pause(step.pause().duration() == null ? null : Durations.parse(step.pause().duration())));
+            } else {
+                plan.add(new Analyse(step.analysis()));
+            }
+        }
+    }
+
+    /** Blue-green: preview only (when green has had no traffic yet), analysis, promotion, the switch, the window. */
+    private static void addCutover(List<PlannedStep> plan, BlueGreenSpec blueGreen, boolean withPreview) {
+        if (withPreview) {
+            plan.add(new Route(0, List.of(blueGreen.preview()), null, false));
+        }
+        if (blueGreen.prePromotionAnalysis() != null) {
+            plan.add(new Analyse(blueGreen.prePromotionAnalysis()));
+        }
+        if (!blueGreen.autoPromote()) {
+            plan.add(new Pause(null));
+        }
+        plan.add(Route.weight(100));
+        plan.add(new HoldRollbackWindow(Durations.parse(blueGreen.rollbackWindow())));
+    }
+
+    /** The ramp's steps: the spec's own, or the default ramp (up to the ceiling for canaryThenBlueGreen). */
+    private static List<StepSpec> steps(StrategySpec spec) {
+        if (spec.steps() != null && !spec.steps().isEmpty()) {
+            return spec.steps();
+        }
+        if (spec.type() == StrategySpec.Type.canaryThenBlueGreen) {
+            AnalysisSpec analysis = AnalysisSpec.defaults();
+            return List.of(StepSpec.weight(5), StepSpec.analyse(analysis), StepSpec.weight(ceiling(spec)), StepSpec.analyse(analysis));
+        }
+        return StrategySpec.defaultSteps();
+    }
+
+    private static double ceiling(StrategySpec spec) {
+        return spec.ceiling() == null ? StrategySpec.DEFAULT_CEILING : spec.ceiling();
+    }
+
+    private static BlueGreenSpec blueGreen(StrategySpec spec) {
+        return spec.blueGreen() == null ? BlueGreenSpec.defaults() : spec.blueGreen();
+    }
+
+    private static List<String> problems(StrategySpec spec) {
+        List<String> problems = new ArrayList<>();
+        if (spec.type() == null) {
+            return List.of("type: must be one of canary, blueGreen, canaryThenBlueGreen, segmentFirst");
+        }
+        boolean cutover = spec.type() == StrategySpec.Type.blueGreen || spec.type() == StrategySpec.Type.canaryThenBlueGreen;
+        if (spec.blueGreen() != null && !cutover) {
+            problems.add("blueGreen: only blueGreen and canaryThenBlueGreen strategies take it (type is " + spec.type() + ")");
+        }
+        if (spec.type() == StrategySpec.Type.blueGreen && spec.steps() != null && !spec.steps().isEmpty()) {
+            problems.add("steps: a blueGreen strategy has no canary steps; use canaryThenBlueGreen");
+        }
+        if (spec.type() == StrategySpec.Type.segmentFirst && spec.segment() == null) {
+            problems.add("segment: a segmentFirst strategy needs the match rules and sticky key of its first segment");
+        }
+        if (spec.type() != StrategySpec.Type.segmentFirst && spec.segment() != null) {
+            problems.add("segment: only segmentFirst strategies take it (type is " + spec.type() + ")");
+        }
+        if (spec.ceiling() != null && spec.type() != StrategySpec.Type.canaryThenBlueGreen) {
+            problems.add("ceiling: only canaryThenBlueGreen strategies take it (type is " + spec.type() + ")");
+        }
+        if (spec.type() == StrategySpec.Type.canaryThenBlueGreen) {
+            double ceiling = ceiling(spec);
+            List<StepSpec> steps = steps(spec);
+            for (int i = 0; i < steps.size(); i++) {
+                Double weight = steps.get(i).setWeight();
+                if (weight != null && weight > ceiling) {
+                    problems.add("steps[" + i + "].setWeight: " + weight + " is above the canary ceiling of " + ceiling
+                            + " % (the blue-green cutover moves the rest)");
+                }
+            }
+        }
+        return problems;
+    }
+}

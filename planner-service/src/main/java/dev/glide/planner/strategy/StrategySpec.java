@@ -1,0 +1,54 @@
+package dev.glide.planner.strategy;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+
+/**
+ * How a service's releases go out, as a team writes it (on the service, or overriding it on one release).
+ *
+ * <ul>
+ *   <li>{@code canary}: {@code steps} (default 5 -> 25 -> 50 -> 100 % with analysis at each);</li>
+ *   <li>{@code blueGreen}: {@code blueGreen} (default: preview header, promote by hand, 10 m rollback window);</li>
+ *   <li>{@code canaryThenBlueGreen}: {@code steps} up to {@code ceiling} %, then the {@code blueGreen} cutover;</li>
+ *   <li>{@code segmentFirst}: {@code segment} users first, then {@code steps} as a canary.</li>
+ * </ul>
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StrategySpec(
+        @NotNull Type type,
+        List<@NotNull @Valid StepSpec> steps,
+        @Valid BlueGreenSpec blueGreen,
+        @Valid SegmentSpec segment,
+        @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "100", inclusive = false) Double ceiling) {
+
+    /** The strategies; JSON names as written here. */
+    public enum Type {
+        canary,
+        blueGreen,
+        canaryThenBlueGreen,
+        segmentFirst
+    }
+
+    /** The canary ceiling of canaryThenBlueGreen when none is given, in percent. */
+    public static final double DEFAULT_CEILING = 20;
+
+    /** What a service that names no strategy gets. */
+    public static StrategySpec defaults() {
+        return canary(null);
+    }
+
+    public static StrategySpec canary(List<StepSpec> steps) {
+        return new StrategySpec(Type.canary, steps, null, null, null);
+    }
+
+    /** The default canary ramp: 5, 25, 50, 100 %, with analysis after every weight but the last. */
+    public static List<StepSpec> defaultSteps() {
+        AnalysisSpec analysis = AnalysisSpec.defaults();
+        return List.of(StepSpec.weight(5), StepSpec.analyse(analysis), StepSpec.weight(25), StepSpec.analyse(analysis),
+                StepSpec.weight(50), StepSpec.analyse(analysis), StepSpec.weight(100));
+    }
+}
