@@ -16,6 +16,8 @@ import java.time.Instant;
  * @param stepIndex the step the rollout is at (0-based) out of {@code stepCount}
  * @param cause     what caused the transition: a verdict, a command, a timer, the gateway's confirmation
  * @param actor     who caused it, when a person did
+ * @param reason    why the rollout is paused, aborting or failed, when it is
+ * @param analysis  the analysis this event starts, when it starts one
  */
 public record RolloutEvent(
         @Min(1) @Max(SCHEMA_VERSION) int schemaVersion,
@@ -33,6 +35,8 @@ public record RolloutEvent(
         @Valid Weights weights,
         String cause,
         String actor,
+        String reason,
+        @Valid AnalysisRequest analysis,
         Instant occurredAt) implements KeyedEvent {
 
     public static final int SCHEMA_VERSION = 1;

@@ -18,7 +18,7 @@ class EventCodecTest {
                 new Backend("v2", List.of("http://127.0.0.1:9002")),
                 Weights.canaryPercent(5),
                 List.of(new MatchRule(MatchRule.Kind.HEADER, "x-beta", "true", Role.CANARY)),
-                new GatewayBinding("embedded", "checkout", null, null),
+                new GatewayBinding("embedded", "checkout", null, null), null,
                 Instant.parse("2026-11-24T10:00:00Z"));
     }
 

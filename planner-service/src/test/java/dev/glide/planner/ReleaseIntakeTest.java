@@ -36,6 +36,7 @@ class ReleaseIntakeTest implements ServesOperationalEndpoints {
     @Test
     void aReleaseBecomesARolloutWhoseFirstStepAndStateArePublished() {
         String service = newService();
+        Simulated.registerService(service, null);
 
         probe.send(Topics.RELEASE_EVENTS, service, codec.encode(release(service, "e-1")));
 
@@ -44,14 +45,18 @@ class ReleaseIntakeTest implements ServesOperationalEndpoints {
         assertThat(step.canary().endpoints()).containsExactly("http://127.0.0.1:9002");
         assertThat(step.weights()).isEqualTo(new Weights(95, 5));
         ConsumerRecord<String, String> event = probe.awaitRecord(Topics.ROLLOUT_EVENTS, WAIT, r -> step.rolloutId().equals(r.key()));
-        RolloutEvent created = codec.decode(event.value(), RolloutEvent.class);
-        assertThat(created.to()).isEqualTo(RolloutState.PENDING);
-        assertThat(created.sequence()).isLessThan(step.sequence());
+        RolloutEvent started = codec.decode(event.value(), RolloutEvent.class);
+        assertThat(started.from()).isEqualTo(RolloutState.PENDING);
+        assertThat(started.to()).isEqualTo(RolloutState.PROGRESSING);
+        assertThat(started.sequence()).isLessThan(step.sequence());
+        assertThat(step.stable().version()).isEqualTo("v1");
+        assertThat(step.gateway().route()).isEqualTo(service);
     }
 
     @Test
     void theSameReleaseEventTwiceStartsOneRollout() {
         String service = newService();
+        Simulated.registerService(service, null);
         probe.send(Topics.RELEASE_EVENTS, service, codec.encode(release(service, "e-twice")));
         probe.send(Topics.RELEASE_EVENTS, service, codec.encode(release(service, "e-twice")));
         // Same key, same partition: once this marker is dead-lettered, both copies before it were handled.
@@ -79,6 +84,18 @@ class ReleaseIntakeTest implements ServesOperationalEndpoints {
         assertThat(header(dead, Topics.DLQ_TOPIC_HEADER)).isEqualTo(Topics.RELEASE_EVENTS);
         assertThat(header(dead, Topics.DLQ_PARTITION_HEADER)).isEqualTo(String.valueOf(sent.partition()));
         assertThat(header(dead, Topics.DLQ_OFFSET_HEADER)).isEqualTo(String.valueOf(sent.offset()));
+    }
+
+    @Test
+    void aReleaseForAServiceNobodyRegisteredLandsOnTheDeadLetterTopicSayingSo() {
+        String service = newService();
+
+        probe.send(Topics.RELEASE_EVENTS, service, codec.encode(release(service, "e-unknown")));
+
+        ConsumerRecord<String, String> dead = probe.awaitRecord(Topics.deadLetterOf(Topics.RELEASE_EVENTS), WAIT,
+                r -> service.equals(r.key()));
+        assertThat(header(dead, Topics.DLQ_REASON_HEADER)).isEqualTo("no service named '" + service
+                + "' is registered; register it first with PUT /api/services/" + service);
     }
 
     private RolloutStep awaitStep(String service) {

@@ -108,6 +108,6 @@ class RolloutStepsTest implements ServesOperationalEndpoints {
                 new Backend("v1", List.of("http://127.0.0.1:9001")),
                 new Backend("v2", List.of("http://127.0.0.1:9002")),
                 Weights.canaryPercent(canaryPercent), List.of(),
-                new GatewayBinding(adapter, "checkout-" + rollout, null, null), Instant.now());
+                new GatewayBinding(adapter, "checkout-" + rollout, null, null), null, Instant.now());
     }
 }

@@ -55,7 +55,7 @@ public class OutboxRelay {
         wake();
     }
 
-    @Scheduled(every = "${glide.outbox.poll-interval}", delayed = "1s")
+    @Scheduled(every = "${glide.outbox.poll-interval}", delayed = "1s", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         wake();
     }

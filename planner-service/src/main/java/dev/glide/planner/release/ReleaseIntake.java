@@ -2,17 +2,22 @@ package dev.glide.planner.release;
 
 import dev.glide.contract.Backend;
 import dev.glide.contract.EventCodec;
-import dev.glide.contract.GatewayBinding;
 import dev.glide.contract.ReleaseEvent;
-import dev.glide.contract.RolloutEvent;
+import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutState;
-import dev.glide.contract.RolloutStep;
-import dev.glide.contract.Topics;
-import dev.glide.contract.Weights;
+import dev.glide.planner.rollout.MachineInput.CommandReceived;
+import dev.glide.planner.rollout.MachineInput.Start;
 import dev.glide.planner.rollout.Rollout;
-import dev.glide.planner.rollout.RolloutLog;
-import dev.glide.planner.rollout.RolloutLogEntry.Type;
+import dev.glide.planner.rollout.RolloutDriver;
+import dev.glide.planner.rollout.RolloutSpec;
+import dev.glide.planner.rollout.RolloutStatus;
+import dev.glide.planner.service.ReleasePolicy;
+import dev.glide.planner.service.ServiceRegistry;
+import dev.glide.planner.service.ServiceSpec;
+import dev.glide.planner.strategy.StrategyPlanner;
+import dev.glide.planner.strategy.StrategySpec;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
@@ -20,26 +25,26 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Turns a release into a rollout and its first step. The same event id or idempotency key twice is one rollout.
- *
- * <p>Foundation scope: every release starts a canary with the default first step (5 %) on the dry-run gateway;
- * service registrations, strategies and the state machine decide this once the planner issue lands.
+ * Turns a release into a rollout of its service's strategy. The same event id or idempotency key twice is one
+ * rollout. Never two rollouts move one service at once: under the {@code queue} policy a release waits for the
+ * running rollout to end; under {@code supersede} the running one is aborted first.
  */
 @ApplicationScoped
 public class ReleaseIntake {
 
     private static final Logger LOG = Logger.getLogger(ReleaseIntake.class);
-    static final double FIRST_CANARY_PERCENT = 5;
 
-    private final RolloutLog log;
+    private final ServiceRegistry services;
+    private final RolloutDriver driver;
     private final EventCodec codec;
 
-    ReleaseIntake(RolloutLog log, EventCodec codec) {
-        this.log = log;
+    ReleaseIntake(ServiceRegistry services, RolloutDriver driver, EventCodec codec) {
+        this.services = services;
+        this.driver = driver;
         this.codec = codec;
     }
 
-    /** Starts the rollout this release asks for, or returns the one it already started. */
+    /** Starts (or queues) the rollout this release asks for, or returns the one it already started. */
     @Transactional
     public Rollout accept(ReleaseEvent release) {
         String key = releaseKey(release);
@@ -51,25 +56,80 @@ public class ReleaseIntake {
                 return existing.get();
             }
         }
+        ServiceSpec service = services.require(release.service());
+        StrategySpec strategy = release.strategy() == null ? service.strategy() : override(release.strategy(), service);
+        StrategyPlanner.plan(strategy);
+        List<Rollout> running = Rollout.unfinishedOf(release.service());
+
         Instant now = Instant.now();
         Rollout rollout = new Rollout();
         rollout.id = UUID.randomUUID().toString();
         rollout.service = release.service();
         rollout.environment = release.environment();
+        rollout.stableVersion = service.stable().version();
         rollout.canaryVersion = release.version();
-        rollout.strategy = release.strategy() != null ? release.strategy() : "canary";
+        rollout.strategy = strategy.type().name();
         rollout.state = RolloutState.PENDING;
         rollout.releaseKey = key;
         rollout.release = codec.encode(release);
+        rollout.spec = codec.encode(new RolloutSpec(release, service.gateway(), service.stable(), strategy));
+        rollout.status = codec.encode(RolloutStatus.initial());
         rollout.createdAt = now;
         rollout.updatedAt = now;
         rollout.persist();
+        Rollout.flush();
 
-        log.append(rollout, Type.TRANSITION, Topics.ROLLOUT_EVENTS, transition(rollout, null, now), "release", null);
-        rollout.canaryWeight = FIRST_CANARY_PERCENT;
-        log.append(rollout, Type.STEP, Topics.ROLLOUT_STEPS, firstStep(rollout, release, now), "release", null);
-        LOG.infof("[rollout %s] started for %s %s in %s", rollout.id, release.service(), release.version(), release.environment());
+        if (running.isEmpty()) {
+            driver.apply(rollout, new Start(), "release " + release.version(), null);
+        } else if (service.releasePolicy() == ReleasePolicy.supersede) {
+            for (Rollout old : running) {
+                driver.apply(driver.lock(old.id), new CommandReceived(RolloutCommand.Type.ABORT, "glide"),
+                        "superseded by release " + release.version() + " (rollout " + rollout.id + ")", "glide");
+            }
+        }
+        LOG.infof("[rollout %s] %s for %s %s in %s (%s)", rollout.id, rollout.state == RolloutState.PENDING ? "queued" : "started",
+                release.service(), release.version(), release.environment(), strategy.type());
         return rollout;
+    }
+
+    /**
+     * When a rollout ends: if it succeeded, its version becomes the service's stable one; then the oldest release
+     * waiting for the service starts, from the stable version as it is now (not as it was when it queued).
+     */
+    void startNext(@Observes RolloutDriver.Ended ended) {
+        Rollout rollout = Rollout.findById(ended.rolloutId());
+        if (ended.state() == RolloutState.SUCCEEDED) {
+            services.promote(ended.service(), driver.spec(rollout).canary());
+        }
+        List<Rollout> unfinished = Rollout.unfinishedOf(ended.service());
+        boolean busy = unfinished.stream().anyMatch(r -> r.state != RolloutState.PENDING);
+        if (busy) {
+            return;
+        }
+        unfinished.stream().findFirst().ifPresent(next -> {
+            Rollout locked = driver.lock(next.id);
+            RolloutSpec queued = driver.spec(locked);
+            Backend stable = services.require(locked.service).stable();
+            locked.spec = codec.encode(new RolloutSpec(queued.release(), queued.gateway(), stable, queued.strategy()));
+            locked.stableVersion = stable.version();
+            driver.apply(locked, new Start(), "rollout " + ended.rolloutId() + " ended " + ended.state(), null);
+        });
+    }
+
+    /** A release may name another strategy type for itself; the service's own settings are kept where they fit. */
+    private static StrategySpec override(String type, ServiceSpec service) {
+        StrategySpec.Type wanted;
+        try {
+            wanted = StrategySpec.Type.valueOf(type);
+        } catch (IllegalArgumentException e) {
+            throw new dev.glide.contract.MalformedEventException("ReleaseEvent", List.of("strategy: '" + type
+                    + "' is not one of " + java.util.Arrays.toString(StrategySpec.Type.values())));
+        }
+        StrategySpec own = service.strategy();
+        if (own.type() == wanted) {
+            return own;
+        }
+        return new StrategySpec(wanted, null, null, null, null);
     }
 
     private static String releaseKey(ReleaseEvent release) {
@@ -77,18 +137,5 @@ public class ReleaseIntake {
             return "key:" + release.idempotencyKey();
         }
         return release.eventId() == null || release.eventId().isBlank() ? null : "event:" + release.eventId();
-    }
-
-    private RolloutStep firstStep(Rollout rollout, ReleaseEvent release, Instant now) {
-        return new RolloutStep(RolloutStep.SCHEMA_VERSION, rollout.id, log.nextSequence(rollout), rollout.service,
-                rollout.environment, new Backend(rollout.stableVersion == null ? "stable" : rollout.stableVersion, List.of()),
-                new Backend(release.version(), release.endpoints()), Weights.canaryPercent(rollout.canaryWeight),
-                List.of(), new GatewayBinding("noop", rollout.service, null, null), now);
-    }
-
-    private RolloutEvent transition(Rollout rollout, RolloutState from, Instant now) {
-        return new RolloutEvent(RolloutEvent.SCHEMA_VERSION, rollout.id, log.nextSequence(rollout), rollout.service,
-                rollout.environment, rollout.strategy, rollout.stableVersion, rollout.canaryVersion, from, rollout.state,
-                rollout.stepIndex, 1, Weights.canaryPercent(rollout.canaryWeight), "release", null, now);
     }
 }

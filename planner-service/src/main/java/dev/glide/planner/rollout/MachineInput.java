@@ -1,10 +1,21 @@
 package dev.glide.planner.rollout;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.glide.contract.AnalysisVerdict;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.Weights;
 
 /** What can happen to a rollout. Each accepted input is logged, so the log replays to the same state. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "input")
+@JsonSubTypes({
+    @JsonSubTypes.Type(MachineInput.Start.class),
+    @JsonSubTypes.Type(MachineInput.TrafficConfirmed.class),
+    @JsonSubTypes.Type(MachineInput.TrafficFailed.class),
+    @JsonSubTypes.Type(MachineInput.VerdictReceived.class),
+    @JsonSubTypes.Type(MachineInput.CommandReceived.class),
+    @JsonSubTypes.Type(MachineInput.TimerFired.class)
+})
 public sealed interface MachineInput {
 
     /** The rollout was created from a release. */

@@ -50,6 +50,17 @@ public class Rollout extends PanacheEntityBase {
     @Column(name = "release_key")
     public String releaseKey;
 
+    /** What the rollout follows ({@link RolloutSpec}). */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public String spec;
+
+    /** The state machine's full status ({@link RolloutStatus}). */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public String status;
+
+    /** Why it is paused, aborting or failed. */
+    public String reason;
+
     /** The release that started it, as received. */
     @JdbcTypeCode(SqlTypes.JSON)
     public String release;
@@ -66,5 +77,11 @@ public class Rollout extends PanacheEntityBase {
 
     public static Optional<Rollout> findByReleaseKey(String releaseKey) {
         return find("releaseKey", releaseKey).firstResultOptional();
+    }
+
+    /** The rollouts of a service that have not ended, oldest first. */
+    public static java.util.List<Rollout> unfinishedOf(String service) {
+        return list("service = ?1 and state not in ?2 order by createdAt", service,
+                java.util.List.of(RolloutState.SUCCEEDED, RolloutState.ABORTED, RolloutState.FAILED));
     }
 }

@@ -1,15 +1,15 @@
 package dev.glide.planner.rollout;
 
 import dev.glide.contract.EventCodec;
-import dev.glide.contract.KeyedEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Appends to a rollout's log inside the caller's transaction, so an entry exists exactly when the state change
- * that produced it was committed.
+ * that produced it was committed. Sequences are given by the state machine; the log only refuses gaps.
  */
 @ApplicationScoped
 public class RolloutLog {
@@ -26,28 +26,31 @@ public class RolloutLog {
         this.appended = appended;
     }
 
-    /** The sequence the next entry of this rollout will get; events carry it so consumers can order them. */
-    public long nextSequence(Rollout rollout) {
-        return rollout.lastSequence + 1;
-    }
-
-    /** Appends an event with the sequence {@link #nextSequence} gave, to be published on {@code topic}. */
+    /** Appends {@code payload} as entry {@code sequence}, to be published on {@code topic} (null: log only). */
     @Transactional(Transactional.TxType.MANDATORY)
-    public RolloutLogEntry append(Rollout rollout, RolloutLogEntry.Type type, String topic, KeyedEvent event,
+    public RolloutLogEntry append(Rollout rollout, long sequence, RolloutLogEntry.Type type, String topic, Object payload,
             String cause, String actor) {
+        if (sequence != rollout.lastSequence + 1) {
+            throw new IllegalStateException("rollout " + rollout.id + ": log entry " + sequence + " does not follow "
+                    + rollout.lastSequence);
+        }
         RolloutLogEntry entry = new RolloutLogEntry();
         entry.rolloutId = rollout.id;
-        entry.sequence = nextSequence(rollout);
+        entry.sequence = sequence;
         entry.type = type.name();
         entry.topic = topic;
-        entry.payload = codec.encode(event);
+        entry.payload = codec.encode(payload);
         entry.cause = cause;
         entry.actor = actor;
         entry.occurredAt = Instant.now();
         entry.persist();
-        rollout.lastSequence = entry.sequence;
+        rollout.lastSequence = sequence;
         rollout.updatedAt = entry.occurredAt;
-        appended.fire(new Appended(rollout.id, entry.sequence));
+        appended.fire(new Appended(rollout.id, sequence));
         return entry;
+    }
+
+    public List<RolloutLogEntry> history(String rolloutId) {
+        return RolloutLogEntry.list("rolloutId = ?1 order by sequence", rolloutId);
     }
 }

@@ -22,8 +22,14 @@ import org.hibernate.type.SqlTypes;
 public class RolloutLogEntry extends PanacheEntityBase {
 
     public enum Type {
+        /** What happened to the rollout (a confirmation, a verdict, a command, a timer): the folded history. */
+        INPUT,
+        /** A traffic step asked of the gateway. */
         STEP,
-        TRANSITION
+        /** A change of state or step. */
+        TRANSITION,
+        /** An analysis the planner started. */
+        ANALYSIS
     }
 
     @Id

@@ -1,0 +1,49 @@
+package dev.glide.planner.api;
+
+import dev.glide.contract.MalformedEventException;
+import dev.glide.planner.rollout.CommandRefusedException;
+import dev.glide.planner.rollout.UnknownRolloutException;
+import dev.glide.planner.service.UnknownServiceException;
+import dev.glide.planner.strategy.InvalidStrategyException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Every refusal the API gives is JSON naming what was wrong: {@code {"error": ..., "problems": [...]}}. */
+public class ProblemMappers {
+
+    @ServerExceptionMapper
+    public Response malformed(MalformedEventException e) {
+        return problem(400, "invalid request body", e.problems());
+    }
+
+    @ServerExceptionMapper
+    public Response invalidStrategy(InvalidStrategyException e) {
+        return problem(400, "invalid strategy", e.problems());
+    }
+
+    @ServerExceptionMapper
+    public Response unknownService(UnknownServiceException e) {
+        return problem(404, e.getMessage(), List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response unknownRollout(UnknownRolloutException e) {
+        return problem(404, e.getMessage(), List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response refused(CommandRefusedException e) {
+        return problem(409, e.getMessage(), List.of());
+    }
+
+    static Response problem(int status, String error, List<String> problems) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("problems", problems);
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body).build();
+    }
+}

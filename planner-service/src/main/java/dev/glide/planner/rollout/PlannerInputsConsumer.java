@@ -1,0 +1,76 @@
+package dev.glide.planner.rollout;
+
+import dev.glide.contract.AnalysisVerdict;
+import dev.glide.contract.EventCodec;
+import dev.glide.contract.RolloutCommand;
+import dev.glide.contract.Topics;
+import dev.glide.contract.TrafficApplied;
+import dev.glide.planner.rollout.MachineInput.TrafficConfirmed;
+import dev.glide.planner.rollout.MachineInput.TrafficFailed;
+import dev.glide.planner.rollout.MachineInput.VerdictReceived;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * The planner's Kafka inputs besides releases: the gateway's read-backs, verdicts and commands. A record that
+ * is not valid throws, and its channel dead-letters it with the reason; one about a rollout this planner does
+ * not know is logged and skipped.
+ */
+@ApplicationScoped
+public class PlannerInputsConsumer {
+
+    private static final Logger LOG = Logger.getLogger(PlannerInputsConsumer.class);
+
+    private final EventCodec codec;
+    private final RolloutDriver driver;
+    private final RolloutCommands commands;
+
+    PlannerInputsConsumer(EventCodec codec, RolloutDriver driver, RolloutCommands commands) {
+        this.codec = codec;
+        this.driver = driver;
+        this.commands = commands;
+    }
+
+    @Incoming(Topics.TRAFFIC_APPLIED)
+    @Blocking
+    @Transactional
+    public void onTrafficApplied(String json) {
+        TrafficApplied applied = codec.decode(json, TrafficApplied.class);
+        MachineInput input = applied.outcome() == TrafficApplied.Outcome.APPLIED
+                ? new TrafficConfirmed(applied.sequence(), applied.served())
+                : new TrafficFailed(applied.sequence(), applied.reason());
+        apply(applied.rolloutId(), input, "traffic-applied from " + applied.adapter());
+    }
+
+    @Incoming(Topics.ANALYSIS_VERDICTS)
+    @Blocking
+    @Transactional
+    public void onVerdict(String json) {
+        AnalysisVerdict verdict = codec.decode(json, AnalysisVerdict.class);
+        apply(verdict.rolloutId(), new VerdictReceived(verdict.stepSequence(), verdict.window(), verdict.verdict(),
+                verdict.summary()), "verdict " + verdict.verdict() + " (window " + verdict.window() + ")");
+    }
+
+    @Incoming(Topics.ROLLOUT_COMMANDS)
+    @Blocking
+    public void onCommand(String json) {
+        RolloutCommand command = codec.decode(json, RolloutCommand.class);
+        try {
+            RolloutCommands.Answer answer = commands.apply(command);
+            LOG.infof("[rollout %s] %s by %s: %s", command.rolloutId(), command.type(), command.actor(), answer.message());
+        } catch (UnknownRolloutException e) {
+            LOG.warnf("[rollout %s] command %s skipped: %s", command.rolloutId(), command.commandId(), e.getMessage());
+        }
+    }
+
+    private void apply(String rolloutId, MachineInput input, String cause) {
+        if (Rollout.findById(rolloutId) == null) {
+            LOG.warnf("[rollout %s] %s skipped: no such rollout", rolloutId, cause);
+            return;
+        }
+        driver.apply(driver.lock(rolloutId), input, cause, null);
+    }
+}

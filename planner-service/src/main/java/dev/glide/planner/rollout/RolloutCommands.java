@@ -1,0 +1,67 @@
+package dev.glide.planner.rollout;
+
+import dev.glide.contract.RolloutCommand;
+import dev.glide.planner.rollout.MachineInput.CommandReceived;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+
+/** Applies promote, abort, pause and resume, once per command id, from the API or from rollout-commands. */
+@ApplicationScoped
+public class RolloutCommands {
+
+    /** The answer to a command: accepted or refused, with the reason, and the rollout's state after it. */
+    public record Answer(boolean accepted, String message, String state) {
+    }
+
+    private final RolloutDriver driver;
+
+    RolloutCommands(RolloutDriver driver) {
+        this.driver = driver;
+    }
+
+    @Transactional
+    public Answer apply(RolloutCommand command) {
+        Rollout rollout = driver.lock(command.rolloutId());
+        SeenCommand seen = SeenCommand.findById(command.commandId());
+        if (seen != null) {
+            return new Answer(seen.accepted, "command " + command.commandId() + " was already received: " + seen.answer,
+                    rollout.state.name());
+        }
+        Decision decision = driver.apply(rollout, new CommandReceived(command.type(), command.actor()),
+                command.type().name().toLowerCase() + " (" + command.source() + ")", command.actor());
+        String message = decision.refused() ? decision.refusal()
+                : command.type().name().toLowerCase() + " accepted; the rollout is " + rollout.state;
+        SeenCommand record = new SeenCommand();
+        record.commandId = command.commandId();
+        record.rolloutId = rollout.id;
+        record.type = command.type().name();
+        record.actor = command.actor();
+        record.accepted = !decision.refused();
+        record.answer = message;
+        record.receivedAt = Instant.now();
+        record.persist();
+        return new Answer(!decision.refused(), message, rollout.state.name());
+    }
+
+    /** A command already received, so the same id a second time does not act again. */
+    @Entity
+    @Table(name = "rollout_command")
+    public static class SeenCommand extends io.quarkus.hibernate.orm.panache.PanacheEntityBase {
+        @Id
+        @Column(name = "command_id")
+        public String commandId;
+        @Column(name = "rollout_id")
+        public String rolloutId;
+        public String type;
+        public String actor;
+        public boolean accepted;
+        public String answer;
+        @Column(name = "received_at")
+        public Instant receivedAt;
+    }
+}

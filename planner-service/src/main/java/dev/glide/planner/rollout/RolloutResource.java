@@ -1,0 +1,81 @@
+package dev.glide.planner.rollout;
+
+import dev.glide.contract.MalformedEventException;
+import dev.glide.contract.RolloutCommand;
+import dev.glide.contract.RolloutState;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/** {@code /api/rollouts}: see rollouts and their history, and promote, abort, pause or resume them. */
+@Path("/api/rollouts")
+@Produces(MediaType.APPLICATION_JSON)
+public class RolloutResource {
+
+    private final RolloutQueries queries;
+    private final RolloutCommands commands;
+
+    RolloutResource(RolloutQueries queries, RolloutCommands commands) {
+        this.queries = queries;
+        this.commands = commands;
+    }
+
+    @GET
+    public List<RolloutView> list(@QueryParam("service") String service, @QueryParam("state") String state) {
+        return queries.list(service, state == null ? null : parseState(state));
+    }
+
+    @GET
+    @Path("/{id}")
+    public RolloutView get(@PathParam("id") String id) {
+        return queries.get(id);
+    }
+
+    @GET
+    @Path("/{id}/history")
+    public List<RolloutQueries.HistoryEntry> history(@PathParam("id") String id) {
+        return queries.history(id);
+    }
+
+    /** The stored status beside the one folded from the log: they are equal, or replay is broken. */
+    @GET
+    @Path("/{id}/fold")
+    public RolloutQueries.Fold fold(@PathParam("id") String id) {
+        return queries.fold(id);
+    }
+
+    /** {@code promote}, {@code abort}, {@code pause} or {@code resume}; 409 with the reason when it makes no sense now. */
+    @POST
+    @Path("/{id}/{action}")
+    public Response command(@PathParam("id") String id, @PathParam("action") String action,
+            @QueryParam("actor") String actor, @QueryParam("commandId") String commandId) {
+        RolloutCommand.Type type = Arrays.stream(RolloutCommand.Type.values())
+                .filter(t -> t.name().equalsIgnoreCase(action)).findFirst()
+                .orElseThrow(() -> new MalformedEventException("command", List.of("action: '" + action
+                        + "' is not one of promote, abort, pause, resume")));
+        RolloutCommand command = new RolloutCommand(RolloutCommand.SCHEMA_VERSION,
+                commandId == null ? UUID.randomUUID().toString() : commandId, id, type,
+                actor == null || actor.isBlank() ? "api" : actor, "api", null, Instant.now());
+        RolloutCommands.Answer answer = commands.apply(command);
+        return Response.status(answer.accepted() ? 200 : 409).entity(answer).build();
+    }
+
+    private static RolloutState parseState(String state) {
+        try {
+            return RolloutState.valueOf(state.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEventException("query", List.of("state: '" + state + "' is not one of "
+                    + Arrays.toString(RolloutState.values())));
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.glide.planner.rollout;
+
+import dev.glide.contract.Backend;
+import dev.glide.contract.GatewayBinding;
+import dev.glide.contract.ReleaseEvent;
+import dev.glide.planner.strategy.StrategySpec;
+
+/**
+ * What one rollout follows, fixed when it is created: the release, the service's gateway binding and stable
+ * version as they were then, and the strategy. Re-registering the service later does not change a running rollout.
+ */
+public record RolloutSpec(ReleaseEvent release, GatewayBinding gateway, Backend stable, StrategySpec strategy) {
+
+    public Backend canary() {
+        return new Backend(release.version(), release.endpoints());
+    }
+}

@@ -1,0 +1,54 @@
+package dev.glide.planner.service;
+
+import dev.glide.contract.EventCodec;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /api/services}: register a service (owner, gateway binding, stable version, strategy, policy) and read it. */
+@Path("/api/services")
+@Produces(MediaType.APPLICATION_JSON)
+public class ServiceResource {
+
+    /** Service names become topic keys, route names and URL segments: keep them plain. */
+    private static final String NAME = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
+
+    private final ServiceRegistry registry;
+    private final EventCodec codec;
+
+    ServiceResource(ServiceRegistry registry, EventCodec codec) {
+        this.registry = registry;
+        this.codec = codec;
+    }
+
+    @PUT
+    @Path("/{name}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response put(@PathParam("name") String name, String body) {
+        if (!name.matches(NAME)) {
+            return Response.status(400).entity(Map.of("error", "invalid service name",
+                    "problems", List.of("name: '" + name + "' must be lowercase letters, digits and dashes (at most 63)"))).build();
+        }
+        ServiceSpec spec = codec.decode(body, ServiceSpec.class);
+        boolean created = registry.put(name, spec);
+        return Response.status(created ? 201 : 200).entity(registry.require(name)).build();
+    }
+
+    @GET
+    @Path("/{name}")
+    public ServiceSpec get(@PathParam("name") String name) {
+        return registry.require(name);
+    }
+
+    @GET
+    public List<String> list() {
+        return registry.names();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.glide.planner.service;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.glide.contract.Backend;
+import dev.glide.contract.GatewayBinding;
+import dev.glide.planner.strategy.StrategySpec;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * A service as a team registers it: who owns it, which gateway moves its traffic, what runs now, and how its
+ * releases go out.
+ *
+ * @param team          the owning team; only its members may release, promote or abort
+ * @param gateway       the adapter and the names the gateway knows the service by
+ * @param stable        the version serving now and where it runs
+ * @param strategy      how releases go out (default: canary 5 -> 25 -> 50 -> 100 % with analysis)
+ * @param releasePolicy what a release does while another rollout runs (default: queue)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ServiceSpec(
+        @NotBlank String team,
+        @NotNull @Valid GatewayBinding gateway,
+        @NotNull @Valid Backend stable,
+        @Valid StrategySpec strategy,
+        ReleasePolicy releasePolicy) {
+
+    public ServiceSpec {
+        strategy = strategy == null ? StrategySpec.defaults() : strategy;
+        releasePolicy = releasePolicy == null ? ReleasePolicy.queue : releasePolicy;
+    }
+}

@@ -1,0 +1,264 @@
+package dev.glide.planner;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import dev.glide.contract.AnalysisVerdict;
+import dev.glide.contract.EventCodec;
+import dev.glide.contract.RolloutStep;
+import dev.glide.contract.Weights;
+import dev.glide.testsupport.RealInfrastructure;
+import dev.glide.testsupport.TopicProbe;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Rollouts driven over the REST API and the real broker, with the traffic and analysis answers simulated. */
+@QuarkusTest
+@WithTestResource(RealInfrastructure.class)
+class RolloutLifecycleTest {
+
+    private static final String CANARY = "{\"type\":\"canary\",\"steps\":[{\"setWeight\":10},"
+            + "{\"analysis\":{\"metrics\":[\"error-rate\"],\"interval\":\"1s\",\"count\":2,\"failureLimit\":0}},"
+            + "{\"setWeight\":50},{\"pause\":{\"duration\":\"1s\"}}]}";
+    private static final String PREVIEW = "{\"kind\":\"HEADER\",\"name\":\"x-preview\",\"value\":\"1\",\"target\":\"CANARY\"}";
+    private static final String BLUE_GREEN = "{\"type\":\"blueGreen\",\"blueGreen\":{\"preview\":" + PREVIEW
+            + ",\"rollbackWindow\":\"1s\"}}";
+    private static final String CANARY_THEN_BLUE_GREEN = "{\"type\":\"canaryThenBlueGreen\",\"ceiling\":20,"
+            + "\"steps\":[{\"setWeight\":10},{\"setWeight\":20}],"
+            + "\"blueGreen\":{\"preview\":" + PREVIEW + ",\"autoPromote\":true,\"rollbackWindow\":\"1s\"}}";
+
+    private final TopicProbe probe = TopicProbe.shared();
+
+    @Inject
+    EventCodec codec;
+
+    private static String newService() {
+        return "svc-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private Simulated start(String strategy) {
+        String service = newService();
+        Simulated.registerService(service, strategy);
+        return new Simulated(probe, codec, Simulated.release(service, "v2"));
+    }
+
+    private String rolloutOf(Simulated simulated) {
+        return simulated.steps().isEmpty() ? null : simulated.steps().get(0).rolloutId();
+    }
+
+    /** Answers steps and analyses until the rollout is in one of {@code states}. */
+    private void driveUntil(Simulated simulated, String rolloutId, String... states) {
+        await().atMost(TopicProbe.WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            simulated.answer();
+            return Set.of(states).contains(Simulated.state(rolloutId));
+        });
+    }
+
+    private void assertFoldEqualsStoredState(String rolloutId) {
+        given().when().get("/api/rollouts/" + rolloutId + "/fold").then().statusCode(200).body("equal", equalTo(true));
+    }
+
+    private static void command(String rolloutId, String action, int status) {
+        given().queryParam("actor", "alice").when().post("/api/rollouts/" + rolloutId + "/" + action).then().statusCode(status);
+    }
+
+    private static int step(String rolloutId) {
+        return given().when().get("/api/rollouts/" + rolloutId).then().extract().path("step");
+    }
+
+    @Test
+    void aCanaryWalksItsStepsOnConfirmedTrafficAndPassingAnalysisToSucceeded() {
+        String service = newService();
+        Simulated.registerService(service, CANARY);
+        String id = Simulated.release(service, "v2");
+        Simulated simulated = new Simulated(probe, codec, id);
+
+        driveUntil(simulated, id, "SUCCEEDED");
+
+        assertThat(simulated.steps()).extracting(s -> s.weights().canary()).containsExactly(10.0, 50.0, 100.0);
+        assertFoldEqualsStoredState(id);
+        given().when().get("/api/services/" + service).then().body("stable.version", equalTo("v2"))
+                .body("stable.endpoints[0]", equalTo("http://127.0.0.1:9002"));
+        given().when().get("/api/rollouts/" + id + "/history").then().statusCode(200)
+                .body("type", hasItems("INPUT", "STEP", "TRANSITION", "ANALYSIS"))
+                .body("cause", hasItems("timer", "analysis started"));
+    }
+
+    @Test
+    void aBlueGreenPreviewsByHeaderIsSwitchedByPromoteAndSucceedsAfterItsRollbackWindow() {
+        String service = newService();
+        Simulated.registerService(service, BLUE_GREEN);
+        String id = Simulated.release(service, "v2");
+        Simulated simulated = new Simulated(probe, codec, id);
+        await().atMost(TopicProbe.WAIT).until(() -> {
+            simulated.answer();
+            return step(id) == 2;
+        });
+        RolloutStep preview = simulated.steps().get(0);
+        assertThat(preview.weights()).isEqualTo(Weights.allStable());
+        assertThat(preview.matchRules()).extracting(r -> r.name()).containsExactly("x-preview");
+
+        command(id, "promote", 200);
+        driveUntil(simulated, id, "SUCCEEDED");
+
+        assertThat(simulated.steps()).extracting(s -> s.weights().canary()).containsExactly(0.0, 100.0, 100.0);
+        assertFoldEqualsStoredState(id);
+    }
+
+    @Test
+    void aCanaryThenBlueGreenRampsToItsCeilingThenCutsOverToSucceeded() {
+        String service = newService();
+        Simulated.registerService(service, CANARY_THEN_BLUE_GREEN);
+        String id = Simulated.release(service, "v2");
+        Simulated simulated = new Simulated(probe, codec, id);
+
+        driveUntil(simulated, id, "SUCCEEDED");
+
+        assertThat(simulated.steps()).extracting(s -> s.weights().canary()).containsExactly(10.0, 20.0, 100.0, 100.0);
+        assertFoldEqualsStoredState(id);
+    }
+
+    @Test
+    void anAbortWhileProgressingReturnsAllTrafficToStableOnceTheGatewayConfirms() {
+        String service = newService();
+        Simulated.registerService(service, CANARY);
+        String id = Simulated.release(service, "v2");
+        Simulated simulated = new Simulated(probe, codec, id);
+        driveUntil(simulated, id, "PROGRESSING");
+
+        command(id, "abort", 200);
+        assertThat(Simulated.state(id)).isEqualTo("ABORTING");
+        driveUntil(simulated, id, "ABORTED");
+
+        List<RolloutStep> steps = simulated.steps();
+        assertThat(steps.get(steps.size() - 1).weights()).isEqualTo(Weights.allStable());
+        assertFoldEqualsStoredState(id);
+    }
+
+    @Test
+    void anAbortWhilePausedReturnsAllTrafficToStable() {
+        String service = newService();
+        Simulated.registerService(service, CANARY);
+        String id = Simulated.release(service, "v2");
+        Simulated simulated = new Simulated(probe, codec, id);
+        command(id, "pause", 200);
+        assertThat(Simulated.state(id)).isEqualTo("PAUSED");
+
+        command(id, "abort", 200);
+        driveUntil(simulated, id, "ABORTED");
+
+        assertThat(simulated.steps().get(simulated.steps().size() - 1).weights()).isEqualTo(Weights.allStable());
+        assertFoldEqualsStoredState(id);
+    }
+
+    @Test
+    void aFailingAnalysisAbortsTheRolloutByItself() {
+        String service = newService();
+        Simulated.registerService(service, CANARY);
+        String id = Simulated.release(service, "v2");
+        Simulated simulated = new Simulated(probe, codec, id);
+        simulated.verdict = AnalysisVerdict.Verdict.FAIL;
+
+        driveUntil(simulated, id, "ABORTED");
+
+        given().when().get("/api/rollouts/" + id).then().body("reason", equalTo("analysis failed: simulated FAIL"));
+        assertThat(simulated.steps()).extracting(s -> s.weights().canary()).containsExactly(10.0, 0.0);
+        assertFoldEqualsStoredState(id);
+    }
+
+    @Test
+    void anAbortInsideTheBlueGreenRollbackWindowPutsEverythingBackOnBlueInOneStep() {
+        String service = newService();
+        Simulated.registerService(service, "{\"type\":\"blueGreen\",\"blueGreen\":{\"preview\":" + PREVIEW
+                + ",\"autoPromote\":true,\"rollbackWindow\":\"10m\"}}");
+        String id = Simulated.release(service, "v2");
+        Simulated simulated = new Simulated(probe, codec, id);
+        await().atMost(TopicProbe.WAIT).until(() -> {
+            simulated.answer();
+            return step(id) == 3;
+        });
+
+        command(id, "abort", 200);
+        driveUntil(simulated, id, "ABORTED");
+
+        assertThat(simulated.steps()).extracting(s -> s.weights().canary()).containsExactly(0.0, 100.0, 0.0);
+        assertFoldEqualsStoredState(id);
+    }
+
+    @Test
+    void aSecondReleaseWaitsForTheRunningRolloutAndAnAbortWhilePendingEndsItAtOnce() {
+        String service = newService();
+        Simulated.registerService(service, CANARY);
+        String first = Simulated.release(service, "v2");
+        String second = Simulated.release(service, "v3");
+        String third = Simulated.release(service, "v4");
+        assertThat(Simulated.state(second)).isEqualTo("PENDING");
+
+        command(third, "abort", 200);
+        assertThat(Simulated.state(third)).isEqualTo("ABORTED");
+        command(first, "abort", 200);
+        driveUntil(new Simulated(probe, codec, first), first, "ABORTED");
+
+        await().atMost(TopicProbe.WAIT).until(() -> "PROGRESSING".equals(Simulated.state(second)));
+        assertFoldEqualsStoredState(third);
+        given().when().get("/api/rollouts/" + second).then().body("stableVersion", equalTo("v1"));
+        given().when().get("/api/services/" + service).then().body("stable.version", equalTo("v1"));
+    }
+
+    @Test
+    void commandsThatMakeNoSenseNowAreRefusedWithTheReason() {
+        Simulated simulated = start(CANARY);
+        await().atMost(TopicProbe.WAIT).until(() -> rolloutOf(simulated) != null);
+        String id = rolloutOf(simulated);
+
+        given().when().post("/api/rollouts/" + id + "/resume").then().statusCode(409)
+                .body("message", equalTo("the rollout is not paused"));
+        given().when().post("/api/rollouts/" + id + "/explode").then().statusCode(400)
+                .body("problems[0]", equalTo("action: 'explode' is not one of promote, abort, pause, resume"));
+        given().when().post("/api/rollouts/no-such-rollout/abort").then().statusCode(404)
+                .body("error", equalTo("no rollout with id 'no-such-rollout'"));
+    }
+
+    @Test
+    void theSameCommandIdTwiceActsOnce() {
+        Simulated simulated = start(CANARY);
+        await().atMost(TopicProbe.WAIT).until(() -> rolloutOf(simulated) != null);
+        String id = rolloutOf(simulated);
+
+        given().queryParam("commandId", "c-1").when().post("/api/rollouts/" + id + "/pause").then().statusCode(200);
+        given().queryParam("commandId", "c-1").when().post("/api/rollouts/" + id + "/pause").then().statusCode(200)
+                .body("message", containsString("was already received"));
+    }
+
+    @Test
+    void badRegistrationsAndReleasesAreRefusedNamingEachField() {
+        given().contentType(ContentType.JSON).body("{\"gateway\":{\"adapter\":\"noop\"},\"stable\":{}}")
+                .when().put("/api/services/" + newService()).then().statusCode(400)
+                .body("problems", hasItems("gateway.route: must not be blank", "stable.version: must not be blank",
+                        "team: must not be blank"));
+        given().contentType(ContentType.JSON).body("{\"team\":\"t\",\"gateway\":{\"adapter\":\"noop\",\"route\":\"r\"},"
+                + "\"stable\":{\"version\":\"v1\"},\"strategy\":{\"type\":\"canaryThenBlueGreen\",\"ceiling\":20,"
+                + "\"steps\":[{\"setWeight\":50}]}}").when().put("/api/services/" + newService()).then().statusCode(400)
+                .body("error", equalTo("invalid strategy"))
+                .body("problems[0]", containsString("steps[0].setWeight: 50.0 is above the canary ceiling of 20.0 %"));
+        given().contentType(ContentType.JSON).body("{\"service\":\"nobody\",\"version\":\"v2\",\"environment\":\"prod\","
+                + "\"endpoints\":[\"http://h:1\"]}").when().post("/api/releases").then().statusCode(404)
+                .body("error", equalTo("no service named 'nobody' is registered; register it first with PUT /api/services/nobody"));
+        given().contentType(ContentType.JSON).body("{\"service\":\"x\",\"endpoints\":[]}").when().post("/api/releases")
+                .then().statusCode(400)
+                .body("problems", hasItems("endpoints: must not be empty", "environment: must not be blank",
+                        "version: must not be blank"));
+        given().when().get("/api/services/nobody").then().statusCode(404);
+    }
+}
