@@ -47,14 +47,15 @@ class RolloutLifecycleTest {
         return "svc-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private Simulated start(String strategy) {
-        String service = newService();
-        Simulated.registerService(service, strategy);
-        return new Simulated(probe, codec, Simulated.release(service, "v2"));
+    /** A registered service with one release of v2 under way, and the simulated traffic and analysis for it. */
+    private record Run(String service, String id, Simulated simulated) {
     }
 
-    private String rolloutOf(Simulated simulated) {
-        return simulated.steps().isEmpty() ? null : simulated.steps().get(0).rolloutId();
+    private Run run(String strategy) {
+        String service = newService();
+        Simulated.registerService(service, strategy);
+        String id = Simulated.release(service, "v2");
+        return new Run(service, id, new Simulated(probe, codec, id));
     }
 
     /** Answers steps and analyses until the rollout is in one of {@code states}. */
@@ -79,16 +80,15 @@ class RolloutLifecycleTest {
 
     @Test
     void aCanaryWalksItsStepsOnConfirmedTrafficAndPassingAnalysisToSucceeded() {
-        String service = newService();
-        Simulated.registerService(service, CANARY);
-        String id = Simulated.release(service, "v2");
-        Simulated simulated = new Simulated(probe, codec, id);
+        Run run = run(CANARY);
+        String id = run.id();
+        Simulated simulated = run.simulated();
 
         driveUntil(simulated, id, "SUCCEEDED");
 
         assertThat(simulated.steps()).extracting(s -> s.weights().canary()).containsExactly(10.0, 50.0, 100.0);
         assertFoldEqualsStoredState(id);
-        given().when().get("/api/services/" + service).then().body("stable.version", equalTo("v2"))
+        given().when().get("/api/services/" + run.service()).then().body("stable.version", equalTo("v2"))
                 .body("stable.endpoints[0]", equalTo("http://127.0.0.1:9002"));
         given().when().get("/api/rollouts/" + id + "/history").then().statusCode(200)
                 .body("type", hasItems("INPUT", "STEP", "TRANSITION", "ANALYSIS"))
@@ -97,10 +97,9 @@ class RolloutLifecycleTest {
 
     @Test
     void aBlueGreenPreviewsByHeaderIsSwitchedByPromoteAndSucceedsAfterItsRollbackWindow() {
-        String service = newService();
-        Simulated.registerService(service, BLUE_GREEN);
-        String id = Simulated.release(service, "v2");
-        Simulated simulated = new Simulated(probe, codec, id);
+        Run run = run(BLUE_GREEN);
+        String id = run.id();
+        Simulated simulated = run.simulated();
         await().atMost(TopicProbe.WAIT).until(() -> {
             simulated.answer();
             return step(id) == 2;
@@ -118,10 +117,9 @@ class RolloutLifecycleTest {
 
     @Test
     void aCanaryThenBlueGreenRampsToItsCeilingThenCutsOverToSucceeded() {
-        String service = newService();
-        Simulated.registerService(service, CANARY_THEN_BLUE_GREEN);
-        String id = Simulated.release(service, "v2");
-        Simulated simulated = new Simulated(probe, codec, id);
+        Run run = run(CANARY_THEN_BLUE_GREEN);
+        String id = run.id();
+        Simulated simulated = run.simulated();
 
         driveUntil(simulated, id, "SUCCEEDED");
 
@@ -131,10 +129,9 @@ class RolloutLifecycleTest {
 
     @Test
     void anAbortWhileProgressingReturnsAllTrafficToStableOnceTheGatewayConfirms() {
-        String service = newService();
-        Simulated.registerService(service, CANARY);
-        String id = Simulated.release(service, "v2");
-        Simulated simulated = new Simulated(probe, codec, id);
+        Run run = run(CANARY);
+        String id = run.id();
+        Simulated simulated = run.simulated();
         driveUntil(simulated, id, "PROGRESSING");
 
         command(id, "abort", 200);
@@ -148,10 +145,9 @@ class RolloutLifecycleTest {
 
     @Test
     void anAbortWhilePausedReturnsAllTrafficToStable() {
-        String service = newService();
-        Simulated.registerService(service, CANARY);
-        String id = Simulated.release(service, "v2");
-        Simulated simulated = new Simulated(probe, codec, id);
+        Run run = run(CANARY);
+        String id = run.id();
+        Simulated simulated = run.simulated();
         command(id, "pause", 200);
         assertThat(Simulated.state(id)).isEqualTo("PAUSED");
 
@@ -164,10 +160,9 @@ class RolloutLifecycleTest {
 
     @Test
     void aFailingAnalysisAbortsTheRolloutByItself() {
-        String service = newService();
-        Simulated.registerService(service, CANARY);
-        String id = Simulated.release(service, "v2");
-        Simulated simulated = new Simulated(probe, codec, id);
+        Run run = run(CANARY);
+        String id = run.id();
+        Simulated simulated = run.simulated();
         simulated.verdict = AnalysisVerdict.Verdict.FAIL;
 
         driveUntil(simulated, id, "ABORTED");
@@ -179,11 +174,10 @@ class RolloutLifecycleTest {
 
     @Test
     void anAbortInsideTheBlueGreenRollbackWindowPutsEverythingBackOnBlueInOneStep() {
-        String service = newService();
-        Simulated.registerService(service, "{\"type\":\"blueGreen\",\"blueGreen\":{\"preview\":" + PREVIEW
+        Run run = run("{\"type\":\"blueGreen\",\"blueGreen\":{\"preview\":" + PREVIEW
                 + ",\"autoPromote\":true,\"rollbackWindow\":\"10m\"}}");
-        String id = Simulated.release(service, "v2");
-        Simulated simulated = new Simulated(probe, codec, id);
+        String id = run.id();
+        Simulated simulated = run.simulated();
         await().atMost(TopicProbe.WAIT).until(() -> {
             simulated.answer();
             return step(id) == 3;
@@ -218,9 +212,7 @@ class RolloutLifecycleTest {
 
     @Test
     void commandsThatMakeNoSenseNowAreRefusedWithTheReason() {
-        Simulated simulated = start(CANARY);
-        await().atMost(TopicProbe.WAIT).until(() -> rolloutOf(simulated) != null);
-        String id = rolloutOf(simulated);
+        String id = run(CANARY).id();
 
         given().when().post("/api/rollouts/" + id + "/resume").then().statusCode(409)
                 .body("message", equalTo("the rollout is not paused"));
@@ -232,9 +224,7 @@ class RolloutLifecycleTest {
 
     @Test
     void theSameCommandIdTwiceActsOnce() {
-        Simulated simulated = start(CANARY);
-        await().atMost(TopicProbe.WAIT).until(() -> rolloutOf(simulated) != null);
-        String id = rolloutOf(simulated);
+        String id = run(CANARY).id();
 
         given().queryParam("commandId", "c-1").when().post("/api/rollouts/" + id + "/pause").then().statusCode(200);
         given().queryParam("commandId", "c-1").when().post("/api/rollouts/" + id + "/pause").then().statusCode(200)
