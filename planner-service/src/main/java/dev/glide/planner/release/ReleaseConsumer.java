@@ -16,15 +16,19 @@ public class ReleaseConsumer {
 
     private final EventCodec codec;
     private final ReleaseIntake intake;
+    private final CdEventsReleases cdEvents;
 
-    ReleaseConsumer(EventCodec codec, ReleaseIntake intake) {
+    ReleaseConsumer(EventCodec codec, ReleaseIntake intake, CdEventsReleases cdEvents) {
         this.codec = codec;
         this.intake = intake;
+        this.cdEvents = cdEvents;
     }
 
+    /** A plain release, or a CDEvents release as a structured CloudEvent or bare. */
     @Incoming(Topics.RELEASE_EVENTS)
     @Blocking
     public void onRelease(String json) {
-        intake.accept(codec.decode(json, ReleaseEvent.class));
+        boolean cdEvent = json != null && !json.isBlank() && json.trim().startsWith("{") && cdEvents.isCdEvent(json);
+        intake.accept(cdEvent ? cdEvents.toRelease(json) : codec.decode(json, ReleaseEvent.class));
     }
 }

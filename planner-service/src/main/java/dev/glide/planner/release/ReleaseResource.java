@@ -18,17 +18,30 @@ public class ReleaseResource {
 
     private final ReleaseIntake intake;
     private final EventCodec codec;
+    private final CdEventsReleases cdEvents;
 
-    ReleaseResource(ReleaseIntake intake, EventCodec codec) {
+    ReleaseResource(ReleaseIntake intake, EventCodec codec, CdEventsReleases cdEvents) {
         this.intake = intake;
         this.codec = codec;
+        this.cdEvents = cdEvents;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response release(String body) {
-        Rollout rollout = intake.accept(codec.decode(body, ReleaseEvent.class));
+        return accepted(intake.accept(codec.decode(body, ReleaseEvent.class)));
+    }
+
+    /** The same release as a CloudEvent carrying a CDEvents service.deployed, service.upgraded or artifact.published. */
+    @POST
+    @Consumes("application/cloudevents+json")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response releaseCloudEvent(String body) {
+        return accepted(intake.accept(cdEvents.toRelease(body)));
+    }
+
+    private static Response accepted(Rollout rollout) {
         return Response.accepted(Map.of("rolloutId", rollout.id, "state", rollout.state.name()))
                 .location(URI.create("/api/rollouts/" + rollout.id))
                 .build();

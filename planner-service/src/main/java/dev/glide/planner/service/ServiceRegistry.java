@@ -43,10 +43,11 @@ public class ServiceRegistry {
     public void promote(String name, Backend stable) {
         ServiceSpec spec = require(name);
         ServiceRegistration registration = ServiceRegistration.findById(name);
-        registration.spec = codec.encode(new ServiceSpec(spec.team(), spec.gateway(), stable, spec.strategy(), spec.releasePolicy()));
+        registration.spec = codec.encode(spec.withStable(stable));
         registration.updatedAt = Instant.now();
     }
 
+    @Transactional
     public Optional<ServiceSpec> find(String name) {
         return ServiceRegistration.<ServiceRegistration>findByIdOptional(name)
                 .map(registration -> codec.decode(registration.spec, ServiceSpec.class));
@@ -56,6 +57,7 @@ public class ServiceRegistry {
         return find(name).orElseThrow(() -> new UnknownServiceException(name));
     }
 
+    @Transactional
     public List<String> names() {
         return ServiceRegistration.<ServiceRegistration>listAll().stream().map(r -> r.name).sorted().toList();
     }

@@ -7,6 +7,7 @@ import dev.glide.planner.strategy.StrategySpec;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import java.util.List;
 
 /**
  * A service as a team registers it: who owns it, which gateway moves its traffic, what runs now, and how its
@@ -16,7 +17,10 @@ import jakarta.validation.constraints.NotNull;
  * @param gateway       the adapter and the names the gateway knows the service by
  * @param stable        the version serving now and where it runs
  * @param strategy      how releases go out (default: canary 5 -> 25 -> 50 -> 100 % with analysis)
- * @param releasePolicy what a release does while another rollout runs (default: queue)
+ * @param releasePolicy   what a release does while another rollout runs (default: queue)
+ * @param canaryEndpoints where new versions are deployed (a green slot), for releases that name no endpoints
+ *                        (CDEvents carry none)
+ * @param environment     the environment of releases that name none (default: production)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServiceSpec(
@@ -24,10 +28,19 @@ public record ServiceSpec(
         @NotNull @Valid GatewayBinding gateway,
         @NotNull @Valid Backend stable,
         @Valid StrategySpec strategy,
-        ReleasePolicy releasePolicy) {
+        ReleasePolicy releasePolicy,
+        List<@NotBlank String> canaryEndpoints,
+        String environment) {
 
     public ServiceSpec {
         strategy = strategy == null ? StrategySpec.defaults() : strategy;
         releasePolicy = releasePolicy == null ? ReleasePolicy.queue : releasePolicy;
+        canaryEndpoints = canaryEndpoints == null ? List.of() : List.copyOf(canaryEndpoints);
+        environment = environment == null || environment.isBlank() ? "production" : environment;
+    }
+
+    /** The same registration with another stable version, after a successful rollout. */
+    public ServiceSpec withStable(Backend newStable) {
+        return new ServiceSpec(team, gateway, newStable, strategy, releasePolicy, canaryEndpoints, environment);
     }
 }
