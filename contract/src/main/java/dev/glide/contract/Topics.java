@@ -26,6 +26,9 @@ public final class Topics {
     /** Planner to notifier and anyone: state transitions. Key: rollout id. */
     public static final String ROLLOUT_EVENTS = "rollout-events";
 
+    /** Planner to other CI/CD tools: CDEvents service.upgraded / service.rolledback when a rollout ends. Key: rollout id. */
+    public static final String CDEVENTS = "cdevents";
+
     /**
      * The prefix of every dead-letter topic. It is SmallRye Kafka's default ({@code dead-letter-topic-<channel>}),
      * so a consumer only declares {@code failure-strategy=dead-letter-queue} and this stays the one spelling.

@@ -90,8 +90,11 @@ class RolloutLifecycleTest {
         assertFoldEqualsStoredState(id);
         given().when().get("/api/services/" + run.service()).then().body("stable.version", equalTo("v2"))
                 .body("stable.endpoints[0]", equalTo("http://127.0.0.1:9002"));
+        assertThat(announcement(id).path("type").asText()).isEqualTo("dev.cdevents.service.upgraded.0.3.0");
+        assertThat(announcement(id).path("data").path("subject").path("content").path("environment").path("id").asText())
+                .isEqualTo("prod");
         given().when().get("/api/rollouts/" + id + "/history").then().statusCode(200)
-                .body("type", hasItems("INPUT", "STEP", "TRANSITION", "ANALYSIS"))
+                .body("type", hasItems("INPUT", "STEP", "TRANSITION", "ANALYSIS", "ANNOUNCEMENT"))
                 .body("cause", hasItems("timer", "analysis started"));
     }
 
@@ -141,6 +144,35 @@ class RolloutLifecycleTest {
         List<RolloutStep> steps = simulated.steps();
         assertThat(steps.get(steps.size() - 1).weights()).isEqualTo(Weights.allStable());
         assertFoldEqualsStoredState(id);
+        assertThat(announcement(id).path("type").asText()).isEqualTo("dev.cdevents.service.rolledback.0.3.0");
+    }
+
+    @Test
+    void replaySendsTheDesiredTrafficStateAgainUnderANewSequence() {
+        Run run = run(CANARY);
+        String id = run.id();
+        Simulated simulated = run.simulated();
+        await().atMost(TopicProbe.WAIT).until(() -> {
+            simulated.answer();
+            return step(id) == 2;
+        });
+
+        given().queryParam("actor", "ops").when().post("/api/rollouts/" + id + "/replay").then().statusCode(200);
+
+        await().atMost(TopicProbe.WAIT).until(() -> simulated.steps().size() == 2);
+        List<RolloutStep> steps = simulated.steps();
+        assertThat(steps.get(1).weights()).isEqualTo(steps.get(0).weights());
+        assertThat(steps.get(1).sequence()).isGreaterThan(steps.get(0).sequence());
+        assertFoldEqualsStoredState(id);
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode announcement(String rolloutId) {
+        String value = probe.awaitRecord(dev.glide.contract.Topics.CDEVENTS, r -> rolloutId.equals(r.key())).value();
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(value);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -44,11 +44,13 @@ public class OutboxRelay {
 
     OutboxRelay(EntityManager entityManager, EventCodec codec,
             @Channel(Topics.ROLLOUT_STEPS) Emitter<String> steps,
-            @Channel(Topics.ROLLOUT_EVENTS) Emitter<String> events) {
+            @Channel(Topics.ROLLOUT_EVENTS) Emitter<String> events,
+            @Channel(Topics.CDEVENTS) Emitter<String> cdEvents) {
         this.entityManager = entityManager;
         this.publishers = Map.of(
                 Topics.ROLLOUT_STEPS, new EventPublisher(steps, codec),
-                Topics.ROLLOUT_EVENTS, new EventPublisher(events, codec));
+                Topics.ROLLOUT_EVENTS, new EventPublisher(events, codec),
+                Topics.CDEVENTS, new EventPublisher(cdEvents, codec));
     }
 
     void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) RolloutLog.Appended appended) {

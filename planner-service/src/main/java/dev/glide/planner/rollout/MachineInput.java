@@ -14,7 +14,8 @@ import dev.glide.contract.Weights;
     @JsonSubTypes.Type(MachineInput.TrafficFailed.class),
     @JsonSubTypes.Type(MachineInput.VerdictReceived.class),
     @JsonSubTypes.Type(MachineInput.CommandReceived.class),
-    @JsonSubTypes.Type(MachineInput.TimerFired.class)
+    @JsonSubTypes.Type(MachineInput.TimerFired.class),
+    @JsonSubTypes.Type(MachineInput.ReplayRequested.class)
 })
 public sealed interface MachineInput {
 
@@ -37,6 +38,10 @@ public sealed interface MachineInput {
 
     /** A person's or a tool's command. */
     record CommandReceived(RolloutCommand.Type type, String actor) implements MachineInput {
+    }
+
+    /** Someone asks for the desired traffic state to be sent to the gateway again (it drifted, or was rebuilt). */
+    record ReplayRequested(String actor) implements MachineInput {
     }
 
     /** A pause or rollback-window timer set when step {@code stepIndex} was entered in {@code epoch} ran out. */

@@ -32,6 +32,10 @@ public sealed interface MachineOutput {
     record AnalysisStarted(long sequence, AnalysisSpec spec) implements MachineOutput {
     }
 
+    /** The rollout ended {@code end} (SUCCEEDED or ABORTED): tell other CI/CD tools. */
+    record Announcement(long sequence, RolloutState end) implements MachineOutput {
+    }
+
     /** Fire {@link MachineInput.TimerFired} for this step and epoch after {@code after}. Not a log entry of its own. */
     record StartTimer(int stepIndex, int epoch, Duration after) implements MachineOutput {
 

@@ -48,6 +48,15 @@ public class RolloutCommands {
         return new Answer(!decision.refused(), message, rollout.state.name());
     }
 
+    /** Sends the rollout's desired traffic state to the gateway again. */
+    @Transactional
+    public Answer replay(String rolloutId, String actor) {
+        Rollout rollout = driver.lock(rolloutId);
+        Decision decision = driver.apply(rollout, new MachineInput.ReplayRequested(actor), "replay", actor);
+        return new Answer(!decision.refused(), decision.refused() ? decision.refusal()
+                : "the desired traffic state was sent again as step " + rollout.lastSequence, rollout.state.name());
+    }
+
     /** A command already received, so the same id a second time does not act again. */
     @Entity
     @Table(name = "rollout_command")

@@ -7,7 +7,9 @@ import dev.glide.contract.RolloutState;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Topics;
 import dev.glide.contract.Weights;
+import dev.glide.planner.cdevents.CdEventsAnnouncer;
 import dev.glide.planner.rollout.MachineOutput.AnalysisStarted;
+import dev.glide.planner.rollout.MachineOutput.Announcement;
 import dev.glide.planner.rollout.MachineOutput.RouteStep;
 import dev.glide.planner.rollout.MachineOutput.StartTimer;
 import dev.glide.planner.rollout.MachineOutput.Transition;
@@ -37,11 +39,13 @@ public class RolloutDriver {
     private final EventCodec codec;
     private final RolloutLog log;
     private final Event<Ended> ended;
+    private final CdEventsAnnouncer announcer;
 
-    RolloutDriver(EventCodec codec, RolloutLog log, Event<Ended> ended) {
+    RolloutDriver(EventCodec codec, RolloutLog log, Event<Ended> ended, CdEventsAnnouncer announcer) {
         this.codec = codec;
         this.log = log;
         this.ended = ended;
+        this.announcer = announcer;
     }
 
     /** The rollout, locked for this transaction, so its inputs are applied one at a time. */
@@ -96,6 +100,9 @@ public class RolloutDriver {
                         event(rollout, spec, machine, after, analysis.sequence(), after.state(), after.state(),
                                 after.stepIndex(), "analysis started", null, request, now),
                         "analysis started", null);
+            } else if (output instanceof Announcement announcement) {
+                log.append(rollout, announcement.sequence(), Type.ANNOUNCEMENT, Topics.CDEVENTS,
+                        announcer.announce(rollout, spec, announcement.end()), "ended " + announcement.end(), null);
             } else if (output instanceof StartTimer timer) {
                 RolloutTimer row = new RolloutTimer();
                 row.rolloutId = rollout.id;

@@ -29,7 +29,9 @@ public class RolloutLogEntry extends PanacheEntityBase {
         /** A change of state or step. */
         TRANSITION,
         /** An analysis the planner started. */
-        ANALYSIS
+        ANALYSIS,
+        /** How the rollout ended, announced to other CI/CD tools as a CDEvent. */
+        ANNOUNCEMENT
     }
 
     @Id

@@ -4,12 +4,14 @@ import dev.glide.contract.AnalysisVerdict.Verdict;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutState;
 import dev.glide.planner.rollout.MachineInput.CommandReceived;
+import dev.glide.planner.rollout.MachineInput.ReplayRequested;
 import dev.glide.planner.rollout.MachineInput.Start;
 import dev.glide.planner.rollout.MachineInput.TimerFired;
 import dev.glide.planner.rollout.MachineInput.TrafficConfirmed;
 import dev.glide.planner.rollout.MachineInput.TrafficFailed;
 import dev.glide.planner.rollout.MachineInput.VerdictReceived;
 import dev.glide.planner.rollout.MachineOutput.AnalysisStarted;
+import dev.glide.planner.rollout.MachineOutput.Announcement;
 import dev.glide.planner.rollout.MachineOutput.RouteStep;
 import dev.glide.planner.rollout.MachineOutput.StartTimer;
 import dev.glide.planner.rollout.MachineOutput.Transition;
@@ -46,6 +48,8 @@ import java.util.List;
  * PAUSED       abort                              ABORTING             route all to stable
  * ABORTING     traffic confirmed (abort step)     ABORTED
  * ABORTING     traffic failed (abort step)        FAILED
+ * any but PENDING/FAILED  replay               unchanged            the desired route again, new sequence
+ * -> SUCCEEDED / ABORTED                          (final)              announced (CDEvents) to other tools
  * final        command                            refused              why, for whoever gave it
  * any          stale or repeated input            ignored              not logged
  * </pre>
@@ -68,6 +72,9 @@ public final class RolloutMachine {
     }
 
     public Decision decide(RolloutStatus status, MachineInput input) {
+        if (input instanceof ReplayRequested replay) {
+            return replay(status, replay);
+        }
         return switch (status.state()) {
             case PENDING -> pending(status, input);
             case PROGRESSING -> progressing(status, input);
@@ -78,6 +85,40 @@ public final class RolloutMachine {
                             + command.type().name().toLowerCase())
                     : Decision.ignore(status);
         };
+    }
+
+    /**
+     * Sends the desired traffic state again under a new sequence: the gateway drifted or was rebuilt. When a change
+     * was in flight, the rollout now waits for the new sequence instead (the old one may never be answered).
+     */
+    private Decision replay(RolloutStatus status, ReplayRequested replay) {
+        if (status.state() == RolloutState.PENDING) {
+            return Decision.refuse(status, "the rollout has not moved any traffic yet; nothing to replay");
+        }
+        if (status.state() == RolloutState.FAILED) {
+            return Decision.refuse(status, "the rollout failed; what the gateway should serve is not known");
+        }
+        Outcome outcome = new Outcome(status);
+        long sequence = outcome.nextSequence();
+        RouteStep route = desiredRoute(status, sequence);
+        outcome.outputs.add(route);
+        if (status.awaitingSequence() != 0) {
+            outcome.status = outcome.status.awaiting(sequence, route.canaryPercent());
+        }
+        return outcome.decision();
+    }
+
+    /** What the gateway should serve now: the newest route at or before the current step. */
+    private RouteStep desiredRoute(RolloutStatus status, long sequence) {
+        if (status.state() == RolloutState.ABORTING || status.state() == RolloutState.ABORTED) {
+            return new RouteStep(sequence, 0, List.of(), null, false);
+        }
+        for (int i = Math.min(status.stepIndex(), plan.size() - 1); i >= 0; i--) {
+            if (plan.get(i) instanceof Route route) {
+                return new RouteStep(sequence, route.canaryPercent(), route.matchRules(), route.stickyKey(), route.promoted());
+            }
+        }
+        return new RouteStep(sequence, 0, List.of(), null, false);
     }
 
     private Decision pending(RolloutStatus status, MachineInput input) {
@@ -322,6 +363,9 @@ public final class RolloutMachine {
             long sequence = nextSequence();
             status = status.withState(to, reason);
             outputs.add(new Transition(sequence, from, to, status.stepIndex(), cause, byActor));
+            if (to == RolloutState.SUCCEEDED || to == RolloutState.ABORTED) {
+                outputs.add(new Announcement(nextSequence(), to));
+            }
         }
 
         Decision decision() {

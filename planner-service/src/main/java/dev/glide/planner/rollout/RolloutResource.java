@@ -54,6 +54,14 @@ public class RolloutResource {
         return queries.fold(id);
     }
 
+    /** Sends the desired traffic state to the gateway again, e.g. after it drifted or was rebuilt. */
+    @POST
+    @Path("/{id}/replay")
+    public Response replay(@PathParam("id") String id, @QueryParam("actor") String actor) {
+        RolloutCommands.Answer answer = commands.replay(id, actor == null || actor.isBlank() ? "api" : actor);
+        return Response.status(answer.accepted() ? 200 : 409).entity(answer).build();
+    }
+
     /** {@code promote}, {@code abort}, {@code pause} or {@code resume}; 409 with the reason when it makes no sense now. */
     @POST
     @Path("/{id}/{action}")

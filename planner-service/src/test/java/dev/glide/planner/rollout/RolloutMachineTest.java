@@ -364,6 +364,52 @@ class RolloutMachineTest {
     }
 
     @Test
+    void replayWhileAChangeIsInFlightResendsItAndWaitsForTheNewSequence() {
+        give(new Start());
+        long first = status.awaitingSequence();
+
+        Decision decision = give(new MachineInput.ReplayRequested("ops"));
+
+        assertThat(route(decision)).isEqualTo(new RouteStep(first + 2, 10, List.of(), null, false));
+        assertThat(status.awaitingSequence()).isEqualTo(first + 2);
+        assertThat(give(new TrafficConfirmed(first, Weights.canaryPercent(10))).ignored()).isTrue();
+        confirm();
+        assertThat(status.stepIndex()).isEqualTo(1);
+    }
+
+    @Test
+    void replayAfterTheGatewayConfirmedResendsTheCurrentRouteWithoutWaiting() {
+        startAndConfirmFirstRoute();
+
+        Decision decision = give(new MachineInput.ReplayRequested("ops"));
+
+        assertThat(route(decision).canaryPercent()).isEqualTo(10);
+        assertThat(status.awaitingSequence()).isZero();
+        assertThat(status.stepIndex()).isEqualTo(1);
+    }
+
+    @Test
+    void replayOfAnAbortedRolloutResendsAllTrafficToStableAndOfAPendingOneIsRefused() {
+        assertThat(give(new MachineInput.ReplayRequested("ops")).refusal())
+                .isEqualTo("the rollout has not moved any traffic yet; nothing to replay");
+        give(new Start());
+        give(new CommandReceived(Type.ABORT, "ops"));
+        confirm();
+
+        assertThat(route(give(new MachineInput.ReplayRequested("ops"))).canaryPercent()).isZero();
+    }
+
+    @Test
+    void theEndOfARolloutIsAnnouncedOnceItSucceedsOrIsAborted() {
+        give(new Start());
+        give(new CommandReceived(Type.ABORT, "ops"));
+
+        Decision decision = machine.decide(status, new TrafficConfirmed(status.awaitingSequence(), Weights.allStable()));
+
+        assertThat(decision.outputs()).contains(new MachineOutput.Announcement(decision.status().lastSequence(), RolloutState.ABORTED));
+    }
+
+    @Test
     void anAbortInsideTheBlueGreenRollbackWindowReturnsEverythingToBlueInOneStep() {
         var blueGreen = new RolloutMachine(StrategyPlanner.plan(new StrategySpec(StrategySpec.Type.blueGreen, null, null, null, null)));
         RolloutStatus s = blueGreen.decide(RolloutStatus.initial(), new Start()).status();
