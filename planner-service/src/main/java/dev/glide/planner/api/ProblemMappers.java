@@ -1,6 +1,7 @@
 package dev.glide.planner.api;
 
 import dev.glide.contract.MalformedEventException;
+import dev.glide.planner.auth.AuthException;
 import dev.glide.planner.rollout.CommandRefusedException;
 import dev.glide.planner.rollout.UnknownRolloutException;
 import dev.glide.planner.service.UnknownServiceException;
@@ -33,6 +34,12 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unknownRollout(UnknownRolloutException e) {
         return problem(404, e.getMessage(), List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response unauthorized(AuthException e) {
+        Response response = problem(e.status(), e.getMessage(), List.of());
+        return e.status() == 401 ? Response.fromResponse(response).header("WWW-Authenticate", "Bearer realm=\"glide\"").build() : response;
     }
 
     @ServerExceptionMapper

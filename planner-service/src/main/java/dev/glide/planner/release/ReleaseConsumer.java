@@ -29,6 +29,6 @@ public class ReleaseConsumer {
     @Blocking
     public void onRelease(String json) {
         boolean cdEvent = json != null && !json.isBlank() && json.trim().startsWith("{") && cdEvents.isCdEvent(json);
-        intake.accept(cdEvent ? cdEvents.toRelease(json) : codec.decode(json, ReleaseEvent.class));
+        intake.accept(cdEvent ? cdEvents.toRelease(json) : codec.decode(json, ReleaseEvent.class), Topics.RELEASE_EVENTS);
     }
 }

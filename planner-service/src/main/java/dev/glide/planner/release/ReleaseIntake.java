@@ -46,7 +46,7 @@ public class ReleaseIntake {
 
     /** Starts (or queues) the rollout this release asks for, or returns the one it already started. */
     @Transactional
-    public Rollout accept(ReleaseEvent release) {
+    public Rollout accept(ReleaseEvent release, String actor) {
         String key = releaseKey(release);
         if (key != null) {
             var existing = Rollout.findByReleaseKey(key);
@@ -80,7 +80,7 @@ public class ReleaseIntake {
         Rollout.flush();
 
         if (running.isEmpty()) {
-            driver.apply(rollout, new Start(), "release " + release.version(), null);
+            driver.apply(rollout, new Start(), "release " + release.version(), actor);
         } else if (service.releasePolicy() == ReleasePolicy.supersede) {
             for (Rollout old : running) {
                 driver.apply(driver.lock(old.id), new CommandReceived(RolloutCommand.Type.ABORT, "glide"),

@@ -3,7 +3,11 @@ package dev.glide.planner.rollout;
 import dev.glide.contract.MalformedEventException;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutState;
+import dev.glide.planner.auth.Caller;
+import dev.glide.planner.auth.TeamAuth;
+import dev.glide.planner.service.ServiceRegistry;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,10 +28,14 @@ public class RolloutResource {
 
     private final RolloutQueries queries;
     private final RolloutCommands commands;
+    private final ServiceRegistry services;
+    private final TeamAuth auth;
 
-    RolloutResource(RolloutQueries queries, RolloutCommands commands) {
+    RolloutResource(RolloutQueries queries, RolloutCommands commands, ServiceRegistry services, TeamAuth auth) {
         this.queries = queries;
         this.commands = commands;
+        this.services = services;
+        this.auth = auth;
     }
 
     @GET
@@ -57,8 +65,10 @@ public class RolloutResource {
     /** Sends the desired traffic state to the gateway again, e.g. after it drifted or was rebuilt. */
     @POST
     @Path("/{id}/replay")
-    public Response replay(@PathParam("id") String id, @QueryParam("actor") String actor) {
-        RolloutCommands.Answer answer = commands.replay(id, actor == null || actor.isBlank() ? "api" : actor);
+    public Response replay(@PathParam("id") String id, @QueryParam("actor") String actor,
+            @HeaderParam("Authorization") String authorization) {
+        Caller caller = authorize(authorization, id, "replay");
+        RolloutCommands.Answer answer = commands.replay(id, caller.actor(actor));
         return Response.status(answer.accepted() ? 200 : 409).entity(answer).build();
     }
 
@@ -66,16 +76,26 @@ public class RolloutResource {
     @POST
     @Path("/{id}/{action}")
     public Response command(@PathParam("id") String id, @PathParam("action") String action,
-            @QueryParam("actor") String actor, @QueryParam("commandId") String commandId) {
+            @QueryParam("actor") String actor, @QueryParam("commandId") String commandId,
+            @HeaderParam("Authorization") String authorization) {
         RolloutCommand.Type type = Arrays.stream(RolloutCommand.Type.values())
                 .filter(t -> t.name().equalsIgnoreCase(action)).findFirst()
                 .orElseThrow(() -> new MalformedEventException("command", List.of("action: '" + action
                         + "' is not one of promote, abort, pause, resume")));
+        Caller caller = authorize(authorization, id, type.name().toLowerCase(Locale.ROOT));
         RolloutCommand command = new RolloutCommand(RolloutCommand.SCHEMA_VERSION,
                 commandId == null ? UUID.randomUUID().toString() : commandId, id, type,
-                actor == null || actor.isBlank() ? "api" : actor, "api", null, Instant.now());
+                caller.actor(actor), "api", null, Instant.now());
         RolloutCommands.Answer answer = commands.apply(command);
         return Response.status(answer.accepted() ? 200 : 409).entity(answer).build();
+    }
+
+    /** The caller, who must own the rollout's service to act on it. */
+    private Caller authorize(String authorization, String rolloutId, String action) {
+        Caller caller = auth.authenticate(authorization);
+        RolloutView rollout = queries.get(rolloutId);
+        return auth.authorize(caller, services.require(rollout.service()).team(),
+                action + " rollouts of service '" + rollout.service() + "'");
     }
 
     private static RolloutState parseState(String state) {

@@ -1,8 +1,12 @@
 package dev.glide.planner.service;
 
 import dev.glide.contract.EventCodec;
+import dev.glide.planner.auth.AuthException;
+import dev.glide.planner.auth.Caller;
+import dev.glide.planner.auth.TeamAuth;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -22,21 +26,30 @@ public class ServiceResource {
 
     private final ServiceRegistry registry;
     private final EventCodec codec;
+    private final TeamAuth auth;
 
-    ServiceResource(ServiceRegistry registry, EventCodec codec) {
+    ServiceResource(ServiceRegistry registry, EventCodec codec, TeamAuth auth) {
         this.registry = registry;
         this.codec = codec;
+        this.auth = auth;
     }
 
     @PUT
     @Path("/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response put(@PathParam("name") String name, String body) {
+    public Response put(@PathParam("name") String name, @HeaderParam("Authorization") String authorization, String body) {
         if (!name.matches(NAME)) {
             return Response.status(400).entity(Map.of("error", "invalid service name",
                     "problems", List.of("name: '" + name + "' must be lowercase letters, digits and dashes (at most 63)"))).build();
         }
+        Caller caller = auth.authenticate(authorization);
         ServiceSpec spec = codec.decode(body, ServiceSpec.class);
+        var existing = registry.find(name);
+        auth.authorize(caller, existing.map(ServiceSpec::team).orElse(spec.team()),
+                "register or change service '" + name + "'");
+        if (existing.isPresent() && !existing.get().team().equals(spec.team()) && !caller.admin()) {
+            throw new AuthException(403, "only the platform team may move service '" + name + "' to team '" + spec.team() + "'");
+        }
         boolean created = registry.put(name, spec);
         return Response.status(created ? 201 : 200).entity(registry.require(name)).build();
     }
