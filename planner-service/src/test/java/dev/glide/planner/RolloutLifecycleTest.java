@@ -74,10 +74,6 @@ class RolloutLifecycleTest {
         given().queryParam("actor", "alice").when().post("/api/rollouts/" + rolloutId + "/" + action).then().statusCode(status);
     }
 
-    private static int step(String rolloutId) {
-        return given().when().get("/api/rollouts/" + rolloutId).then().extract().path("step");
-    }
-
     @Test
     void aCanaryWalksItsStepsOnConfirmedTrafficAndPassingAnalysisToSucceeded() {
         Run run = run(CANARY);
@@ -105,7 +101,7 @@ class RolloutLifecycleTest {
         Simulated simulated = run.simulated();
         await().atMost(TopicProbe.WAIT).until(() -> {
             simulated.answer();
-            return step(id) == 2;
+            return Simulated.step(id) == 2;
         });
         RolloutStep preview = simulated.steps().get(0);
         assertThat(preview.weights()).isEqualTo(Weights.allStable());
@@ -154,7 +150,7 @@ class RolloutLifecycleTest {
         Simulated simulated = run.simulated();
         await().atMost(TopicProbe.WAIT).until(() -> {
             simulated.answer();
-            return step(id) == 2;
+            return Simulated.step(id) == 2;
         });
 
         given().queryParam("actor", "ops").when().post("/api/rollouts/" + id + "/replay").then().statusCode(200);
@@ -212,7 +208,7 @@ class RolloutLifecycleTest {
         Simulated simulated = run.simulated();
         await().atMost(TopicProbe.WAIT).until(() -> {
             simulated.answer();
-            return step(id) == 3;
+            return Simulated.step(id) == 3;
         });
 
         command(id, "abort", 200);

@@ -48,6 +48,15 @@ final class Simulated {
                 .then().statusCode(202).extract().path("rolloutId");
     }
 
+    String id() {
+        return rolloutId;
+    }
+
+    /** The rollout's step, 1-based, as the API shows it. */
+    static int step(String rolloutId) {
+        return given().when().get("/api/rollouts/" + rolloutId).then().extract().path("step");
+    }
+
     static String state(String rolloutId) {
         return given().when().get("/api/rollouts/" + rolloutId).then().statusCode(200).extract().path("state");
     }

@@ -2,6 +2,7 @@ package dev.glide.local;
 
 import dev.glide.testsupport.EmbeddedDatabase;
 import dev.glide.testsupport.KafkaBroker;
+import dev.glide.testsupport.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

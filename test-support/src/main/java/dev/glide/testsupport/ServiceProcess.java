@@ -1,6 +1,5 @@
-package dev.glide.local;
+package dev.glide.testsupport;
 
-import dev.glide.testsupport.Processes;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,8 +12,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** One Glide service running from its Quarkus build in a JVM of its own, with its output in a log file. */
-final class ServiceProcess {
+/**
+ * One Glide service running from its Quarkus build in a JVM of its own, with its output in a log file: how the
+ * local launcher runs the services, and how tests that must crash and restart a service run it.
+ */
+public final class ServiceProcess {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -31,7 +33,7 @@ final class ServiceProcess {
     }
 
     /** Starts {@code <root>/<name>/target/quarkus-app/quarkus-run.jar} with the given environment. */
-    static ServiceProcess start(Path root, String name, int port, Map<String, String> environment, Path logDir) throws IOException {
+    public static ServiceProcess start(Path root, String name, int port, Map<String, String> environment, Path logDir) throws IOException {
         Path jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " does not exist: build first (mvn -DskipTests install)");
@@ -41,25 +43,25 @@ final class ServiceProcess {
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-Dquarkus.http.port=" + port, "-jar", jar.toString()))
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
         return new ServiceProcess(name, port, log, builder.start());
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    String url() {
+    public String url() {
         return "http://localhost:" + port;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
     /** Waits until {@code /q/health} answers UP; fails early if the JVM exits. */
-    void awaitHealthy(Duration timeout) throws InterruptedException {
+    public void awaitHealthy(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/q/health")).timeout(Duration.ofSeconds(2)).build();
         while (System.nanoTime() < deadline) {
@@ -80,7 +82,16 @@ final class ServiceProcess {
     }
 
     /** Asks the service to stop (it finishes in-flight work and closes its Kafka clients), then kills it if it hangs. */
-    void stop() {
+    public void stop() {
         Processes.stopGracefully(process, Duration.ofSeconds(20));
+    }
+
+    /** Kills the JVM at once, as a crash or {@code kill -9} would: no shutdown hooks, no goodbyes. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    public int port() {
+        return port;
     }
 }
