@@ -94,4 +94,8 @@ public final class ServiceProcess {
     public int port() {
         return port;
     }
+
+    public long pid() {
+        return process.pid();
+    }
 }

@@ -35,6 +35,23 @@ public final class EventPublisher {
 
     /** Sends an event already written as JSON (from an outbox) under its record key, and waits for the ack. */
     public void publish(String key, String json, String description) {
+        await(send(key, json), description + " (key " + key + ")");
+    }
+
+    /**
+     * Sends every record first and then waits for all acknowledgements: one round trip for a batch instead of
+     * one per record. The producer keeps the order of records that share a partition (it is idempotent).
+     */
+    public void publishAll(java.util.List<Keyed> records) {
+        CompletableFuture<?>[] acks = records.stream().map(r -> send(r.key(), r.json())).toArray(CompletableFuture[]::new);
+        await(CompletableFuture.allOf(acks), records.size() + " records");
+    }
+
+    /** One record to publish: its key and its JSON value. */
+    public record Keyed(String key, String json) {
+    }
+
+    private CompletableFuture<Void> send(String key, String json) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         Message<String> message = Message.of(json)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build())
@@ -47,13 +64,17 @@ public final class EventPublisher {
                     return CompletableFuture.completedFuture(null);
                 });
         emitter.send(message);
+        return acked;
+    }
+
+    private static void await(CompletableFuture<?> acked, String description) {
         try {
             acked.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing " + description + " (key " + key + ")", e);
+            throw new IllegalStateException("interrupted while publishing " + description, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not publish " + description + " (key " + key + ")", e);
+            throw new IllegalStateException("could not publish " + description, e);
         }
     }
 }

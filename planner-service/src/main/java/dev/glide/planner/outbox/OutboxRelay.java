@@ -90,15 +90,19 @@ public class OutboxRelay {
                     "select * from rollout_log where published_at is null and topic is not null"
                             + " order by position limit " + BATCH + " for update skip locked", RolloutLogEntry.class)
                     .getResultList();
+            Map<String, List<EventPublisher.Keyed>> byTopic = new java.util.LinkedHashMap<>();
             for (RolloutLogEntry entry : entries) {
-                EventPublisher publisher = publishers.get(entry.topic);
-                if (publisher == null) {
+                if (!publishers.containsKey(entry.topic)) {
                     throw new IllegalStateException("log entry " + entry.rolloutId + "/" + entry.sequence
                             + " names topic " + entry.topic + ", which the planner does not publish to");
                 }
-                publisher.publish(entry.rolloutId, entry.payload, entry.type + " " + entry.sequence);
-                entry.publishedAt = Instant.now();
+                byTopic.computeIfAbsent(entry.topic, t -> new java.util.ArrayList<>())
+                        .add(new EventPublisher.Keyed(entry.rolloutId, entry.payload));
             }
+            // Entries of one rollout share a key, hence a partition, so each topic keeps their log order.
+            byTopic.forEach((topic, records) -> publishers.get(topic).publishAll(records));
+            Instant now = Instant.now();
+            entries.forEach(entry -> entry.publishedAt = now);
             return entries.size();
         });
     }
