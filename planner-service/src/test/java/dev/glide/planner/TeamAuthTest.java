@@ -88,5 +88,6 @@ class TeamAuthTest {
 
         given().when().get("/api/rollouts/" + id + "/history").then().body("actor", hasItem("alice (payments)"));
         given().when().get("/api/rollouts/" + id).then().statusCode(200).body("state", equalTo("ABORTING"));
+        given().when().get("/api/rollouts/" + id + "/fold").then().body("equal", equalTo(true));
     }
 }
