@@ -47,6 +47,9 @@ public final class PlannerCapacity implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "30", description = "How long the steady phase runs (default: ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--warmup", defaultValue = "5", description = "Seconds of steady stepping before measuring (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
     @Option(names = "--root", defaultValue = ".", description = "The Glide checkout, built.")
     Path root;
 
@@ -103,10 +106,14 @@ public final class PlannerCapacity implements Callable<Integer> {
             List<String> pacedIds = releaseAll(paced, "paced", ramp.append("]}").toString());
             pacedIds.forEach(acker::pace);
             acker.startPaced(rate);
+            // The paced rollouts were just registered and released; their first steps meet that burst of HTTP work.
+            Thread.sleep(warmup * 1000L);
+            acker.measure();
             Thread.sleep(seconds * 1000L);
             acker.stopPaced();
 
-            Latencies outboxWait = outboxWait(pacedIds.subList(0, Math.min(10, pacedIds.size())));
+            Latencies[] stages = breakdown(acker, pacedIds.subList(0, Math.min(10, pacedIds.size())));
+            Latencies outboxWait = stages[1];
             long active = activeRollouts();
             long lost = (long) ids.size() * 2 - burstSteps;
             BenchReport report = new BenchReport("planner-capacity")
@@ -117,8 +124,12 @@ public final class PlannerCapacity implements Callable<Integer> {
                     .put("burstStepsPerSecond", Math.round(burstSteps / burstSeconds))
                     .put("burstStepLatencyMs", acker.burst.summary())
                     .put("steadyRatePerSecond", rate)
+                    .put("steadyWarmupSeconds", warmup)
+                    .put("steadySeconds", seconds)
                     .put("stepLatencyMs", acker.steady.summary())
+                    .put("answerToInputLoggedMs", stages[0].summary())
                     .put("outboxWaitMs", outboxWait.summary())
+                    .put("publishedToReceivedMs", stages[2].summary())
                     .put("stepsLost", lost)
                     .put("stepsDuplicated", acker.duplicates.get())
                     .put("plannerRssMb", BenchReport.rssMb(planner.pid()))
@@ -163,21 +174,40 @@ public final class PlannerCapacity implements Callable<Integer> {
         });
     }
 
-    /** How long steps waited in the planner's outbox: from being logged to being published. */
-    private Latencies outboxWait(List<String> rolloutIds) throws Exception {
-        Latencies waits = new Latencies();
+    /**
+     * Where a paced step's latency goes in the measured window, from the rollouts' histories: [0] answer sent -> the planner logs it as
+     * an input, [1] the next step logged -> published (the outbox), [2] published -> received by the benchmark.
+     */
+    private Latencies[] breakdown(StepAcker acker, List<String> rolloutIds) throws Exception {
+        Latencies toInput = new Latencies();
+        Latencies outbox = new Latencies();
+        Latencies delivery = new Latencies();
         com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         for (String id : rolloutIds) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/rollouts/" + id + "/history"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             for (var entry : mapper.readTree(response.body())) {
-                if ("STEP".equals(entry.path("type").asText()) && entry.hasNonNull("publishedAt")) {
-                    waits.add(java.time.Duration.between(java.time.Instant.parse(entry.path("occurredAt").asText()),
-                            java.time.Instant.parse(entry.path("publishedAt").asText())).toNanos() / 1e6);
+                java.time.Instant occurred = java.time.Instant.parse(entry.path("occurredAt").asText());
+                if (occurred.isBefore(acker.measuredFrom)) {
+                    continue; // only the measured part of the steady phase
+                }
+                String type = entry.path("type").asText();
+                if ("INPUT".equals(type) && "TrafficConfirmed".equals(entry.path("payload").path("input").asText())) {
+                    java.time.Instant answered = acker.answeredWall.get(id + "/" + entry.path("payload").path("sequence").asLong());
+                    if (answered != null) {
+                        toInput.add(java.time.Duration.between(answered, occurred).toNanos() / 1e6);
+                    }
+                } else if ("STEP".equals(type) && entry.hasNonNull("publishedAt")) {
+                    java.time.Instant published = java.time.Instant.parse(entry.path("publishedAt").asText());
+                    outbox.add(java.time.Duration.between(occurred, published).toNanos() / 1e6);
+                    java.time.Instant arrived = acker.arrivedWall.get(id + "/" + entry.path("sequence").asLong());
+                    if (arrived != null) {
+                        delivery.add(java.time.Duration.between(published, arrived).toNanos() / 1e6);
+                    }
                 }
             }
         }
-        return waits;
+        return new Latencies[] {toInput, outbox, delivery};
     }
 
     private long activeRollouts() throws Exception {

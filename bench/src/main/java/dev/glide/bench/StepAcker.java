@@ -47,6 +47,10 @@ final class StepAcker implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean measuringPaced;
 
+    /** Wall-clock time each step was answered and each step arrived, by "rolloutId/sequence", for the breakdown. */
+    final Map<String, Instant> answeredWall = new ConcurrentHashMap<>();
+    final Map<String, Instant> arrivedWall = new ConcurrentHashMap<>();
+
     final Latencies burst = new Latencies();
     final Latencies steady = new Latencies();
     final AtomicLong received = new AtomicLong();
@@ -93,9 +97,8 @@ final class StepAcker implements AutoCloseable {
         paced.add(rolloutId);
     }
 
-    /** Starts answering paced steps, {@code perSecond} of them a second, and measuring their latency. */
+    /** Starts answering paced steps, {@code perSecond} of them a second (measured only once {@link #measure} is called). */
     void startPaced(int perSecond) {
-        measuringPaced = true;
         pacer.scheduleAtFixedRate(() -> {
             JsonNode step = pacedQueue.poll();
             if (step != null) {
@@ -103,6 +106,15 @@ final class StepAcker implements AutoCloseable {
             }
         }, 0, 1_000_000 / perSecond, TimeUnit.MICROSECONDS);
     }
+
+    /** From now on, paced steps' latencies count. */
+    void measure() {
+        measuredFrom = Instant.now();
+        measuringPaced = true;
+    }
+
+    /** When measuring began. */
+    volatile Instant measuredFrom = Instant.MAX;
 
     void stopPaced() {
         measuringPaced = false;
@@ -121,6 +133,7 @@ final class StepAcker implements AutoCloseable {
                 received.incrementAndGet();
                 JsonNode step = read(record.value());
                 String rollout = record.key();
+                arrivedWall.put(rollout + "/" + step.path("sequence").asLong(), Instant.now());
                 if (!seen.computeIfAbsent(rollout, k -> ConcurrentHashMap.newKeySet()).add(step.path("sequence").asLong())) {
                     duplicates.incrementAndGet();
                     continue;
@@ -157,6 +170,7 @@ final class StepAcker implements AutoCloseable {
         applied.put("appliedAt", Instant.now().toString());
         String rollout = step.path("rolloutId").asText();
         answeredAt.put(rollout, System.nanoTime());
+        answeredWall.put(rollout + "/" + step.path("sequence").asLong(), Instant.now());
         producer.send(new ProducerRecord<>(Topics.TRAFFIC_APPLIED, rollout, applied.toString()));
     }
 

@@ -72,7 +72,7 @@ class PlannerRestartIT {
     private Simulated rollout() {
         String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
         Simulated.registerService(service, STRATEGY);
-        return new Simulated(probe, codec, Simulated.release(service, "v2"));
+        return new Simulated(probe, codec, Simulated.release(service, "v2"), service);
     }
 
     private static boolean everyLogEntryPublished(String rolloutId) {

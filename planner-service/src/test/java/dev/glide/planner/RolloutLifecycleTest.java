@@ -47,15 +47,11 @@ class RolloutLifecycleTest {
         return "svc-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** A registered service with one release of v2 under way, and the simulated traffic and analysis for it. */
-    private record Run(String service, String id, Simulated simulated) {
-    }
-
-    private Run run(String strategy) {
+    /** Registers a service with {@code strategy}, releases v2 of it, and simulates its traffic and analysis. */
+    private Simulated run(String strategy) {
         String service = newService();
         Simulated.registerService(service, strategy);
-        String id = Simulated.release(service, "v2");
-        return new Run(service, id, new Simulated(probe, codec, id));
+        return new Simulated(probe, codec, Simulated.release(service, "v2"), service);
     }
 
     /** Answers steps and analyses until the rollout is in one of {@code states}. */
@@ -76,15 +72,14 @@ class RolloutLifecycleTest {
 
     @Test
     void aCanaryWalksItsStepsOnConfirmedTrafficAndPassingAnalysisToSucceeded() {
-        Run run = run(CANARY);
-        String id = run.id();
-        Simulated simulated = run.simulated();
+        Simulated simulated = run(CANARY);
+        String id = simulated.id();
 
         driveUntil(simulated, id, "SUCCEEDED");
 
         assertThat(simulated.steps()).extracting(s -> s.weights().canary()).containsExactly(10.0, 50.0, 100.0);
         assertFoldEqualsStoredState(id);
-        given().when().get("/api/services/" + run.service()).then().body("stable.version", equalTo("v2"))
+        given().when().get("/api/services/" + simulated.service()).then().body("stable.version", equalTo("v2"))
                 .body("stable.endpoints[0]", equalTo("http://127.0.0.1:9002"));
         assertThat(announcement(id).path("type").asText()).isEqualTo("dev.cdevents.service.upgraded.0.3.0");
         assertThat(announcement(id).path("data").path("subject").path("content").path("environment").path("id").asText())
@@ -96,9 +91,8 @@ class RolloutLifecycleTest {
 
     @Test
     void aBlueGreenPreviewsByHeaderIsSwitchedByPromoteAndSucceedsAfterItsRollbackWindow() {
-        Run run = run(BLUE_GREEN);
-        String id = run.id();
-        Simulated simulated = run.simulated();
+        Simulated simulated = run(BLUE_GREEN);
+        String id = simulated.id();
         await().atMost(TopicProbe.WAIT).until(() -> {
             simulated.answer();
             return Simulated.step(id) == 2;
@@ -116,9 +110,8 @@ class RolloutLifecycleTest {
 
     @Test
     void aCanaryThenBlueGreenRampsToItsCeilingThenCutsOverToSucceeded() {
-        Run run = run(CANARY_THEN_BLUE_GREEN);
-        String id = run.id();
-        Simulated simulated = run.simulated();
+        Simulated simulated = run(CANARY_THEN_BLUE_GREEN);
+        String id = simulated.id();
 
         driveUntil(simulated, id, "SUCCEEDED");
 
@@ -128,9 +121,8 @@ class RolloutLifecycleTest {
 
     @Test
     void anAbortWhileProgressingReturnsAllTrafficToStableOnceTheGatewayConfirms() {
-        Run run = run(CANARY);
-        String id = run.id();
-        Simulated simulated = run.simulated();
+        Simulated simulated = run(CANARY);
+        String id = simulated.id();
         driveUntil(simulated, id, "PROGRESSING");
 
         command(id, "abort", 200);
@@ -145,9 +137,8 @@ class RolloutLifecycleTest {
 
     @Test
     void replaySendsTheDesiredTrafficStateAgainUnderANewSequence() {
-        Run run = run(CANARY);
-        String id = run.id();
-        Simulated simulated = run.simulated();
+        Simulated simulated = run(CANARY);
+        String id = simulated.id();
         await().atMost(TopicProbe.WAIT).until(() -> {
             simulated.answer();
             return Simulated.step(id) == 2;
@@ -173,9 +164,8 @@ class RolloutLifecycleTest {
 
     @Test
     void anAbortWhilePausedReturnsAllTrafficToStable() {
-        Run run = run(CANARY);
-        String id = run.id();
-        Simulated simulated = run.simulated();
+        Simulated simulated = run(CANARY);
+        String id = simulated.id();
         command(id, "pause", 200);
         assertThat(Simulated.state(id)).isEqualTo("PAUSED");
 
@@ -188,9 +178,8 @@ class RolloutLifecycleTest {
 
     @Test
     void aFailingAnalysisAbortsTheRolloutByItself() {
-        Run run = run(CANARY);
-        String id = run.id();
-        Simulated simulated = run.simulated();
+        Simulated simulated = run(CANARY);
+        String id = simulated.id();
         simulated.verdict = AnalysisVerdict.Verdict.FAIL;
 
         driveUntil(simulated, id, "ABORTED");
@@ -202,10 +191,9 @@ class RolloutLifecycleTest {
 
     @Test
     void anAbortInsideTheBlueGreenRollbackWindowPutsEverythingBackOnBlueInOneStep() {
-        Run run = run("{\"type\":\"blueGreen\",\"blueGreen\":{\"preview\":" + PREVIEW
+        Simulated simulated = run("{\"type\":\"blueGreen\",\"blueGreen\":{\"preview\":" + PREVIEW
                 + ",\"autoPromote\":true,\"rollbackWindow\":\"10m\"}}");
-        String id = run.id();
-        Simulated simulated = run.simulated();
+        String id = simulated.id();
         await().atMost(TopicProbe.WAIT).until(() -> {
             simulated.answer();
             return Simulated.step(id) == 3;
@@ -230,7 +218,7 @@ class RolloutLifecycleTest {
         command(third, "abort", 200);
         assertThat(Simulated.state(third)).isEqualTo("ABORTED");
         command(first, "abort", 200);
-        driveUntil(new Simulated(probe, codec, first), first, "ABORTED");
+        driveUntil(new Simulated(probe, codec, first, service), first, "ABORTED");
 
         await().atMost(TopicProbe.WAIT).until(() -> "PROGRESSING".equals(Simulated.state(second)));
         assertFoldEqualsStoredState(third);

@@ -24,14 +24,20 @@ final class Simulated {
     private final TopicProbe probe;
     private final EventCodec codec;
     private final String rolloutId;
+    private final String service;
     private final Set<Long> answeredSteps = new HashSet<>();
     private final Set<Long> judgedAnalyses = new HashSet<>();
     AnalysisVerdict.Verdict verdict = AnalysisVerdict.Verdict.PASS;
 
-    Simulated(TopicProbe probe, EventCodec codec, String rolloutId) {
+    Simulated(TopicProbe probe, EventCodec codec, String rolloutId, String service) {
         this.probe = probe;
         this.codec = codec;
         this.rolloutId = rolloutId;
+        this.service = service;
+    }
+
+    String service() {
+        return service;
     }
 
     static void registerService(String service, String strategyJson) {
