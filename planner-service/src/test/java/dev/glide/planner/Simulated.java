@@ -27,6 +27,7 @@ final class Simulated {
     private final String service;
     private final Set<Long> answeredSteps = new HashSet<>();
     private final Set<Long> judgedAnalyses = new HashSet<>();
+    /** The verdict every analysis window gets; null leaves analyses unanswered (the rollout waits in them). */
     AnalysisVerdict.Verdict verdict = AnalysisVerdict.Verdict.PASS;
 
     Simulated(TopicProbe probe, EventCodec codec, String rolloutId, String service) {
@@ -86,7 +87,7 @@ final class Simulated {
         }
         for (var record : probe.readAll(Topics.ROLLOUT_EVENTS, r -> rolloutId.equals(r.key()))) {
             RolloutEvent event = codec.decode(record.value(), RolloutEvent.class);
-            if (event.analysis() != null && judgedAnalyses.add(event.analysis().analysisSequence())) {
+            if (verdict != null && event.analysis() != null && judgedAnalyses.add(event.analysis().analysisSequence())) {
                 for (int window = 1; window <= event.analysis().count(); window++) {
                     probe.send(Topics.ANALYSIS_VERDICTS, rolloutId, codec.encode(new AnalysisVerdict(
                             AnalysisVerdict.SCHEMA_VERSION, rolloutId, event.analysis().analysisSequence(), window,
