@@ -70,6 +70,11 @@ class RolloutLifecycleTest {
         given().queryParam("actor", "alice").when().post("/api/rollouts/" + rolloutId + "/" + action).then().statusCode(status);
     }
 
+    private static void command(String rolloutId, String action, String reason) {
+        given().queryParam("actor", "alice").queryParam("reason", reason).when()
+                .post("/api/rollouts/" + rolloutId + "/" + action).then().statusCode(200);
+    }
+
     @Test
     void aCanaryWalksItsStepsOnConfirmedTrafficAndPassingAnalysisToSucceeded() {
         Simulated simulated = run(CANARY);
@@ -125,9 +130,10 @@ class RolloutLifecycleTest {
         String id = simulated.id();
         driveUntil(simulated, id, "PROGRESSING");
 
-        command(id, "abort", 200);
+        command(id, "abort", "errors in eu-west");
         assertThat(Simulated.state(id)).isEqualTo("ABORTING");
         driveUntil(simulated, id, "ABORTED");
+        given().when().get("/api/rollouts/" + id).then().body("reason", equalTo("aborted by alice: errors in eu-west"));
 
         List<RolloutStep> steps = simulated.steps();
         assertThat(steps.get(steps.size() - 1).weights()).isEqualTo(Weights.allStable());
@@ -225,6 +231,25 @@ class RolloutLifecycleTest {
         assertFoldEqualsStoredState(third);
         given().when().get("/api/rollouts/" + second).then().body("stableVersion", equalTo("v1"));
         given().when().get("/api/services/" + service).then().body("stable.version", equalTo("v1"));
+    }
+
+    @Test
+    void underTheSupersedePolicyANewReleaseAbortsTheRunningRolloutFirstThenStarts() {
+        String service = newService();
+        Simulated.registerService(service, CANARY, "supersede");
+        Simulated first = new Simulated(probe, codec, Simulated.release(service, "v2"), service);
+        driveUntil(first, first.id(), "PROGRESSING");
+
+        Simulated second = new Simulated(probe, codec, Simulated.release(service, "v3"), service);
+        assertThat(Simulated.state(first.id())).isEqualTo("ABORTING");
+        assertThat(Simulated.state(second.id())).isEqualTo("PENDING");
+        driveUntil(first, first.id(), "ABORTED");
+
+        await().atMost(TopicProbe.WAIT).until(() -> "PROGRESSING".equals(Simulated.state(second.id())));
+        given().when().get("/api/rollouts/" + first.id()).then()
+                .body("reason", equalTo("aborted by glide: superseded by release v3 (rollout " + second.id() + ")"));
+        assertFoldEqualsStoredState(first.id());
+        assertFoldEqualsStoredState(second.id());
     }
 
     @Test

@@ -42,8 +42,13 @@ final class Simulated {
     }
 
     static void registerService(String service, String strategyJson) {
+        registerService(service, strategyJson, "queue");
+    }
+
+    static void registerService(String service, String strategyJson, String releasePolicy) {
         String body = "{\"team\":\"payments\",\"gateway\":{\"adapter\":\"noop\",\"route\":\"" + service + "\"},"
-                + "\"stable\":{\"version\":\"v1\",\"endpoints\":[\"http://127.0.0.1:9001\"]}"
+                + "\"stable\":{\"version\":\"v1\",\"endpoints\":[\"http://127.0.0.1:9001\"]},"
+                + "\"releasePolicy\":\"" + releasePolicy + "\""
                 + (strategyJson == null ? "" : ",\"strategy\":" + strategyJson) + "}";
         given().contentType(ContentType.JSON).body(body).when().put("/api/services/" + service).then().statusCode(201);
     }

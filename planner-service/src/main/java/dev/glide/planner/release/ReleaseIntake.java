@@ -83,8 +83,8 @@ public class ReleaseIntake {
             driver.apply(rollout, new Start(), "release " + release.version(), actor);
         } else if (service.releasePolicy() == ReleasePolicy.supersede) {
             for (Rollout old : running) {
-                driver.apply(driver.lock(old.id), new CommandReceived(RolloutCommand.Type.ABORT, "glide"),
-                        "superseded by release " + release.version() + " (rollout " + rollout.id + ")", "glide");
+                String why = "superseded by release " + release.version() + " (rollout " + rollout.id + ")";
+                driver.apply(driver.lock(old.id), new CommandReceived(RolloutCommand.Type.ABORT, "glide", why), why, "glide");
             }
         }
         LOG.infof("[rollout %s] %s for %s %s in %s (%s)", rollout.id, rollout.state == RolloutState.PENDING ? "queued" : "started",

@@ -1,5 +1,6 @@
 package dev.glide.planner.rollout;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.glide.contract.AnalysisVerdict;
@@ -36,8 +37,21 @@ public sealed interface MachineInput {
             implements MachineInput {
     }
 
-    /** A person's or a tool's command. */
-    record CommandReceived(RolloutCommand.Type type, String actor) implements MachineInput {
+    /** A person's or a tool's command, with why they gave it (may be null). */
+    record CommandReceived(RolloutCommand.Type type, String actor, String reason) implements MachineInput {
+
+        @JsonCreator
+        public CommandReceived {
+        }
+
+        public CommandReceived(RolloutCommand.Type type, String actor) {
+            this(type, actor, null);
+        }
+
+        /** "aborted by alice", or "aborted by alice: errors in eu-west" with a reason. */
+        String describe(String verb) {
+            return verb + " by " + actor + (reason == null || reason.isBlank() ? "" : ": " + reason);
+        }
     }
 
     /** Someone asks for the desired traffic state to be sent to the gateway again (it drifted, or was rebuilt). */

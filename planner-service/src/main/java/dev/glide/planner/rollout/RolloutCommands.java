@@ -32,7 +32,7 @@ public class RolloutCommands {
             return new Answer(seen.accepted, "command " + command.commandId() + " was already received: " + seen.answer,
                     rollout.state.name());
         }
-        Decision decision = driver.apply(rollout, new CommandReceived(command.type(), command.actor()),
+        Decision decision = driver.apply(rollout, new CommandReceived(command.type(), command.actor(), command.reason()),
                 command.type().name().toLowerCase() + " (" + command.source() + ")", command.actor());
         String message = decision.refused() ? decision.refusal()
                 : command.type().name().toLowerCase() + " accepted; the rollout is " + rollout.state;

@@ -131,8 +131,8 @@ public final class RolloutMachine {
         if (input instanceof CommandReceived command) {
             if (command.type() == RolloutCommand.Type.ABORT) {
                 Outcome outcome = new Outcome(status);
-                outcome.transition(RolloutState.ABORTED, "aborted by " + command.actor() + " before any traffic moved",
-                        command.actor(), "aborted before any traffic moved");
+                outcome.transition(RolloutState.ABORTED, command.describe("aborted") + " before any traffic moved",
+                        command.actor(), command.describe("aborted") + " before any traffic moved");
                 return outcome.decision();
             }
             return Decision.refuse(status, "the rollout has not started yet; only abort is possible");
@@ -173,13 +173,13 @@ public final class RolloutMachine {
                 case PAUSE:
                     Outcome outcome = new Outcome(status);
                     outcome.status = outcome.status.nextEpoch();
-                    outcome.transition(RolloutState.PAUSED, "paused by " + command.actor(), command.actor(),
-                            "paused by " + command.actor());
+                    outcome.transition(RolloutState.PAUSED, command.describe("paused"), command.actor(),
+                            command.describe("paused"));
                     return outcome.decision();
                 case RESUME:
                     return Decision.refuse(status, "the rollout is not paused");
                 default:
-                    return abort(status, "aborted by " + command.actor(), command.actor());
+                    return abort(status, command.describe("aborted"), command.actor());
             }
         }
         return Decision.ignore(status);
@@ -216,7 +216,7 @@ public final class RolloutMachine {
             case PAUSE:
                 return Decision.refuse(status, "the rollout is already paused");
             default:
-                return abort(status, "aborted by " + command.actor(), command.actor());
+                return abort(status, command.describe("aborted"), command.actor());
         }
     }
 

@@ -77,7 +77,7 @@ public class RolloutResource {
     @Path("/{id}/{action}")
     public Response command(@PathParam("id") String id, @PathParam("action") String action,
             @QueryParam("actor") String actor, @QueryParam("commandId") String commandId,
-            @HeaderParam("Authorization") String authorization) {
+            @QueryParam("reason") String reason, @HeaderParam("Authorization") String authorization) {
         RolloutCommand.Type type = Arrays.stream(RolloutCommand.Type.values())
                 .filter(t -> t.name().equalsIgnoreCase(action)).findFirst()
                 .orElseThrow(() -> new MalformedEventException("command", List.of("action: '" + action
@@ -85,7 +85,7 @@ public class RolloutResource {
         Caller caller = authorize(authorization, id, type.name().toLowerCase(Locale.ROOT));
         RolloutCommand command = new RolloutCommand(RolloutCommand.SCHEMA_VERSION,
                 commandId == null ? UUID.randomUUID().toString() : commandId, id, type,
-                caller.actor(actor), "api", null, Instant.now());
+                caller.actor(actor), "api", reason, Instant.now());
         RolloutCommands.Answer answer = commands.apply(command);
         return Response.status(answer.accepted() ? 200 : 409).entity(answer).build();
     }
