@@ -93,10 +93,6 @@ public final class KafkaBroker implements AutoCloseable {
         return workDir.resolve("kafka.log");
     }
 
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
     /** Stops the broker: a clean shutdown first (it flushes its logs), then a kill if it hangs. */
     @Override
     public void close() {

@@ -47,7 +47,8 @@ public class ProblemMappers {
         return problem(409, e.getMessage(), List.of());
     }
 
-    static Response problem(int status, String error, List<String> problems) {
+    /** The API's one shape for a refusal: {@code {"error": ..., "problems": [...]}}. */
+    public static Response problem(int status, String error, List<String> problems) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("problems", problems);

@@ -97,9 +97,8 @@ public class ReleaseIntake {
      * waiting for the service starts, from the stable version as it is now (not as it was when it queued).
      */
     void startNext(@Observes RolloutDriver.Ended ended) {
-        Rollout rollout = Rollout.findById(ended.rolloutId());
         if (ended.state() == RolloutState.SUCCEEDED) {
-            services.promote(ended.service(), driver.spec(rollout).canary());
+            services.promote(ended.service(), ended.canary());
         }
         List<Rollout> unfinished = Rollout.unfinishedOf(ended.service());
         boolean busy = unfinished.stream().anyMatch(r -> r.state != RolloutState.PENDING);

@@ -67,10 +67,8 @@ public class PlannerInputsConsumer {
     }
 
     private void apply(String rolloutId, MachineInput input, String cause) {
-        if (Rollout.findById(rolloutId) == null) {
-            LOG.warnf("[rollout %s] %s skipped: no such rollout", rolloutId, cause);
-            return;
-        }
-        driver.apply(driver.lock(rolloutId), input, cause, null);
+        Rollout.findLocked(rolloutId).ifPresentOrElse(
+                rollout -> driver.apply(rollout, input, cause, null),
+                () -> LOG.warnf("[rollout %s] %s skipped: no such rollout", rolloutId, cause));
     }
 }

@@ -75,6 +75,11 @@ public class Rollout extends PanacheEntityBase {
     @Version
     public long version;
 
+    /** The rollout, locked until the transaction ends, so its inputs are applied one at a time; empty if unknown. */
+    public static Optional<Rollout> findLocked(String id) {
+        return findByIdOptional(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+    }
+
     public static Optional<Rollout> findByReleaseKey(String releaseKey) {
         return find("releaseKey", releaseKey).firstResultOptional();
     }

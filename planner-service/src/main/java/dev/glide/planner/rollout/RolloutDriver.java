@@ -17,7 +17,6 @@ import dev.glide.planner.rollout.RolloutLogEntry.Type;
 import dev.glide.planner.strategy.StrategyPlanner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import org.jboss.logging.Logger;
@@ -32,8 +31,12 @@ public class RolloutDriver {
 
     private static final Logger LOG = Logger.getLogger(RolloutDriver.class);
 
-    /** Fired inside the transaction when a rollout ends, so whoever waits for the service may start. */
-    public record Ended(String rolloutId, String service, RolloutState state) {
+    /**
+     * Fired inside the transaction when a rollout ends, so whoever waits for the service may start.
+     *
+     * @param canary the new version's backend, which serves everything when the rollout SUCCEEDED
+     */
+    public record Ended(String rolloutId, String service, RolloutState state, dev.glide.contract.Backend canary) {
     }
 
     private final EventCodec codec;
@@ -51,11 +54,7 @@ public class RolloutDriver {
     /** The rollout, locked for this transaction, so its inputs are applied one at a time. */
     @Transactional(Transactional.TxType.MANDATORY)
     public Rollout lock(String rolloutId) {
-        Rollout rollout = Rollout.findById(rolloutId, LockModeType.PESSIMISTIC_WRITE);
-        if (rollout == null) {
-            throw new UnknownRolloutException(rolloutId);
-        }
-        return rollout;
+        return Rollout.findLocked(rolloutId).orElseThrow(() -> new UnknownRolloutException(rolloutId));
     }
 
     public RolloutSpec spec(Rollout rollout) {
@@ -119,7 +118,7 @@ public class RolloutDriver {
         rollout.status = codec.encode(after);
         if (after.state().isFinal() && !before.state().isFinal()) {
             LOG.infof("[rollout %s] ended %s", rollout.id, after.state());
-            ended.fire(new Ended(rollout.id, rollout.service, after.state()));
+            ended.fire(new Ended(rollout.id, rollout.service, after.state(), spec.canary()));
         }
         return decision;
     }

@@ -5,7 +5,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Appends to a rollout's log inside the caller's transaction, so an entry exists exactly when the state change
@@ -48,9 +47,5 @@ public class RolloutLog {
         rollout.updatedAt = entry.occurredAt;
         appended.fire(new Appended(rollout.id, sequence));
         return entry;
-    }
-
-    public List<RolloutLogEntry> history(String rolloutId) {
-        return RolloutLogEntry.list("rolloutId = ?1 order by sequence", rolloutId);
     }
 }

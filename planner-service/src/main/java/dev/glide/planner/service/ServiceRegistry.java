@@ -41,9 +41,9 @@ public class ServiceRegistry {
     /** After a successful rollout: {@code stable} is what the service runs now. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void promote(String name, Backend stable) {
-        ServiceSpec spec = require(name);
-        ServiceRegistration registration = ServiceRegistration.findById(name);
-        registration.spec = codec.encode(spec.withStable(stable));
+        ServiceRegistration registration = ServiceRegistration.<ServiceRegistration>findByIdOptional(name)
+                .orElseThrow(() -> new UnknownServiceException(name));
+        registration.spec = codec.encode(codec.decode(registration.spec, ServiceSpec.class).withStable(stable));
         registration.updatedAt = Instant.now();
     }
 

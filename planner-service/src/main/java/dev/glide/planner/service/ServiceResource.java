@@ -1,6 +1,7 @@
 package dev.glide.planner.service;
 
 import dev.glide.contract.EventCodec;
+import dev.glide.planner.api.ProblemMappers;
 import dev.glide.planner.auth.AuthException;
 import dev.glide.planner.auth.Caller;
 import dev.glide.planner.auth.TeamAuth;
@@ -14,7 +15,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.Map;
 
 /** {@code /api/services}: register a service (owner, gateway binding, stable version, strategy, policy) and read it. */
 @Path("/api/services")
@@ -39,8 +39,8 @@ public class ServiceResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response put(@PathParam("name") String name, @HeaderParam("Authorization") String authorization, String body) {
         if (!name.matches(NAME)) {
-            return Response.status(400).entity(Map.of("error", "invalid service name",
-                    "problems", List.of("name: '" + name + "' must be lowercase letters, digits and dashes (at most 63)"))).build();
+            return ProblemMappers.problem(400, "invalid service name",
+                    List.of("name: '" + name + "' must be lowercase letters, digits and dashes (at most 63)"));
         }
         Caller caller = auth.authenticate(authorization);
         ServiceSpec spec = codec.decode(body, ServiceSpec.class);
@@ -51,7 +51,7 @@ public class ServiceResource {
             throw new AuthException(403, "only the platform team may move service '" + name + "' to team '" + spec.team() + "'");
         }
         boolean created = registry.put(name, spec);
-        return Response.status(created ? 201 : 200).entity(registry.require(name)).build();
+        return Response.status(created ? 201 : 200).entity(spec).build();
     }
 
     @GET
