@@ -58,7 +58,7 @@ public final class KafkaBroker implements AutoCloseable {
             Path log = workDir.resolve("kafka.log");
 
             if (!Files.exists(dataDir.resolve("meta.properties"))) {
-                Process format = brokerJvm(log4j, "storage", "format", "-t", clusterId(), "-c", properties.toString())
+                Process format = brokerJvm(log4j, "storage", "format", "--cluster-id=" + clusterId(), "--config=" + properties.toString())
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                         .start();
@@ -186,7 +186,8 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private static String clusterId() {
-        // KRaft wants a base64 (URL-safe, unpadded) 16-byte id, as StorageTool random-uuid prints.
+        // KRaft wants a base64 (URL-safe, unpadded) 16-byte id, as StorageTool random-uuid prints. One in 64 of
+        // them starts with '-', which the tool's parser takes for an option after "-t": hence --cluster-id=<id>.
         UUID uuid = UUID.randomUUID();
         var buffer = java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
