@@ -47,6 +47,11 @@ public final class EventPublisher {
         await(CompletableFuture.allOf(acks), records.size() + " records");
     }
 
+    /** {@link #publishAll} for events, each under its own record key. */
+    public void publishEvents(java.util.List<? extends KeyedEvent> events) {
+        publishAll(events.stream().map(e -> new Keyed(e.recordKey(), codec.encode(e))).toList());
+    }
+
     /** One record to publish: its key and its JSON value. */
     public record Keyed(String key, String json) {
     }

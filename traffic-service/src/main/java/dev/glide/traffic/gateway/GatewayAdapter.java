@@ -8,8 +8,8 @@ import dev.glide.contract.RolloutStep;
  * {@link GatewayBinding#adapter()}.
  *
  * <p>{@link #apply} must order its changes so that some version always serves (make before break: raise the
- * side that gains before lowering the side that loses), and {@link #read} must ask the gateway itself, since
- * applying a weight is not the same as the gateway serving it.
+ * side that gains before lowering the side that loses, or change both in one atomic write), and {@link #read}
+ * must ask the gateway itself, since applying a weight is not the same as the gateway serving it.
  */
 public interface GatewayAdapter {
 
@@ -21,4 +21,12 @@ public interface GatewayAdapter {
 
     /** What the gateway serves now for the binding's route, as the gateway reports it. */
     ServedTraffic read(GatewayBinding binding) throws GatewayException;
+
+    /**
+     * How far, in percentage points, a read-back weight may sit from the desired one and still be what was asked:
+     * the gateway's own rounding (HAProxy's integer weights), not drift.
+     */
+    default double weightTolerance() {
+        return 0.01;
+    }
 }

@@ -24,10 +24,21 @@ public class AppliedStep extends PanacheEntityBase {
 
     public String adapter;
 
+    /** The gateway route the step drives (HAProxy backend, HTTPRoute, embedded Host or prefix). */
+    public String route;
+
     /** The step as received: the desired state a reconcile drives the gateway back to. */
     @JdbcTypeCode(SqlTypes.JSON)
     public String desired;
 
     @Column(name = "applied_at")
     public Instant appliedAt;
+
+    /** The ids of the newest applied step of every (adapter, route): what each route should serve now. */
+    @SuppressWarnings("unchecked")
+    public static java.util.List<String> newestPerRoute() {
+        return getEntityManager().createNativeQuery(
+                "select distinct on (adapter, route) rollout_id from applied_step order by adapter, route, applied_at desc")
+                .getResultList();
+    }
 }

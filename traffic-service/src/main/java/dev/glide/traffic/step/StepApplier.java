@@ -18,7 +18,8 @@ import org.jboss.logging.Logger;
 /**
  * Applies one step to its gateway, idempotently on (rollout id, sequence): an older step is ignored, the same
  * step again is only read back and reported again (its first report may have been lost in a crash), a newer
- * one is applied. Every applied or re-reported step is answered with what the gateway really serves.
+ * one is applied and verified. Every applied or re-reported step is answered with what the gateway really serves;
+ * a step the gateway would not take is answered with a failure and its reason, never skipped in silence.
  */
 @ApplicationScoped
 public class StepApplier {
@@ -26,10 +27,12 @@ public class StepApplier {
     private static final Logger LOG = Logger.getLogger(StepApplier.class);
 
     private final GatewayAdapters adapters;
+    private final GatewayDriver driver;
     private final EventCodec codec;
 
-    StepApplier(GatewayAdapters adapters, EventCodec codec) {
+    StepApplier(GatewayAdapters adapters, GatewayDriver driver, EventCodec codec) {
         this.adapters = adapters;
+        this.driver = driver;
         this.codec = codec;
     }
 
@@ -47,15 +50,15 @@ public class StepApplier {
             return Optional.of(failed(step, type, "no gateway adapter named '" + type + "'; known: " + adapters.knownTypes()));
         }
         try {
+            ServedTraffic served;
             if (last == null || step.sequence() > last.sequence) {
-                adapter.get().apply(step);
+                served = driver.applyAndVerify(adapter.get(), step);
                 record(step, last);
+            } else {
+                served = adapter.get().read(step.gateway());
             }
-            ServedTraffic served = adapter.get().read(step.gateway());
-            LOG.infof("[rollout %s] step %d served by %s: stable %.2f %% / canary %.2f %%", step.rolloutId(),
-                    step.sequence(), type, served.weights().stable(), served.weights().canary());
-            return Optional.of(new TrafficApplied(TrafficApplied.SCHEMA_VERSION, step.rolloutId(), step.sequence(),
-                    step.service(), Outcome.APPLIED, served.weights(), served.matchRules(), type, null, Instant.now()));
+            LOG.infof("[rollout %s] step %d served by %s: %s", step.rolloutId(), step.sequence(), type, served.describe());
+            return Optional.of(applied(step, served, null));
         } catch (GatewayException e) {
             LOG.warnf("[rollout %s] step %d failed on %s: %s", step.rolloutId(), step.sequence(), type, e.getMessage());
             return Optional.of(failed(step, type, e.getMessage()));
@@ -68,9 +71,15 @@ public class StepApplier {
         applied.sequence = step.sequence();
         applied.service = step.service();
         applied.adapter = step.gateway().adapter();
+        applied.route = step.gateway().route();
         applied.desired = codec.encode(step);
         applied.appliedAt = Instant.now();
         applied.persist();
+    }
+
+    static TrafficApplied applied(RolloutStep step, ServedTraffic served, String note) {
+        return new TrafficApplied(TrafficApplied.SCHEMA_VERSION, step.rolloutId(), step.sequence(), step.service(),
+                Outcome.APPLIED, served.weights(), served.matchRules(), step.gateway().adapter(), note, Instant.now());
     }
 
     private static TrafficApplied failed(RolloutStep step, String adapter, String reason) {

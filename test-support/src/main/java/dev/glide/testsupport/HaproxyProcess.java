@@ -1,0 +1,118 @@
+package dev.glide.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real HAProxy (the Debian package) started by a test: one frontend on a free port, one backend {@code app} with
+ * servers {@code stable} and {@code canary}, and an admin-level Runtime API on a unix socket. Where haproxy is not
+ * installed the test is skipped, unless {@code GLIDE_REQUIRE_HAPROXY=true} (as CI sets), which makes it fail.
+ */
+public final class HaproxyProcess implements AutoCloseable {
+
+    public static final String BACKEND = "app";
+
+    private final Process process;
+    private final int frontendPort;
+    private final Path socket;
+
+    private HaproxyProcess(Process process, int frontendPort, Path socket) {
+        this.process = process;
+        this.frontendPort = frontendPort;
+        this.socket = socket;
+    }
+
+    /** Starts HAProxy sending everything to stable (weight 100) and nothing to canary (weight 0). */
+    public static HaproxyProcess start(Path dir, int stablePort, int canaryPort) {
+        Path binary = Path.of("/usr/sbin/haproxy");
+        boolean required = "true".equalsIgnoreCase(System.getenv("GLIDE_REQUIRE_HAPROXY"));
+        if (!Files.isExecutable(binary)) {
+            if (required) {
+                throw new IllegalStateException("haproxy is not installed (apt-get install haproxy) and GLIDE_REQUIRE_HAPROXY=true");
+            }
+            Assumptions.abort("haproxy is not installed (apt-get install haproxy); skipping the HAProxy test");
+        }
+        try {
+            Files.createDirectories(dir);
+            int frontend = FreePorts.pick();
+            Path socket = dir.resolve("admin.sock");
+            Path config = dir.resolve("haproxy.cfg");
+            Files.writeString(config, String.join("\n",
+                    "global",
+                    "  stats socket " + socket + " mode 600 level admin",
+                    "defaults",
+                    "  mode http",
+                    "  timeout connect 2s",
+                    "  timeout client 30s",
+                    "  timeout server 30s",
+                    "frontend web",
+                    "  bind 127.0.0.1:" + frontend,
+                    "  default_backend " + BACKEND,
+                    "backend " + BACKEND,
+                    "  balance roundrobin",
+                    "  server stable 127.0.0.1:" + stablePort + " weight 100",
+                    "  server canary 127.0.0.1:" + canaryPort + " weight 0",
+                    ""), StandardCharsets.UTF_8);
+            Process process = new ProcessBuilder(binary.toString(), "-db", "-f", config.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("haproxy.log").toFile())
+                    .start();
+            HaproxyProcess haproxy = new HaproxyProcess(process, frontend, socket);
+            Awaitility.await("HAProxy listening on " + frontend).atMost(Duration.ofSeconds(20))
+                    .until(() -> Files.exists(socket) && accepts(frontend));
+            return haproxy;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start haproxy in " + dir, e);
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public int frontendPort() {
+        return frontendPort;
+    }
+
+    /** The Runtime API address for a gateway binding: {@code unix:/.../admin.sock}. */
+    public String runtimeApi() {
+        return "unix:" + socket;
+    }
+
+    /** One Runtime API command, as an operator would type it by hand; returns HAProxy's answer. */
+    public String command(String command) {
+        try (java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            channel.connect(java.net.UnixDomainSocketAddress.of(socket));
+            channel.write(java.nio.ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
+            return new String(java.nio.channels.Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("HAProxy did not take '" + command + "'", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.glide.testsupport;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Clients sending requests without pause through a gateway while a test changes it, counting what a user would:
+ * requests sent, requests failed (an error status or no answer, with the first few reasons), and which version
+ * answered ({@code X-Glide-Version} or {@code X-Upstream-Version}).
+ */
+public final class LoadLoop implements AutoCloseable {
+
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, AtomicLong> byVersion = new ConcurrentHashMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    private LoadLoop(URI target, int clients, Consumer<HttpRequest.Builder> decorate) {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        for (int i = 0; i < clients; i++) {
+            Thread thread = new Thread(() -> {
+                while (running.get()) {
+                    HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10));
+                    decorate.accept(request);
+                    sent.incrementAndGet();
+                    try {
+                        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                        String version = response.headers().firstValue("X-Glide-Version")
+                                .or(() -> response.headers().firstValue(UpstreamServer.VERSION_HEADER)).orElse("?");
+                        byVersion.computeIfAbsent(version, v -> new AtomicLong()).incrementAndGet();
+                        if (response.statusCode() >= 400) {
+                            fail("HTTP " + response.statusCode() + " from " + version);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    } catch (Exception e) {
+                        fail(e.toString());
+                    }
+                }
+            }, "load-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    public static LoadLoop start(URI target, int clients) {
+        return new LoadLoop(target, clients, request -> { });
+    }
+
+    public static LoadLoop start(URI target, int clients, Consumer<HttpRequest.Builder> decorate) {
+        return new LoadLoop(target, clients, decorate);
+    }
+
+    private void fail(String reason) {
+        failed.incrementAndGet();
+        if (failures.size() < 10) {
+            failures.add(reason);
+        }
+    }
+
+    public long sent() {
+        return sent.get();
+    }
+
+    public long failed() {
+        return failed.get();
+    }
+
+    public List<String> failures() {
+        return List.copyOf(failures);
+    }
+
+    /** Answers per version so far. */
+    public Map<String, Long> byVersion() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        byVersion.forEach((version, count) -> counts.put(version, count.get()));
+        return counts;
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        for (Thread thread : threads) {
+            try {
+                thread.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

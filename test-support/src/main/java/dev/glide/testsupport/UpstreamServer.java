@@ -1,0 +1,85 @@
+package dev.glide.testsupport;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A small HTTP service standing in for one version of an application behind a gateway: answers every path with
+ * its version (body and {@value #VERSION_HEADER}), and can be told to fail a share of requests with 500.
+ */
+public final class UpstreamServer implements AutoCloseable {
+
+    public static final String VERSION_HEADER = "X-Upstream-Version";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String version;
+    private final AtomicLong served = new AtomicLong();
+    private volatile double errorRate;
+
+    private UpstreamServer(String version) throws IOException {
+        this.version = version;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
+        this.executor = Executors.newFixedThreadPool(16);
+        server.setExecutor(executor);
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                served.incrementAndGet();
+                boolean fail = errorRate > 0 && ThreadLocalRandom.current().nextDouble() < errorRate;
+                byte[] body = (version + "\n").getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set(VERSION_HEADER, version);
+                exchange.sendResponseHeaders(fail ? 500 : 200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        });
+        server.start();
+    }
+
+    public static UpstreamServer start(String version) {
+        try {
+            return new UpstreamServer(version);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start upstream " + version, e);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** {@code http://127.0.0.1:port}: an endpoint for a rollout step's backend. */
+    public String endpoint() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public long served() {
+        return served.get();
+    }
+
+    /** The share of requests, 0 to 1, answered with 500 from now on. */
+    public void failRate(double rate) {
+        this.errorRate = rate;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.glide.traffic.gateway.embedded;
+
+import dev.glide.contract.Role;
+import dev.glide.traffic.gateway.GatewayConfig;
+import dev.glide.traffic.gateway.embedded.EmbeddedRoute.Upstream;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.httpproxy.ProxyRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
+
+/**
+ * The embedded gateway's listener: a reverse proxy (Vert.x http-proxy) that picks a version per request from the
+ * route's match rules, sticky key and weights, forwards over kept-alive connections, tells the client which
+ * version answered ({@value #VERSION_HEADER}) and records the outcome for the metrics windows.
+ */
+@ApplicationScoped
+public class EmbeddedProxy {
+
+    public static final String VERSION_HEADER = "X-Glide-Version";
+    private static final Logger LOG = Logger.getLogger(EmbeddedProxy.class);
+
+    private final Vertx vertx;
+    private final EmbeddedGateway gateway;
+    private final GatewayConfig.Embedded config;
+    private HttpServer server;
+    private HttpClient client;
+
+    EmbeddedProxy(Vertx vertx, EmbeddedGateway gateway, GatewayConfig config) {
+        this.vertx = vertx;
+        this.gateway = gateway;
+        this.config = config.embedded();
+    }
+
+    void start(@Observes StartupEvent event) throws Exception {
+        if (!config.enabled()) {
+            return;
+        }
+        client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setPipelining(false),
+                new PoolOptions().setHttp1MaxSize(config.poolSizePerEndpoint()));
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
+                .requestHandler(this::handle)
+                .listen()
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        LOG.infof("embedded gateway listening on %s:%d", config.host(), server.actualPort());
+    }
+
+    void stop(@Observes ShutdownEvent event) throws Exception {
+        if (server != null) {
+            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            client.close();
+        }
+    }
+
+    /** The port the gateway listens on (the configured one, or the one picked when configured as 0). */
+    public int port() {
+        if (server == null) {
+            throw new IllegalStateException("the embedded gateway is disabled (glide.gateway.embedded.enabled)");
+        }
+        return server.actualPort();
+    }
+
+    private void handle(HttpServerRequest request) {
+        long started = System.nanoTime();
+        EmbeddedRoute route = gateway.find(request.authority() == null ? null : request.authority().host(), request.path());
+        if (route == null) {
+            request.response().setStatusCode(404).putHeader("Content-Type", "text/plain")
+                    .end("no route for host " + request.authority() + " and path " + request.path() + "\n");
+            return;
+        }
+        Role role = route.choose(request::getHeader, name -> {
+            Cookie cookie = request.getCookie(name);
+            return cookie == null ? null : cookie.getValue();
+        }, ThreadLocalRandom.current().nextDouble(100));
+        String version = route.backend(role).version();
+        request.pause();
+        ProxyRequest proxyRequest = ProxyRequest.reverseProxy(request);
+        connect(route, role, 2)
+                .compose(proxyRequest::send)
+                .compose(response -> {
+                    response.putHeader(VERSION_HEADER, version);
+                    int status = response.getStatusCode();
+                    return response.send().onComplete(sent -> gateway.record(route, role, status, System.nanoTime() - started));
+                })
+                .onFailure(failure -> {
+                    int status = failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException ? 504 : 502;
+                    gateway.record(route, role, status, System.nanoTime() - started);
+                    if (!request.response().headWritten()) {
+                        proxyRequest.release();
+                        request.response().setStatusCode(status).putHeader(VERSION_HEADER, version).end();
+                    } else {
+                        request.connection().close();
+                    }
+                    LOG.debugf("request to %s (%s) failed: %s", version, role, failure.getMessage());
+                });
+    }
+
+    /** A connection to the next endpoint of the version; a refused connection tries the version's next endpoint. */
+    private Future<io.vertx.core.http.HttpClientRequest> connect(EmbeddedRoute route, Role role, int attempts) {
+        Upstream upstream = route.next(role);
+        if (upstream == null) {
+            return Future.failedFuture("version " + route.backend(role).version() + " has no endpoints");
+        }
+        RequestOptions options = new RequestOptions().setHost(upstream.host()).setPort(upstream.port())
+                .setIdleTimeout(config.upstreamTimeout().toMillis());
+        return client.request(options).recover(failure -> attempts > 1 ? connect(route, role, attempts - 1) : Future.failedFuture(failure));
+    }
+}

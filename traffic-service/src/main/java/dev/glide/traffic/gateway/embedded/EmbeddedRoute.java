@@ -1,0 +1,121 @@
+package dev.glide.traffic.gateway.embedded;
+
+import dev.glide.contract.Backend;
+import dev.glide.contract.MatchRule;
+import dev.glide.contract.Role;
+import dev.glide.contract.RolloutStep;
+import dev.glide.contract.Weights;
+import dev.glide.traffic.gateway.GatewayException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+/**
+ * One route of the embedded gateway as a step left it: immutable, so a new step replaces it in one atomic
+ * write and a request sees either the old split or the new one, never half of each.
+ */
+final class EmbeddedRoute {
+
+    /** Sticky users are spread over this many buckets; a bucket below the canary share goes to the canary. */
+    private static final int BUCKETS = 10_000;
+
+    final RolloutStep step;
+    private final List<Upstream> stable;
+    private final List<Upstream> canary;
+    private final AtomicInteger turn = new AtomicInteger();
+
+    private EmbeddedRoute(RolloutStep step, List<Upstream> stable, List<Upstream> canary) {
+        this.step = step;
+        this.stable = stable;
+        this.canary = canary;
+    }
+
+    /** The route for a step, refused when a version that is to get traffic has nowhere to send it. */
+    static EmbeddedRoute of(RolloutStep step) throws GatewayException {
+        Weights weights = step.weights();
+        boolean canaryServes = weights.canary() > 0 || step.matchRules().stream().anyMatch(r -> r.target() == Role.CANARY);
+        boolean stableServes = weights.stable() > 0 || step.matchRules().stream().anyMatch(r -> r.target() == Role.STABLE);
+        return new EmbeddedRoute(step,
+                upstreams(step.stable(), "stable", stableServes),
+                upstreams(step.canary(), "canary", canaryServes));
+    }
+
+    private static List<Upstream> upstreams(Backend backend, String side, boolean required) throws GatewayException {
+        if (required && backend.endpoints().isEmpty()) {
+            throw new GatewayException("the " + side + " version " + backend.version()
+                    + " is to get traffic but names no endpoints", false);
+        }
+        List<Upstream> upstreams = new ArrayList<>();
+        for (String endpoint : backend.endpoints()) {
+            upstreams.add(Upstream.parse(endpoint));
+        }
+        return List.copyOf(upstreams);
+    }
+
+    /**
+     * Which version serves a request: a match rule first (beta testers, a region), then a user's sticky bucket,
+     * which keeps one version while the weights hold and only moves users stable -> canary as the canary grows;
+     * otherwise the weights, by {@code random} in [0, 100).
+     */
+    Role choose(UnaryOperator<String> header, UnaryOperator<String> cookie, double random) {
+        for (MatchRule rule : step.matchRules()) {
+            String actual = rule.kind() == MatchRule.Kind.HEADER ? header.apply(rule.name()) : cookie.apply(rule.name());
+            if (rule.value().equals(actual)) {
+                return rule.target();
+            }
+        }
+        double canaryShare = step.weights().canary();
+        if (step.stickyKey() != null) {
+            String user = header.apply(step.stickyKey());
+            user = user != null ? user : cookie.apply(step.stickyKey());
+            if (user != null) {
+                return bucket(user) < canaryShare * BUCKETS / 100 ? Role.CANARY : Role.STABLE;
+            }
+        }
+        return random < canaryShare ? Role.CANARY : Role.STABLE;
+    }
+
+    static int bucket(String user) {
+        int h = user.hashCode();
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return Math.floorMod(h, BUCKETS);
+    }
+
+    Backend backend(Role role) {
+        return role == Role.CANARY ? step.canary() : step.stable();
+    }
+
+    /** The next endpoint of a version, round robin; null when the version has none. */
+    Upstream next(Role role) {
+        List<Upstream> upstreams = role == Role.CANARY ? canary : stable;
+        if (upstreams.isEmpty()) {
+            return null;
+        }
+        return upstreams.get(Math.floorMod(turn.getAndIncrement(), upstreams.size()));
+    }
+
+    /** An upstream endpoint, written {@code http://host:port} or {@code host:port}. */
+    record Upstream(String host, int port) {
+
+        static Upstream parse(String endpoint) throws GatewayException {
+            try {
+                URI uri = URI.create(endpoint.contains("://") ? endpoint : "http://" + endpoint);
+                if (uri.getHost() == null) {
+                    throw new IllegalArgumentException("no host");
+                }
+                if (!"http".equals(uri.getScheme())) {
+                    throw new IllegalArgumentException("only http upstreams are supported");
+                }
+                return new Upstream(uri.getHost(), uri.getPort() == -1 ? 80 : uri.getPort());
+            } catch (IllegalArgumentException e) {
+                throw new GatewayException("endpoint '" + endpoint + "' is not http://host:port: " + e.getMessage(), false);
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.glide.traffic.step;
+
+import dev.glide.contract.EventCodec;
+import dev.glide.contract.RolloutStep;
+import dev.glide.contract.Topics;
+import dev.glide.contract.TrafficApplied;
+import dev.glide.contract.kafka.EventPublisher;
+import dev.glide.traffic.gateway.GatewayAdapter;
+import dev.glide.traffic.gateway.GatewayAdapters;
+import dev.glide.traffic.gateway.GatewayException;
+import dev.glide.traffic.gateway.ServedTraffic;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps every gateway route on its newest step. Each interval it reads every route back and, where the gateway
+ * serves something else (someone edited it by hand, a gateway restarted empty), applies the step again and
+ * reports the correction on traffic-applied with what was found. The first pass after start-up re-applies every
+ * route's step outright, which refills the embedded gateway and lets the adapters' collectors know their routes.
+ */
+@ApplicationScoped
+public class Reconciler {
+
+    private static final Logger LOG = Logger.getLogger(Reconciler.class);
+
+    private final GatewayAdapters adapters;
+    private final GatewayDriver driver;
+    private final EventCodec codec;
+    private final EventPublisher publisher;
+    private final MeterRegistry registry;
+    private volatile boolean restored;
+
+    Reconciler(GatewayAdapters adapters, GatewayDriver driver, EventCodec codec, MeterRegistry registry,
+            @Channel(Topics.TRAFFIC_APPLIED) Emitter<String> emitter) {
+        this.adapters = adapters;
+        this.driver = driver;
+        this.codec = codec;
+        this.registry = registry;
+        this.publisher = new EventPublisher(emitter, codec);
+    }
+
+    @Scheduled(every = "${glide.traffic.reconcile-interval:10s}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        if (!restored) {
+            restoreAll();
+            restored = true;
+        }
+        List<TrafficApplied> corrections = reconcileAll();
+        if (!corrections.isEmpty()) {
+            publisher.publishEvents(corrections);
+        }
+    }
+
+    /** Compares every route with its newest step and corrects drift; returns one report per correction. */
+    public List<TrafficApplied> reconcileAll() {
+        List<TrafficApplied> corrections = new ArrayList<>();
+        for (String rolloutId : QuarkusTransaction.requiringNew().call(AppliedStep::newestPerRoute)) {
+            try {
+                QuarkusTransaction.requiringNew().call(() -> reconcile(rolloutId)).ifPresent(corrections::add);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "[rollout %s] could not reconcile its route", rolloutId);
+            }
+        }
+        return corrections;
+    }
+
+    private Optional<TrafficApplied> reconcile(String rolloutId) {
+        AppliedStep applied = AppliedStep.findById(rolloutId, LockModeType.PESSIMISTIC_WRITE);
+        RolloutStep step = codec.decode(applied.desired, RolloutStep.class);
+        Optional<GatewayAdapter> adapter = adapters.forType(applied.adapter);
+        if (adapter.isEmpty()) {
+            return Optional.empty();
+        }
+        String found;
+        try {
+            ServedTraffic served = adapter.get().read(step.gateway());
+            if (served.matches(step, adapter.get().weightTolerance())) {
+                return Optional.empty();
+            }
+            found = "the gateway served " + served.describe();
+        } catch (GatewayException e) {
+            if (e.isTransient()) {
+                LOG.debugf("[rollout %s] gateway unreachable, reconcile later: %s", rolloutId, e.getMessage());
+                return Optional.empty();
+            }
+            found = e.getMessage();
+        }
+        try {
+            ServedTraffic corrected = driver.applyAndVerify(adapter.get(), step);
+            registry.counter("glide.traffic.drift.corrected", "adapter", applied.adapter).increment();
+            String note = "drift corrected: " + found + "; step " + step.sequence() + " applied again";
+            LOG.warnf("[rollout %s] %s", rolloutId, note);
+            return Optional.of(StepApplier.applied(step, corrected, note));
+        } catch (GatewayException e) {
+            LOG.warnf("[rollout %s] drift found (%s) but could not be corrected: %s", rolloutId, found, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Applies every route's newest step once, quietly: the gateways' state after this service (re)starts. */
+    void restoreAll() {
+        for (String rolloutId : QuarkusTransaction.requiringNew().call(AppliedStep::newestPerRoute)) {
+            try {
+                QuarkusTransaction.requiringNew().run(() -> {
+                    AppliedStep applied = AppliedStep.findById(rolloutId);
+                    RolloutStep step = codec.decode(applied.desired, RolloutStep.class);
+                    Optional<GatewayAdapter> adapter = adapters.forType(applied.adapter);
+                    if (adapter.isPresent()) {
+                        try {
+                            adapter.get().apply(step);
+                        } catch (GatewayException e) {
+                            LOG.infof("[rollout %s] route %s not restored: %s", rolloutId, applied.route, e.getMessage());
+                        }
+                    }
+                });
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "[rollout %s] could not restore its route", rolloutId);
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.glide.traffic.step;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** How steps are applied and kept applied: {@code glide.traffic.*}. */
+@ConfigMapping(prefix = "glide.traffic")
+public interface TrafficConfig {
+
+    Retry retry();
+
+    /** How often every route's gateway is compared with its newest step and corrected. */
+    @WithDefault("10s")
+    Duration reconcileInterval();
+
+    /** How often gateways' metrics windows are closed and published (read by {@code MetricsPublisher}). */
+    @WithDefault("1s")
+    Duration metricsInterval();
+
+    interface Retry {
+        /** Tries per step, the first included, while the gateway fails transiently or serves something else. */
+        @WithDefault("5")
+        int attempts();
+
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        @WithDefault("2s")
+        Duration maxBackoff();
+    }
+}
