@@ -71,7 +71,7 @@ class RolloutStepsTest implements ServesOperationalEndpoints {
         TrafficApplied applied = awaitApplied(rollout, 1);
         assertThat(applied.outcome()).isEqualTo(TrafficApplied.Outcome.FAILED);
         assertThat(applied.served()).isNull();
-        assertThat(applied.reason()).isEqualTo("no gateway adapter named 'f5-bigip'; known: noop");
+        assertThat(applied.reason()).isEqualTo("no gateway adapter named 'f5-bigip'; known: embedded, gateway-api, haproxy, noop");
     }
 
     @Test

@@ -1,0 +1,162 @@
+package dev.glide.traffic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.glide.contract.Backend;
+import dev.glide.contract.EventCodec;
+import dev.glide.contract.GatewayBinding;
+import dev.glide.contract.Role;
+import dev.glide.contract.RolloutStep;
+import dev.glide.contract.Topics;
+import dev.glide.contract.TrafficApplied;
+import dev.glide.contract.TrafficMetrics;
+import dev.glide.contract.Weights;
+import dev.glide.testsupport.HaproxyProcess;
+import dev.glide.testsupport.LoadLoop;
+import dev.glide.testsupport.RealInfrastructure;
+import dev.glide.testsupport.TopicProbe;
+import dev.glide.testsupport.UpstreamServer;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Steps from Kafka drive a real HAProxy (Debian's 2.6) through its Runtime API, under load. */
+@QuarkusTest
+@WithTestResource(RealInfrastructure.class)
+class HaproxyGatewayTest {
+
+    private final TopicProbe probe = TopicProbe.shared();
+
+    @Inject
+    EventCodec codec;
+
+    @TempDir
+    Path dir;
+
+    private UpstreamServer v1;
+    private UpstreamServer v2;
+    private HaproxyProcess haproxy;
+    private String rollout;
+
+    @BeforeEach
+    void startHaproxy() {
+        v1 = UpstreamServer.start("v1");
+        v2 = UpstreamServer.start("v2");
+        haproxy = HaproxyProcess.start(dir, v1.port(), v2.port());
+        rollout = "r-" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void stopHaproxy() {
+        if (haproxy != null) {
+            haproxy.close();
+        }
+        v1.close();
+        v2.close();
+    }
+
+    @Test
+    void stepsMoveRealHaproxyThrough1To100AndBackWithoutAFailedRequest() {
+        double[] canary = {1, 5, 25, 50, 100, 0};
+        try (LoadLoop load = LoadLoop.start(URI.create("http://127.0.0.1:" + haproxy.frontendPort() + "/"), 4)) {
+            for (int i = 0; i < canary.length; i++) {
+                probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step(i + 1, canary[i], haproxy.runtimeApi())));
+
+                TrafficApplied applied = awaitApplied(i + 1);
+                assertThat(applied.outcome()).as(applied.reason()).isEqualTo(TrafficApplied.Outcome.APPLIED);
+                assertThat(applied.served()).isEqualTo(Weights.canaryPercent(canary[i]));
+                long answered = load.sent();
+                await().atMost(Duration.ofSeconds(10)).until(() -> load.sent() > answered + 50);
+            }
+            assertThat(haproxy.command("get weight app/canary")).startsWith("0 ");
+            assertThat(haproxy.command("get weight app/stable")).startsWith("100 ");
+            load.close();
+            assertThat(load.failures()).isEmpty();
+            assertThat(load.failed()).isZero();
+            assertThat(load.byVersion()).containsOnlyKeys("v1", "v2");
+        }
+    }
+
+    @Test
+    void aWeightChangedByHandIsPutBackByTheReconcileWhichSaysWhatItFound() {
+        probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step(1, 5, haproxy.runtimeApi())));
+        assertThat(awaitApplied(1).served()).isEqualTo(Weights.canaryPercent(5));
+
+        haproxy.command("set server app/canary weight 95");
+
+        List<TrafficApplied> reports = probe.awaitRecords(Topics.TRAFFIC_APPLIED, TopicProbe.WAIT, 2, r -> rollout.equals(r.key()))
+                .stream().map(r -> codec.decode(r.value(), TrafficApplied.class)).toList();
+        TrafficApplied correction = reports.get(1);
+        assertThat(correction.sequence()).isEqualTo(1);
+        assertThat(correction.reason()).isEqualTo("drift corrected: the gateway served stable 50.00 % / canary 50.00 %; "
+                + "step 1 applied again");
+        assertThat(correction.served()).isEqualTo(Weights.canaryPercent(5));
+        assertThat(haproxy.command("get weight app/canary")).startsWith("5 ");
+    }
+
+    @Test
+    void haproxysServerCountersArePublishedAsMetricsWindowsPerVersion() {
+        v2.failRate(1.0);
+        probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step(1, 50, haproxy.runtimeApi())));
+        awaitApplied(1);
+        try (LoadLoop load = LoadLoop.start(URI.create("http://127.0.0.1:" + haproxy.frontendPort() + "/"), 2)) {
+            List<TrafficMetrics> windows = await().atMost(TopicProbe.WAIT).until(
+                    () -> probe.readAll(Topics.TRAFFIC_METRICS, r -> rollout.equals(r.key())).stream()
+                            .map(r -> codec.decode(r.value(), TrafficMetrics.class)).toList(),
+                    all -> all.stream().anyMatch(w -> w.of(Role.CANARY) != null && w.of(Role.STABLE) != null));
+            TrafficMetrics window = windows.stream().filter(w -> w.of(Role.CANARY) != null && w.of(Role.STABLE) != null)
+                    .findFirst().orElseThrow();
+            assertThat(window.source()).isEqualTo("haproxy");
+            assertThat(window.of(Role.CANARY).version()).isEqualTo("v2");
+            assertThat(window.of(Role.CANARY).errors()).isEqualTo(window.of(Role.CANARY).requests()).isPositive();
+            assertThat(window.of(Role.STABLE).errors()).isZero();
+            assertThat(window.of(Role.STABLE).requests()).isPositive();
+        }
+    }
+
+    @Test
+    void anUnreachableHaproxyIsReportedAsAFailureAfterTheRetries() {
+        String nowhere = "unix:" + dir.resolve("no-such.sock");
+        probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step(1, 5, nowhere)));
+
+        TrafficApplied applied = awaitApplied(1);
+        assertThat(applied.outcome()).isEqualTo(TrafficApplied.Outcome.FAILED);
+        assertThat(applied.served()).isNull();
+        assertThat(applied.reason()).startsWith("HAProxy Runtime API at " + nowhere + " is unreachable")
+                .endsWith("(after 5 tries)");
+    }
+
+    @Test
+    void aServerTheBackendDoesNotHaveFailsAtOnceNamingTheServersItHas() {
+        RolloutStep wrong = new RolloutStep(RolloutStep.SCHEMA_VERSION, rollout, 1, "checkout", "prod",
+                new Backend("v1", List.of()), new Backend("v2", List.of()), Weights.canaryPercent(5), List.of(),
+                new GatewayBinding("haproxy", "app", "blue", "green", haproxy.runtimeApi()), null, Instant.now());
+        probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(wrong));
+
+        TrafficApplied applied = awaitApplied(1);
+        assertThat(applied.outcome()).isEqualTo(TrafficApplied.Outcome.FAILED);
+        assertThat(applied.reason()).startsWith("HAProxy backend 'app' has no server 'green'; it has [");
+    }
+
+    private TrafficApplied awaitApplied(long sequence) {
+        return codec.decode(probe.awaitRecord(Topics.TRAFFIC_APPLIED, TopicProbe.WAIT, r -> rollout.equals(r.key())
+                && codec.decode(r.value(), TrafficApplied.class).sequence() == sequence).value(), TrafficApplied.class);
+    }
+
+    private RolloutStep step(long sequence, double canary, String address) {
+        return new RolloutStep(RolloutStep.SCHEMA_VERSION, rollout, sequence, "checkout", "prod",
+                new Backend("v1", List.of()), new Backend("v2", List.of()), Weights.canaryPercent(canary), List.of(),
+                new GatewayBinding("haproxy", HaproxyProcess.BACKEND, "stable", "canary", address), null, Instant.now());
+    }
+}
