@@ -10,12 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real HAProxy (the Debian package) started by a test: one frontend on a free port, one backend {@code app} with
  * servers {@code stable} and {@code canary}, and an admin-level Runtime API on a unix socket. Where haproxy is not
- * installed the test is skipped, unless {@code GLIDE_REQUIRE_HAPROXY=true} (as CI sets), which makes it fail.
+ * installed the test is skipped, unless {@code GLIDE_REQUIRE_TOOLS=true} (as CI sets), which makes it fail.
  */
 public final class HaproxyProcess implements AutoCloseable {
 
@@ -33,14 +32,7 @@ public final class HaproxyProcess implements AutoCloseable {
 
     /** Starts HAProxy sending everything to stable (weight 100) and nothing to canary (weight 0). */
     public static HaproxyProcess start(Path dir, int stablePort, int canaryPort) {
-        Path binary = Path.of("/usr/sbin/haproxy");
-        boolean required = "true".equalsIgnoreCase(System.getenv("GLIDE_REQUIRE_HAPROXY"));
-        if (!Files.isExecutable(binary)) {
-            if (required) {
-                throw new IllegalStateException("haproxy is not installed (apt-get install haproxy) and GLIDE_REQUIRE_HAPROXY=true");
-            }
-            Assumptions.abort("haproxy is not installed (apt-get install haproxy); skipping the HAProxy test");
-        }
+        Path binary = DebianTool.require("/usr/sbin/haproxy", "haproxy");
         try {
             Files.createDirectories(dir);
             int frontend = FreePorts.pick();

@@ -4,20 +4,104 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.PositiveOrZero;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
-/** Default analysis criteria, validated at start-up so a bad value fails fast with its key in the message. */
+/**
+ * Live analysis settings ({@code glide.analysis.*}), validated at start-up so a bad value fails fast with its key
+ * in the message. The criteria apply to the metrics an analysis step names: {@code error-rate} switches the
+ * error-rate ceiling on, {@code latency-p99} the p99 ceiling, any other name a custom value with its bounds.
+ */
 @ConfigMapping(prefix = "glide.analysis")
 public interface AnalysisConfig {
 
-    /** The highest canary error rate that passes (0.01 = 1 %). */
+    /** The highest canary error rate per window that passes (0.01 = 1 %). */
     @WithDefault("0.01")
     @DecimalMin("0")
     @DecimalMax("1")
     double maxErrorRate();
 
-    /** Fewer canary requests than this in a window is too little evidence: INCONCLUSIVE, never PASS. */
-    @WithDefault("50")
+    /** The highest canary p99 latency per window that passes. */
+    @WithDefault("1000")
+    @DecimalMin(value = "0", inclusive = false)
+    double maxP99Ms();
+
+    /** The false-abort rate the comparisons keep over a whole analysis. */
+    @WithDefault("0.01")
+    @DecimalMin(value = "0", inclusive = false)
+    @DecimalMax("0.5")
+    double alpha();
+
+    /** Compare canary with baseline statistically, not only against thresholds. */
+    @WithDefault("true")
+    boolean compare();
+
+    /** Canary requests a whole analysis needs to PASS (pro rata per window); fewer is INCONCLUSIVE. */
+    @WithDefault("100")
     @PositiveOrZero
     long minRequests();
+
+    /** Canary requests a window needs for its thresholds to count. */
+    @WithDefault("20")
+    @PositiveOrZero
+    long minWindowRequests();
+
+    /** Threshold failures in a row that make a FAIL. */
+    @WithDefault("2")
+    @Min(1)
+    int consecutiveFailures();
+
+    /** How long after a window ends it is judged, so the gateways' last metrics for it have arrived. */
+    @WithDefault("1500ms")
+    Duration grace();
+
+    /** Where windows come from unless a service has its own: {@code traffic-metrics} or {@code prometheus}. */
+    @WithDefault("traffic-metrics")
+    String source();
+
+    /** Per service, the source of its windows when not the default. */
+    Map<String, String> serviceSources();
+
+    /** Bounds of custom values by name. */
+    Map<String, Bound> bounds();
+
+    Prometheus prometheus();
+
+    interface Bound {
+        Optional<Double> min();
+
+        Optional<Double> max();
+    }
+
+    interface Prometheus {
+        /** Prometheus's base URL, e.g. http://prometheus:9090. */
+        Optional<String> url();
+
+        /**
+         * PromQL per metric, with {@code {{service}}}, {@code {{version}}}, {@code {{role}}} and {@code {{interval}}}
+         * filled in: {@code requests} and {@code errors} (counts in the window), {@code latency-p99} (ms), and
+         * any custom value by name.
+         */
+        Map<String, String> queries();
+
+        @WithDefault("5s")
+        Duration timeout();
+    }
+
+    /** The criteria for an analysis of these metrics. */
+    default Criteria criteria(java.util.List<String> metrics) {
+        Map<String, Criteria.Bounds> custom = new java.util.HashMap<>();
+        for (String metric : metrics) {
+            Bound bound = bounds().get(metric);
+            if (bound != null) {
+                custom.put(metric, new Criteria.Bounds(bound.min().orElse(null), bound.max().orElse(null)));
+            }
+        }
+        return new Criteria(metrics.contains("error-rate") ? maxErrorRate() : null,
+                metrics.contains("latency-p99") ? maxP99Ms() : null, alpha(), compare(), true, minRequests(),
+                minWindowRequests(), consecutiveFailures(), null, null, custom);
+    }
 }

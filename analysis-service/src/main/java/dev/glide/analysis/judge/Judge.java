@@ -1,19 +1,23 @@
 package dev.glide.analysis.judge;
 
-import dev.glide.contract.AnalysisVerdict;
-import dev.glide.contract.TrafficMetrics;
 import java.util.List;
 
-/** Judges a canary against its baseline from the windows seen so far. One implementation per method. */
+/** One method of judging a canary (thresholds, an error-rate test, a latency test): one implementation each. */
 public interface Judge {
 
     /** The method's name, as it appears in a verdict's evidence. */
     String name();
 
-    /** The judgement after the newest of {@code windows} (oldest first, at least one). */
-    Judgement judge(List<TrafficMetrics> windows);
+    /**
+     * The share of the analysis's false-abort budget (alpha) this method spends, 0 for a method that tests no
+     * hypothesis (thresholds). The shares of all methods add up to 1.
+     */
+    double alphaShare();
 
-    /** A verdict with its score and evidence, before it is addressed to a rollout. */
-    record Judgement(AnalysisVerdict.Verdict verdict, int score, List<AnalysisVerdict.Check> checks, String summary) {
+    default boolean isComparison() {
+        return alphaShare() > 0;
     }
+
+    /** Its findings at this look; empty when it has nothing to say (no data of its kind, not asked for). */
+    List<Finding> judge(Look look);
 }

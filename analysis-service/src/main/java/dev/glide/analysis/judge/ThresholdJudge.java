@@ -1,33 +1,17 @@
 package dev.glide.analysis.judge;
 
+import dev.glide.analysis.judge.Finding.Status;
 import dev.glide.contract.AnalysisVerdict.Check;
-import dev.glide.contract.AnalysisVerdict.Verdict;
-import dev.glide.contract.Role;
-import dev.glide.contract.TrafficMetrics;
-import dev.glide.contract.TrafficMetrics.VersionWindow;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The canary's error rate in the newest window against a fixed ceiling. Too little canary traffic is
- * INCONCLUSIVE: silence is not evidence of health.
+ * Fixed bounds on the canary's newest window: error rate at most {@code maxErrorRate}, p99 at most
+ * {@code maxP99Ms}, each custom value within its bounds. A window with fewer than {@code minWindowRequests}
+ * canary requests says nothing (INCONCLUSIVE): silence is not evidence of health.
  */
-@ApplicationScoped
 public class ThresholdJudge implements Judge {
-
-    private final double maxErrorRate;
-    private final long minRequests;
-
-    @Inject
-    ThresholdJudge(AnalysisConfig config) {
-        this(config.maxErrorRate(), config.minRequests());
-    }
-
-    public ThresholdJudge(double maxErrorRate, long minRequests) {
-        this.maxErrorRate = maxErrorRate;
-        this.minRequests = minRequests;
-    }
 
     @Override
     public String name() {
@@ -35,25 +19,58 @@ public class ThresholdJudge implements Judge {
     }
 
     @Override
-    public Judgement judge(List<TrafficMetrics> windows) {
-        TrafficMetrics newest = windows.get(windows.size() - 1);
-        VersionWindow canary = newest.of(Role.CANARY);
-        VersionWindow baseline = newest.of(Role.STABLE);
-        long canaryRequests = canary == null ? 0 : canary.requests();
-        Double baselineRate = baseline == null ? null : baseline.errorRate();
-        if (canaryRequests < minRequests) {
-            Check check = new Check("error-rate", name(), baselineRate, canary == null ? null : canary.errorRate(),
-                    null, null, maxErrorRate, false,
-                    "only " + canaryRequests + " canary requests; at least " + minRequests + " are needed");
-            return new Judgement(Verdict.INCONCLUSIVE, 50, List.of(check), check.detail());
+    public double alphaShare() {
+        return 0;
+    }
+
+    @Override
+    public List<Finding> judge(Look look) {
+        Criteria criteria = look.criteria();
+        Sample canary = look.newest().canary();
+        Sample baseline = look.newest().baseline();
+        boolean enough = canary.requests() >= criteria.minWindowRequests();
+        String scarce = "only " + canary.requests() + " canary requests in window " + look.index() + "; at least "
+                + criteria.minWindowRequests() + " are needed";
+        List<Finding> findings = new ArrayList<>();
+        if (criteria.maxErrorRate() != null) {
+            findings.add(enough
+                    ? bound("error-rate", baseline.errorRate(), canary.errorRate(), criteria.maxErrorRate(), true, "%.2f %%", 100)
+                    : scarce("error-rate", baseline.errorRate(), canary.errorRate(), criteria.maxErrorRate(), scarce));
         }
-        double rate = canary.errorRate();
-        boolean passed = rate <= maxErrorRate;
-        Check check = new Check("error-rate", name(), baselineRate, rate, null, null, maxErrorRate, passed,
-                String.format("canary error rate %.2f %% %s the ceiling of %.2f %%", rate * 100,
-                        passed ? "is within" : "exceeds", maxErrorRate * 100));
-        // A failing canary scores under 50, lower the further it is past the ceiling (twice the ceiling: 49, 4x: 25).
-        int score = passed ? 100 : (int) Math.min(49, Math.round(100 * maxErrorRate / rate));
-        return new Judgement(passed ? Verdict.PASS : Verdict.FAIL, score, List.of(check), check.detail());
+        Double canaryP99 = canary.p99();
+        if (criteria.maxP99Ms() != null && canaryP99 != null) {
+            findings.add(enough
+                    ? bound("latency-p99", baseline.p99(), canaryP99, criteria.maxP99Ms(), true, "%.0f ms", 1)
+                    : scarce("latency-p99", baseline.p99(), canaryP99, criteria.maxP99Ms(), scarce));
+        }
+        for (Map.Entry<String, Criteria.Bounds> entry : criteria.bounds().entrySet()) {
+            Double value = canary.values().get(entry.getKey());
+            Double baselineValue = baseline.values().get(entry.getKey());
+            if (value == null) {
+                findings.add(new Finding(new Check(entry.getKey(), name(), baselineValue, null, null, null, null, false,
+                        "no value for " + entry.getKey() + " in window " + look.index()), Status.INCONCLUSIVE));
+                continue;
+            }
+            Criteria.Bounds bounds = entry.getValue();
+            if (bounds.max() != null) {
+                findings.add(bound(entry.getKey(), baselineValue, value, bounds.max(), true, "%.4g", 1));
+            }
+            if (bounds.min() != null) {
+                findings.add(bound(entry.getKey(), baselineValue, value, bounds.min(), false, "%.4g", 1));
+            }
+        }
+        return findings;
+    }
+
+    private Finding bound(String metric, Double baseline, double canary, double limit, boolean isCeiling, String format, double scale) {
+        boolean passed = isCeiling ? canary <= limit : canary >= limit;
+        String detail = String.format("canary %s " + format + " %s the %s of " + format, metric, canary * scale,
+                passed ? "is within" : isCeiling ? "exceeds" : "is below", isCeiling ? "ceiling" : "floor", limit * scale);
+        return new Finding(new Check(metric, name(), baseline, canary, null, null, limit, passed, detail),
+                passed ? Status.PASS : Status.FAIL);
+    }
+
+    private Finding scarce(String metric, Double baseline, Double canary, double limit, String detail) {
+        return new Finding(new Check(metric, name(), baseline, canary, null, null, limit, false, detail), Status.INCONCLUSIVE);
     }
 }

@@ -39,8 +39,9 @@ public class MetricWindow extends PanacheEntityBase {
     @Column(name = "received_at")
     public Instant receivedAt;
 
-    public static List<MetricWindow> ofRollout(String rolloutId, Instant upTo) {
-        return list("rolloutId = ?1 and windowStart <= ?2 order by windowStart, source", rolloutId, upTo);
+    /** The rollout's windows that ended in {@code (from, to]}, oldest first. */
+    public static List<MetricWindow> endingBetween(String rolloutId, Instant from, Instant to) {
+        return list("rolloutId = ?1 and windowEnd > ?2 and windowEnd <= ?3 order by windowEnd, source", rolloutId, from, to);
     }
 
     /** The primary key: one rollout, one source, one window start. */

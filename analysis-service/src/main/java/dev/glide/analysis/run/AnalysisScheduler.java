@@ -1,0 +1,113 @@
+package dev.glide.analysis.run;
+
+import dev.glide.analysis.judge.AnalysisConfig;
+import dev.glide.analysis.judge.AnalysisEngine;
+import dev.glide.analysis.judge.AnalysisEngine.WindowJudgement;
+import dev.glide.analysis.judge.Criteria;
+import dev.glide.analysis.judge.WindowPair;
+import dev.glide.analysis.run.AnalysisRun.State;
+import dev.glide.analysis.source.AnalysedRollout;
+import dev.glide.analysis.source.MetricsSource;
+import dev.glide.analysis.source.MetricsSources;
+import dev.glide.analysis.source.SourceException;
+import dev.glide.contract.AnalysisVerdict;
+import dev.glide.contract.AnalysisVerdict.Verdict;
+import dev.glide.contract.EventCodec;
+import dev.glide.contract.Topics;
+import dev.glide.contract.kafka.EventPublisher;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.jboss.logging.Logger;
+
+/**
+ * Judges every analysis when its next window is due (the window's end plus a grace for the last metrics to
+ * arrive): collects windows 1..k from the service's metrics source, judges them with the {@link AnalysisEngine}
+ * (the same code as the offline judge) and publishes the verdict for window k. Rows are taken with
+ * {@code FOR UPDATE SKIP LOCKED}, so several replicas share the work and none judges a window twice.
+ */
+@ApplicationScoped
+public class AnalysisScheduler {
+
+    private static final Logger LOG = Logger.getLogger(AnalysisScheduler.class);
+
+    private final AnalysisEngine engine = new AnalysisEngine();
+    private final AnalysisConfig config;
+    private final MetricsSources sources;
+    private final EntityManager entityManager;
+    private final EventPublisher verdicts;
+
+    AnalysisScheduler(AnalysisConfig config, MetricsSources sources, EntityManager entityManager, EventCodec codec,
+            @Channel(Topics.ANALYSIS_VERDICTS) Emitter<String> emitter) {
+        this.config = config;
+        this.sources = sources;
+        this.entityManager = entityManager;
+        this.verdicts = new EventPublisher(emitter, codec);
+    }
+
+    Instant dueAt(AnalysisRun run, int window) {
+        return run.windowStart(window + 1).plus(config.grace());
+    }
+
+    @Scheduled(every = "${glide.analysis.poll-interval:250ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void judgeDue() {
+        boolean more = true;
+        while (more) {
+            more = QuarkusTransaction.requiringNew().call(this::judgeOneDue);
+        }
+    }
+
+    /** Judges the most overdue window, if one is due; true when it did (there may be more). */
+    boolean judgeOneDue() {
+        @SuppressWarnings("unchecked")
+        List<AnalysisRun> due = entityManager.createNativeQuery(
+                "select * from analysis_run where state = 'ACTIVE' and due_at <= now() order by due_at limit 1 for update skip locked",
+                AnalysisRun.class).getResultList();
+        if (due.isEmpty()) {
+            return false;
+        }
+        AnalysisRun run = due.get(0);
+        int k = run.windowsJudged + 1;
+        AnalysisVerdict verdict = judge(run, k);
+        verdicts.publish(verdict);
+        run.windowsJudged = k;
+        run.dueAt = dueAt(run, k + 1);
+        if (k >= run.count) {
+            run.state = State.DONE;
+        }
+        return true;
+    }
+
+    private AnalysisVerdict judge(AnalysisRun run, int k) {
+        AnalysedRollout rollout = new AnalysedRollout(run.rolloutId, run.service, run.stableVersion, run.canaryVersion);
+        Criteria criteria = config.criteria(run.metrics);
+        WindowJudgement judgement;
+        try {
+            MetricsSource source = sources.forService(run.service);
+            List<WindowPair> windows = new ArrayList<>();
+            for (int i = 1; i <= k; i++) {
+                windows.add(source.collect(rollout, run.windowStart(i), run.windowStart(i + 1)));
+            }
+            judgement = engine.judgeWindow(windows, run.count, criteria, run.thresholdFailures);
+            run.thresholdFailures = judgement.thresholdFailures();
+        } catch (SourceException e) {
+            LOG.warnf("[rollout %s] analysis %d window %d: %s", run.rolloutId, run.analysisSequence, k, e.getMessage());
+            return verdict(run, k, Verdict.INCONCLUSIVE, 50, List.of(), "metrics unavailable: " + e.getMessage());
+        }
+        LOG.infof("[rollout %s] analysis %d window %d of %d: %s (score %d): %s", run.rolloutId, run.analysisSequence, k,
+                run.count, judgement.verdict(), judgement.score(), judgement.summary());
+        return verdict(run, k, judgement.verdict(), judgement.score(), judgement.checks(), judgement.summary());
+    }
+
+    private static AnalysisVerdict verdict(AnalysisRun run, int k, Verdict verdict, int score,
+            List<AnalysisVerdict.Check> checks, String summary) {
+        return new AnalysisVerdict(AnalysisVerdict.SCHEMA_VERSION, run.rolloutId, run.analysisSequence, k, verdict, score,
+                checks, summary, Instant.now());
+    }
+}

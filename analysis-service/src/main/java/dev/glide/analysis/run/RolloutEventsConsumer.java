@@ -1,0 +1,70 @@
+package dev.glide.analysis.run;
+
+import dev.glide.analysis.run.AnalysisRun.State;
+import dev.glide.contract.AnalysisRequest;
+import dev.glide.contract.EventCodec;
+import dev.glide.contract.RolloutEvent;
+import dev.glide.contract.Topics;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Learns from the planner's events which rollouts are under analysis: an event carrying an analysis starts it
+ * (from the moment the planner started it), and any later event of the rollout — it paused, was aborted or moved
+ * on — ends the analyses still running for it. Redelivered events change nothing.
+ */
+@ApplicationScoped
+public class RolloutEventsConsumer {
+
+    private static final Logger LOG = Logger.getLogger(RolloutEventsConsumer.class);
+
+    private final EventCodec codec;
+    private final AnalysisScheduler scheduler;
+
+    RolloutEventsConsumer(EventCodec codec, AnalysisScheduler scheduler) {
+        this.codec = codec;
+        this.scheduler = scheduler;
+    }
+
+    @Incoming(Topics.ROLLOUT_EVENTS)
+    @Blocking
+    @Transactional
+    public void onEvent(String json) {
+        RolloutEvent event = codec.decode(json, RolloutEvent.class);
+        for (AnalysisRun run : AnalysisRun.activeOf(event.rolloutId())) {
+            if (run.analysisSequence < event.sequence()) {
+                run.state = State.CANCELLED;
+                LOG.infof("[rollout %s] analysis %d ended: the rollout moved on (%s)", run.rolloutId, run.analysisSequence, event.to());
+            }
+        }
+        AnalysisRequest request = event.analysis();
+        if (request == null || event.to().isFinal()) {
+            return;
+        }
+        var key = new AnalysisRun.Key();
+        key.rolloutId = event.rolloutId();
+        key.analysisSequence = request.analysisSequence();
+        if (AnalysisRun.findById(key) != null) {
+            return;
+        }
+        AnalysisRun run = new AnalysisRun();
+        run.rolloutId = event.rolloutId();
+        run.analysisSequence = request.analysisSequence();
+        run.service = event.service();
+        run.stableVersion = event.stableVersion();
+        run.canaryVersion = event.canaryVersion();
+        run.metrics = request.metrics();
+        run.intervalSeconds = request.intervalSeconds();
+        run.count = request.count();
+        run.startedAt = event.occurredAt() == null ? Instant.now() : event.occurredAt();
+        run.state = State.ACTIVE;
+        run.dueAt = scheduler.dueAt(run, 1);
+        run.persist();
+        LOG.infof("[rollout %s] analysis %d started: %d windows of %d s on %s", run.rolloutId, run.analysisSequence,
+                run.count, run.intervalSeconds, run.metrics);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.glide.analysis.source;
+
+import dev.glide.analysis.judge.Sample;
+import dev.glide.analysis.judge.WindowPair;
+import dev.glide.analysis.metrics.MetricWindow;
+import dev.glide.contract.EventCodec;
+import dev.glide.contract.LatencyHistogram;
+import dev.glide.contract.Role;
+import dev.glide.contract.TrafficMetrics;
+import dev.glide.contract.TrafficMetrics.VersionWindow;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Windows the gateways published on traffic-metrics (stored by {@code MetricsConsumer}): every stored window of
+ * the rollout that ended in the interval, from every gateway, added up per version. Latency histograms become
+ * samples at each bucket's middle, at most {@value #MAX_SAMPLES} per version and window (scaled down alike),
+ * which is what the rank test needs and keeps a busy service's analysis small.
+ */
+@ApplicationScoped
+public class GatewayMetricsSource implements MetricsSource {
+
+    static final int MAX_SAMPLES = 2_000;
+
+    private final EventCodec codec;
+
+    GatewayMetricsSource(EventCodec codec) {
+        this.codec = codec;
+    }
+
+    @Override
+    public String type() {
+        return "traffic-metrics";
+    }
+
+    @Override
+    public WindowPair collect(AnalysedRollout rollout, Instant from, Instant to) {
+        Sample baseline = Sample.counts(0, 0);
+        Sample canary = Sample.counts(0, 0);
+        for (MetricWindow stored : MetricWindow.endingBetween(rollout.rolloutId(), from, to)) {
+            TrafficMetrics window = codec.decode(stored.payload, TrafficMetrics.class);
+            baseline = baseline.plus(sample(window.of(Role.STABLE)));
+            canary = canary.plus(sample(window.of(Role.CANARY)));
+        }
+        return new WindowPair(baseline, canary);
+    }
+
+    static Sample sample(VersionWindow side) {
+        if (side == null) {
+            return Sample.counts(0, 0);
+        }
+        return new Sample(side.requests(), side.errors(), samples(side.latency()), null, Map.of());
+    }
+
+    /** A histogram as latency samples: each bucket's count at the bucket's middle (the overflow at 1.5x its floor). */
+    static List<Double> samples(LatencyHistogram histogram) {
+        List<Double> samples = new ArrayList<>();
+        if (histogram == null || histogram.total() == 0) {
+            return samples;
+        }
+        double scale = Math.min(1, (double) MAX_SAMPLES / histogram.total());
+        List<Double> bounds = histogram.upperBoundsMs();
+        for (int i = 0; i < histogram.counts().size(); i++) {
+            long count = Math.round(histogram.counts().get(i) * scale);
+            double lower = i == 0 ? 0 : bounds.get(i - 1);
+            double value = i < bounds.size() ? (lower + bounds.get(i)) / 2 : lower * 1.5;
+            for (long n = 0; n < count; n++) {
+                samples.add(value);
+            }
+        }
+        return samples;
+    }
+}

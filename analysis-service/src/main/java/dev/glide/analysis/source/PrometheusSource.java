@@ -1,0 +1,116 @@
+package dev.glide.analysis.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.glide.analysis.judge.AnalysisConfig;
+import dev.glide.analysis.judge.Sample;
+import dev.glide.analysis.judge.WindowPair;
+import dev.glide.contract.Role;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prometheus through its HTTP query API, with a PromQL template per metric as Flagger's metric templates: the
+ * template's {@code {{service}}}, {@code {{version}}}, {@code {{role}}} and {@code {{interval}}} are filled in for
+ * each version and the window, and the instant query is evaluated at the window's end. {@code requests} and
+ * {@code errors} give the counts that the error-rate test compares, {@code latency-p99} the p99 in ms, and every
+ * other name a custom value checked against its bounds. An empty answer is 0 for counts and unknown otherwise.
+ */
+@ApplicationScoped
+public class PrometheusSource implements MetricsSource {
+
+    static final String REQUESTS = "requests";
+    static final String ERRORS = "errors";
+    static final String LATENCY_P99 = "latency-p99";
+
+    private final AnalysisConfig.Prometheus config;
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    PrometheusSource(AnalysisConfig config) {
+        this.config = config.prometheus();
+    }
+
+    @Override
+    public String type() {
+        return "prometheus";
+    }
+
+    @Override
+    public WindowPair collect(AnalysedRollout rollout, Instant from, Instant to) throws SourceException {
+        String url = config.url().orElseThrow(() -> new SourceException("glide.analysis.prometheus.url is not set"));
+        long seconds = Math.max(1, Duration.between(from, to).toSeconds());
+        return new WindowPair(side(url, rollout, Role.STABLE, rollout.stableVersion(), seconds, to),
+                side(url, rollout, Role.CANARY, rollout.canaryVersion(), seconds, to));
+    }
+
+    private Sample side(String url, AnalysedRollout rollout, Role role, String version, long seconds, Instant at) throws SourceException {
+        Map<String, Double> custom = new HashMap<>();
+        Double requests = null;
+        Double errors = null;
+        Double p99 = null;
+        for (Map.Entry<String, String> template : config.queries().entrySet()) {
+            String query = template.getValue()
+                    .replace("{{service}}", rollout.service())
+                    .replace("{{version}}", version)
+                    .replace("{{role}}", role.name().toLowerCase())
+                    .replace("{{interval}}", seconds + "s");
+            Double value = query(url, template.getKey(), query, at);
+            switch (template.getKey()) {
+                case REQUESTS -> requests = value;
+                case ERRORS -> errors = value;
+                case LATENCY_P99 -> p99 = value;
+                default -> {
+                    if (value != null) {
+                        custom.put(template.getKey(), value);
+                    }
+                }
+            }
+        }
+        long total = requests == null ? 0 : Math.round(requests);
+        long failed = errors == null ? 0 : Math.min(total, Math.round(errors));
+        return new Sample(total, failed, List.of(), p99, custom);
+    }
+
+    /** One instant query's single value, or null when Prometheus has no series (or NaN) for it. */
+    private Double query(String url, String metric, String query, Instant at) throws SourceException {
+        URI uri = URI.create(url.replaceAll("/+$", "") + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
+                + "&time=" + at.getEpochSecond() + "." + String.format("%03d", at.getNano() / 1_000_000));
+        HttpResponse<String> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(uri).timeout(config.timeout()).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new SourceException("Prometheus at " + url + " is unreachable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceException("interrupted while querying Prometheus", e);
+        }
+        try {
+            JsonNode body = json.readTree(response.body());
+            if (response.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
+                throw new SourceException("Prometheus refused the " + metric + " query '" + query + "': "
+                        + body.path("error").asText(response.body()));
+            }
+            JsonNode result = body.path("data").path("result");
+            if (!result.isArray() || result.isEmpty()) {
+                return null;
+            }
+            double value = Double.parseDouble(result.get(0).path("value").get(1).asText());
+            return Double.isNaN(value) || Double.isInfinite(value) ? null : value;
+        } catch (IOException e) {
+            throw new SourceException("Prometheus answered the " + metric + " query with something that is not JSON", e);
+        }
+    }
+}
