@@ -1,0 +1,71 @@
+package dev.glide.analysis.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import dev.glide.analysis.judge.AnalysisEngine;
+import dev.glide.analysis.judge.Criteria;
+import dev.glide.analysis.judge.WindowPair;
+import dev.glide.contract.AnalysisVerdict.Verdict;
+import dev.glide.testsupport.RealInfrastructure;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The Prometheus source against a real Prometheus scraping a stand-in application ({@link PrometheusWithTarget}). */
+@QuarkusTest
+@WithTestResource(RealInfrastructure.class)
+@WithTestResource(PrometheusWithTarget.class)
+class PrometheusSourceTest {
+
+    private static final Criteria CRITERIA = new Criteria(0.05, 5000.0, 0.01, true, true, 100L, 20L, 2, null, null, null);
+
+    @Inject
+    PrometheusSource source;
+
+    @Test
+    void eachVersionsRequestsErrorsAndP99ComeFromItsPromqlTemplates() {
+        WindowPair window = await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(
+                () -> lastSeconds("v2-bad", 5), w -> w.baseline().requests() >= 150 && w.canary().requests() >= 150);
+
+        assertThat(window.baseline().requests()).isBetween(150L, 400L);
+        assertThat(window.canary().errorRate()).isCloseTo(0.10, within(0.03));
+        assertThat(window.baseline().errorRate()).isLessThan(0.02);
+        assertThat(window.baseline().p99()).isLessThan(500.0);
+        assertThat(window.canary().p99()).isGreaterThan(500.0);
+    }
+
+    @Test
+    void aCanaryWithErrorsIsFailedAndOneLikeItsBaselinePassed() throws SourceException {
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> lastSeconds("v2-good", 6).canary().requests() >= 200);
+
+        assertThat(judge("v2-bad")).isEqualTo(Verdict.FAIL);
+        assertThat(judge("v2-good")).isEqualTo(Verdict.PASS);
+    }
+
+    /** Three windows of two seconds, judged as a live analysis would. */
+    private Verdict judge(String canary) throws SourceException {
+        Instant end = Instant.now().minusSeconds(1);
+        List<WindowPair> windows = new ArrayList<>();
+        for (int k = 3; k >= 1; k--) {
+            windows.add(source.collect(rollout(canary), end.minusSeconds(2L * k), end.minusSeconds(2L * (k - 1))));
+        }
+        return new AnalysisEngine().judge(windows, CRITERIA).verdict();
+    }
+
+    private WindowPair lastSeconds(String canary, int seconds) throws SourceException {
+        Instant now = Instant.now();
+        return source.collect(rollout(canary), now.minusSeconds(seconds), now);
+    }
+
+    private static AnalysedRollout rollout(String canary) {
+        return new AnalysedRollout("r-prometheus", "checkout", "v1", canary);
+    }
+}
