@@ -40,7 +40,15 @@ final class BenchReport {
         System.out.println();
         System.out.println("== " + name);
         int width = results.keySet().stream().mapToInt(String::length).max().orElse(10);
-        results.forEach((key, value) -> System.out.printf("  %-" + width + "s  %s%n", key, value));
+        results.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> rows && rows.values().stream().allMatch(Map.class::isInstance)) {
+                System.out.printf("  %s%n", key);
+                int rowWidth = rows.keySet().stream().mapToInt(k -> k.toString().length()).max().orElse(10);
+                rows.forEach((row, cells) -> System.out.printf("    %-" + rowWidth + "s  %s%n", row, cells));
+            } else {
+                System.out.printf("  %-" + width + "s  %s%n", key, value);
+            }
+        });
         System.out.println();
     }
 
