@@ -117,7 +117,7 @@ class LiveAnalysisTest implements ServesOperationalEndpoints {
         RolloutEvent event = new RolloutEvent(RolloutEvent.SCHEMA_VERSION, rollout, sequence, "checkout", "prod", "canary",
                 "v1", "v2", RolloutState.PROGRESSING, RolloutState.PROGRESSING, 1, 4, Weights.canaryPercent(25),
                 "analysis started", null, null, new AnalysisRequest(sequence, List.of("error-rate", "latency-p99"), 1, count, 0),
-                start);
+                start, "payments");
         probe.send(Topics.ROLLOUT_EVENTS, rollout, codec.encode(event));
         return start;
     }

@@ -18,6 +18,7 @@ import java.time.Instant;
  * @param actor     who caused it, when a person did
  * @param reason    why the rollout is paused, aborting or failed, when it is
  * @param analysis  the analysis this event starts, when it starts one
+ * @param team      the team that owns the service (whose people may approve in chat), when known
  */
 public record RolloutEvent(
         @Min(1) @Max(SCHEMA_VERSION) int schemaVersion,
@@ -37,7 +38,8 @@ public record RolloutEvent(
         String actor,
         String reason,
         @Valid AnalysisRequest analysis,
-        Instant occurredAt) implements KeyedEvent {
+        Instant occurredAt,
+        String team) implements KeyedEvent {
 
     public static final int SCHEMA_VERSION = 1;
 

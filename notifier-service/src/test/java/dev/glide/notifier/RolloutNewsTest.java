@@ -88,6 +88,6 @@ class RolloutNewsTest implements ServesOperationalEndpoints {
 
     private static RolloutEvent event(String rollout, long sequence, RolloutState from, RolloutState to) {
         return new RolloutEvent(RolloutEvent.SCHEMA_VERSION, rollout, sequence, "checkout", "prod", "canary", "v1", "v2",
-                from, to, 0, 4, Weights.canaryPercent(5), "test", null, null, null, Instant.now());
+                from, to, 0, 4, Weights.canaryPercent(5), "test", null, null, null, Instant.now(), "payments");
     }
 }

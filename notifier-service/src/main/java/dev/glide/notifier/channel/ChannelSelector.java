@@ -25,6 +25,10 @@ public class ChannelSelector {
         if (channel.type().equals("webhook") && config.webhook().url().isEmpty()) {
             throw new IllegalStateException("glide.notifier.channel=webhook needs glide.notifier.webhook.url");
         }
+        if (channel.type().equals("slack") && (config.slack().botToken().isEmpty() || config.slack().signingSecret().isEmpty())) {
+            throw new IllegalStateException("glide.notifier.channel=slack needs glide.notifier.slack.bot-token and "
+                    + "glide.notifier.slack.signing-secret");
+        }
         return channel;
     }
 }

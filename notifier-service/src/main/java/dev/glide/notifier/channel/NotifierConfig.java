@@ -9,11 +9,20 @@ import java.util.Optional;
 @ConfigMapping(prefix = "glide.notifier")
 public interface NotifierConfig {
 
-    /** Which channel delivers notifications: {@code log} or {@code webhook}. */
+    /** Which channel delivers notifications: {@code log}, {@code webhook} or {@code slack}. */
     @WithDefault("log")
     String channel();
 
     Webhook webhook();
+
+    /** The Slack settings that must be there for the Slack channel (the rest is read by the Slack package). */
+    SlackCredentials slack();
+
+    interface SlackCredentials {
+        java.util.Optional<String> botToken();
+
+        java.util.Optional<String> signingSecret();
+    }
 
     /** The generic signed JSON webhook (for Teams, Discord or other bridges). */
     interface Webhook {

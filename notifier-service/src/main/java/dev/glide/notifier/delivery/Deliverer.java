@@ -5,21 +5,22 @@ import dev.glide.notifier.channel.Notification;
 import dev.glide.notifier.channel.NotificationChannel;
 import dev.glide.notifier.channel.Selected;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.unchecked.Unchecked;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import org.jboss.logging.Logger;
 
 /**
- * Delivers each notification once. A notification already delivered is skipped. A destination that is down
- * is retried with growing pauses (0.5 s doubling up to 30 s, 8 retries, about 1.5 minutes in all); after that
- * the failure is thrown, so the record is dead-lettered with the destination's last answer rather than
- * dropped. Delivery is at least once: a crash between sending and remembering sends again.
+ * Delivers each notification once. A notification already delivered is skipped. A destination that is down or
+ * rate-limiting is retried with growing pauses (0.5 s doubling up to 30 s, 8 retries, about 1.5 minutes in all),
+ * never sooner than its Retry-After; after that the failure is thrown, so the record is dead-lettered with the
+ * destination's last answer rather than dropped. Delivery is at least once: a crash between sending and
+ * remembering sends again.
  */
 @ApplicationScoped
 public class Deliverer {
 
+    private static final Logger LOG = Logger.getLogger(Deliverer.class);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final int RETRIES = 8;
@@ -36,12 +37,7 @@ public class Deliverer {
         if (seen) {
             return false;
         }
-        Uni.createFrom().item(Unchecked.supplier(() -> {
-                    channel.deliver(notification);
-                    return notification;
-                }))
-                .onFailure(DeliveryException.class).retry().withBackOff(FIRST_BACKOFF, MAX_BACKOFF).atMost(RETRIES)
-                .await().indefinitely();
+        send(notification);
         QuarkusTransaction.requiringNew().run(() -> {
             Delivery delivery = new Delivery();
             delivery.dedupeKey = notification.dedupeKey();
@@ -51,5 +47,34 @@ public class Deliverer {
             delivery.persist();
         });
         return true;
+    }
+
+    private void send(Notification notification) {
+        Duration backoff = FIRST_BACKOFF;
+        for (int retry = 0; ; retry++) {
+            try {
+                channel.deliver(notification);
+                return;
+            } catch (DeliveryException e) {
+                if (retry >= RETRIES) {
+                    throw new IllegalStateException("could not deliver " + notification.dedupeKey() + " to " + channel.type()
+                            + " after " + (retry + 1) + " tries: " + e.getMessage(), e);
+                }
+                Duration wait = e.retryAfter() != null && e.retryAfter().compareTo(backoff) > 0 ? e.retryAfter() : backoff;
+                LOG.infof("[rollout %s] %s delivery failed, retrying in %d ms: %s", notification.rolloutId(), channel.type(),
+                        wait.toMillis(), e.getMessage());
+                pause(wait);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private static void pause(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to retry a delivery", e);
+        }
     }
 }

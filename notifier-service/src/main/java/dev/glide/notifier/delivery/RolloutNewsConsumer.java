@@ -5,46 +5,54 @@ import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutEvent;
 import dev.glide.contract.Topics;
 import dev.glide.notifier.channel.Notification;
+import dev.glide.notifier.channel.RolloutSnapshot;
+import dev.glide.notifier.view.RolloutViews;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Reads rollout transitions and verdicts and notifies people of each. A record that is not valid throws, and
- * the channel's dead-letter strategy moves it aside with the reason.
+ * Reads rollout transitions and verdicts, folds each into the rollout's snapshot and notifies people of it. A
+ * record that is not valid throws, and the channel's dead-letter strategy moves it aside with the reason.
  */
 @ApplicationScoped
 public class RolloutNewsConsumer {
 
     private final EventCodec codec;
     private final Deliverer deliverer;
+    private final RolloutViews views;
 
-    RolloutNewsConsumer(EventCodec codec, Deliverer deliverer) {
+    RolloutNewsConsumer(EventCodec codec, Deliverer deliverer, RolloutViews views) {
         this.codec = codec;
         this.deliverer = deliverer;
+        this.views = views;
     }
 
     @Incoming(Topics.ROLLOUT_EVENTS)
     @Blocking
     public void onRolloutEvent(String json) {
         RolloutEvent event = codec.decode(json, RolloutEvent.class);
+        RolloutSnapshot rollout = views.update(event.rolloutId(), snapshot -> snapshot.with(event));
         String text = String.format(Locale.ROOT, "%s %s (%s, %s): %s%s, canary %.1f %%", event.service(),
                 event.canaryVersion(), event.strategy(), event.environment(),
                 event.from() == null ? "" : event.from() + " -> ", event.to(),
                 event.weights() == null ? 0 : event.weights().canary())
-                + (event.actor() == null ? "" : " by " + event.actor());
+                + (event.actor() == null ? "" : " by " + event.actor())
+                + (event.analysis() != null ? "; analysis started" : "")
+                + (event.reason() == null ? "" : ": " + event.reason());
         deliverer.deliver(new Notification("event:" + event.rolloutId() + ":" + event.sequence(), event.rolloutId(),
-                "rollout-event", text, event));
+                "rollout-event", text, event, rollout));
     }
 
     @Incoming(Topics.ANALYSIS_VERDICTS)
     @Blocking
     public void onVerdict(String json) {
         AnalysisVerdict verdict = codec.decode(json, AnalysisVerdict.class);
+        RolloutSnapshot rollout = views.update(verdict.rolloutId(), snapshot -> snapshot.with(verdict));
         String text = String.format(Locale.ROOT, "analysis window %d: %s (score %d) %s", verdict.window(),
                 verdict.verdict(), verdict.score(), verdict.summary() == null ? "" : verdict.summary()).trim();
         deliverer.deliver(new Notification("verdict:" + verdict.rolloutId() + ":" + verdict.stepSequence() + ":"
-                + verdict.window(), verdict.rolloutId(), "analysis-verdict", text, verdict));
+                + verdict.window(), verdict.rolloutId(), "analysis-verdict", text, verdict, rollout));
     }
 }

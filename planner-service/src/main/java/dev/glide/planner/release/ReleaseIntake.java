@@ -72,7 +72,7 @@ public class ReleaseIntake {
         rollout.state = RolloutState.PENDING;
         rollout.releaseKey = key;
         rollout.release = codec.encode(release);
-        rollout.spec = codec.encode(new RolloutSpec(release, service.gateway(), service.stable(), strategy));
+        rollout.spec = codec.encode(new RolloutSpec(release, service.gateway(), service.stable(), strategy, service.team()));
         rollout.status = codec.encode(RolloutStatus.initial());
         rollout.createdAt = now;
         rollout.updatedAt = now;
@@ -109,7 +109,7 @@ public class ReleaseIntake {
             Rollout locked = driver.lock(next.id);
             RolloutSpec queued = driver.spec(locked);
             Backend stable = services.require(locked.service).stable();
-            locked.spec = codec.encode(new RolloutSpec(queued.release(), queued.gateway(), stable, queued.strategy()));
+            locked.spec = codec.encode(new RolloutSpec(queued.release(), queued.gateway(), stable, queued.strategy(), queued.team()));
             locked.stableVersion = stable.version();
             driver.apply(locked, new Start(), "rollout " + ended.rolloutId() + " ended " + ended.state(), null);
         });

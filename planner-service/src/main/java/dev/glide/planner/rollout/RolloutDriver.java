@@ -134,6 +134,7 @@ public class RolloutDriver {
             AnalysisRequest analysis, Instant now) {
         return new RolloutEvent(RolloutEvent.SCHEMA_VERSION, rollout.id, sequence, rollout.service, rollout.environment,
                 spec.strategy().type().name(), spec.stable().version(), spec.canary().version(), from, to, stepIndex,
-                machine.plan().size(), Weights.canaryPercent(status.canaryPercent()), cause, actor, status.reason(), analysis, now);
+                machine.plan().size(), Weights.canaryPercent(status.canaryPercent()), cause, actor, status.reason(), analysis, now,
+                spec.team());
     }
 }

@@ -7,9 +7,10 @@ import dev.glide.planner.strategy.StrategySpec;
 
 /**
  * What one rollout follows, fixed when it is created: the release, the service's gateway binding and stable
- * version as they were then, and the strategy. Re-registering the service later does not change a running rollout.
+ * version as they were then, the strategy, and the team that owns the service (for notifications and approvals;
+ * null in rollouts stored before it was kept). Re-registering the service later does not change a running rollout.
  */
-public record RolloutSpec(ReleaseEvent release, GatewayBinding gateway, Backend stable, StrategySpec strategy) {
+public record RolloutSpec(ReleaseEvent release, GatewayBinding gateway, Backend stable, StrategySpec strategy, String team) {
 
     public Backend canary() {
         return new Backend(release.version(), release.endpoints());

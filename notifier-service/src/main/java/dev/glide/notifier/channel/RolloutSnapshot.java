@@ -1,0 +1,110 @@
+package dev.glide.notifier.channel;
+
+import dev.glide.contract.AnalysisVerdict;
+import dev.glide.contract.RolloutEvent;
+import dev.glide.contract.RolloutState;
+import dev.glide.contract.Weights;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the notifier knows of a rollout now, folded from its events and verdicts: what a chat message shows and
+ * what decides which buttons are offered.
+ *
+ * @param sequence   the newest rollout event folded in (older ones change nothing)
+ * @param verdict    the newest verdict, with its key evidence
+ * @param activity   who did what, newest last (a few lines)
+ */
+public record RolloutSnapshot(
+        String rolloutId,
+        String service,
+        String team,
+        String environment,
+        String strategy,
+        String stableVersion,
+        String canaryVersion,
+        RolloutState state,
+        int stepIndex,
+        int stepCount,
+        Weights weights,
+        String reason,
+        long sequence,
+        VerdictLine verdict,
+        List<String> activity) {
+
+    private static final int ACTIVITY_LINES = 6;
+
+    public RolloutSnapshot {
+        activity = activity == null ? List.of() : List.copyOf(activity);
+    }
+
+    public static RolloutSnapshot empty(String rolloutId) {
+        return new RolloutSnapshot(rolloutId, null, null, null, null, null, null, null, 0, 0, null, null, 0, null, List.of());
+    }
+
+    /** This snapshot with a newer event folded in; an event not newer than the snapshot changes nothing. */
+    public RolloutSnapshot with(RolloutEvent event) {
+        if (event.sequence() <= sequence) {
+            return this;
+        }
+        List<String> lines = activity;
+        if (event.actor() != null) {
+            lines = append(activity, event.to() + " by " + event.actor() + (event.reason() == null ? "" : ": " + event.reason()));
+        }
+        return new RolloutSnapshot(rolloutId, event.service(), event.team() != null ? event.team() : team, event.environment(),
+                event.strategy(), event.stableVersion(), event.canaryVersion(), event.to(), event.stepIndex(), event.stepCount(),
+                event.weights(), event.reason(), event.sequence(), verdict, lines);
+    }
+
+    /** This snapshot with a verdict, when it is newer than the one shown. */
+    public RolloutSnapshot with(AnalysisVerdict analysis) {
+        VerdictLine line = VerdictLine.of(analysis);
+        if (verdict != null && !line.isNewerThan(verdict)) {
+            return this;
+        }
+        return new RolloutSnapshot(rolloutId, service, team, environment, strategy, stableVersion, canaryVersion, state,
+                stepIndex, stepCount, weights, reason, sequence, line, activity);
+    }
+
+    /** This snapshot with one more line of who did what. */
+    public RolloutSnapshot withActivity(String line) {
+        return new RolloutSnapshot(rolloutId, service, team, environment, strategy, stableVersion, canaryVersion, state,
+                stepIndex, stepCount, weights, reason, sequence, verdict, append(activity, line));
+    }
+
+    private static List<String> append(List<String> lines, String line) {
+        List<String> more = new ArrayList<>(lines);
+        more.add(line);
+        return more.size() > ACTIVITY_LINES ? more.subList(more.size() - ACTIVITY_LINES, more.size()) : more;
+    }
+
+    /** A verdict as a message shows it: the outcome, the window, the score and each check's key numbers. */
+    public record VerdictLine(long analysisSequence, int window, String verdict, int score, String summary, List<String> evidence) {
+
+        public VerdictLine {
+            evidence = evidence == null ? List.of() : List.copyOf(evidence);
+        }
+
+        static VerdictLine of(AnalysisVerdict verdict) {
+            List<String> evidence = verdict.checks().stream().map(c -> String.format(java.util.Locale.ROOT,
+                    "%s (%s): canary %s, baseline %s%s%s", c.metric(), c.test(), number(c.canary()), number(c.baseline()),
+                    c.pValue() == null ? "" : String.format(java.util.Locale.ROOT, ", p = %.3g", c.pValue()),
+                    c.passed() ? "" : " ✗")).toList();
+            return new VerdictLine(verdict.stepSequence(), verdict.window(), verdict.verdict().name(), verdict.score(),
+                    verdict.summary(), evidence);
+        }
+
+        boolean isNewerThan(VerdictLine other) {
+            return analysisSequence > other.analysisSequence
+                    || (analysisSequence == other.analysisSequence && window > other.window);
+        }
+
+        private static String number(Double value) {
+            if (value == null) {
+                return "—";
+            }
+            return value < 1 ? String.format(java.util.Locale.ROOT, "%.3f %%", value * 100)
+                    : String.format(java.util.Locale.ROOT, "%.1f", value);
+        }
+    }
+}

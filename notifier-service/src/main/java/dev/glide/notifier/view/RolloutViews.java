@@ -1,0 +1,43 @@
+package dev.glide.notifier.view;
+
+import dev.glide.contract.EventCodec;
+import dev.glide.notifier.channel.RolloutSnapshot;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/** Keeps each rollout's snapshot current as its events, verdicts and chat actions arrive. */
+@ApplicationScoped
+public class RolloutViews {
+
+    private final EventCodec codec;
+
+    RolloutViews(EventCodec codec) {
+        this.codec = codec;
+    }
+
+    /** Folds a change into the rollout's snapshot (under a row lock) and returns the result. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public RolloutSnapshot update(String rolloutId, UnaryOperator<RolloutSnapshot> change) {
+        RolloutView view = RolloutView.findById(rolloutId, LockModeType.PESSIMISTIC_WRITE);
+        if (view == null) {
+            view = new RolloutView();
+            view.rolloutId = rolloutId;
+        }
+        RolloutSnapshot before = view.snapshot == null ? RolloutSnapshot.empty(rolloutId) : codec.decode(view.snapshot, RolloutSnapshot.class);
+        RolloutSnapshot after = change.apply(before);
+        view.snapshot = codec.encode(after);
+        view.updatedAt = Instant.now();
+        view.persist();
+        return after;
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Optional<RolloutSnapshot> find(String rolloutId) {
+        RolloutView view = RolloutView.findById(rolloutId);
+        return view == null ? Optional.empty() : Optional.of(codec.decode(view.snapshot, RolloutSnapshot.class));
+    }
+}

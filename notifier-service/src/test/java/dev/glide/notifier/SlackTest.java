@@ -1,0 +1,245 @@
+package dev.glide.notifier;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.slack.api.app_backend.SlackSignature;
+import dev.glide.contract.EventCodec;
+import dev.glide.contract.RolloutCommand;
+import dev.glide.contract.RolloutEvent;
+import dev.glide.contract.RolloutState;
+import dev.glide.contract.Topics;
+import dev.glide.contract.Weights;
+import dev.glide.testsupport.RealInfrastructure;
+import dev.glide.testsupport.TopicProbe;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Slack channel against a stand-in for Slack's Web API, with the real broker and database. */
+@QuarkusTest
+@WithTestResource(RealInfrastructure.class)
+@WithTestResource(SlackStandIn.class)
+class SlackTest {
+
+    private final TopicProbe probe = TopicProbe.shared();
+
+    @Inject
+    EventCodec codec;
+
+    private String rollout;
+    private String version;
+
+    @BeforeEach
+    void newRollout() {
+        rollout = "r-" + UUID.randomUUID();
+        version = "v2-" + rollout.substring(2, 10);
+    }
+
+    @Test
+    void aRolloutGetsOneBlockKitMessageWhoseButtonsFollowItsState() {
+        publish(1, RolloutState.PROGRESSING, null);
+        SlackStandIn.Call post = awaitMessagePost();
+        assertThat(post.field("channel")).isEqualTo("#payments");
+        assertThat(post.blocks().get(0).path("type").asText()).isEqualTo("header");
+        assertThat(post.blocks().get(0).path("text").path("text").asText()).isEqualTo("checkout " + version);
+        assertThat(buttons(post.blocks())).containsExactly("promote", "pause", "abort");
+        assertThat(post.blocks().toString()).contains(rollout + "|1");
+
+        publish(2, RolloutState.PAUSED, "paused by alice");
+        SlackStandIn.Call update = await().atMost(TopicProbe.WAIT).until(() -> updates(ts(post)),
+                calls -> calls.stream().anyMatch(c -> c.blocks().toString().contains("PAUSED"))).stream()
+                .filter(c -> c.blocks().toString().contains("PAUSED")).findFirst().orElseThrow();
+        assertThat(buttons(update.blocks())).containsExactly("resume", "promote", "abort");
+
+        publish(3, RolloutState.ABORTED, "aborted");
+        await().atMost(TopicProbe.WAIT).until(() -> updates(ts(post)).stream().anyMatch(c -> c.blocks().toString().contains("ABORTED")));
+        JsonNode last = updates(ts(post)).get(updates(ts(post)).size() - 1).blocks();
+        assertThat(buttons(last)).isEmpty();
+        // every piece of news is also a reply in the message's thread, and the message itself was posted once
+        await().atMost(TopicProbe.WAIT).until(() -> replies(ts(post)).size() == 3);
+        assertThat(topLevelPosts()).hasSize(1);
+    }
+
+    @Test
+    void aSignedClickByAnApproverMakesExactlyOneCommandAndTheMessageShowsWhoClicked() {
+        publish(1, RolloutState.PROGRESSING, null);
+        SlackStandIn.Call post = awaitMessagePost();
+        String body = clickBody(SlackStandIn.APPROVER, "promote", 1, "1700000001.000001", "alice-1");
+
+        given().contentType("application/x-www-form-urlencoded").headers(signed(body, now())).body(body)
+                .when().post("/slack/interactions").then().statusCode(200);
+
+        RolloutCommand command = codec.decode(probe.awaitRecord(Topics.ROLLOUT_COMMANDS, TopicProbe.WAIT,
+                r -> rollout.equals(r.key())).value(), RolloutCommand.class);
+        assertThat(command.type()).isEqualTo(RolloutCommand.Type.PROMOTE);
+        assertThat(command.actor()).isEqualTo("slack:alice (U0ALICE)");
+        assertThat(command.source()).isEqualTo("slack");
+        assertThat(answer("alice-1")).isEqualTo("Promote sent for checkout " + version + ".");
+        await().atMost(TopicProbe.WAIT).until(() -> updates(ts(post)).stream()
+                .anyMatch(c -> c.blocks().toString().contains("Promote requested by <@U0ALICE>")));
+
+        // the same request again (a replay within the five minutes), then a second click on the same button
+        given().contentType("application/x-www-form-urlencoded").headers(signed(body, now())).body(body)
+                .when().post("/slack/interactions").then().statusCode(200);
+        String again = clickBody(SlackStandIn.ONCALL_MEMBER, "promote", 1, "1700000002.000002", "bob-1");
+        given().contentType("application/x-www-form-urlencoded").headers(signed(again, now())).body(again)
+                .when().post("/slack/interactions").then().statusCode(200);
+
+        assertThat(answer("alice-1")).startsWith("Promote was already requested by <@U0ALICE>");
+        assertThat(answer("bob-1")).startsWith("Promote was already requested by <@U0ALICE>");
+        assertThat(commands()).hasSize(1);
+    }
+
+    @Test
+    void aMemberOfAnApproverUserGroupMayAct() {
+        publish(1, RolloutState.PROGRESSING, null);
+        awaitMessagePost();
+        String body = clickBody(SlackStandIn.ONCALL_MEMBER, "abort", 1, "1700000003.000003", "bob-2");
+
+        given().contentType("application/x-www-form-urlencoded").headers(signed(body, now())).body(body)
+                .when().post("/slack/interactions").then().statusCode(200);
+
+        assertThat(answer("bob-2")).isEqualTo("Abort sent for checkout " + version + ".");
+        assertThat(commands()).extracting(RolloutCommand::type).containsExactly(RolloutCommand.Type.ABORT);
+    }
+
+    @Test
+    void aWrongStaleOrMissingSignatureIs401AndMakesNoCommand() {
+        publish(1, RolloutState.PROGRESSING, null);
+        awaitMessagePost();
+        String body = clickBody(SlackStandIn.APPROVER, "promote", 1, "1700000004.000004", "forged");
+        String timestamp = now();
+        String forged = new SlackSignature.Generator("not-the-secret").generate(timestamp, body);
+        String stale = Long.toString(Instant.now().minusSeconds(6 * 60).getEpochSecond());
+
+        given().contentType("application/x-www-form-urlencoded")
+                .header("X-Slack-Request-Timestamp", timestamp).header("X-Slack-Signature", forged).body(body)
+                .when().post("/slack/interactions").then().statusCode(401);
+        given().contentType("application/x-www-form-urlencoded").headers(signed(body, stale)).body(body)
+                .when().post("/slack/interactions").then().statusCode(401);
+        given().contentType("application/x-www-form-urlencoded").header("X-Slack-Request-Timestamp", timestamp).body(body)
+                .when().post("/slack/interactions").then().statusCode(401);
+
+        assertThat(commands()).isEmpty();
+        assertThat(SlackStandIn.ANSWERS).noneMatch(a -> a.getKey().equals("forged"));
+    }
+
+    @Test
+    void someoneNotAllowedIsToldSoAndMakesNoCommand() {
+        publish(1, RolloutState.PROGRESSING, null);
+        awaitMessagePost();
+        String body = clickBody("U0MALLORY", "promote", 1, "1700000005.000005", "mallory");
+
+        given().contentType("application/x-www-form-urlencoded").headers(signed(body, now())).body(body)
+                .when().post("/slack/interactions").then().statusCode(200);
+
+        assertThat(answer("mallory")).isEqualTo("You may not act on checkout: ask one of its approvers.");
+        assertThat(commands()).isEmpty();
+    }
+
+    @Test
+    void aClickOnAFinishedRolloutIsExplainedAndMakesNoCommand() {
+        publish(1, RolloutState.PROGRESSING, null);
+        SlackStandIn.Call post = awaitMessagePost();
+        publish(2, RolloutState.SUCCEEDED, null);
+        await().atMost(TopicProbe.WAIT).until(() -> updates(ts(post)).stream().anyMatch(c -> c.blocks().toString().contains("SUCCEEDED")));
+        String body = clickBody(SlackStandIn.APPROVER, "abort", 1, "1700000006.000006", "late");
+
+        given().contentType("application/x-www-form-urlencoded").headers(signed(body, now())).body(body)
+                .when().post("/slack/interactions").then().statusCode(200);
+
+        assertThat(answer("late")).isEqualTo("Rollout checkout " + version + " has already succeeded; nothing to abort.");
+        assertThat(commands()).isEmpty();
+    }
+
+    @Test
+    void aRateLimitedPostIsRetriedAfterRetryAfterAndPostedOnce() {
+        SlackStandIn.RATE_LIMIT_NEXT_POSTS.set(1);
+        publish(1, RolloutState.PROGRESSING, null);
+
+        awaitMessagePost();
+        assertThat(SlackStandIn.CALLS).filteredOn(c -> c.status() == 429).isNotEmpty();
+        await().atMost(TopicProbe.WAIT).until(() -> replies(ts(awaitMessagePost())).size() == 1);
+        assertThat(topLevelPosts()).hasSize(1);
+    }
+
+    private void publish(long sequence, RolloutState to, String reason) {
+        RolloutEvent event = new RolloutEvent(RolloutEvent.SCHEMA_VERSION, rollout, sequence, "checkout", "prod", "canary",
+                "v1", version, null, to, 1, 5, Weights.canaryPercent(25), "test", null, reason, null, Instant.now(), "payments");
+        probe.send(Topics.ROLLOUT_EVENTS, rollout, codec.encode(event));
+    }
+
+    private SlackStandIn.Call awaitMessagePost() {
+        return await().atMost(TopicProbe.WAIT).until(this::topLevelPosts, posts -> !posts.isEmpty()).get(0);
+    }
+
+    private List<SlackStandIn.Call> topLevelPosts() {
+        return SlackStandIn.CALLS.stream().filter(c -> c.status() == 200 && c.method().equals("chat.postMessage")
+                && c.field("thread_ts") == null && String.valueOf(c.field("text")).contains(version)).toList();
+    }
+
+    private List<SlackStandIn.Call> updates(String ts) {
+        return SlackStandIn.CALLS.stream().filter(c -> c.method().equals("chat.update") && ts.equals(c.field("ts"))).toList();
+    }
+
+    private List<SlackStandIn.Call> replies(String ts) {
+        return SlackStandIn.CALLS.stream().filter(c -> c.status() == 200 && c.method().equals("chat.postMessage")
+                && ts.equals(c.field("thread_ts"))).toList();
+    }
+
+    private static String ts(SlackStandIn.Call post) {
+        return post.ts();
+    }
+
+    private List<RolloutCommand> commands() {
+        return probe.readAll(Topics.ROLLOUT_COMMANDS, r -> rollout.equals(r.key())).stream()
+                .map(r -> codec.decode(r.value(), RolloutCommand.class)).toList();
+    }
+
+    private String answer(String id) {
+        return await().atMost(TopicProbe.WAIT).until(() -> {
+            List<String> texts = new ArrayList<>();
+            SlackStandIn.ANSWERS.stream().filter(a -> a.getKey().equals(id)).forEach(a -> texts.add(a.getValue().path("text").asText()));
+            return texts;
+        }, texts -> !texts.isEmpty()).get(SlackStandIn.ANSWERS.stream().filter(a -> a.getKey().equals(id)).toList().size() - 1);
+    }
+
+    private String clickBody(String user, String action, long renderedAt, String actionTs, String answerId) {
+        String payload = "{\"type\":\"block_actions\",\"user\":{\"id\":\"" + user + "\",\"username\":\""
+                + (user.equals(SlackStandIn.APPROVER) ? "alice" : user.equals(SlackStandIn.ONCALL_MEMBER) ? "bob" : "mallory")
+                + "\"},\"response_url\":\"" + SlackStandIn.responseUrl(answerId) + "\",\"actions\":[{\"action_id\":\"" + action
+                + "\",\"block_id\":\"glide-rollout-actions\",\"value\":\"" + rollout + "|" + renderedAt + "\",\"action_ts\":\""
+                + actionTs + "\"}]}";
+        return "payload=" + URLEncoder.encode(payload, StandardCharsets.UTF_8);
+    }
+
+    private static java.util.Map<String, String> signed(String body, String timestamp) {
+        return java.util.Map.of("X-Slack-Request-Timestamp", timestamp,
+                "X-Slack-Signature", new SlackSignature.Generator(SlackStandIn.SIGNING_SECRET).generate(timestamp, body));
+    }
+
+    private static String now() {
+        return Long.toString(Instant.now().getEpochSecond());
+    }
+
+    private static List<String> buttons(JsonNode blocks) {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode block : blocks) {
+            if ("actions".equals(block.path("type").asText())) {
+                block.path("elements").forEach(e -> ids.add(e.path("action_id").asText()));
+            }
+        }
+        return ids;
+    }
+}
