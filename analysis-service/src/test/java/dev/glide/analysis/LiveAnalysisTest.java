@@ -111,9 +111,9 @@ class LiveAnalysisTest implements ServesOperationalEndpoints {
         assertThat(header(dead, Topics.DLQ_OFFSET_HEADER)).isEqualTo(String.valueOf(sent.offset()));
     }
 
-    /** The planner's event starting an analysis of 1 s windows now; returns when it started. */
+    /** The planner's event starting an analysis of 1 s windows at the next whole second; returns that second. */
     private Instant startAnalysis(String rollout, long sequence, int count) {
-        Instant start = Instant.now();
+        Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
         RolloutEvent event = new RolloutEvent(RolloutEvent.SCHEMA_VERSION, rollout, sequence, "checkout", "prod", "canary",
                 "v1", "v2", RolloutState.PROGRESSING, RolloutState.PROGRESSING, 1, 4, Weights.canaryPercent(25),
                 "analysis started", null, null, new AnalysisRequest(sequence, List.of("error-rate", "latency-p99"), 1, count, 0),

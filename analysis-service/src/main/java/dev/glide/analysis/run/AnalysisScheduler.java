@@ -55,8 +55,23 @@ public class AnalysisScheduler {
         return run.windowStart(window + 1).plus(config.grace());
     }
 
+    /**
+     * A metrics window of the rollout ending at {@code metricsEnd} arrived: every analysis whose next window it
+     * completes is due now. True when one was.
+     */
+    public boolean markCompleted(String rolloutId, Instant metricsEnd) {
+        boolean due = false;
+        for (AnalysisRun run : AnalysisRun.activeOf(rolloutId)) {
+            if (!run.windowStart(run.windowsJudged + 2).isAfter(metricsEnd) && run.dueAt.isAfter(Instant.now())) {
+                run.dueAt = Instant.now();
+                due = true;
+            }
+        }
+        return due;
+    }
+
     @Scheduled(every = "${glide.analysis.poll-interval:250ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void judgeDue() {
+    public void judgeDue() {
         boolean more = true;
         while (more) {
             more = QuarkusTransaction.requiringNew().call(this::judgeOneDue);

@@ -60,7 +60,10 @@ public class RolloutEventsConsumer {
         run.metrics = request.metrics();
         run.intervalSeconds = request.intervalSeconds();
         run.count = request.count();
-        run.startedAt = event.occurredAt() == null ? Instant.now() : event.occurredAt();
+        // Windows start on a whole second, where the gateways' clock-aligned metrics windows end too.
+        Instant started = event.occurredAt() == null ? Instant.now() : event.occurredAt();
+        run.startedAt = started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).equals(started)
+                ? started : started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
         run.state = State.ACTIVE;
         run.dueAt = scheduler.dueAt(run, 1);
         run.persist();

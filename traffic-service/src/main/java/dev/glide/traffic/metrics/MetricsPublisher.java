@@ -4,17 +4,27 @@ import dev.glide.contract.EventCodec;
 import dev.glide.contract.Topics;
 import dev.glide.contract.TrafficMetrics;
 import dev.glide.contract.kafka.EventPublisher;
-import io.quarkus.scheduler.Scheduled;
+import dev.glide.traffic.step.TrafficConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
 
-/** Every interval, closes the window of every measuring gateway and publishes it on traffic-metrics. */
+/**
+ * Closes the window of every measuring gateway on a clock-aligned grid (every whole second by default: windows
+ * end at :00.000, :01.000, ...) and publishes it on traffic-metrics. Aligned windows end exactly where analysis
+ * windows end, so an analysis can judge a window the moment its last metrics arrive.
+ */
 @ApplicationScoped
 public class MetricsPublisher {
 
@@ -22,16 +32,42 @@ public class MetricsPublisher {
 
     private final Instance<WindowSource> sources;
     private final EventPublisher publisher;
+    private final long intervalMillis;
+    private ScheduledExecutorService clock;
 
-    MetricsPublisher(Instance<WindowSource> sources, EventCodec codec,
+    MetricsPublisher(Instance<WindowSource> sources, EventCodec codec, TrafficConfig config,
             @Channel(Topics.TRAFFIC_METRICS) Emitter<String> emitter) {
         this.sources = sources;
         this.publisher = new EventPublisher(emitter, codec);
+        this.intervalMillis = Math.max(1, config.metricsInterval().toMillis());
     }
 
-    @Scheduled(every = "${glide.traffic.metrics-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void publishWindows() {
-        Instant end = Instant.now();
+    void start(@Observes StartupEvent event) {
+        clock = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "glide-metrics-windows"));
+        scheduleNext();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (clock != null) {
+            clock.shutdownNow();
+        }
+    }
+
+    private void scheduleNext() {
+        long now = System.currentTimeMillis();
+        long boundary = (now / intervalMillis + 1) * intervalMillis;
+        clock.schedule(() -> {
+            try {
+                publishWindows(Instant.ofEpochMilli(boundary));
+            } finally {
+                if (!clock.isShutdown()) {
+                    scheduleNext();
+                }
+            }
+        }, boundary - now, TimeUnit.MILLISECONDS);
+    }
+
+    void publishWindows(Instant end) {
         List<TrafficMetrics> windows = new ArrayList<>();
         for (WindowSource source : sources) {
             try {
@@ -41,7 +77,11 @@ public class MetricsPublisher {
             }
         }
         if (!windows.isEmpty()) {
-            publisher.publishEvents(windows);
+            try {
+                publisher.publishEvents(windows);
+            } catch (RuntimeException e) {
+                LOG.warnf("could not publish %d metrics windows: %s", windows.size(), e.getMessage());
+            }
         }
     }
 }
