@@ -1,131 +1,28 @@
 package dev.glide.notifier;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.glide.testsupport.SlackApiStandIn;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
-/**
- * A local stand-in for Slack's Web API (chat.postMessage, chat.update, usergroups.users.list) and for the
- * response_url of interactions. It records every call as Slack would receive it, and can be told to answer the
- * next chat.postMessage calls with 429 and a Retry-After, as Slack does when rate-limiting.
- */
+/** The notifier's tests' Slack: one {@link SlackApiStandIn} for the test JVM, with the settings that point at it. */
 public class SlackStandIn implements QuarkusTestResourceLifecycleManager {
 
-    public static final String SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
-    public static final String APPROVER = "U0ALICE";
-    public static final String ONCALL_GROUP = "S0ONCALL";
-    public static final String ONCALL_MEMBER = "U0BOB";
+    private static SlackApiStandIn slack;
 
-    /** One Web API call: the method, its fields (blocks parsed), the status answered, and the ts of a new message. */
-    public record Call(String method, Map<String, String> fields, JsonNode blocks, int status, String ts) {
-
-        public String field(String name) {
-            return fields.get(name);
-        }
+    static SlackApiStandIn slack() {
+        return slack;
     }
 
-    public static final List<Call> CALLS = new CopyOnWriteArrayList<>();
-    /** Ephemeral answers posted to response_urls, by the id in the URL. */
-    public static final List<Map.Entry<String, JsonNode>> ANSWERS = new CopyOnWriteArrayList<>();
-    public static final AtomicInteger RATE_LIMIT_NEXT_POSTS = new AtomicInteger();
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final AtomicLong TS = new AtomicLong(1_700_000_000_000_100L);
-    private static volatile int port;
-    private HttpServer server;
-
     @Override
-    public Map<String, String> start() {
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    public synchronized Map<String, String> start() {
+        if (slack == null) {
+            slack = SlackApiStandIn.start();
         }
-        server.createContext("/api/", this::api);
-        server.createContext("/response/", exchange -> {
-            String id = exchange.getRequestURI().getPath().substring("/response/".length());
-            ANSWERS.add(Map.entry(id, JSON.readTree(exchange.getRequestBody())));
-            reply(exchange, 200, "ok");
-        });
-        server.start();
-        port = server.getAddress().getPort();
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("glide.notifier.channel", "slack");
-        config.put("glide.notifier.slack.bot-token", "xoxb-test");
-        config.put("glide.notifier.slack.signing-secret", SIGNING_SECRET);
-        config.put("glide.notifier.slack.api-url", "http://127.0.0.1:" + port + "/api/");
-        config.put("glide.notifier.slack.channel", "#releases");
-        config.put("glide.notifier.slack.teams.payments.channel", "#payments");
-        config.put("glide.notifier.slack.teams.payments.approvers", APPROVER + "," + ONCALL_GROUP);
-        return config;
+        return slack.notifierConfig();
     }
 
     @Override
     public void stop() {
-        server.stop(0);
-    }
-
-    /** A response_url for an interaction; answers to it are recorded under {@code id}. */
-    public static String responseUrl(String id) {
-        return "http://127.0.0.1:" + port + "/response/" + id;
-    }
-
-    private void api(HttpExchange exchange) throws IOException {
-        String method = exchange.getRequestURI().getPath().substring("/api/".length());
-        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                fields.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        JsonNode blocks = fields.containsKey("blocks") ? JSON.readTree(fields.get("blocks")) : null;
-        if (method.equals("chat.postMessage") && RATE_LIMIT_NEXT_POSTS.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            CALLS.add(new Call(method, fields, blocks, 429, null));
-            exchange.getResponseHeaders().set("Retry-After", "1");
-            reply(exchange, 429, "{\"ok\":false,\"error\":\"ratelimited\"}");
-            return;
-        }
-        String ts = method.equals("chat.postMessage") ? ts() : null;
-        CALLS.add(new Call(method, fields, blocks, 200, ts));
-        switch (method) {
-            case "chat.postMessage" -> reply(exchange, 200, "{\"ok\":true,\"channel\":\"C0RELEASES\",\"ts\":\""
-                    + ts + "\",\"message\":{\"text\":\"\"}}");
-            case "chat.update" -> reply(exchange, 200, "{\"ok\":true,\"channel\":\"" + fields.get("channel") + "\",\"ts\":\""
-                    + fields.get("ts") + "\"}");
-            case "usergroups.users.list" -> reply(exchange, 200, ONCALL_GROUP.equals(fields.get("usergroup"))
-                    ? "{\"ok\":true,\"users\":[\"" + ONCALL_MEMBER + "\"]}" : "{\"ok\":false,\"error\":\"no_such_subteam\"}");
-            default -> reply(exchange, 200, "{\"ok\":false,\"error\":\"unknown_method\"}");
-        }
-    }
-
-    private static String ts() {
-        long value = TS.incrementAndGet();
-        return (value / 1_000_000) + "." + String.format("%06d", value % 1_000_000);
-    }
-
-    private static void reply(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        // kept for the JVM: other test classes may still look at what it recorded
     }
 }

@@ -13,12 +13,11 @@ import dev.glide.contract.RolloutState;
 import dev.glide.contract.Topics;
 import dev.glide.contract.Weights;
 import dev.glide.testsupport.RealInfrastructure;
+import dev.glide.testsupport.SlackApiStandIn;
 import dev.glide.testsupport.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +48,7 @@ class SlackTest {
     @Test
     void aRolloutGetsOneBlockKitMessageWhoseButtonsFollowItsState() {
         publish(1, RolloutState.PROGRESSING, null);
-        SlackStandIn.Call post = awaitMessagePost();
+        SlackApiStandIn.Call post = awaitMessagePost();
         assertThat(post.field("channel")).isEqualTo("#payments");
         assertThat(post.blocks().get(0).path("type").asText()).isEqualTo("header");
         assertThat(post.blocks().get(0).path("text").path("text").asText()).isEqualTo("checkout " + version);
@@ -57,7 +56,7 @@ class SlackTest {
         assertThat(post.blocks().toString()).contains(rollout + "|1");
 
         publish(2, RolloutState.PAUSED, "paused by alice");
-        SlackStandIn.Call update = await().atMost(TopicProbe.WAIT).until(() -> updates(ts(post)),
+        SlackApiStandIn.Call update = await().atMost(TopicProbe.WAIT).until(() -> updates(ts(post)),
                 calls -> calls.stream().anyMatch(c -> c.blocks().toString().contains("PAUSED"))).stream()
                 .filter(c -> c.blocks().toString().contains("PAUSED")).findFirst().orElseThrow();
         assertThat(buttons(update.blocks())).containsExactly("resume", "promote", "abort");
@@ -74,8 +73,8 @@ class SlackTest {
     @Test
     void aSignedClickByAnApproverMakesExactlyOneCommandAndTheMessageShowsWhoClicked() {
         publish(1, RolloutState.PROGRESSING, null);
-        SlackStandIn.Call post = awaitMessagePost();
-        String body = clickBody(SlackStandIn.APPROVER, "promote", 1, "1700000001.000001", "alice-1");
+        SlackApiStandIn.Call post = awaitMessagePost();
+        String body = clickBody(SlackApiStandIn.APPROVER, "promote", 1, "1700000001.000001", "alice-1");
 
         given().contentType("application/x-www-form-urlencoded").headers(signed(body, now())).body(body)
                 .when().post("/slack/interactions").then().statusCode(200);
@@ -92,7 +91,7 @@ class SlackTest {
         // the same request again (a replay within the five minutes), then a second click on the same button
         given().contentType("application/x-www-form-urlencoded").headers(signed(body, now())).body(body)
                 .when().post("/slack/interactions").then().statusCode(200);
-        String again = clickBody(SlackStandIn.ONCALL_MEMBER, "promote", 1, "1700000002.000002", "bob-1");
+        String again = clickBody(SlackApiStandIn.ONCALL_MEMBER, "promote", 1, "1700000002.000002", "bob-1");
         given().contentType("application/x-www-form-urlencoded").headers(signed(again, now())).body(again)
                 .when().post("/slack/interactions").then().statusCode(200);
 
@@ -105,7 +104,7 @@ class SlackTest {
     void aMemberOfAnApproverUserGroupMayAct() {
         publish(1, RolloutState.PROGRESSING, null);
         awaitMessagePost();
-        String body = clickBody(SlackStandIn.ONCALL_MEMBER, "abort", 1, "1700000003.000003", "bob-2");
+        String body = clickBody(SlackApiStandIn.ONCALL_MEMBER, "abort", 1, "1700000003.000003", "bob-2");
 
         given().contentType("application/x-www-form-urlencoded").headers(signed(body, now())).body(body)
                 .when().post("/slack/interactions").then().statusCode(200);
@@ -118,7 +117,7 @@ class SlackTest {
     void aWrongStaleOrMissingSignatureIs401AndMakesNoCommand() {
         publish(1, RolloutState.PROGRESSING, null);
         awaitMessagePost();
-        String body = clickBody(SlackStandIn.APPROVER, "promote", 1, "1700000004.000004", "forged");
+        String body = clickBody(SlackApiStandIn.APPROVER, "promote", 1, "1700000004.000004", "forged");
         String timestamp = now();
         String forged = new SlackSignature.Generator("not-the-secret").generate(timestamp, body);
         String stale = Long.toString(Instant.now().minusSeconds(6 * 60).getEpochSecond());
@@ -132,7 +131,7 @@ class SlackTest {
                 .when().post("/slack/interactions").then().statusCode(401);
 
         assertThat(commands()).isEmpty();
-        assertThat(SlackStandIn.ANSWERS).noneMatch(a -> a.getKey().equals("forged"));
+        assertThat(SlackStandIn.slack().answers).noneMatch(a -> a.getKey().equals("forged"));
     }
 
     @Test
@@ -151,10 +150,10 @@ class SlackTest {
     @Test
     void aClickOnAFinishedRolloutIsExplainedAndMakesNoCommand() {
         publish(1, RolloutState.PROGRESSING, null);
-        SlackStandIn.Call post = awaitMessagePost();
+        SlackApiStandIn.Call post = awaitMessagePost();
         publish(2, RolloutState.SUCCEEDED, null);
         await().atMost(TopicProbe.WAIT).until(() -> updates(ts(post)).stream().anyMatch(c -> c.blocks().toString().contains("SUCCEEDED")));
-        String body = clickBody(SlackStandIn.APPROVER, "abort", 1, "1700000006.000006", "late");
+        String body = clickBody(SlackApiStandIn.APPROVER, "abort", 1, "1700000006.000006", "late");
 
         given().contentType("application/x-www-form-urlencoded").headers(signed(body, now())).body(body)
                 .when().post("/slack/interactions").then().statusCode(200);
@@ -165,11 +164,11 @@ class SlackTest {
 
     @Test
     void aRateLimitedPostIsRetriedAfterRetryAfterAndPostedOnce() {
-        SlackStandIn.RATE_LIMIT_NEXT_POSTS.set(1);
+        SlackStandIn.slack().rateLimitNextPosts.set(1);
         publish(1, RolloutState.PROGRESSING, null);
 
         awaitMessagePost();
-        assertThat(SlackStandIn.CALLS).filteredOn(c -> c.status() == 429).isNotEmpty();
+        assertThat(SlackStandIn.slack().calls).filteredOn(c -> c.status() == 429).isNotEmpty();
         await().atMost(TopicProbe.WAIT).until(() -> replies(ts(awaitMessagePost())).size() == 1);
         assertThat(topLevelPosts()).hasSize(1);
     }
@@ -180,25 +179,25 @@ class SlackTest {
         probe.send(Topics.ROLLOUT_EVENTS, rollout, codec.encode(event));
     }
 
-    private SlackStandIn.Call awaitMessagePost() {
+    private SlackApiStandIn.Call awaitMessagePost() {
         return await().atMost(TopicProbe.WAIT).until(this::topLevelPosts, posts -> !posts.isEmpty()).get(0);
     }
 
-    private List<SlackStandIn.Call> topLevelPosts() {
-        return SlackStandIn.CALLS.stream().filter(c -> c.status() == 200 && c.method().equals("chat.postMessage")
+    private List<SlackApiStandIn.Call> topLevelPosts() {
+        return SlackStandIn.slack().calls.stream().filter(c -> c.status() == 200 && c.method().equals("chat.postMessage")
                 && c.field("thread_ts") == null && String.valueOf(c.field("text")).contains(version)).toList();
     }
 
-    private List<SlackStandIn.Call> updates(String ts) {
-        return SlackStandIn.CALLS.stream().filter(c -> c.method().equals("chat.update") && ts.equals(c.field("ts"))).toList();
+    private List<SlackApiStandIn.Call> updates(String ts) {
+        return SlackStandIn.slack().calls.stream().filter(c -> c.method().equals("chat.update") && ts.equals(c.field("ts"))).toList();
     }
 
-    private List<SlackStandIn.Call> replies(String ts) {
-        return SlackStandIn.CALLS.stream().filter(c -> c.status() == 200 && c.method().equals("chat.postMessage")
+    private List<SlackApiStandIn.Call> replies(String ts) {
+        return SlackStandIn.slack().calls.stream().filter(c -> c.status() == 200 && c.method().equals("chat.postMessage")
                 && ts.equals(c.field("thread_ts"))).toList();
     }
 
-    private static String ts(SlackStandIn.Call post) {
+    private static String ts(SlackApiStandIn.Call post) {
         return post.ts();
     }
 
@@ -210,23 +209,18 @@ class SlackTest {
     private String answer(String id) {
         return await().atMost(TopicProbe.WAIT).until(() -> {
             List<String> texts = new ArrayList<>();
-            SlackStandIn.ANSWERS.stream().filter(a -> a.getKey().equals(id)).forEach(a -> texts.add(a.getValue().path("text").asText()));
+            SlackStandIn.slack().answers.stream().filter(a -> a.getKey().equals(id)).forEach(a -> texts.add(a.getValue().path("text").asText()));
             return texts;
-        }, texts -> !texts.isEmpty()).get(SlackStandIn.ANSWERS.stream().filter(a -> a.getKey().equals(id)).toList().size() - 1);
+        }, texts -> !texts.isEmpty()).get(SlackStandIn.slack().answers.stream().filter(a -> a.getKey().equals(id)).toList().size() - 1);
     }
 
     private String clickBody(String user, String action, long renderedAt, String actionTs, String answerId) {
-        String payload = "{\"type\":\"block_actions\",\"user\":{\"id\":\"" + user + "\",\"username\":\""
-                + (user.equals(SlackStandIn.APPROVER) ? "alice" : user.equals(SlackStandIn.ONCALL_MEMBER) ? "bob" : "mallory")
-                + "\"},\"response_url\":\"" + SlackStandIn.responseUrl(answerId) + "\",\"actions\":[{\"action_id\":\"" + action
-                + "\",\"block_id\":\"glide-rollout-actions\",\"value\":\"" + rollout + "|" + renderedAt + "\",\"action_ts\":\""
-                + actionTs + "\"}]}";
-        return "payload=" + URLEncoder.encode(payload, StandardCharsets.UTF_8);
+        String name = user.equals(SlackApiStandIn.APPROVER) ? "alice" : user.equals(SlackApiStandIn.ONCALL_MEMBER) ? "bob" : "mallory";
+        return SlackStandIn.slack().clickBody(user, name, action, rollout + "|" + renderedAt, actionTs, answerId);
     }
 
     private static java.util.Map<String, String> signed(String body, String timestamp) {
-        return java.util.Map.of("X-Slack-Request-Timestamp", timestamp,
-                "X-Slack-Signature", new SlackSignature.Generator(SlackStandIn.SIGNING_SECRET).generate(timestamp, body));
+        return SlackApiStandIn.signed(body, timestamp);
     }
 
     private static String now() {

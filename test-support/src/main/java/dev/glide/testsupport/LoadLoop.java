@@ -15,20 +15,23 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Clients sending requests without pause through a gateway while a test changes it, counting what a user would:
- * requests sent, requests failed (an error status or no answer, with the first few reasons), and which version
- * answered ({@code X-Glide-Version} or {@code X-Upstream-Version}).
+ * Clients sending requests through a gateway while a test changes it (without pause, or paced), counting what a
+ * user would: requests sent, requests failed (an error status or no answer, with the first few reasons), and
+ * which version answered ({@code X-Glide-Version} or {@code X-Upstream-Version}). A failure is the gateway's
+ * unless a version itself answered it with its own 5xx (a bad canary's errors are the canary's, not the
+ * rollout machinery's).
  */
 public final class LoadLoop implements AutoCloseable {
 
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong gatewayFailed = new AtomicLong();
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, AtomicLong> byVersion = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    private LoadLoop(URI target, int clients, Consumer<HttpRequest.Builder> decorate) {
+    private LoadLoop(URI target, int clients, Duration pacing, Consumer<HttpRequest.Builder> decorate) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         for (int i = 0; i < clients; i++) {
             Thread thread = new Thread(() -> {
@@ -42,13 +45,18 @@ public final class LoadLoop implements AutoCloseable {
                                 .or(() -> response.headers().firstValue(UpstreamServer.VERSION_HEADER)).orElse("?");
                         byVersion.computeIfAbsent(version, v -> new AtomicLong()).incrementAndGet();
                         if (response.statusCode() >= 400) {
-                            fail("HTTP " + response.statusCode() + " from " + version);
+                            boolean ownError = response.statusCode() >= 500
+                                    && response.headers().firstValue(UpstreamServer.VERSION_HEADER).isPresent();
+                            fail("HTTP " + response.statusCode() + " from " + version, !ownError);
+                        }
+                        if (!pacing.isZero()) {
+                            Thread.sleep(pacing.toMillis());
                         }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
                     } catch (Exception e) {
-                        fail(e.toString());
+                        fail(e.toString(), true);
                     }
                 }
             }, "load-" + i);
@@ -59,16 +67,24 @@ public final class LoadLoop implements AutoCloseable {
     }
 
     public static LoadLoop start(URI target, int clients) {
-        return new LoadLoop(target, clients, request -> { });
+        return new LoadLoop(target, clients, Duration.ZERO, request -> { });
+    }
+
+    /** Clients that wait {@code pacing} after each answer: a light, steady load. */
+    public static LoadLoop paced(URI target, int clients, Duration pacing) {
+        return new LoadLoop(target, clients, pacing, request -> { });
     }
 
     public static LoadLoop start(URI target, int clients, Consumer<HttpRequest.Builder> decorate) {
-        return new LoadLoop(target, clients, decorate);
+        return new LoadLoop(target, clients, Duration.ZERO, decorate);
     }
 
-    private void fail(String reason) {
+    private void fail(String reason, boolean byGateway) {
         failed.incrementAndGet();
-        if (failures.size() < 10) {
+        if (byGateway) {
+            gatewayFailed.incrementAndGet();
+        }
+        if (failures.size() < 10 && (byGateway || failures.size() < 5)) {
             failures.add(reason);
         }
     }
@@ -79,6 +95,11 @@ public final class LoadLoop implements AutoCloseable {
 
     public long failed() {
         return failed.get();
+    }
+
+    /** Failures not answered by a version's own 5xx: refused connections, no route, the gateway's 502/503/504. */
+    public long gatewayFailed() {
+        return gatewayFailed.get();
     }
 
     public List<String> failures() {

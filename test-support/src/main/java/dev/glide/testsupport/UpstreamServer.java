@@ -13,8 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A small HTTP service standing in for one version of an application behind a gateway: answers every path with
- * its version (body and {@value #VERSION_HEADER}), and can be told to fail a share of requests with 500.
+ * A small HTTP service standing in for one version of an application behind a gateway (and the local demo's
+ * application): answers every path with its version (body and {@value #VERSION_HEADER}), and can be told to fail a
+ * share of requests with 500 or to answer more slowly.
  */
 public final class UpstreamServer implements AutoCloseable {
 
@@ -25,16 +26,24 @@ public final class UpstreamServer implements AutoCloseable {
     private final String version;
     private final AtomicLong served = new AtomicLong();
     private volatile double errorRate;
+    private volatile long extraLatencyMillis;
 
-    private UpstreamServer(String version) throws IOException {
+    private UpstreamServer(String version, int port) throws IOException {
         this.version = version;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
-        this.executor = Executors.newFixedThreadPool(16);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
+        this.executor = Executors.newFixedThreadPool(64);
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
             try (exchange) {
                 exchange.getRequestBody().readAllBytes();
                 served.incrementAndGet();
+                if (extraLatencyMillis > 0) {
+                    try {
+                        Thread.sleep(extraLatencyMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 boolean fail = errorRate > 0 && ThreadLocalRandom.current().nextDouble() < errorRate;
                 byte[] body = (version + "\n").getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set(VERSION_HEADER, version);
@@ -48,8 +57,13 @@ public final class UpstreamServer implements AutoCloseable {
     }
 
     public static UpstreamServer start(String version) {
+        return start(version, 0);
+    }
+
+    /** Starts on a given port (0: any free one). */
+    public static UpstreamServer start(String version, int port) {
         try {
-            return new UpstreamServer(version);
+            return new UpstreamServer(version, port);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start upstream " + version, e);
         }
@@ -75,6 +89,11 @@ public final class UpstreamServer implements AutoCloseable {
     /** The share of requests, 0 to 1, answered with 500 from now on. */
     public void failRate(double rate) {
         this.errorRate = rate;
+    }
+
+    /** Extra time every answer takes from now on. */
+    public void extraLatency(java.time.Duration latency) {
+        this.extraLatencyMillis = latency.toMillis();
     }
 
     @Override
