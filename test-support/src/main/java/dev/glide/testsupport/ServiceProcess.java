@@ -34,14 +34,23 @@ public final class ServiceProcess {
 
     /** Starts {@code <root>/<name>/target/quarkus-app/quarkus-run.jar} with the given environment. */
     public static ServiceProcess start(Path root, String name, int port, Map<String, String> environment, Path logDir) throws IOException {
+        return start(root, name, port, environment, Map.of(), logDir);
+    }
+
+    /** As {@link #start(Path, String, int, Map, Path)}, with configuration given as system properties too. */
+    public static ServiceProcess start(Path root, String name, int port, Map<String, String> environment,
+            Map<String, String> properties, Path logDir) throws IOException {
         Path jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " does not exist: build first (mvn -DskipTests install)");
         }
         Path log = logDir.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-Dquarkus.http.port=" + port, "-jar", jar.toString()))
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-Dquarkus.http.port=" + port));
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
