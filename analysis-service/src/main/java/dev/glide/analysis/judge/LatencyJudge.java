@@ -10,13 +10,17 @@ import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
  * judge does): rank-based, so it needs no assumption on the shape of latency and one slow outlier cannot swing
  * it. One-sided (only slower is a regression), from commons-math's two-sided p-value and the direction of the
  * medians. A FAIL needs the test to reject at this look's level and the canary's median to be at least
- * {@code minLatencyIncrease} above the baseline's. Sources without samples (Prometheus aggregates) are left to
- * the p99 threshold.
+ * {@code minLatencyIncrease} above the baseline's and at least {@value #MIN_ABSOLUTE_INCREASE_MS} ms (a service
+ * answering in 1.5 ms is not regressed by a canary answering in 3.5 ms on fresh connections). Sources without
+ * samples (Prometheus aggregates) are left to the p99 threshold.
  */
 public class LatencyJudge implements Judge {
 
     /** Fewer samples than this on either side is too little for a rank test. */
     static final int MIN_SAMPLES = 20;
+
+    /** A rise of the median smaller than this is not a regression, however significant. */
+    static final double MIN_ABSOLUTE_INCREASE_MS = 5;
 
     private final MannWhitneyUTest test = new MannWhitneyUTest();
 
@@ -51,7 +55,8 @@ public class LatencyJudge implements Judge {
         double u = test.mannWhitneyU(x, y);
         double twoSided = test.mannWhitneyUTest(x, y);
         double p = canaryMedian > baselineMedian ? twoSided / 2 : 1 - twoSided / 2;
-        boolean larger = canaryMedian >= baselineMedian * (1 + look.criteria().minLatencyIncrease());
+        boolean larger = canaryMedian >= baselineMedian * (1 + look.criteria().minLatencyIncrease())
+                && canaryMedian - baselineMedian >= MIN_ABSOLUTE_INCREASE_MS;
         boolean regression = larger && p <= level;
         String detail = String.format("canary median %.1f ms against baseline %.1f ms (%+.1f %%), %d and %d samples: p = %.3g %s level %.3g",
                 canaryMedian, baselineMedian, 100 * (canaryMedian / baselineMedian - 1), x.length, y.length, p,

@@ -1,15 +1,9 @@
 package dev.glide.local;
 
-import dev.glide.testsupport.EmbeddedDatabase;
-import dev.glide.testsupport.KafkaBroker;
+import dev.glide.testsupport.GlideSystem;
 import dev.glide.testsupport.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -17,15 +11,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Runs Glide on one machine: a real Kafka broker and a real PostgreSQL, data kept under one folder so a
- * restart keeps every rollout, then the four services. Ctrl-C stops everything, services first.
+ * Runs Glide on one machine: a real Kafka broker and a real PostgreSQL, data kept under one folder so a restart
+ * keeps every rollout, then the four services — and, unless told otherwise, a demo: an application in two
+ * versions behind the gateway, light steady load, and a release of v2 shown live until its rollout ends.
+ * Ctrl-C stops everything, services first.
  */
 @Command(name = "glide-local", mixinStandardHelpOptions = true,
-        description = "Starts Kafka, PostgreSQL and the four Glide services locally; Ctrl-C stops them.")
+        description = "Starts Kafka, PostgreSQL and the four Glide services locally, then a demo release; Ctrl-C stops everything.")
 public final class GlideLocal implements Callable<Integer> {
-
-    /** The services in start order, with their ports. */
-    static final Map<String, Integer> SERVICES = servicesInOrder();
 
     @Option(names = "--root", description = "The Glide checkout (default: ${DEFAULT-VALUE}).", defaultValue = ".")
     Path root;
@@ -41,88 +34,95 @@ public final class GlideLocal implements Callable<Integer> {
             defaultValue = "15432")
     int postgresPort;
 
+    @Option(names = "--gateway-port", description = "The embedded gateway's port (default: ${DEFAULT-VALUE}).", defaultValue = "8080")
+    int gatewayPort;
+
     @Option(names = "--partitions", description = "Partitions of each topic the services create (default: ${DEFAULT-VALUE}).",
             defaultValue = "6")
     int partitions;
 
-    @Option(names = "--exit-when-healthy", description = "Stop everything once all services are healthy (a smoke test).")
+    @Option(names = "--exit-when-healthy", description = "Stop everything once all services are healthy, without the demo (a smoke test).")
     boolean exitWhenHealthy;
 
-    private final List<ServiceProcess> running = new ArrayList<>();
-    private KafkaBroker broker;
-    private EmbeddedDatabase database;
+    @Option(names = "--no-demo", description = "Start Glide only: no demo application, load or release.")
+    boolean noDemo;
+
+    @Option(names = "--bad", description = "Make the demo's v2 bad, to see the automatic rollback: ${COMPLETION-CANDIDATES} (default: none).",
+            defaultValue = "none")
+    Demo.Badness bad;
+
+    @Option(names = "--strategy", description = "The demo release's strategy: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            defaultValue = "canary")
+    Demo.Strategy strategy;
+
+    @Option(names = "--gateway", description = "Which gateway the demo goes through: ${COMPLETION-CANDIDATES} (haproxy needs the "
+            + "haproxy package; default: ${DEFAULT-VALUE}).", defaultValue = "embedded")
+    Demo.Gateway gateway;
+
+    @Option(names = "--exit-when-done", description = "Stop everything once the demo's rollout has ended; exit 0 only if it ended "
+            + "as expected (SUCCEEDED, or ABORTED with --bad).")
+    boolean exitWhenDone;
+
+    private GlideSystem glide;
+    private Demo demo;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new GlideLocal()).execute(args));
+        System.exit(new CommandLine(new GlideLocal()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
         Path data = dataDir.toAbsolutePath().normalize();
-        Path logs = Files.createDirectories(data.resolve("logs"));
+        Files.createDirectories(data);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopAll();
             stopped.countDown();
         }, "glide-local-stop"));
 
-        say("Starting Kafka (KRaft) on port %d and PostgreSQL on port %d; data in %s", kafkaPort, postgresPort, data);
-        broker = KafkaBroker.start(data.resolve("kafka"), kafkaPort, partitions);
-        say("  Kafka      %-28s up in %d ms (log %s)", broker.bootstrapServers(), broker.startedIn().toMillis(), broker.logFile());
-        database = EmbeddedDatabase.start(data.resolve("postgres"), postgresPort);
-        say("  PostgreSQL %-28s up in %d ms", "localhost:" + database.port(), database.startedIn().toMillis());
-
-        Map<String, String> environment = Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:" + database.port() + "/" + EmbeddedDatabase.DATABASE,
-                "QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER,
-                "QUARKUS_DATASOURCE_PASSWORD", "");
-        for (var service : SERVICES.entrySet()) {
-            running.add(ServiceProcess.start(root.toAbsolutePath(), service.getKey(), service.getValue(), environment, logs));
+        say("Starting Kafka (KRaft) on port %d, PostgreSQL on port %d and the four services; data in %s", kafkaPort,
+                postgresPort, data);
+        glide = GlideSystem.builder(root).dataDir(data).kafkaPort(kafkaPort).postgresPort(postgresPort)
+                .partitions(partitions).gatewayPort(gatewayPort)
+                .servicePort("planner-service", 8081).servicePort("traffic-service", 8082)
+                .servicePort("analysis-service", 8083).servicePort("notifier-service", 8084)
+                .start();
+        say("  Kafka      %-28s (log %s)", glide.bootstrapServers(), glide.broker().logFile());
+        say("  PostgreSQL %-28s", "localhost:" + glide.database().port());
+        for (ServiceProcess service : glide.services()) {
+            say("  %-16s %-22s healthy  (API %s/q/swagger-ui, log %s)", service.name(), service.url(), service.url(), service.log());
         }
-        for (ServiceProcess service : running) {
-            service.awaitHealthy(Duration.ofSeconds(120));
-            say("  %-16s %-22s healthy  (health %s/q/health, API %s/q/swagger-ui, log %s)", service.name(), service.url(),
-                    service.url(), service.url(), service.log());
-        }
-        say("Glide is running. Press Ctrl-C to stop everything.");
+        say("  gateway          %-22s (the embedded gateway, in traffic-service)", glide.gatewayUrl());
         if (exitWhenHealthy) {
             return 0; // the shutdown hook stops everything
         }
+        if (!noDemo) {
+            demo = new Demo(glide, root.toAbsolutePath().normalize(), data, strategy, bad, gateway);
+            boolean asExpected = demo.run();
+            if (exitWhenDone) {
+                return asExpected ? 0 : 1;
+            }
+        }
+        say("Glide is running. Press Ctrl-C to stop everything.");
         stopped.await();
         return 0;
     }
 
     private synchronized void stopAll() {
-        if (!running.isEmpty()) {
-            say("Stopping the services...");
-            running.parallelStream().forEach(ServiceProcess::stop);
-            running.clear();
+        if (demo != null) {
+            demo.close();
+            demo = null;
         }
-        if (broker != null) {
-            say("Stopping Kafka...");
-            broker.close();
-            broker = null;
+        if (glide != null) {
+            say("Stopping the services, Kafka and PostgreSQL...");
+            glide.close();
+            glide = null;
+            say("Stopped.");
         }
-        if (database != null) {
-            say("Stopping PostgreSQL...");
-            database.close();
-            database = null;
-        }
-        say("Stopped.");
     }
 
-    private static void say(String format, Object... args) {
+    static void say(String format, Object... args) {
         System.out.println(String.format(format, args));
         System.out.flush();
-    }
-
-    private static Map<String, Integer> servicesInOrder() {
-        Map<String, Integer> services = new LinkedHashMap<>();
-        services.put("planner-service", 8081);
-        services.put("traffic-service", 8082);
-        services.put("analysis-service", 8083);
-        services.put("notifier-service", 8084);
-        return services;
     }
 }
