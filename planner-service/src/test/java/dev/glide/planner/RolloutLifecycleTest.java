@@ -234,6 +234,25 @@ class RolloutLifecycleTest {
     }
 
     @Test
+    void releasesOfOneServiceArrivingTogetherAreAllAcceptedAndOnlyOneOfThemRuns() throws Exception {
+        String service = newService();
+        Simulated.registerService(service, CANARY);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            var accepted = pool.invokeAll(java.util.stream.IntStream.rangeClosed(2, 9)
+                    .mapToObj(v -> (java.util.concurrent.Callable<String>) () -> Simulated.release(service, "v" + v))
+                    .toList());
+            java.util.List<String> states = new java.util.ArrayList<>();
+            for (var rollout : accepted) {
+                states.add(Simulated.state(rollout.get()));
+            }
+            assertThat(states).hasSize(8).containsOnlyOnce("PROGRESSING").containsOnly("PROGRESSING", "PENDING");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void underTheSupersedePolicyANewReleaseAbortsTheRunningRolloutFirstThenStarts() {
         String service = newService();
         Simulated.registerService(service, CANARY, "supersede");

@@ -47,6 +47,7 @@ public class ReleaseIntake {
     /** Starts (or queues) the rollout this release asks for, or returns the one it already started. */
     @Transactional
     public Rollout accept(ReleaseEvent release, String actor) {
+        Rollout.lockService(release.service());
         String key = releaseKey(release);
         if (key != null) {
             var existing = Rollout.findByReleaseKey(key);

@@ -7,9 +7,11 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
@@ -75,9 +77,33 @@ public class Rollout extends PanacheEntityBase {
     @Version
     public long version;
 
-    /** The rollout, locked until the transaction ends, so its inputs are applied one at a time; empty if unknown. */
+    /**
+     * The rollout, locked until the transaction ends, so its inputs are applied one at a time; empty if unknown.
+     * Its service is locked first (see {@link #lockService}), so every writer takes the locks in one order. Read
+     * again under the lock: a copy loaded earlier in this transaction may be older than what another replica
+     * committed meanwhile.
+     */
     public static Optional<Rollout> findLocked(String id) {
-        return findByIdOptional(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        var em = getEntityManager();
+        List<String> service = em.createQuery("select r.service from Rollout r where r.id = :id", String.class)
+                .setParameter("id", id).getResultList();
+        if (service.isEmpty()) {
+            return Optional.empty();
+        }
+        lockService(service.get(0));
+        Rollout rollout = em.find(Rollout.class, id);
+        em.refresh(rollout, LockModeType.PESSIMISTIC_WRITE);
+        return Optional.of(rollout);
+    }
+
+    /**
+     * Serialises, until the transaction ends, everything that decides which rollout of a service runs: a release
+     * arriving while the running rollout ends must either see it ended or be seen by it when it ends, never neither
+     * (which would leave the release waiting forever). A PostgreSQL advisory lock, re-entrant within a transaction.
+     */
+    public static void lockService(String service) {
+        getEntityManager().createNativeQuery("select count(*) from (select pg_advisory_xact_lock(hashtext(?1))) l")
+                .setParameter(1, "glide-service:" + service).getSingleResult();
     }
 
     public static Optional<Rollout> findByReleaseKey(String releaseKey) {
@@ -85,8 +111,8 @@ public class Rollout extends PanacheEntityBase {
     }
 
     /** The rollouts of a service that have not ended, oldest first. */
-    public static java.util.List<Rollout> unfinishedOf(String service) {
+    public static List<Rollout> unfinishedOf(String service) {
         return list("service = ?1 and state not in ?2 order by createdAt", service,
-                java.util.List.of(RolloutState.SUCCEEDED, RolloutState.ABORTED, RolloutState.FAILED));
+                List.of(RolloutState.SUCCEEDED, RolloutState.ABORTED, RolloutState.FAILED));
     }
 }
