@@ -18,7 +18,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.httpproxy.ProxyRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
@@ -85,7 +84,7 @@ public class EmbeddedProxy {
         Role role = route.choose(request::getHeader, name -> {
             Cookie cookie = request.getCookie(name);
             return cookie == null ? null : cookie.getValue();
-        }, ThreadLocalRandom.current().nextDouble(100));
+        });
         String version = route.backend(role).version();
         request.pause();
         ProxyRequest proxyRequest = ProxyRequest.reverseProxy(request);

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
@@ -25,6 +26,7 @@ final class EmbeddedRoute {
     private final List<Upstream> stable;
     private final List<Upstream> canary;
     private final AtomicInteger turn = new AtomicInteger();
+    private final AtomicLong dealt = new AtomicLong();
 
     private EmbeddedRoute(RolloutStep step, List<Upstream> stable, List<Upstream> canary) {
         this.step = step;
@@ -57,9 +59,11 @@ final class EmbeddedRoute {
     /**
      * Which version serves a request: a match rule first (beta testers, a region), then a user's sticky bucket,
      * which keeps one version while the weights hold and only moves users stable -> canary as the canary grows;
-     * otherwise the weights, by {@code random} in [0, 100).
+     * otherwise the weights, dealt evenly rather than by dice: request n of the route goes to the canary when
+     * {@code floor((n + 1) * share) > floor(n * share)}, so every run of requests gets its share to within one
+     * request (5 % is one in twenty, exactly), where random picks would stray by +-0.5 pp at 50 % over 10 000.
      */
-    Role choose(UnaryOperator<String> header, UnaryOperator<String> cookie, double random) {
+    Role choose(UnaryOperator<String> header, UnaryOperator<String> cookie) {
         for (MatchRule rule : step.matchRules()) {
             String actual = rule.kind() == MatchRule.Kind.HEADER ? header.apply(rule.name()) : cookie.apply(rule.name());
             if (rule.value().equals(actual)) {
@@ -74,7 +78,8 @@ final class EmbeddedRoute {
                 return bucket(user) < canaryShare * BUCKETS / 100 ? Role.CANARY : Role.STABLE;
             }
         }
-        return random < canaryShare ? Role.CANARY : Role.STABLE;
+        long n = dealt.getAndIncrement();
+        return Math.floor((n + 1) * canaryShare / 100) > Math.floor(n * canaryShare / 100) ? Role.CANARY : Role.STABLE;
     }
 
     static int bucket(String user) {

@@ -13,7 +13,6 @@ import dev.glide.traffic.gateway.GatewayException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -22,14 +21,26 @@ class EmbeddedRouteTest {
     private static final UnaryOperator<String> NONE = name -> null;
 
     @Test
-    void weightsSplitRequestsInTheirProportion() throws GatewayException {
-        EmbeddedRoute route = EmbeddedRoute.of(step(25, List.of(), null));
-        Random random = new Random(7);
-        int canary = 0;
-        for (int i = 0; i < 100_000; i++) {
-            canary += route.choose(NONE, NONE, random.nextDouble() * 100) == Role.CANARY ? 1 : 0;
+    void weightsSplitEveryRunOfRequestsInTheirProportionToWithinOneRequest() throws GatewayException {
+        for (double share : new double[] {0.1, 1, 5, 25, 50, 99, 100}) {
+            EmbeddedRoute route = EmbeddedRoute.of(step(share, List.of(), null));
+            int[] canaryPerThousand = new int[100];
+            for (int i = 0; i < 100_000; i++) {
+                canaryPerThousand[i / 1000] += route.choose(NONE, NONE) == Role.CANARY ? 1 : 0;
+            }
+            for (int run : canaryPerThousand) {
+                assertThat((double) run).as("canary answers in a run of 1000 requests at %s %%", share)
+                        .isBetween(share * 10 - 1, share * 10 + 1);
+            }
         }
-        assertThat(canary).isBetween(24_000, 26_000);
+    }
+
+    @Test
+    void noCanaryMeansNoRequestReachesIt() throws GatewayException {
+        EmbeddedRoute route = EmbeddedRoute.of(step(0, List.of(), null));
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(route.choose(NONE, NONE)).isEqualTo(Role.STABLE);
+        }
     }
 
     @Test
@@ -38,10 +49,10 @@ class EmbeddedRouteTest {
                 new MatchRule(MatchRule.Kind.HEADER, "X-Beta", "yes", Role.CANARY),
                 new MatchRule(MatchRule.Kind.COOKIE, "region", "eu", Role.CANARY)), null));
 
-        assertThat(route.choose(Map.of("X-Beta", "yes")::get, NONE, 99)).isEqualTo(Role.CANARY);
-        assertThat(route.choose(Map.of("X-Beta", "no")::get, NONE, 0)).isEqualTo(Role.STABLE);
-        assertThat(route.choose(NONE, Map.of("region", "eu")::get, 99)).isEqualTo(Role.CANARY);
-        assertThat(route.choose(NONE, NONE, 0)).isEqualTo(Role.STABLE);
+        assertThat(route.choose(Map.of("X-Beta", "yes")::get, NONE)).isEqualTo(Role.CANARY);
+        assertThat(route.choose(Map.of("X-Beta", "no")::get, NONE)).isEqualTo(Role.STABLE);
+        assertThat(route.choose(NONE, Map.of("region", "eu")::get)).isEqualTo(Role.CANARY);
+        assertThat(route.choose(NONE, NONE)).isEqualTo(Role.STABLE);
     }
 
     @Test
@@ -51,12 +62,14 @@ class EmbeddedRouteTest {
         int onCanaryAt10 = 0;
         for (int user = 0; user < 5_000; user++) {
             UnaryOperator<String> header = Map.of("X-User", "user-" + user)::get;
-            Role first = at10.choose(header, NONE, 0);
-            // whatever the dice say, the same user gets the same answer while the weights hold
-            assertThat(at10.choose(header, NONE, 99.9)).isEqualTo(first);
+            Role first = at10.choose(header, NONE);
+            // whatever the others' requests were dealt, the same user gets the same answer while the weights hold
+            for (int again = 0; again < 3; again++) {
+                assertThat(at10.choose(header, NONE)).isEqualTo(first);
+            }
             if (first == Role.CANARY) {
                 onCanaryAt10++;
-                assertThat(at50.choose(header, NONE, 99.9)).isEqualTo(Role.CANARY);
+                assertThat(at50.choose(header, NONE)).isEqualTo(Role.CANARY);
             }
         }
         assertThat(onCanaryAt10).isBetween(400, 600);
