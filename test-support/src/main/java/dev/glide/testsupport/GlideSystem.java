@@ -92,6 +92,7 @@ public final class GlideSystem implements AutoCloseable {
         private final Map<String, Integer> ports = new LinkedHashMap<>();
         private final Map<String, Map<String, String>> properties = new LinkedHashMap<>();
         private Duration healthTimeout = Duration.ofSeconds(120);
+        private List<String> only = SERVICES;
 
         private Builder(Path root) {
             this.root = root.toAbsolutePath().normalize();
@@ -128,6 +129,16 @@ public final class GlideSystem implements AutoCloseable {
             return this;
         }
 
+        /** Starts only these services (beside the broker and the database): a benchmark of one service alone. */
+        public Builder only(String... names) {
+            List<String> chosen = List.of(names);
+            chosen.stream().filter(name -> !SERVICES.contains(name)).findFirst().ifPresent(name -> {
+                throw new IllegalArgumentException("no service named " + name + "; the services are " + SERVICES);
+            });
+            this.only = SERVICES.stream().filter(chosen::contains).toList();
+            return this;
+        }
+
         /** A setting of one service, as a system property of its JVM. */
         public Builder set(String service, String key, String value) {
             properties.get(service).put(key, value);
@@ -154,7 +165,7 @@ public final class GlideSystem implements AutoCloseable {
                         "QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER,
                         "QUARKUS_DATASOURCE_PASSWORD", "");
                 Map<String, ServiceProcess> services = new LinkedHashMap<>();
-                for (String name : SERVICES) {
+                for (String name : only) {
                     int port = ports.getOrDefault(name, 0) == 0 ? FreePorts.pick() : ports.get(name);
                     services.put(name, ServiceProcess.start(root, name, port, environment, properties.get(name), logs));
                 }
