@@ -54,7 +54,7 @@ public final class HaproxyProcess implements AutoCloseable {
                     "  server stable 127.0.0.1:" + stablePort + " weight 100",
                     "  server canary 127.0.0.1:" + canaryPort + " weight 0",
                     ""), StandardCharsets.UTF_8);
-            Process process = new ProcessBuilder(binary.toString(), "-db", "-f", config.toString())
+            Process process = new ProcessBuilder(Processes.inOwnSession(java.util.List.of(binary.toString(), "-db", "-f", config.toString())))
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("haproxy.log").toFile())
                     .start();

@@ -154,7 +154,7 @@ public final class KafkaBroker implements AutoCloseable {
                 Long.toString(ProcessHandle.current().pid()),
                 mode));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command);
+        return new ProcessBuilder(Processes.inOwnSession(command));
     }
 
     /** The broker's own jars as Maven resolved them, plus the kafka-broker module that carries BrokerMain. */

@@ -40,8 +40,8 @@ public final class PrometheusProcess implements AutoCloseable {
                     "    static_configs:",
                     "      - targets: ['" + target + "']",
                     ""), StandardCharsets.UTF_8);
-            Process process = new ProcessBuilder(binary.toString(), "--config.file=" + config,
-                    "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
+            Process process = new ProcessBuilder(Processes.inOwnSession(java.util.List.of(binary.toString(), "--config.file=" + config,
+                    "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)))
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("prometheus.log").toFile())
                     .start();

@@ -70,7 +70,8 @@ public class AnalysisScheduler {
         return due;
     }
 
-    @Scheduled(every = "${glide.analysis.poll-interval:250ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${glide.analysis.poll-interval:250ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     public void judgeDue() {
         boolean more = true;
         while (more) {

@@ -49,7 +49,7 @@ public class Reconciler {
     }
 
     @Scheduled(every = "${glide.traffic.reconcile-interval:10s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void scheduled() {
         if (!restored) {
             restoreAll();
