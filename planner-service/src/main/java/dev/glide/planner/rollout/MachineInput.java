@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.glide.contract.AnalysisVerdict;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.Weights;
+import java.util.List;
 
 /** What can happen to a rollout. Each accepted input is logged, so the log replays to the same state. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "input")
@@ -32,9 +33,22 @@ public sealed interface MachineInput {
     record TrafficFailed(long sequence, String reason) implements MachineInput {
     }
 
-    /** A verdict of the analysis started at log sequence {@code analysisSequence}, after window {@code window}. */
-    record VerdictReceived(long analysisSequence, int window, AnalysisVerdict.Verdict verdict, String summary)
-            implements MachineInput {
+    /**
+     * A verdict of the analysis started at log sequence {@code analysisSequence}, after window {@code window}. Its
+     * evidence rides along into the log for people (the dashboard charts canary against baseline per window); the
+     * machine decides on the verdict alone.
+     */
+    record VerdictReceived(long analysisSequence, int window, AnalysisVerdict.Verdict verdict, String summary,
+            List<AnalysisVerdict.Check> checks) implements MachineInput {
+
+        @JsonCreator
+        public VerdictReceived {
+            checks = checks == null ? List.of() : List.copyOf(checks);
+        }
+
+        public VerdictReceived(long analysisSequence, int window, AnalysisVerdict.Verdict verdict, String summary) {
+            this(analysisSequence, window, verdict, summary, List.of());
+        }
     }
 
     /** A person's or a tool's command, with why they gave it (may be null). */

@@ -51,7 +51,7 @@ public class PlannerInputsConsumer {
     public void onVerdict(String json) {
         AnalysisVerdict verdict = codec.decode(json, AnalysisVerdict.class);
         apply(verdict.rolloutId(), new VerdictReceived(verdict.stepSequence(), verdict.window(), verdict.verdict(),
-                verdict.summary()), "verdict " + verdict.verdict() + " (window " + verdict.window() + ")");
+                verdict.summary(), verdict.checks()), "verdict " + verdict.verdict() + " (window " + verdict.window() + ")");
     }
 
     @Incoming(Topics.ROLLOUT_COMMANDS)

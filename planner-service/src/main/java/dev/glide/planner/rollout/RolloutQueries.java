@@ -22,6 +22,10 @@ public class RolloutQueries {
             Instant publishedAt, JsonNode payload) {
     }
 
+    /** A rollout as it is now, with the log entries a watcher has not seen yet. */
+    public record Update(RolloutView rollout, List<HistoryEntry> entries) {
+    }
+
     /** The stored status beside the status folded from the logged inputs; {@code equal} is what replay promises. */
     public record Fold(RolloutStatus stored, RolloutStatus folded, boolean equal, int inputs) {
     }
@@ -35,8 +39,9 @@ public class RolloutQueries {
         this.codec = codec;
     }
 
+    /** Rollouts, newest first: of one service, team or state where given, at most {@code limit}. */
     @Transactional
-    public List<RolloutView> list(String service, RolloutState state) {
+    public List<RolloutView> list(String service, String team, RolloutState state, int limit) {
         StringBuilder query = new StringBuilder("1 = 1");
         Parameters parameters = new Parameters();
         if (service != null) {
@@ -47,8 +52,18 @@ public class RolloutQueries {
             query.append(" and state = :state");
             parameters.and("state", state);
         }
-        return Rollout.<Rollout>find(query.toString(), Sort.descending("createdAt"), parameters).list().stream()
-                .map(this::view).toList();
+        // the team lives in the rollout's spec; a team's rollouts are a small share, read newest first until enough
+        return Rollout.<Rollout>find(query.toString(), Sort.descending("createdAt"), parameters).stream()
+                .map(this::view).filter(view -> team == null || team.equals(view.team())).limit(limit).toList();
+    }
+
+    /** The rollout and its log entries after {@code afterSequence}: what a live view has not seen yet. */
+    @Transactional
+    public Update since(String id, long afterSequence) {
+        Rollout rollout = require(id);
+        List<HistoryEntry> entries = RolloutLogEntry.<RolloutLogEntry>list("rolloutId = ?1 and sequence > ?2 order by sequence",
+                id, afterSequence).stream().map(this::entry).toList();
+        return new Update(view(rollout), entries);
     }
 
     @Transactional
@@ -59,9 +74,11 @@ public class RolloutQueries {
     @Transactional
     public List<HistoryEntry> history(String id) {
         require(id);
-        return RolloutLogEntry.<RolloutLogEntry>list("rolloutId = ?1 order by sequence", id).stream()
-                .map(e -> new HistoryEntry(e.sequence, e.type, e.cause, e.actor, e.occurredAt, e.publishedAt, json(e.payload)))
-                .toList();
+        return RolloutLogEntry.<RolloutLogEntry>list("rolloutId = ?1 order by sequence", id).stream().map(this::entry).toList();
+    }
+
+    private HistoryEntry entry(RolloutLogEntry e) {
+        return new HistoryEntry(e.sequence, e.type, e.cause, e.actor, e.occurredAt, e.publishedAt, json(e.payload));
     }
 
     /** Folds the rollout's logged inputs through its state machine from the start. */
@@ -88,10 +105,11 @@ public class RolloutQueries {
     }
 
     private RolloutView view(Rollout rollout) {
-        int stepCount = driver.machine(driver.spec(rollout)).plan().size();
+        RolloutSpec spec = driver.spec(rollout);
+        int stepCount = driver.machine(spec).plan().size();
         return new RolloutView(rollout.id, rollout.service, rollout.environment, rollout.strategy, rollout.state.name(),
                 Math.min(rollout.stepIndex + 1, stepCount), stepCount, rollout.canaryWeight, rollout.stableVersion,
-                rollout.canaryVersion, rollout.reason, rollout.createdAt, rollout.updatedAt);
+                rollout.canaryVersion, rollout.reason, rollout.createdAt, rollout.updatedAt, spec.team());
     }
 
     private JsonNode json(String payload) {

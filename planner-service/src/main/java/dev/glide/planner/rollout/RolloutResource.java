@@ -6,6 +6,9 @@ import dev.glide.contract.RolloutState;
 import dev.glide.planner.auth.Caller;
 import dev.glide.planner.auth.TeamAuth;
 import dev.glide.planner.service.ServiceRegistry;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -16,6 +19,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -27,20 +31,45 @@ import java.util.UUID;
 public class RolloutResource {
 
     private final RolloutQueries queries;
+    private final RolloutStreams streams;
     private final RolloutCommands commands;
     private final ServiceRegistry services;
     private final TeamAuth auth;
 
-    RolloutResource(RolloutQueries queries, RolloutCommands commands, ServiceRegistry services, TeamAuth auth) {
+    RolloutResource(RolloutQueries queries, RolloutStreams streams, RolloutCommands commands, ServiceRegistry services,
+            TeamAuth auth) {
         this.queries = queries;
+        this.streams = streams;
         this.commands = commands;
         this.services = services;
         this.auth = auth;
     }
 
     @GET
-    public List<RolloutView> list(@QueryParam("service") String service, @QueryParam("state") String state) {
-        return queries.list(service, state == null ? null : parseState(state));
+    public List<RolloutView> list(@QueryParam("service") String service, @QueryParam("team") String team,
+            @QueryParam("state") String state, @QueryParam("limit") @DefaultValue("200") int limit) {
+        return queries.list(service, team, state == null ? null : parseState(state), limit(limit));
+    }
+
+    /** The list as server-sent events: now, and again whenever a rollout in it changes. */
+    @GET
+    @Path("/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Blocking
+    public Multi<List<RolloutView>> listStream(@QueryParam("service") String service, @QueryParam("team") String team,
+            @QueryParam("state") String state, @QueryParam("limit") @DefaultValue("200") int limit) {
+        return streams.list(service, team, state == null ? null : parseState(state), limit(limit));
+    }
+
+    /** One rollout as server-sent events: itself with its whole history, then each change with the new entries. */
+    @GET
+    @Path("/{id}/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Blocking
+    public Multi<RolloutQueries.Update> stream(@PathParam("id") String id) {
+        return streams.rollout(id);
     }
 
     @GET
@@ -96,6 +125,13 @@ public class RolloutResource {
         RolloutView rollout = queries.get(rolloutId);
         return auth.authorize(caller, services.require(rollout.service()).team(),
                 action + " rollouts of service '" + rollout.service() + "'");
+    }
+
+    private static int limit(int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new MalformedEventException("query", List.of("limit: " + limit + " is not between 1 and 1000"));
+        }
+        return limit;
     }
 
     private static RolloutState parseState(String state) {

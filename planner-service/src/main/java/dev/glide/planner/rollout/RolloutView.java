@@ -16,5 +16,6 @@ public record RolloutView(
         String canaryVersion,
         String reason,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String team) {
 }

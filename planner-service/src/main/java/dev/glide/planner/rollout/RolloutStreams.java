@@ -1,0 +1,61 @@
+package dev.glide.planner.rollout;
+
+import dev.glide.contract.EventCodec;
+import dev.glide.contract.RolloutState;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Live views for the dashboard and the CLI's {@code watch}: a rollout's changes, or a list's, as server-sent events.
+ * Each stream reads the database on a short tick rather than listening to this replica's own commits, so a watcher
+ * sees every change, whichever planner replica made it; it sends only what changed since its last event.
+ */
+@ApplicationScoped
+public class RolloutStreams {
+
+    private final RolloutQueries queries;
+    private final EventCodec codec;
+    private final Duration tick;
+
+    RolloutStreams(RolloutQueries queries, EventCodec codec,
+            @ConfigProperty(name = "glide.streams.tick", defaultValue = "500ms") Duration tick) {
+        this.queries = queries;
+        this.codec = codec;
+        this.tick = tick;
+    }
+
+    /** The rollout with its whole history first, then each change: the new state and the log entries since. */
+    public Multi<RolloutQueries.Update> rollout(String id) {
+        queries.get(id); // an unknown rollout is a 404 now, not an empty stream
+        AtomicLong seen = new AtomicLong();
+        AtomicReference<RolloutView> last = new AtomicReference<>();
+        return ticks().map(tick -> queries.since(id, seen.get()))
+                .filter(update -> !update.entries().isEmpty() || !update.rollout().equals(last.get()))
+                .invoke(update -> {
+                    last.set(update.rollout());
+                    update.entries().stream().mapToLong(RolloutQueries.HistoryEntry::sequence).max().ifPresent(seen::set);
+                });
+    }
+
+    /** The list (as {@link RolloutQueries#list}), again each time anything in it changed. */
+    public Multi<List<RolloutView>> list(String service, String team, RolloutState state, int limit) {
+        AtomicReference<String> last = new AtomicReference<>();
+        return ticks().map(tick -> queries.list(service, team, state, limit))
+                .filter(views -> {
+                    String encoded = codec.encode(views);
+                    return !encoded.equals(last.getAndSet(encoded));
+                });
+    }
+
+    private Multi<Long> ticks() {
+        return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(tick)
+                .onOverflow().drop()
+                .emitOn(Infrastructure.getDefaultWorkerPool());
+    }
+}
