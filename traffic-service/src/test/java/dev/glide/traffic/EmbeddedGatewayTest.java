@@ -103,8 +103,11 @@ class EmbeddedGatewayTest {
 
         probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step(1, 5, List.of())));
         probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step(2, 100, List.of())));
-        assertThat(probe.awaitRecords(Topics.TRAFFIC_APPLIED, TopicProbe.WAIT, 3, r -> rollout.equals(r.key())))
-                .extracting(r -> codec.decode(r.value(), TrafficApplied.class).sequence()).containsExactly(1L, 2L, 2L);
+        List<TrafficApplied> reports = probe.awaitRecords(Topics.TRAFFIC_APPLIED, TopicProbe.WAIT, 3, r -> rollout.equals(r.key()))
+                .stream().map(r -> codec.decode(r.value(), TrafficApplied.class)).toList();
+        assertThat(reports).extracting(TrafficApplied::sequence).containsExactly(1L, 2L, 2L);
+        // the step already applied is read back and reported again, marked as such; the older one is not answered
+        assertThat(reports).extracting(TrafficApplied::reason).containsExactly(null, null, "already applied; read back again");
         assertThat(versionsAnswering(20)).containsOnly("v2");
     }
 

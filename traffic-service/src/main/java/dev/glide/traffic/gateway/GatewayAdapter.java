@@ -29,4 +29,13 @@ public interface GatewayAdapter {
     default double weightTolerance() {
         return 0.01;
     }
+
+    /**
+     * True when every replica of the traffic service has a gateway of its own (the embedded gateway, the dry run):
+     * a replica that did not consume a step has not applied it, which is catching up to do, not drift to report.
+     * False for a gateway all replicas share (HAProxy, the Kubernetes API), where a difference is someone's edit.
+     */
+    default boolean perReplica() {
+        return false;
+    }
 }

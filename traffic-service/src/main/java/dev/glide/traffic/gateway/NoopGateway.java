@@ -37,4 +37,9 @@ public class NoopGateway implements GatewayAdapter {
     public ServedTraffic read(GatewayBinding binding) {
         return routes.getOrDefault(binding.route(), new ServedTraffic(Weights.allStable(), List.of()));
     }
+
+    @Override
+    public boolean perReplica() {
+        return true;
+    }
 }

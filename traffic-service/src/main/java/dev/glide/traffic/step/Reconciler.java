@@ -89,11 +89,17 @@ public class Reconciler {
             }
             found = "the gateway served " + served.describe();
         } catch (GatewayException e) {
+            if (adapter.get().perReplica()) {
+                return catchUp(adapter.get(), step);
+            }
             if (e.isTransient()) {
                 LOG.debugf("[rollout %s] gateway unreachable, reconcile later: %s", rolloutId, e.getMessage());
                 return Optional.empty();
             }
             found = e.getMessage();
+        }
+        if (adapter.get().perReplica()) {
+            return catchUp(adapter.get(), step);
         }
         try {
             ServedTraffic corrected = driver.applyAndVerify(adapter.get(), step);
@@ -105,6 +111,21 @@ public class Reconciler {
             LOG.warnf("[rollout %s] drift found (%s) but could not be corrected: %s", rolloutId, found, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * This replica's own gateway had not seen the route's newest step (another replica consumed it): applied quietly,
+     * as at start-up, since nobody changed anything and the rollout has its answer already.
+     */
+    private Optional<TrafficApplied> catchUp(GatewayAdapter adapter, RolloutStep step) {
+        try {
+            adapter.apply(step);
+            LOG.debugf("[rollout %s] this replica's %s gateway caught up with step %d", step.rolloutId(), adapter.type(), step.sequence());
+        } catch (GatewayException e) {
+            LOG.warnf("[rollout %s] this replica's %s gateway could not take step %d: %s", step.rolloutId(), adapter.type(),
+                    step.sequence(), e.getMessage());
+        }
+        return Optional.empty();
     }
 
     /** Applies every route's newest step once, quietly: the gateways' state after this service (re)starts. */

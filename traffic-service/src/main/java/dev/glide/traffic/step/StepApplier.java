@@ -25,6 +25,8 @@ import org.jboss.logging.Logger;
 public class StepApplier {
 
     private static final Logger LOG = Logger.getLogger(StepApplier.class);
+    /** The note on a report of a step that had been applied before: read back, not applied again. */
+    public static final String REREAD = "already applied; read back again";
 
     private final GatewayAdapters adapters;
     private final GatewayDriver driver;
@@ -50,13 +52,15 @@ public class StepApplier {
             return Optional.of(failed(step, type, "no gateway adapter named '" + type + "'; known: " + adapters.knownTypes()));
         }
         try {
-            ServedTraffic served;
-            if (last == null || step.sequence() > last.sequence) {
-                served = driver.applyAndVerify(adapter.get(), step);
-                record(step, last);
-            } else {
-                served = adapter.get().read(step.gateway());
+            if (last != null && step.sequence() == last.sequence) {
+                // redelivered (a rebalance, a crash before the offset was committed): report it again, change nothing
+                ServedTraffic served = adapter.get().read(step.gateway());
+                LOG.infof("[rollout %s] step %d again, already applied; %s serves %s", step.rolloutId(), step.sequence(), type,
+                        served.describe());
+                return Optional.of(applied(step, served, REREAD));
             }
+            ServedTraffic served = driver.applyAndVerify(adapter.get(), step);
+            record(step, last);
             LOG.infof("[rollout %s] step %d served by %s: %s", step.rolloutId(), step.sequence(), type, served.describe());
             return Optional.of(applied(step, served, null));
         } catch (GatewayException e) {

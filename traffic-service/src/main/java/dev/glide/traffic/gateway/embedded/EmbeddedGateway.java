@@ -60,4 +60,9 @@ public class EmbeddedGateway implements GatewayAdapter, WindowSource {
     void record(EmbeddedRoute route, Role role, int status, long nanos) {
         recorder.record(route.step, role, status, nanos);
     }
+
+    @Override
+    public boolean perReplica() {
+        return true;
+    }
 }
