@@ -47,10 +47,7 @@ class PlannerRestartIT {
     static void startPlanner() throws IOException, InterruptedException {
         environment = Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", RealInfrastructure.bootstrapServers(),
-                "QUARKUS_DATASOURCE_JDBC_URL", RealInfrastructure.jdbcUrl(),
-                // A killed consumer keeps its partitions until its session times out (45 s by default): the new
-                // planner waits that long before it reads again. 10 s keeps this test short.
-                "JAVA_TOOL_OPTIONS", "-Dkafka.session.timeout.ms=10000");
+                "QUARKUS_DATASOURCE_JDBC_URL", RealInfrastructure.jdbcUrl());
         logs = Files.createDirectories(Path.of("target", "it-logs"));
         planner = startAndAwait();
         RestAssured.port = PORT;
