@@ -2,6 +2,7 @@ package dev.glide.analysis;
 
 import static dev.glide.testsupport.TopicProbe.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.glide.contract.AnalysisRequest;
 import dev.glide.contract.AnalysisVerdict;
@@ -80,6 +81,23 @@ class LiveAnalysisTest implements ServesOperationalEndpoints {
         assertThat(verdicts).extracting(AnalysisVerdict::window).containsExactly(1, 2, 3);
         assertThat(verdicts).extracting(AnalysisVerdict::verdict).containsOnly(Verdict.PASS);
         assertThat(check(verdicts.get(2), "mann-whitney-u").detail()).contains("1500 and 3000 samples");
+    }
+
+    @Test
+    void metricsThatArriveLateAreWaitedForInsteadOfJudgingAWindowOnNothing() {
+        String rollout = "r-" + UUID.randomUUID();
+        Instant start = startAnalysis(rollout, 3, 2);
+
+        // the gateways' windows are late (a metrics consumer crashed, a rebalance): no verdict is made up meanwhile
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> probe.readAll(Topics.ANALYSIS_VERDICTS, r -> rollout.equals(r.key())).isEmpty());
+        for (int k = 0; k < 2; k++) {
+            send(rollout, start.plusSeconds(k), 1000, 2, 500, 1);
+        }
+
+        List<AnalysisVerdict> verdicts = awaitVerdicts(rollout, 2);
+        assertThat(verdicts).extracting(AnalysisVerdict::verdict).containsExactly(Verdict.PASS, Verdict.PASS);
+        assertThat(verdicts.get(1).summary()).isEqualTo("no regression found after window 2 (1000 canary requests)");
     }
 
     @Test

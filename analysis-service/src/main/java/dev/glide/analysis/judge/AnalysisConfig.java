@@ -58,6 +58,13 @@ public interface AnalysisConfig {
     @WithDefault("1500ms")
     Duration grace();
 
+    /**
+     * How much longer a window waits when its source has nothing yet from its last second (the metrics consumer
+     * is behind: a replica crashed, a rebalance, the broker restarted) before it is judged on what there is.
+     */
+    @WithDefault("15s")
+    Duration maxMetricsDelay();
+
     /** Where windows come from unless a service has its own: {@code traffic-metrics} or {@code prometheus}. */
     @WithDefault("traffic-metrics")
     String source();

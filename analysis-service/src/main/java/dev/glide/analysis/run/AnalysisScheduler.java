@@ -90,6 +90,12 @@ public class AnalysisScheduler {
         }
         AnalysisRun run = due.get(0);
         int k = run.windowsJudged + 1;
+        Instant windowEnd = run.windowStart(k + 1);
+        if (metricsLate(run, windowEnd)) {
+            // the window's last metrics are not in yet: judging now would call a healthy canary inconclusive
+            run.dueAt = Instant.now().plus(config.grace());
+            return true;
+        }
         AnalysisVerdict verdict = judge(run, k);
         verdicts.publish(verdict);
         run.windowsJudged = k;
@@ -98,6 +104,18 @@ public class AnalysisScheduler {
             run.state = State.DONE;
         }
         return true;
+    }
+
+    private boolean metricsLate(AnalysisRun run, Instant windowEnd) {
+        if (!Instant.now().isBefore(windowEnd.plus(config.maxMetricsDelay()))) {
+            return false;
+        }
+        try {
+            return !sources.forService(run.service).heardUntil(
+                    new AnalysedRollout(run.rolloutId, run.service, run.stableVersion, run.canaryVersion), windowEnd);
+        } catch (SourceException | RuntimeException e) {
+            return false; // judging says what is wrong with the source
+        }
     }
 
     private AnalysisVerdict judge(AnalysisRun run, int k) {

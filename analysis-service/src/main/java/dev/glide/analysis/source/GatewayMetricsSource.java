@@ -48,6 +48,12 @@ public class GatewayMetricsSource implements MetricsSource {
         return new WindowPair(baseline, canary);
     }
 
+    /** A gateway publishes a window a second while the route has traffic: one ending in the last second means the rest came. */
+    @Override
+    public boolean heardUntil(AnalysedRollout rollout, Instant end) {
+        return MetricWindow.count("rolloutId = ?1 and windowEnd > ?2", rollout.rolloutId(), end.minusSeconds(1)) > 0;
+    }
+
     static Sample sample(VersionWindow side) {
         if (side == null) {
             return Sample.counts(0, 0);

@@ -11,4 +11,12 @@ public interface MetricsSource {
 
     /** What the baseline and the canary served in {@code (from, to]}. */
     WindowPair collect(AnalysedRollout rollout, Instant from, Instant to) throws SourceException;
+
+    /**
+     * Whether the source has heard about the rollout up to {@code end}: false while its metrics may still be on
+     * their way. A source that is asked (a query API) knows at once.
+     */
+    default boolean heardUntil(AnalysedRollout rollout, Instant end) {
+        return true;
+    }
 }
