@@ -36,7 +36,7 @@ import java.util.List;
  * PROGRESSING  verdict PASS/INCONCLUSIVE (count)  PROGRESSING(i)       counted
  * PROGRESSING  verdict FAIL over failureLimit     ABORTING             route all to stable
  * PROGRESSING  last verdict, all within limits    PROGRESSING(i+1)     enter next step
- * PROGRESSING  last verdict, some inconclusive    PAUSED               (a person decides)
+ * PROGRESSING  last verdict INCONCLUSIVE           PAUSED               (a person decides)
  * PROGRESSING  timer of this pause / window       PROGRESSING(i+1)     enter next step
  * PROGRESSING  promote (no traffic in flight)     PROGRESSING(i+1)     enter next step
  * PROGRESSING  pause                              PAUSED               timers of this epoch go stale
@@ -266,7 +266,9 @@ public final class RolloutMachine {
             return abort(outcome, "analysis failed: " + verdict.summary(), null);
         }
         if (passes + failures + inconclusive >= analyse.spec().count()) {
-            if (inconclusive > 0) {
+            // each verdict judges all windows so far, so the last one speaks for the whole analysis: an early window
+            // that could not decide yet (too little traffic so far, metrics lost in a broker restart) is superseded
+            if (verdict.verdict() == Verdict.INCONCLUSIVE) {
                 String reason = "analysis inconclusive: " + inconclusive + " of " + analyse.spec().count()
                         + " windows could not decide; resume to analyse again, promote to go on, or abort";
                 outcome.transition(RolloutState.PAUSED, reason, null, reason);

@@ -166,6 +166,18 @@ class RolloutMachineTest {
     }
 
     @Test
+    void anEarlyWindowThatCouldNotDecideYetIsSupersededByALastVerdictThatPasses() {
+        startAndConfirmFirstRoute();
+        give(new VerdictReceived(analysis(), 1, Verdict.INCONCLUSIVE, "only 12 canary requests after window 1"));
+
+        Decision decision = give(new VerdictReceived(analysis(), 2, Verdict.PASS, "no regression found after window 2"));
+
+        assertThat(status.state()).isEqualTo(RolloutState.PROGRESSING);
+        assertThat(status.stepIndex()).isEqualTo(2);
+        assertThat(decision.outputs()).hasAtLeastOneElementOfType(RouteStep.class);
+    }
+
+    @Test
     void resumingAfterAnInconclusiveAnalysisAnalysesAgain() {
         startAndConfirmFirstRoute();
         give(new VerdictReceived(analysis(), 1, Verdict.INCONCLUSIVE, "quiet"));
