@@ -15,8 +15,6 @@ import dev.glide.testsupport.HaproxyProcess;
 import dev.glide.testsupport.LoadLoop;
 import dev.glide.testsupport.TopicProbe;
 import dev.glide.testsupport.UpstreamServer;
-import jakarta.validation.Validation;
-import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,8 +63,7 @@ public class AbortReaction implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        codec = new EventCodec(Validation.byDefaultProvider().configure()
-                .messageInterpolator(new ParameterMessageInterpolator()).buildValidatorFactory().getValidator());
+        codec = BenchCodec.create();
         Path data = Files.createTempDirectory("glide-abort-bench");
         glide = GlideSystem.builder(root).dataDir(data).partitions(3)
                 .set("analysis-service", "glide.analysis.min-requests", "20")

@@ -13,7 +13,6 @@ import dev.glide.testsupport.GlideSystem;
 import dev.glide.testsupport.HaproxyProcess;
 import dev.glide.testsupport.TopicProbe;
 import dev.glide.testsupport.UpstreamServer;
-import jakarta.validation.Validation;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,8 +73,7 @@ public class TrafficGateways implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        codec = new EventCodec(Validation.byDefaultProvider().configure()
-                .messageInterpolator(new ParameterMessageInterpolator()).buildValidatorFactory().getValidator());
+        codec = BenchCodec.create();
         Path data = Files.createTempDirectory("glide-traffic-bench");
         BenchReport report = new BenchReport("traffic-gateways");
         try (GlideSystem glide = GlideSystem.builder(root).dataDir(data).partitions(3).only("traffic-service").start();

@@ -20,12 +20,13 @@ public final class GlideSystem implements AutoCloseable {
     /** The services in start order. */
     public static final List<String> SERVICES = List.of("planner-service", "traffic-service", "analysis-service", "notifier-service");
 
-    private final KafkaBroker broker;
+    private volatile KafkaBroker broker;
     private final EmbeddedDatabase database;
-    private final Map<String, ServiceProcess> services;
+    private final Map<String, List<ServiceProcess>> services;
     private final int gatewayPort;
+    private boolean closed;
 
-    private GlideSystem(KafkaBroker broker, EmbeddedDatabase database, Map<String, ServiceProcess> services, int gatewayPort) {
+    private GlideSystem(KafkaBroker broker, EmbeddedDatabase database, Map<String, List<ServiceProcess>> services, int gatewayPort) {
         this.broker = broker;
         this.database = database;
         this.services = services;
@@ -48,20 +49,27 @@ public final class GlideSystem implements AutoCloseable {
         return database;
     }
 
+    /** The first replica of a service. */
     public ServiceProcess service(String name) {
-        return services.get(name);
+        return services.get(name).get(0);
     }
 
+    /** Every replica of a service, in start order. */
+    public List<ServiceProcess> replicas(String name) {
+        return List.copyOf(services.get(name));
+    }
+
+    /** Every replica of every service. */
     public List<ServiceProcess> services() {
-        return List.copyOf(services.values());
+        return services.values().stream().flatMap(List::stream).toList();
     }
 
     public String plannerUrl() {
-        return services.get("planner-service").url();
+        return service("planner-service").url();
     }
 
     public String notifierUrl() {
-        return services.get("notifier-service").url();
+        return service("notifier-service").url();
     }
 
     /** The embedded gateway in the traffic service. */
@@ -73,10 +81,32 @@ public final class GlideSystem implements AutoCloseable {
         return gatewayPort;
     }
 
-    /** Stops the services (in parallel, gracefully), then Kafka and PostgreSQL. */
+    /** Kills replica {@code index} (0-based) of a service with SIGKILL, as a crash would. */
+    public void kill(String service, int index) throws InterruptedException {
+        services.get(service).get(index).kill();
+    }
+
+    /** Starts a killed replica again, as its supervisor would, and waits until it is healthy. */
+    public ServiceProcess restart(String service, int index) throws IOException, InterruptedException {
+        ServiceProcess restarted = services.get(service).get(index).restart();
+        services.get(service).set(index, restarted);
+        restarted.awaitHealthy(Duration.ofSeconds(120));
+        return restarted;
+    }
+
+    /** Restarts the broker on the same ports and data; the services reconnect by themselves. */
+    public void restartBroker() {
+        broker = broker.restart();
+    }
+
+    /** Stops the services (in parallel, gracefully), then Kafka and PostgreSQL; once, however often it is called. */
     @Override
-    public void close() {
-        services.values().parallelStream().forEach(ServiceProcess::stop);
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        services().parallelStream().forEach(ServiceProcess::stop);
         broker.close();
         database.close();
     }
@@ -93,6 +123,7 @@ public final class GlideSystem implements AutoCloseable {
         private final Map<String, Map<String, String>> properties = new LinkedHashMap<>();
         private Duration healthTimeout = Duration.ofSeconds(120);
         private List<String> only = SERVICES;
+        private final Map<String, Integer> replicas = new LinkedHashMap<>();
 
         private Builder(Path root) {
             this.root = root.toAbsolutePath().normalize();
@@ -139,6 +170,18 @@ public final class GlideSystem implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs {@code count} replicas of a service, in one consumer group: the second and later on free ports, each
+         * traffic-service replica with an embedded gateway of its own, logs under {@code logs/replica-N/}.
+         */
+        public Builder replicas(String service, int count) {
+            if (!SERVICES.contains(service) || count < 1) {
+                throw new IllegalArgumentException(count + " replicas of " + service + ": the services are " + SERVICES);
+            }
+            replicas.put(service, count);
+            return this;
+        }
+
         /** A setting of one service, as a system property of its JVM. */
         public Builder set(String service, String key, String value) {
             properties.get(service).put(key, value);
@@ -164,14 +207,26 @@ public final class GlideSystem implements AutoCloseable {
                         "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:" + database.port() + "/" + EmbeddedDatabase.DATABASE,
                         "QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER,
                         "QUARKUS_DATASOURCE_PASSWORD", "");
-                Map<String, ServiceProcess> services = new LinkedHashMap<>();
+                Map<String, List<ServiceProcess>> services = new LinkedHashMap<>();
                 for (String name : only) {
-                    int port = ports.getOrDefault(name, 0) == 0 ? FreePorts.pick() : ports.get(name);
-                    services.put(name, ServiceProcess.start(root, name, port, environment, properties.get(name), logs));
+                    List<ServiceProcess> started = new ArrayList<>();
+                    for (int replica = 1; replica <= replicas.getOrDefault(name, 1); replica++) {
+                        Map<String, String> settings = new LinkedHashMap<>(properties.get(name));
+                        int port = replica == 1 && ports.getOrDefault(name, 0) != 0 ? ports.get(name) : FreePorts.pick();
+                        Path logDir = logs;
+                        if (replica > 1) {
+                            logDir = Files.createDirectories(logs.resolve("replica-" + replica));
+                            settings.computeIfPresent("glide.gateway.embedded.port", (key, value) -> String.valueOf(FreePorts.pick()));
+                        }
+                        started.add(ServiceProcess.start(root, name, port, environment, settings, logDir));
+                    }
+                    services.put(name, new java.util.concurrent.CopyOnWriteArrayList<>(started));
                 }
                 GlideSystem system = new GlideSystem(broker, database, services, gateway);
+                // the services run in sessions of their own: whoever started them stops them, also when told to stop
+                Runtime.getRuntime().addShutdownHook(new Thread(system::close, "glide-system-stop"));
                 List<Throwable> failures = new ArrayList<>();
-                for (ServiceProcess service : services.values()) {
+                for (ServiceProcess service : system.services()) {
                     try {
                         service.awaitHealthy(healthTimeout);
                     } catch (RuntimeException e) {

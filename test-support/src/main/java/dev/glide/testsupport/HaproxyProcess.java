@@ -20,14 +20,16 @@ public final class HaproxyProcess implements AutoCloseable {
 
     public static final String BACKEND = "app";
 
-    private final Process process;
+    private volatile Process process;
     private final int frontendPort;
     private final Path socket;
+    private final ProcessBuilder builder;
 
-    private HaproxyProcess(Process process, int frontendPort, Path socket) {
+    private HaproxyProcess(Process process, int frontendPort, Path socket, ProcessBuilder builder) {
         this.process = process;
         this.frontendPort = frontendPort;
         this.socket = socket;
+        this.builder = builder;
     }
 
     /** Starts HAProxy sending everything to stable (weight 100) and nothing to canary (weight 0). */
@@ -54,17 +56,31 @@ public final class HaproxyProcess implements AutoCloseable {
                     "  server stable 127.0.0.1:" + stablePort + " weight 100",
                     "  server canary 127.0.0.1:" + canaryPort + " weight 0",
                     ""), StandardCharsets.UTF_8);
-            Process process = new ProcessBuilder(Processes.inOwnSession(java.util.List.of(binary.toString(), "-db", "-f", config.toString())))
+            ProcessBuilder builder = new ProcessBuilder(Processes.inOwnSession(java.util.List.of(binary.toString(), "-db", "-f", config.toString())))
                     .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("haproxy.log").toFile())
-                    .start();
-            HaproxyProcess haproxy = new HaproxyProcess(process, frontend, socket);
-            Awaitility.await("HAProxy listening on " + frontend).atMost(Duration.ofSeconds(20))
-                    .until(() -> Files.exists(socket) && accepts(frontend));
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("haproxy.log").toFile()));
+            HaproxyProcess haproxy = new HaproxyProcess(builder.start(), frontend, socket, builder);
+            haproxy.awaitServing();
             return haproxy;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start haproxy in " + dir, e);
         }
+    }
+
+    /** Kills HAProxy at once: the gateway is gone, its Runtime API and its frontend with it. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** Starts HAProxy again from its configuration file, as a restart would: the weights are the file's again. */
+    public void startAgain() throws IOException {
+        process = builder.start();
+        awaitServing();
+    }
+
+    private void awaitServing() {
+        Awaitility.await("HAProxy listening on " + frontendPort).atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> process.isAlive() && accepts(frontendPort) && command("show info").contains("Name: HAProxy"));
     }
 
     private static boolean accepts(int port) {

@@ -30,12 +30,16 @@ public final class KafkaBroker implements AutoCloseable {
 
     private final Path workDir;
     private final int port;
+    private final int controllerPort;
+    private final int partitions;
     private final Process process;
     private final Duration startedIn;
 
-    private KafkaBroker(Path workDir, int port, Process process, Duration startedIn) {
+    private KafkaBroker(Path workDir, int port, int controllerPort, int partitions, Process process, Duration startedIn) {
         this.workDir = workDir;
         this.port = port;
+        this.controllerPort = controllerPort;
+        this.partitions = partitions;
         this.process = process;
         this.startedIn = startedIn;
     }
@@ -45,11 +49,19 @@ public final class KafkaBroker implements AutoCloseable {
      * {@code port} (0 picks a free one) with {@code partitions} partitions for auto-created topics.
      */
     public static KafkaBroker start(Path workDir, int port, int partitions) {
+        return start(workDir, port == 0 ? FreePorts.pick() : port, FreePorts.pick(), partitions);
+    }
+
+    /** Stops this broker cleanly and starts it again on the same ports and data: a broker restart, as in a rolling upgrade. */
+    public KafkaBroker restart() {
+        close();
+        return start(workDir, port, controllerPort, partitions);
+    }
+
+    private static KafkaBroker start(Path workDir, int brokerPort, int controllerPort, int partitions) {
         long begin = System.nanoTime();
         try {
             Files.createDirectories(workDir);
-            int brokerPort = port == 0 ? FreePorts.pick() : port;
-            int controllerPort = FreePorts.pick();
             Path dataDir = workDir.resolve("data");
             Path properties = workDir.resolve("server.properties");
             Files.writeString(properties, serverProperties(brokerPort, controllerPort, dataDir, partitions));
@@ -72,7 +84,7 @@ public final class KafkaBroker implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             awaitReady(server, brokerPort, log);
-            return new KafkaBroker(workDir, brokerPort, server, Duration.ofNanos(System.nanoTime() - begin));
+            return new KafkaBroker(workDir, brokerPort, controllerPort, partitions, server, Duration.ofNanos(System.nanoTime() - begin));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Kafka broker in " + workDir, e);
         } catch (InterruptedException e) {

@@ -24,12 +24,14 @@ public final class ServiceProcess {
     private final int port;
     private final Path log;
     private final Process process;
+    private final ProcessBuilder builder;
 
-    private ServiceProcess(String name, int port, Path log, Process process) {
+    private ServiceProcess(String name, int port, Path log, Process process, ProcessBuilder builder) {
         this.name = name;
         this.port = port;
         this.log = log;
         this.process = process;
+        this.builder = builder;
     }
 
     /** Starts {@code <root>/<name>/target/quarkus-app/quarkus-run.jar} with the given environment. */
@@ -54,7 +56,7 @@ public final class ServiceProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
-        return new ServiceProcess(name, port, log, builder.start());
+        return new ServiceProcess(name, port, log, builder.start(), builder);
     }
 
     public String name() {
@@ -98,6 +100,18 @@ public final class ServiceProcess {
     /** Kills the JVM at once, as a crash or {@code kill -9} would: no shutdown hooks, no goodbyes. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
+    }
+
+    /** The same service started again: same port, settings and log (appended), as a supervisor restarts a crashed one. */
+    public ServiceProcess restart() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " on port " + port + " is still running");
+        }
+        return new ServiceProcess(name, port, log, builder.start(), builder);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public int port() {
