@@ -51,6 +51,9 @@ public class AbortReaction implements Callable<Integer> {
     @Option(names = "--rollouts", description = "rollouts per gateway", defaultValue = "20")
     int rollouts;
 
+    @Option(names = "--warm-up", description = "rollouts per gateway before measuring (cold JIT in five JVMs)", defaultValue = "3")
+    int warmUp;
+
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     private EventCodec codec;
@@ -99,7 +102,9 @@ public class AbortReaction implements Callable<Integer> {
         }
         long[] load = new long[2];
         int aborted = 0;
-        run(gateway, -1, v1, v2, haproxy, load); // warm-up: the services' first rollout runs on cold JIT
+        for (int i = 0; i < warmUp; i++) {
+            run(gateway, -1 - i, v1, v2, haproxy, load); // the services' first rollouts run on cold JIT
+        }
         load[0] = 0;
         load[1] = 0;
         for (int i = 0; i < rollouts; i++) {
@@ -122,7 +127,7 @@ public class AbortReaction implements Callable<Integer> {
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("rollouts", rollouts);
-        result.put("warmUpRollouts", 1);
+        result.put("warmUpRollouts", warmUp);
         result.put("aborted", aborted);
         result.put("abortReactionMs", reaction.summary());
         Map<String, Object> breakdown = new LinkedHashMap<>();
@@ -139,7 +144,7 @@ public class AbortReaction implements Callable<Integer> {
      */
     private Optional<Instant[]> run(String gateway, int i, UpstreamServer v1, UpstreamServer v2, HaproxyProcess haproxy,
             long[] load) throws Exception {
-        String service = gateway + "-" + (i < 0 ? "warm-up" : i) + "-" + Long.toString(System.nanoTime(), 36);
+        String service = gateway + "-" + (i < 0 ? "warm-up" + (-i) : i) + "-" + Long.toString(System.nanoTime(), 36);
         Map<String, Object> binding = haproxy == null
                 ? Map.of("adapter", "embedded", "route", "/" + service)
                 : Map.of("adapter", "haproxy", "route", HaproxyProcess.BACKEND, "stableTarget", "stable", "canaryTarget", "canary",
