@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** Reads rollouts, their history and the fold of their log. */
 @ApplicationScoped
@@ -57,13 +58,17 @@ public class RolloutQueries {
                 .map(this::view).filter(view -> team == null || team.equals(view.team())).limit(limit).toList();
     }
 
-    /** The rollout and its log entries after {@code afterSequence}: what a live view has not seen yet. */
+    /**
+     * The rollout and its log entries after {@code afterSequence}, what a live view has not seen yet; empty when
+     * nothing was logged since, unless {@code always}. Every change of a rollout is logged with it (an ignored input
+     * changes nothing), so the rollout is only read when there is something new; a queued rollout has no entries yet,
+     * which is why a view's first look asks for it {@code always}.
+     */
     @Transactional
-    public Update since(String id, long afterSequence) {
-        Rollout rollout = require(id);
+    public Optional<Update> since(String id, long afterSequence, boolean always) {
         List<HistoryEntry> entries = RolloutLogEntry.<RolloutLogEntry>list("rolloutId = ?1 and sequence > ?2 order by sequence",
                 id, afterSequence).stream().map(this::entry).toList();
-        return new Update(view(rollout), entries);
+        return entries.isEmpty() && !always ? Optional.empty() : Optional.of(new Update(view(require(id)), entries));
     }
 
     @Transactional

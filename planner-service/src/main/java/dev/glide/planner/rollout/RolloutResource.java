@@ -19,11 +19,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
-import org.jboss.resteasy.reactive.RestStreamElementType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /** {@code /api/rollouts}: see rollouts and their history, and promote, abort, pause or resume them. */
 @Path("/api/rollouts")

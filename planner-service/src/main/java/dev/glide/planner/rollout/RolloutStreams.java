@@ -7,6 +7,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -34,13 +36,11 @@ public class RolloutStreams {
     public Multi<RolloutQueries.Update> rollout(String id) {
         queries.get(id); // an unknown rollout is a 404 now, not an empty stream
         AtomicLong seen = new AtomicLong();
-        AtomicReference<RolloutView> last = new AtomicReference<>();
-        return ticks().map(tick -> queries.since(id, seen.get()))
-                .filter(update -> !update.entries().isEmpty() || !update.rollout().equals(last.get()))
-                .invoke(update -> {
-                    last.set(update.rollout());
-                    update.entries().stream().mapToLong(RolloutQueries.HistoryEntry::sequence).max().ifPresent(seen::set);
-                });
+        AtomicBoolean first = new AtomicBoolean(true);
+        return ticks().map(tick -> queries.since(id, seen.get(), first.getAndSet(false)))
+                .filter(Optional::isPresent).map(Optional::get)
+                .invoke(update -> update.entries().stream().mapToLong(RolloutQueries.HistoryEntry::sequence).max()
+                        .ifPresent(seen::set));
     }
 
     /** The list (as {@link RolloutQueries#list}), again each time anything in it changed. */
