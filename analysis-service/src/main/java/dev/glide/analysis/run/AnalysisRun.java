@@ -1,5 +1,6 @@
 package dev.glide.analysis.run;
 
+import dev.glide.analysis.source.AnalysedRollout;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -75,6 +76,11 @@ public class AnalysisRun extends PanacheEntityBase {
     }
 
     /** The start of window {@code k} (1-based); its end is the start of window k + 1. */
+    /** The rollout as a metrics source asks about it. */
+    public AnalysedRollout rollout() {
+        return new AnalysedRollout(rolloutId, service, stableVersion, canaryVersion);
+    }
+
     public Instant windowStart(int k) {
         return startedAt.plus(interval().multipliedBy(k - 1L));
     }

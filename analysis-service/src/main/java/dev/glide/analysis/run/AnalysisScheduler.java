@@ -111,15 +111,14 @@ public class AnalysisScheduler {
             return false;
         }
         try {
-            return !sources.forService(run.service).heardUntil(
-                    new AnalysedRollout(run.rolloutId, run.service, run.stableVersion, run.canaryVersion), windowEnd);
+            return !sources.forService(run.service).heardUntil(run.rollout(), windowEnd);
         } catch (SourceException | RuntimeException e) {
             return false; // judging says what is wrong with the source
         }
     }
 
     private AnalysisVerdict judge(AnalysisRun run, int k) {
-        AnalysedRollout rollout = new AnalysedRollout(run.rolloutId, run.service, run.stableVersion, run.canaryVersion);
+        AnalysedRollout rollout = run.rollout();
         Criteria criteria = config.criteria(run.metrics);
         WindowJudgement judgement;
         try {
