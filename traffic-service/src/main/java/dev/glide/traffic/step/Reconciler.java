@@ -89,10 +89,7 @@ public class Reconciler {
             }
             found = "the gateway served " + served.describe();
         } catch (GatewayException e) {
-            if (adapter.get().perReplica()) {
-                return catchUp(adapter.get(), step);
-            }
-            if (e.isTransient()) {
+            if (e.isTransient() && !adapter.get().perReplica()) {
                 LOG.debugf("[rollout %s] gateway unreachable, reconcile later: %s", rolloutId, e.getMessage());
                 return Optional.empty();
             }
