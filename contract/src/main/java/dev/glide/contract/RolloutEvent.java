@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A state transition of a rollout, on {@link Topics#ROLLOUT_EVENTS}, with enough context for a notification.
@@ -19,6 +20,9 @@ import java.time.Instant;
  * @param reason    why the rollout is paused, aborting or failed, when it is
  * @param analysis  the analysis this event starts, when it starts one
  * @param team      the team that owns the service (whose people may approve in chat), when known
+ * @param trainId   the release train this rollout is a member of, when it is one (its news is the train's)
+ * @param members   for a release train's own events (whose {@code rolloutId} is the train's id, {@code service} its
+ *                  name and {@code strategy} "train"): each member's line, in dependency order
  */
 public record RolloutEvent(
         @Min(1) @Max(SCHEMA_VERSION) int schemaVersion,
@@ -39,12 +43,29 @@ public record RolloutEvent(
         String reason,
         @Valid AnalysisRequest analysis,
         Instant occurredAt,
-        String team) implements KeyedEvent {
+        String team,
+        String trainId,
+        List<@Valid TrainMember> members) implements KeyedEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
     public RolloutEvent {
         schemaVersion = schemaVersion == 0 ? SCHEMA_VERSION : schemaVersion;
+        members = members == null ? List.of() : List.copyOf(members);
+    }
+
+    /** A rollout's own event, of no train. */
+    public RolloutEvent(int schemaVersion, String rolloutId, long sequence, String service, String environment,
+            String strategy, String stableVersion, String canaryVersion, RolloutState from, RolloutState to, int stepIndex,
+            int stepCount, Weights weights, String cause, String actor, String reason, AnalysisRequest analysis,
+            Instant occurredAt, String team) {
+        this(schemaVersion, rolloutId, sequence, service, environment, strategy, stableVersion, canaryVersion, from, to,
+                stepIndex, stepCount, weights, cause, actor, reason, analysis, occurredAt, team, null, List.of());
+    }
+
+    /** True for a release train's own event (not a member rollout's). */
+    public boolean isTrain() {
+        return !members.isEmpty();
     }
 
     @Override

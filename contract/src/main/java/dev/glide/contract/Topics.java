@@ -11,7 +11,7 @@ package dev.glide.contract;
  */
 public final class Topics {
 
-    /** Teams (CI, CDEvents) to the planner. Key: service name. */
+    /** Teams (CI, CDEvents) to the planner: releases, and release trains. Key: service name (a train's name). */
     public static final String RELEASE_EVENTS = "release-events";
     /** Planner to traffic: the desired traffic state of one step. Key: rollout id. */
     public static final String ROLLOUT_STEPS = "rollout-steps";
@@ -21,9 +21,9 @@ public final class Topics {
     public static final String TRAFFIC_METRICS = "traffic-metrics";
     /** Analysis to planner and notifier. Key: rollout id. */
     public static final String ANALYSIS_VERDICTS = "analysis-verdicts";
-    /** API and chat to planner: promote, abort, pause, resume. Key: rollout id. */
+    /** API and chat to planner: promote, abort, pause, resume. Key: rollout id (or a release train's id). */
     public static final String ROLLOUT_COMMANDS = "rollout-commands";
-    /** Planner to notifier and anyone: state transitions. Key: rollout id. */
+    /** Planner to notifier and anyone: state transitions of rollouts and of release trains. Key: rollout (train) id. */
     public static final String ROLLOUT_EVENTS = "rollout-events";
 
     /** Planner to other CI/CD tools: CDEvents service.upgraded / service.rolledback when a rollout ends. Key: rollout id. */

@@ -6,6 +6,7 @@ import dev.glide.planner.rollout.CommandRefusedException;
 import dev.glide.planner.rollout.UnknownRolloutException;
 import dev.glide.planner.service.UnknownServiceException;
 import dev.glide.planner.strategy.InvalidStrategyException;
+import dev.glide.planner.train.UnknownTrainException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
@@ -33,6 +34,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unknownRollout(UnknownRolloutException e) {
+        return problem(404, e.getMessage(), List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response unknownTrain(UnknownTrainException e) {
         return problem(404, e.getMessage(), List.of());
     }
 

@@ -4,7 +4,6 @@ import dev.glide.contract.EventCodec;
 import dev.glide.contract.Topics;
 import dev.glide.contract.kafka.EventPublisher;
 import dev.glide.planner.rollout.RolloutLog;
-import dev.glide.planner.rollout.RolloutLogEntry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -23,7 +22,7 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes the rollout log's unpublished entries to their topics, in log order, and marks them published in
+ * Publishes the rollout and train logs' unpublished entries to their topics, in log order, and marks them published in
  * the same transaction that locked them. Woken after every commit that appended to the log, and by a timer
  * for whatever a crash or a broker outage left behind. One worker thread keeps each rollout's entries in order;
  * {@code SKIP LOCKED} keeps replicas from publishing the same entry together.
@@ -57,6 +56,15 @@ public class OutboxRelay {
         wake();
     }
 
+    /** A train's transaction commits: its events are in its own log. */
+    void afterTrainCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) TrainLogAppended appended) {
+        wake();
+    }
+
+    /** Fired by whoever appended a published entry to a train's log. */
+    public record TrainLogAppended(String trainId) {
+    }
+
     @Scheduled(every = "${glide.outbox.poll-interval}", delayed = "1s", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         wake();
@@ -75,34 +83,47 @@ public class OutboxRelay {
     private void drain() {
         wakeQueued.set(false);
         try {
-            while (publishBatch() == BATCH) {
+            while (publishBatch("rollout_log", "rollout_id") == BATCH) {
                 // a full batch: there may be more
+            }
+            while (publishBatch("train_log", "train_id") == BATCH) {
+                // trains' events, likewise
             }
         } catch (RuntimeException e) {
             LOG.warnf("outbox relay stopped for now (%s); the next wake retries", e.getMessage());
         }
     }
 
-    private int publishBatch() {
+    /**
+     * Publishes one batch of a log table ({@code rollout_log} or {@code train_log}, keyed by {@code keyColumn}) and
+     * stamps it; the same shape serves both, so it is read as plain rows.
+     */
+    private int publishBatch(String table, String keyColumn) {
         return QuarkusTransaction.requiringNew().call(() -> {
             @SuppressWarnings("unchecked")
-            List<RolloutLogEntry> entries = entityManager.createNativeQuery(
-                    "select * from rollout_log where published_at is null and topic is not null"
-                            + " order by position limit " + BATCH + " for update skip locked", RolloutLogEntry.class)
+            List<Object[]> entries = entityManager.createNativeQuery(
+                    "select position, " + keyColumn + ", sequence, topic, cast(payload as text) from " + table
+                            + " where published_at is null and topic is not null"
+                            + " order by position limit " + BATCH + " for update skip locked")
                     .getResultList();
             Map<String, List<EventPublisher.Keyed>> byTopic = new java.util.LinkedHashMap<>();
-            for (RolloutLogEntry entry : entries) {
-                if (!publishers.containsKey(entry.topic)) {
-                    throw new IllegalStateException("log entry " + entry.rolloutId + "/" + entry.sequence
-                            + " names topic " + entry.topic + ", which the planner does not publish to");
+            for (Object[] entry : entries) {
+                String key = (String) entry[1];
+                String topic = (String) entry[3];
+                if (!publishers.containsKey(topic)) {
+                    throw new IllegalStateException(table + " entry " + key + "/" + entry[2] + " names topic " + topic
+                            + ", which the planner does not publish to");
                 }
-                byTopic.computeIfAbsent(entry.topic, t -> new java.util.ArrayList<>())
-                        .add(new EventPublisher.Keyed(entry.rolloutId, entry.payload));
+                byTopic.computeIfAbsent(topic, t -> new java.util.ArrayList<>()).add(new EventPublisher.Keyed(key, (String) entry[4]));
             }
-            // Entries of one rollout share a key, hence a partition, so each topic keeps their log order.
+            // Entries of one rollout (train) share a key, hence a partition, so each topic keeps their log order.
             byTopic.forEach((topic, records) -> publishers.get(topic).publishAll(records));
-            Instant now = Instant.now();
-            entries.forEach(entry -> entry.publishedAt = now);
+            if (!entries.isEmpty()) {
+                entityManager.createNativeQuery("update " + table + " set published_at = ?1 where position in (?2)")
+                        .setParameter(1, Instant.now())
+                        .setParameter(2, entries.stream().map(e -> ((Number) e[0]).longValue()).toList())
+                        .executeUpdate();
+            }
             return entries.size();
         });
     }

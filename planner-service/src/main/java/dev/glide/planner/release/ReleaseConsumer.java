@@ -3,6 +3,8 @@ package dev.glide.planner.release;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.ReleaseEvent;
 import dev.glide.contract.Topics;
+import dev.glide.contract.TrainRelease;
+import dev.glide.planner.train.TrainIntake;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -14,21 +16,38 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class ReleaseConsumer {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = EventCodec.defaultMapper();
+
     private final EventCodec codec;
     private final ReleaseIntake intake;
     private final CdEventsReleases cdEvents;
+    private final TrainIntake trains;
 
-    ReleaseConsumer(EventCodec codec, ReleaseIntake intake, CdEventsReleases cdEvents) {
+    ReleaseConsumer(EventCodec codec, ReleaseIntake intake, CdEventsReleases cdEvents, TrainIntake trains) {
         this.codec = codec;
         this.intake = intake;
         this.cdEvents = cdEvents;
+        this.trains = trains;
     }
 
-    /** A plain release, or a CDEvents release as a structured CloudEvent or bare. */
+    /** A plain release, a release train (it has {@code members}), or a CDEvents release as a structured CloudEvent or bare. */
     @Incoming(Topics.RELEASE_EVENTS)
     @Blocking
     public void onRelease(String json) {
-        boolean cdEvent = json != null && !json.isBlank() && json.trim().startsWith("{") && cdEvents.isCdEvent(json);
+        boolean object = json != null && !json.isBlank() && json.trim().startsWith("{");
+        if (object && isTrain(json)) {
+            trains.accept(codec.decode(json, TrainRelease.class), Topics.RELEASE_EVENTS);
+            return;
+        }
+        boolean cdEvent = object && cdEvents.isCdEvent(json);
         intake.accept(cdEvent ? cdEvents.toRelease(json) : codec.decode(json, ReleaseEvent.class), Topics.RELEASE_EVENTS);
+    }
+
+    private static boolean isTrain(String json) {
+        try {
+            return MAPPER.readTree(json).has("members");
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 }

@@ -47,6 +47,25 @@ public class ReleaseIntake {
     /** Starts (or queues) the rollout this release asks for, or returns the one it already started. */
     @Transactional
     public Rollout accept(ReleaseEvent release, String actor) {
+        return accept(release, UUID.randomUUID().toString(), null, actor);
+    }
+
+    /**
+     * Starts (or queues) the rollout of one member of release train {@code trainId}, under the id the train gave it,
+     * in the train's transaction. Its plan ends in the train's gates.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Rollout acceptMember(ReleaseEvent release, String rolloutId, String trainId, String actor) {
+        return accept(release, rolloutId, trainId, actor);
+    }
+
+    /** The strategy a release is rolled out by: its own type when it names one, else its service's. */
+    public StrategySpec strategyOf(ReleaseEvent release) {
+        ServiceSpec service = services.require(release.service());
+        return release.strategy() == null ? service.strategy() : override(release.strategy(), service);
+    }
+
+    private Rollout accept(ReleaseEvent release, String rolloutId, String trainId, String actor) {
         Rollout.lockService(release.service());
         String key = releaseKey(release);
         if (key != null) {
@@ -58,13 +77,17 @@ public class ReleaseIntake {
             }
         }
         ServiceSpec service = services.require(release.service());
-        StrategySpec strategy = release.strategy() == null ? service.strategy() : override(release.strategy(), service);
-        StrategyPlanner.plan(strategy);
+        StrategySpec strategy = strategyOf(release);
+        if (trainId == null) {
+            StrategyPlanner.plan(strategy);
+        } else {
+            StrategyPlanner.planForTrain(strategy);
+        }
         List<Rollout> running = Rollout.unfinishedOf(release.service());
 
         Instant now = Instant.now();
         Rollout rollout = new Rollout();
-        rollout.id = UUID.randomUUID().toString();
+        rollout.id = rolloutId;
         rollout.service = release.service();
         rollout.environment = release.environment();
         rollout.stableVersion = service.stable().version();
@@ -72,8 +95,9 @@ public class ReleaseIntake {
         rollout.strategy = strategy.type().name();
         rollout.state = RolloutState.PENDING;
         rollout.releaseKey = key;
+        rollout.trainId = trainId;
         rollout.release = codec.encode(release);
-        rollout.spec = codec.encode(new RolloutSpec(release, service.gateway(), service.stable(), strategy, service.team()));
+        rollout.spec = codec.encode(new RolloutSpec(release, service.gateway(), service.stable(), strategy, service.team(), trainId));
         rollout.status = codec.encode(RolloutStatus.initial());
         rollout.createdAt = now;
         rollout.updatedAt = now;
@@ -88,8 +112,9 @@ public class ReleaseIntake {
                 driver.apply(driver.lock(old.id), new CommandReceived(RolloutCommand.Type.ABORT, "glide", why), why, "glide");
             }
         }
-        LOG.infof("[rollout %s] %s for %s %s in %s (%s)", rollout.id, rollout.state == RolloutState.PENDING ? "queued" : "started",
-                release.service(), release.version(), release.environment(), strategy.type());
+        LOG.infof("[rollout %s] %s for %s %s in %s (%s)%s", rollout.id, rollout.state == RolloutState.PENDING ? "queued" : "started",
+                release.service(), release.version(), release.environment(), strategy.type(),
+                trainId == null ? "" : " as a member of train " + trainId);
         return rollout;
     }
 
@@ -110,7 +135,7 @@ public class ReleaseIntake {
             Rollout locked = driver.lock(next.id);
             RolloutSpec queued = driver.spec(locked);
             Backend stable = services.require(locked.service).stable();
-            locked.spec = codec.encode(new RolloutSpec(queued.release(), queued.gateway(), stable, queued.strategy(), queued.team()));
+            locked.spec = codec.encode(queued.from(stable));
             locked.stableVersion = stable.version();
             driver.apply(locked, new Start(), "rollout " + ended.rolloutId() + " ended " + ended.state(), null);
         });

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.glide.contract.AnalysisVerdict;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.Weights;
+import dev.glide.planner.strategy.PlannedStep.AwaitTrain;
 import java.util.List;
 
 /** What can happen to a rollout. Each accepted input is logged, so the log replays to the same state. */
@@ -17,7 +18,8 @@ import java.util.List;
     @JsonSubTypes.Type(MachineInput.VerdictReceived.class),
     @JsonSubTypes.Type(MachineInput.CommandReceived.class),
     @JsonSubTypes.Type(MachineInput.TimerFired.class),
-    @JsonSubTypes.Type(MachineInput.ReplayRequested.class)
+    @JsonSubTypes.Type(MachineInput.ReplayRequested.class),
+    @JsonSubTypes.Type(MachineInput.TrainProceeds.class)
 })
 public sealed interface MachineInput {
 
@@ -74,5 +76,9 @@ public sealed interface MachineInput {
 
     /** A pause or rollback-window timer set when step {@code stepIndex} was entered in {@code epoch} ran out. */
     record TimerFired(int stepIndex, int epoch) implements MachineInput {
+    }
+
+    /** The rollout's release train lets it past {@code gate}: into the joint cutover, or out of the rollback window. */
+    record TrainProceeds(AwaitTrain.Gate gate, String train) implements MachineInput {
     }
 }

@@ -8,6 +8,8 @@ import dev.glide.contract.TrafficApplied;
 import dev.glide.planner.rollout.MachineInput.TrafficConfirmed;
 import dev.glide.planner.rollout.MachineInput.TrafficFailed;
 import dev.glide.planner.rollout.MachineInput.VerdictReceived;
+import dev.glide.planner.train.TrainCommands;
+import dev.glide.planner.train.UnknownTrainException;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -15,7 +17,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * The planner's Kafka inputs besides releases: the gateway's read-backs, verdicts and commands. A record that
+ * The planner's Kafka inputs besides releases: the gateway's read-backs, verdicts and commands (to rollouts and trains). A record that
  * is not valid throws, and its channel dead-letters it with the reason; one about a rollout this planner does
  * not know is logged and skipped.
  */
@@ -27,11 +29,13 @@ public class PlannerInputsConsumer {
     private final EventCodec codec;
     private final RolloutDriver driver;
     private final RolloutCommands commands;
+    private final TrainCommands trainCommands;
 
-    PlannerInputsConsumer(EventCodec codec, RolloutDriver driver, RolloutCommands commands) {
+    PlannerInputsConsumer(EventCodec codec, RolloutDriver driver, RolloutCommands commands, TrainCommands trainCommands) {
         this.codec = codec;
         this.driver = driver;
         this.commands = commands;
+        this.trainCommands = trainCommands;
     }
 
     @Incoming(Topics.TRAFFIC_APPLIED)
@@ -59,9 +63,9 @@ public class PlannerInputsConsumer {
     public void onCommand(String json) {
         RolloutCommand command = codec.decode(json, RolloutCommand.class);
         try {
-            RolloutCommands.Answer answer = commands.apply(command);
+            RolloutCommands.Answer answer = command.forTrain() ? trainCommands.apply(command) : commands.apply(command);
             LOG.infof("[rollout %s] %s by %s: %s", command.rolloutId(), command.type(), command.actor(), answer.message());
-        } catch (UnknownRolloutException e) {
+        } catch (UnknownRolloutException | UnknownTrainException e) {
             LOG.warnf("[rollout %s] command %s skipped: %s", command.rolloutId(), command.commandId(), e.getMessage());
         }
     }

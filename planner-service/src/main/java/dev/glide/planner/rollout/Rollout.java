@@ -60,6 +60,10 @@ public class Rollout extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public String status;
 
+    /** The release train this rollout is a member of, or null. */
+    @Column(name = "train_id")
+    public String trainId;
+
     /** Why it is paused, aborting or failed. */
     public String reason;
 

@@ -14,6 +14,7 @@ import dev.glide.planner.rollout.MachineOutput.RouteStep;
 import dev.glide.planner.rollout.MachineOutput.StartTimer;
 import dev.glide.planner.rollout.MachineOutput.Transition;
 import dev.glide.planner.rollout.RolloutLogEntry.Type;
+import dev.glide.planner.strategy.PlannedStep;
 import dev.glide.planner.strategy.StrategyPlanner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -39,15 +40,27 @@ public class RolloutDriver {
     public record Ended(String rolloutId, String service, RolloutState state, dev.glide.contract.Backend canary) {
     }
 
+    /**
+     * Fired inside the transaction for every transition of a release train's member, so its train hears of it.
+     *
+     * @param step the plan step the member is at now, or null once it has gone past the last
+     */
+    public record MemberMoved(String trainId, String rolloutId, String service, RolloutState state, PlannedStep step,
+            double canaryPercent, String reason) {
+    }
+
     private final EventCodec codec;
     private final RolloutLog log;
     private final Event<Ended> ended;
+    private final Event<MemberMoved> memberMoved;
     private final CdEventsAnnouncer announcer;
 
-    RolloutDriver(EventCodec codec, RolloutLog log, Event<Ended> ended, CdEventsAnnouncer announcer) {
+    RolloutDriver(EventCodec codec, RolloutLog log, Event<Ended> ended, Event<MemberMoved> memberMoved,
+            CdEventsAnnouncer announcer) {
         this.codec = codec;
         this.log = log;
         this.ended = ended;
+        this.memberMoved = memberMoved;
         this.announcer = announcer;
     }
 
@@ -66,7 +79,8 @@ public class RolloutDriver {
     }
 
     public RolloutMachine machine(RolloutSpec spec) {
-        return new RolloutMachine(StrategyPlanner.plan(spec.strategy()));
+        return new RolloutMachine(spec.trainId() == null ? StrategyPlanner.plan(spec.strategy())
+                : StrategyPlanner.planForTrain(spec.strategy()));
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -120,6 +134,11 @@ public class RolloutDriver {
             LOG.infof("[rollout %s] ended %s", rollout.id, after.state());
             ended.fire(new Ended(rollout.id, rollout.service, after.state(), spec.canary()));
         }
+        if (spec.trainId() != null && decision.outputs().stream().anyMatch(Transition.class::isInstance)) {
+            PlannedStep at = after.stepIndex() < machine.plan().size() ? machine.plan().get(after.stepIndex()) : null;
+            memberMoved.fire(new MemberMoved(spec.trainId(), rollout.id, rollout.service, after.state(), at,
+                    after.canaryPercent(), after.reason()));
+        }
         return decision;
     }
 
@@ -135,6 +154,6 @@ public class RolloutDriver {
         return new RolloutEvent(RolloutEvent.SCHEMA_VERSION, rollout.id, sequence, rollout.service, rollout.environment,
                 spec.strategy().type().name(), spec.stable().version(), spec.canary().version(), from, to, stepIndex,
                 machine.plan().size(), Weights.canaryPercent(status.canaryPercent()), cause, actor, status.reason(), analysis, now,
-                spec.team());
+                spec.team(), spec.trainId(), java.util.List.of());
     }
 }

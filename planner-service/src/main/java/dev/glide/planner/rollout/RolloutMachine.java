@@ -7,6 +7,7 @@ import dev.glide.planner.rollout.MachineInput.CommandReceived;
 import dev.glide.planner.rollout.MachineInput.ReplayRequested;
 import dev.glide.planner.rollout.MachineInput.Start;
 import dev.glide.planner.rollout.MachineInput.TimerFired;
+import dev.glide.planner.rollout.MachineInput.TrainProceeds;
 import dev.glide.planner.rollout.MachineInput.TrafficConfirmed;
 import dev.glide.planner.rollout.MachineInput.TrafficFailed;
 import dev.glide.planner.rollout.MachineInput.VerdictReceived;
@@ -17,6 +18,7 @@ import dev.glide.planner.rollout.MachineOutput.StartTimer;
 import dev.glide.planner.rollout.MachineOutput.Transition;
 import dev.glide.planner.strategy.PlannedStep;
 import dev.glide.planner.strategy.PlannedStep.Analyse;
+import dev.glide.planner.strategy.PlannedStep.AwaitTrain;
 import dev.glide.planner.strategy.PlannedStep.HoldRollbackWindow;
 import dev.glide.planner.strategy.PlannedStep.Pause;
 import dev.glide.planner.strategy.PlannedStep.Route;
@@ -39,6 +41,8 @@ import java.util.List;
  * PROGRESSING  last verdict INCONCLUSIVE           PAUSED               (a person decides)
  * PROGRESSING  timer of this pause / window       PROGRESSING(i+1)     enter next step
  * PROGRESSING  promote (no traffic in flight)     PROGRESSING(i+1)     enter next step
+ * PROGRESSING  promote at a train's gate          refused              the train decides
+ * PROGRESSING  the train proceeds (at its gate)    PROGRESSING(i+1)     enter next step
  * PROGRESSING  pause                              PAUSED               timers of this epoch go stale
  * PROGRESSING  abort                              ABORTING             route all to stable
  * PAUSED       traffic confirmed (awaited step)   PAUSED               remembered
@@ -166,6 +170,15 @@ public final class RolloutMachine {
             enter(outcome, status.stepIndex() + 1);
             return outcome.decision();
         }
+        if (input instanceof TrainProceeds proceeds) {
+            if (!(step instanceof AwaitTrain gate) || gate.gate() != proceeds.gate()) {
+                return Decision.ignore(status);
+            }
+            Outcome outcome = new Outcome(status);
+            outcome.actor = proceeds.train();
+            enter(outcome, status.stepIndex() + 1);
+            return outcome.decision();
+        }
         if (input instanceof CommandReceived command) {
             switch (command.type()) {
                 case PROMOTE:
@@ -240,6 +253,9 @@ public final class RolloutMachine {
     }
 
     private Decision promote(RolloutStatus status, CommandReceived command) {
+        if (plan.get(status.stepIndex()) instanceof AwaitTrain) {
+            return Decision.refuse(status, "the rollout is a member of a release train and waits for it here; promote the train");
+        }
         if (status.awaitingSequence() != 0) {
             return Decision.refuse(status, "traffic for step " + (status.stepIndex() + 1)
                     + " is still being applied; promote again once the gateway confirms it");
@@ -326,6 +342,7 @@ public final class RolloutMachine {
         } else if (step instanceof HoldRollbackWindow window) {
             outcome.outputs.add(new StartTimer(index, outcome.status.epoch(), window.window()));
         }
+        // AwaitTrain asks for nothing: the transition tells the train, which sends TrainProceeds
     }
 
     private static String describe(PlannedStep step) {
@@ -341,6 +358,10 @@ public final class RolloutMachine {
         }
         if (step instanceof Analyse analyse) {
             return "analysing " + String.join(", ", analyse.spec().metrics());
+        }
+        if (step instanceof AwaitTrain gate) {
+            return gate.gate() == AwaitTrain.Gate.CUTOVER ? "gates passed: waiting for the train's cutover"
+                    : "cut over: waiting for the train's rollback window to end";
         }
         return "keeping the old version ready for " + ((HoldRollbackWindow) step).window();
     }

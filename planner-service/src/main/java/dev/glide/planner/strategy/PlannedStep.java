@@ -42,4 +42,17 @@ public sealed interface PlannedStep {
     /** Keep the old version ready for {@code window} after a cutover: an abort in it returns everything at once. */
     record HoldRollbackWindow(Duration window) implements PlannedStep {
     }
+
+    /**
+     * A release train's member waits here for its train: at {@link Gate#CUTOVER} its canary phase has passed and it
+     * waits for the joint cutover; at {@link Gate#FINISH} it serves the new version and waits for the train's
+     * rollback window to end. Only the train moves it on.
+     */
+    record AwaitTrain(Gate gate) implements PlannedStep {
+
+        public enum Gate {
+            CUTOVER,
+            FINISH
+        }
+    }
 }

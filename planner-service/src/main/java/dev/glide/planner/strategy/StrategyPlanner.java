@@ -1,6 +1,7 @@
 package dev.glide.planner.strategy;
 
 import dev.glide.planner.strategy.PlannedStep.Analyse;
+import dev.glide.planner.strategy.PlannedStep.AwaitTrain;
 import dev.glide.planner.strategy.PlannedStep.HoldRollbackWindow;
 import dev.glide.planner.strategy.PlannedStep.Pause;
 import dev.glide.planner.strategy.PlannedStep.Route;
@@ -34,6 +35,28 @@ public final class StrategyPlanner {
                 addRamp(plan, steps(spec));
             }
         }
+        plan.add(Route.promotion());
+        return List.copyOf(plan);
+    }
+
+    /**
+     * The plan of a release train's member: its strategy's canary phase (everything before traffic reaches 100 %,
+     * less a final wait for promotion, which is the train's to give), then the train's gates around the joint cutover.
+     */
+    public static List<PlannedStep> planForTrain(StrategySpec spec) {
+        List<PlannedStep> plan = new ArrayList<>();
+        for (PlannedStep step : plan(spec)) {
+            if (step instanceof Route route && route.canaryPercent() >= 100) {
+                break;
+            }
+            plan.add(step);
+        }
+        while (!plan.isEmpty() && plan.get(plan.size() - 1) instanceof Pause pause && pause.untilPromoted()) {
+            plan.remove(plan.size() - 1);
+        }
+        plan.add(new AwaitTrain(AwaitTrain.Gate.CUTOVER));
+        plan.add(Route.weight(100));
+        plan.add(new AwaitTrain(AwaitTrain.Gate.FINISH));
         plan.add(Route.promotion());
         return List.copyOf(plan);
     }

@@ -1,0 +1,86 @@
+package dev.glide.planner.train;
+
+import dev.glide.contract.RolloutState;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.Optional;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/**
+ * A release train's current state; its log ({@link TrainLogEntry}) is the history it folds from. Whoever acts on a
+ * train and its members locks the train first, then a member's service and rollout (see {@code Rollout.findLocked}):
+ * one order, so no two writers wait on each other. Members tell their train through {@link TrainSignal}s, never by
+ * locking it.
+ */
+@Entity
+@Table(name = "train")
+public class Train extends PanacheEntityBase {
+
+    @Id
+    public String id;
+
+    public String name;
+
+    public String environment;
+
+    @Enumerated(EnumType.STRING)
+    public RolloutState state;
+
+    @Enumerated(EnumType.STRING)
+    public TrainStatus.Phase phase;
+
+    /** The release as received ({@link dev.glide.contract.TrainRelease}) with each member's team. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public String spec;
+
+    /** The state machine's full status ({@link TrainStatus}). */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public String status;
+
+    public String reason;
+
+    @Column(name = "last_sequence")
+    public long lastSequence;
+
+    @Column(name = "release_key")
+    public String releaseKey;
+
+    /** When the rollback window set in {@link #timerEpoch} ends, or null. */
+    @Column(name = "due_at")
+    public Instant dueAt;
+
+    @Column(name = "timer_epoch")
+    public Integer timerEpoch;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    @Version
+    public long version;
+
+    /** The train, locked until the transaction ends; read again under the lock. */
+    public static Optional<Train> findLocked(String id) {
+        Train train = getEntityManager().find(Train.class, id);
+        if (train == null) {
+            return Optional.empty();
+        }
+        getEntityManager().refresh(train, LockModeType.PESSIMISTIC_WRITE);
+        return Optional.of(train);
+    }
+
+    public static Optional<Train> findByReleaseKey(String releaseKey) {
+        return find("releaseKey", releaseKey).firstResultOptional();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.glide.planner.train;
+
+import dev.glide.contract.EventCodec;
+import dev.glide.contract.RolloutState;
+import dev.glide.planner.rollout.RolloutDriver;
+import dev.glide.planner.strategy.PlannedStep.AwaitTrain;
+import dev.glide.planner.train.TrainInput.MemberMoved;
+import dev.glide.planner.train.TrainInput.Signal;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.persistence.EntityManager;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * What trains hear: their members' news and their rollback-window timers. A member's news is stored as a
+ * {@link TrainSignal} in the member's own transaction (which never locks the train), then read in the train's:
+ * woken after each commit that stored one, and by a timer for whatever a crash left behind. Each signal is deleted
+ * in the transaction that applies it, so it acts once, also with several planners.
+ */
+@ApplicationScoped
+public class TrainInbox {
+
+    private static final Logger LOG = Logger.getLogger(TrainInbox.class);
+
+    /** Fired when a signal was stored, so it is read once the member's transaction commits. */
+    record Stored(String trainId) {
+    }
+
+    private final EventCodec codec;
+    private final TrainDriver driver;
+    private final EntityManager entityManager;
+    private final Event<Stored> stored;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "train-inbox"));
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+
+    TrainInbox(EventCodec codec, TrainDriver driver, EntityManager entityManager, Event<Stored> stored) {
+        this.codec = codec;
+        this.driver = driver;
+        this.entityManager = entityManager;
+        this.stored = stored;
+    }
+
+    /** A member moved: when it passed a gate or ended, its train must hear of it. */
+    void onMemberMoved(@Observes RolloutDriver.MemberMoved moved) {
+        Signal signal;
+        if (moved.state().isFinal()) {
+            signal = Signal.ENDED;
+        } else if (moved.state() == RolloutState.PROGRESSING && moved.step() instanceof AwaitTrain gate) {
+            signal = gate.gate() == AwaitTrain.Gate.CUTOVER ? Signal.GATES_PASSED : Signal.CUT_OVER;
+        } else {
+            return;
+        }
+        TrainSignal row = new TrainSignal();
+        row.trainId = moved.trainId();
+        row.payload = codec.encode(new MemberMoved(moved.service(), signal, moved.state(), moved.canaryPercent(), moved.reason()));
+        row.createdAt = Instant.now();
+        row.persist();
+        stored.fire(new Stored(moved.trainId()));
+    }
+
+    void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) Stored signal) {
+        wake();
+    }
+
+    @Scheduled(every = "${glide.timers.poll-interval}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void poll() {
+        wake();
+        fireDueTimers();
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        worker.shutdown();
+    }
+
+    private void wake() {
+        if (wakeQueued.compareAndSet(false, true) && !worker.isShutdown()) {
+            worker.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        wakeQueued.set(false);
+        boolean any = true;
+        while (any) {
+            any = false;
+            List<String> trains = QuarkusTransaction.requiringNew().call(() -> entityManager
+                    .createQuery("select distinct s.trainId from TrainSignal s", String.class).setMaxResults(100).getResultList());
+            for (String trainId : trains) {
+                try {
+                    while (applyNextSignal(trainId)) {
+                        any = true;
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warnf("[train %s] its members' news could not be applied now (%s); retried shortly", trainId, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Applies the oldest signal of one train, under the train's lock; false when there was none. */
+    private boolean applyNextSignal(String trainId) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Train train = driver.lock(trainId);
+            TrainSignal signal = TrainSignal.<TrainSignal>find("trainId = ?1 order by id", trainId).firstResult();
+            if (signal == null) {
+                return false;
+            }
+            signal.delete();
+            MemberMoved moved = codec.decode(signal.payload, MemberMoved.class);
+            driver.apply(train, moved, moved.service() + ": " + moved.signal().name().toLowerCase().replace('_', ' '), null);
+            return true;
+        });
+    }
+
+    private void fireDueTimers() {
+        List<String> due = QuarkusTransaction.requiringNew().call(() -> entityManager
+                .createQuery("select t.id from Train t where t.dueAt <= :now", String.class)
+                .setParameter("now", Instant.now()).getResultList());
+        for (String trainId : due) {
+            try {
+                QuarkusTransaction.requiringNew().run(() -> {
+                    Train train = driver.lock(trainId);
+                    if (train.dueAt == null || train.dueAt.isAfter(Instant.now())) {
+                        return;
+                    }
+                    int epoch = train.timerEpoch;
+                    train.dueAt = null;
+                    train.timerEpoch = null;
+                    driver.apply(train, new TrainInput.TimerFired(epoch), "timer", null);
+                });
+            } catch (RuntimeException e) {
+                LOG.warnf("[train %s] its timer could not fire now (%s); retried next time", trainId, e.getMessage());
+            }
+        }
+    }
+}

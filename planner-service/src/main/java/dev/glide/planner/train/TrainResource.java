@@ -1,0 +1,120 @@
+package dev.glide.planner.train;
+
+import dev.glide.contract.EventCodec;
+import dev.glide.contract.MalformedEventException;
+import dev.glide.contract.RolloutCommand;
+import dev.glide.contract.TrainRelease;
+import dev.glide.planner.auth.Caller;
+import dev.glide.planner.auth.TeamAuth;
+import dev.glide.planner.rollout.RolloutCommands.Answer;
+import dev.glide.planner.rollout.RolloutQueries.HistoryEntry;
+import dev.glide.planner.service.ServiceRegistry;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code /api/trains}: release several services as one train, see it and its history, and promote, abort, pause or
+ * resume it whole. Acting on a train needs the right to act on every member's service.
+ */
+@Path("/api/trains")
+@Produces(MediaType.APPLICATION_JSON)
+public class TrainResource {
+
+    private final TrainIntake intake;
+    private final TrainQueries queries;
+    private final TrainCommands commands;
+    private final ServiceRegistry services;
+    private final TeamAuth auth;
+    private final EventCodec codec;
+
+    TrainResource(TrainIntake intake, TrainQueries queries, TrainCommands commands, ServiceRegistry services, TeamAuth auth,
+            EventCodec codec) {
+        this.intake = intake;
+        this.queries = queries;
+        this.commands = commands;
+        this.services = services;
+        this.auth = auth;
+        this.codec = codec;
+    }
+
+    /** Answered 202 with the train's id, its location and each member's rollout id (known before it starts). */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response release(@HeaderParam("Authorization") String authorization, String body) {
+        TrainRelease release = codec.decode(body, TrainRelease.class);
+        Caller caller = auth.authenticate(authorization);
+        for (TrainRelease.Member member : release.members()) {
+            auth.authorize(caller, services.require(member.service()).team(), "release service '" + member.service() + "'");
+        }
+        Train train = intake.accept(release, caller.actor(null));
+        Map<String, String> members = new LinkedHashMap<>();
+        release.members().forEach(m -> members.put(m.service(), TrainSpec.memberRolloutId(train.id, m.service())));
+        return Response.accepted(Map.of("trainId", train.id, "state", train.state.name(), "members", members))
+                .location(URI.create("/api/trains/" + train.id)).build();
+    }
+
+    @GET
+    public List<TrainView> list(@QueryParam("limit") @DefaultValue("50") int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new MalformedEventException("query", List.of("limit: " + limit + " is not between 1 and 1000"));
+        }
+        return queries.list(limit);
+    }
+
+    @GET
+    @Path("/{id}")
+    public TrainView get(@PathParam("id") String id) {
+        return queries.get(id);
+    }
+
+    @GET
+    @Path("/{id}/history")
+    public List<HistoryEntry> history(@PathParam("id") String id) {
+        return queries.history(id);
+    }
+
+    /** The stored status beside the one folded from the log: they are equal, or replay is broken. */
+    @GET
+    @Path("/{id}/fold")
+    public TrainQueries.Fold fold(@PathParam("id") String id) {
+        return queries.fold(id);
+    }
+
+    /** {@code promote}, {@code abort}, {@code pause} or {@code resume}; 409 with the reason when it makes no sense now. */
+    @POST
+    @Path("/{id}/{action}")
+    public Response command(@PathParam("id") String id, @PathParam("action") String action,
+            @QueryParam("actor") String actor, @QueryParam("commandId") String commandId,
+            @QueryParam("reason") String reason, @HeaderParam("Authorization") String authorization) {
+        RolloutCommand.Type type = Arrays.stream(RolloutCommand.Type.values())
+                .filter(t -> t.name().equalsIgnoreCase(action)).findFirst()
+                .orElseThrow(() -> new MalformedEventException("command", List.of("action: '" + action
+                        + "' is not one of promote, abort, pause, resume")));
+        Caller caller = auth.authenticate(authorization);
+        for (TrainView.MemberView member : queries.get(id).members()) {
+            auth.authorize(caller, services.require(member.service()).team(),
+                    type.name().toLowerCase(Locale.ROOT) + " a train with service '" + member.service() + "'");
+        }
+        Answer answer = commands.apply(new RolloutCommand(RolloutCommand.SCHEMA_VERSION,
+                commandId == null ? UUID.randomUUID().toString() : commandId, id, type, caller.actor(actor), "api", reason,
+                Instant.now()));
+        return Response.status(answer.accepted() ? 200 : 409).entity(answer).build();
+    }
+}
