@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs after every other planner test class of this JVM (they share one database): folding each rollout's log
- * from the start gives exactly its stored state, for every rollout the tests created, whatever happened to it.
+ * from the start gives exactly its stored state, for every rollout and train the tests created, whatever happened to it.
  */
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
@@ -30,5 +30,18 @@ class EveryRolloutFoldsTest {
                 .toList();
 
         assertThat(diverging).as("rollouts whose log does not fold to their state").isEmpty();
+    }
+
+    @Test
+    void foldingEveryTrainsLogReproducesItsStoredState() {
+        List<String> ids = given().when().get("/api/trains?limit=1000").then().statusCode(200).extract().path("id");
+        assertThat(ids).as("trains created by the planner tests").hasSizeGreaterThanOrEqualTo(3);
+
+        List<String> diverging = ids.stream()
+                .filter(id -> !given().when().get("/api/trains/" + id + "/fold").then().statusCode(200)
+                        .extract().<Boolean>path("equal"))
+                .toList();
+
+        assertThat(diverging).as("trains whose log does not fold to their state").isEmpty();
     }
 }

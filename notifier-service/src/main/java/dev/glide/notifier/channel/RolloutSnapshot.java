@@ -3,6 +3,7 @@ package dev.glide.notifier.channel;
 import dev.glide.contract.AnalysisVerdict;
 import dev.glide.contract.RolloutEvent;
 import dev.glide.contract.RolloutState;
+import dev.glide.contract.TrainMember;
 import dev.glide.contract.Weights;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.List;
  * @param sequence   the newest rollout event folded in (older ones change nothing)
  * @param verdict    the newest verdict, with its key evidence
  * @param activity   who did what, newest last (a few lines)
+ * @param trainId    the release train a member rollout belongs to (its news goes to the train's message), or null
+ * @param members    a release train's members, one line each; empty for a rollout
  */
 public record RolloutSnapshot(
         String rolloutId,
@@ -30,16 +33,24 @@ public record RolloutSnapshot(
         String reason,
         long sequence,
         VerdictLine verdict,
-        List<String> activity) {
+        List<String> activity,
+        String trainId,
+        List<TrainMember> members) {
 
     private static final int ACTIVITY_LINES = 6;
 
     public RolloutSnapshot {
         activity = activity == null ? List.of() : List.copyOf(activity);
+        members = members == null ? List.of() : List.copyOf(members);
+    }
+
+    /** True for a release train's snapshot. */
+    public boolean isTrain() {
+        return !members.isEmpty();
     }
 
     public static RolloutSnapshot empty(String rolloutId) {
-        return new RolloutSnapshot(rolloutId, null, null, null, null, null, null, null, 0, 0, null, null, 0, null, List.of());
+        return new RolloutSnapshot(rolloutId, null, null, null, null, null, null, null, 0, 0, null, null, 0, null, List.of(), null, List.of());
     }
 
     /** This snapshot with a newer event folded in; an event not newer than the snapshot changes nothing. */
@@ -53,7 +64,7 @@ public record RolloutSnapshot(
         }
         return new RolloutSnapshot(rolloutId, event.service(), event.team() != null ? event.team() : team, event.environment(),
                 event.strategy(), event.stableVersion(), event.canaryVersion(), event.to(), event.stepIndex(), event.stepCount(),
-                event.weights(), event.reason(), event.sequence(), verdict, lines);
+                event.weights(), event.reason(), event.sequence(), verdict, lines, event.trainId(), event.members());
     }
 
     /** This snapshot with a verdict, when it is newer than the one shown. */
@@ -63,13 +74,13 @@ public record RolloutSnapshot(
             return this;
         }
         return new RolloutSnapshot(rolloutId, service, team, environment, strategy, stableVersion, canaryVersion, state,
-                stepIndex, stepCount, weights, reason, sequence, line, activity);
+                stepIndex, stepCount, weights, reason, sequence, line, activity, trainId, members);
     }
 
     /** This snapshot with one more line of who did what. */
     public RolloutSnapshot withActivity(String line) {
         return new RolloutSnapshot(rolloutId, service, team, environment, strategy, stableVersion, canaryVersion, state,
-                stepIndex, stepCount, weights, reason, sequence, verdict, append(activity, line));
+                stepIndex, stepCount, weights, reason, sequence, verdict, append(activity, line), trainId, members);
     }
 
     private static List<String> append(List<String> lines, String line) {

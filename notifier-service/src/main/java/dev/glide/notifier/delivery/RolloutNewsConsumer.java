@@ -19,6 +19,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class RolloutNewsConsumer {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RolloutNewsConsumer.class);
+
     private final EventCodec codec;
     private final Deliverer deliverer;
     private final RolloutViews views;
@@ -41,7 +43,7 @@ public class RolloutNewsConsumer {
                 + (event.actor() == null ? "" : " by " + event.actor())
                 + (event.analysis() != null ? "; analysis started" : "")
                 + (event.reason() == null ? "" : ": " + event.reason());
-        deliverer.deliver(new Notification("event:" + event.rolloutId() + ":" + event.sequence(), event.rolloutId(),
+        deliver(new Notification("event:" + event.rolloutId() + ":" + event.sequence(), event.rolloutId(),
                 "rollout-event", text, event, rollout));
     }
 
@@ -52,7 +54,25 @@ public class RolloutNewsConsumer {
         RolloutSnapshot rollout = views.update(verdict.rolloutId(), snapshot -> snapshot.with(verdict));
         String text = String.format(Locale.ROOT, "analysis window %d: %s (score %d) %s", verdict.window(),
                 verdict.verdict(), verdict.score(), verdict.summary() == null ? "" : verdict.summary()).trim();
-        deliverer.deliver(new Notification("verdict:" + verdict.rolloutId() + ":" + verdict.stepSequence() + ":"
+        deliver(new Notification("verdict:" + verdict.rolloutId() + ":" + verdict.stepSequence() + ":"
                 + verdict.window(), verdict.rolloutId(), "analysis-verdict", text, verdict, rollout));
+    }
+
+    /**
+     * A rollout's news goes to its own message; a release train member's goes to its train's message (one per train,
+     * a line per member), in the member's name. Member news that arrives before the train's first event is dropped:
+     * the train's events carry every member's standing anyway.
+     */
+    private void deliver(Notification notification) {
+        RolloutSnapshot rollout = notification.rollout();
+        if (rollout.trainId() == null) {
+            deliverer.deliver(notification);
+            return;
+        }
+        views.find(rollout.trainId()).ifPresentOrElse(
+                train -> deliverer.deliver(new Notification(notification.dedupeKey(), train.rolloutId(), notification.kind(),
+                        rollout.service() + ": " + notification.text(), notification.event(), train)),
+                () -> LOG.infof("[rollout %s] news of train %s before the train's own: %s", rollout.rolloutId(),
+                        rollout.trainId(), notification.text()));
     }
 }

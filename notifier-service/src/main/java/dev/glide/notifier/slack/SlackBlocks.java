@@ -21,7 +21,8 @@ import java.util.Locale;
 /**
  * A rollout as one Block Kit message, built with the Slack SDK's model: what is rolling out, where it stands,
  * the newest verdict with its evidence, who did what, and the buttons valid in its state — Promote, Pause and
- * Abort while it progresses; Resume, Promote and Abort while paused; none once it is aborting or over.
+ * Abort while it progresses; Resume, Promote and Abort while paused; none once it is aborting or over. A release
+ * train is one message too, with a line per member instead of versions and steps; its buttons act on the whole train.
  */
 public final class SlackBlocks {
 
@@ -44,20 +45,35 @@ public final class SlackBlocks {
 
     /** The text shown where blocks cannot be (notifications, screen readers). */
     public static String fallback(RolloutSnapshot rollout) {
+        if (rollout.isTrain()) {
+            return "Release train " + rollout.service() + ": " + rollout.state();
+        }
         return String.format(Locale.ROOT, "%s %s → %s: %s", rollout.service(), rollout.stableVersion(), rollout.canaryVersion(),
                 rollout.state());
     }
 
     public static List<LayoutBlock> render(RolloutSnapshot rollout) {
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(header(h -> h.text(plainText(rollout.service() + " " + rollout.canaryVersion()))));
-        List<TextObject> fields = new ArrayList<>();
-        fields.add(markdownText("*State*\n" + rollout.state()));
-        fields.add(markdownText("*Strategy*\n" + rollout.strategy() + " · " + rollout.environment()));
-        fields.add(markdownText("*Versions*\n" + rollout.stableVersion() + " → " + rollout.canaryVersion()));
-        fields.add(markdownText(String.format(Locale.ROOT, "*Step*\n%d of %d · canary %.1f %%", Math.min(rollout.stepIndex() + 1,
-                rollout.stepCount()), rollout.stepCount(), rollout.weights() == null ? 0 : rollout.weights().canary())));
-        blocks.add(section(s -> s.fields(fields)));
+        if (rollout.isTrain()) {
+            blocks.add(header(h -> h.text(plainText("Release train " + rollout.service()))));
+            blocks.add(section(s -> s.fields(List.of(markdownText("*State*\n" + rollout.state()),
+                    markdownText("*Environment*\n" + rollout.environment())))));
+            // one line per member, in dependency order: where it stands in the train and what its new version serves
+            String lines = rollout.members().stream().map(m -> String.format(Locale.ROOT, "• *%s* %s — %s · %.1f %%%s%s",
+                    m.service(), m.version(), m.state(), m.canaryPercent(),
+                    m.dependsOn().isEmpty() ? "" : " (after " + String.join(", ", m.dependsOn()) + ")",
+                    m.reason() == null ? "" : ": " + m.reason())).collect(java.util.stream.Collectors.joining("\n"));
+            blocks.add(section(s -> s.text(markdownText(lines))));
+        } else {
+            blocks.add(header(h -> h.text(plainText(rollout.service() + " " + rollout.canaryVersion()))));
+            List<TextObject> fields = new ArrayList<>();
+            fields.add(markdownText("*State*\n" + rollout.state()));
+            fields.add(markdownText("*Strategy*\n" + rollout.strategy() + " · " + rollout.environment()));
+            fields.add(markdownText("*Versions*\n" + rollout.stableVersion() + " → " + rollout.canaryVersion()));
+            fields.add(markdownText(String.format(Locale.ROOT, "*Step*\n%d of %d · canary %.1f %%", Math.min(rollout.stepIndex() + 1,
+                    rollout.stepCount()), rollout.stepCount(), rollout.weights() == null ? 0 : rollout.weights().canary())));
+            blocks.add(section(s -> s.fields(fields)));
+        }
         if (rollout.reason() != null) {
             blocks.add(section(s -> s.text(markdownText("*Why:* " + rollout.reason()))));
         }

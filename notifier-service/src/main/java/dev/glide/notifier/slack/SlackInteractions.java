@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -140,11 +141,17 @@ public class SlackInteractions {
         }
         RolloutSnapshot rollout = found.get();
         String verb = SlackBlocks.label(type.get());
-        if (!approvers.mayAct(click.userId(), rollout.service(), rollout.team())) {
-            return Outcome.refused("You may not act on " + rollout.service() + ": ask one of its approvers.");
+        // a train is acted on whole: whoever clicks must be an approver of every member's service
+        List<String> services = rollout.isTrain() ? rollout.members().stream().map(m -> m.service()).toList()
+                : List.of(rollout.service());
+        for (String service : services) {
+            if (!approvers.mayAct(click.userId(), service, rollout.team())) {
+                return Outcome.refused("You may not act on " + service + ": ask one of its approvers.");
+            }
         }
         if (rollout.state() != null && rollout.state().isFinal()) {
-            return Outcome.refused("Rollout " + rollout.service() + " " + rollout.canaryVersion() + " has already "
+            return Outcome.refused((rollout.isTrain() ? "Release train " + rollout.service()
+                    : "Rollout " + rollout.service() + " " + rollout.canaryVersion()) + " has already "
                     + rollout.state().name().toLowerCase(Locale.ROOT) + "; nothing to " + verb.toLowerCase(Locale.ROOT) + ".");
         }
         if (!SlackBlocks.commandsFor(rollout.state()).contains(type.get())) {

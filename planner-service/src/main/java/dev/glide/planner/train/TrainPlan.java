@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * What a train walks, fixed when it is released: its members in dependency order (each after everything it depends
- * on; ties in the order they were listed), whether the cutover waits for promote, and the rollback window.
+ * on, level by level; ties in the order they were listed), whether the cutover waits for promote, and the rollback window.
  */
 public record TrainPlan(List<Member> members, boolean autoPromote, Duration rollbackWindow) {
 
@@ -64,20 +64,19 @@ public record TrainPlan(List<Member> members, boolean autoPromote, Duration roll
         return new TrainPlan(ordered, cutover.automatic(), window);
     }
 
-    /** Dependencies first; a cycle is a problem naming its members. */
+    /** Dependencies first, level by level (ties in listed order); a cycle is a problem naming its members. */
     private static List<Member> ordered(Map<String, TrainRelease.Member> byService, List<String> problems) {
         List<Member> ordered = new ArrayList<>();
         Set<String> placed = new HashSet<>();
         while (ordered.size() < byService.size()) {
-            boolean progress = false;
+            Set<String> before = Set.copyOf(placed);
             for (TrainRelease.Member member : byService.values()) {
-                if (!placed.contains(member.service()) && placed.containsAll(member.dependsOn())) {
+                if (!before.contains(member.service()) && before.containsAll(member.dependsOn())) {
                     ordered.add(new Member(member.service(), member.dependsOn()));
                     placed.add(member.service());
-                    progress = true;
                 }
             }
-            if (!progress) {
+            if (placed.size() == before.size()) {
                 List<String> cycle = byService.keySet().stream().filter(s -> !placed.contains(s)).toList();
                 problems.add("members: the dependencies of " + String.join(", ", cycle) + " form a cycle");
                 return List.of();

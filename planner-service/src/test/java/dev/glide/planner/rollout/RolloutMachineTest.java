@@ -436,4 +436,24 @@ class RolloutMachineTest {
         assertThat(routes).containsExactly(new RouteStep(abort.status().awaitingSequence(), 0, List.of(), null, false));
         assertThat(abort.status().state()).isEqualTo(RolloutState.ABORTING);
     }
+
+    @Test
+    void aTrainMemberWaitsAtItsGateUntilItsTrainProceedsAndRefusesAPromoteThere() {
+        RolloutMachine member = new RolloutMachine(StrategyPlanner.planForTrain(StrategySpec.canary(List.of(StepSpec.weight(10)))));
+        RolloutStatus at = member.decide(RolloutStatus.initial(), new Start()).status();
+        at = member.decide(at, new TrafficConfirmed(at.awaitingSequence(), Weights.canaryPercent(10))).status();
+        assertThat(at.stepIndex()).isEqualTo(1);
+
+        Decision promote = member.decide(at, new CommandReceived(Type.PROMOTE, "alice"));
+        assertThat(promote.refusal()).contains("member of a release train");
+        assertThat(member.decide(at, new MachineInput.TrainProceeds(
+                dev.glide.planner.strategy.PlannedStep.AwaitTrain.Gate.FINISH, "train t")).ignored()).isTrue();
+
+        Decision proceed = member.decide(at, new MachineInput.TrainProceeds(
+                dev.glide.planner.strategy.PlannedStep.AwaitTrain.Gate.CUTOVER, "train t"));
+        assertThat(route(proceed).canaryPercent()).isEqualTo(100.0);
+        assertThat(route(proceed).promoted()).isFalse();
+        assertThat(proceed.outputs()).filteredOn(Transition.class::isInstance).extracting(o -> ((Transition) o).actor())
+                .containsExactly("train t");
+    }
 }

@@ -15,6 +15,28 @@ import org.junit.jupiter.api.Test;
 
 class StrategyPlannerTest {
 
+    @Test
+    void aTrainMemberKeepsItsCanaryPhaseBelow100PercentThenWaitsForTheTrainAroundTheCutover() {
+        List<PlannedStep> plan = StrategyPlanner.planForTrain(StrategySpec.defaults());
+
+        assertThat(plan).extracting(PlannedStep::getClass).containsExactly(Route.class, Analyse.class, Route.class,
+                Analyse.class, Route.class, Analyse.class, PlannedStep.AwaitTrain.class, Route.class,
+                PlannedStep.AwaitTrain.class, Route.class);
+        assertThat(plan.stream().filter(Route.class::isInstance).map(Route.class::cast).map(Route::canaryPercent))
+                .containsExactly(5.0, 25.0, 50.0, 100.0, 100.0);
+        assertThat(((PlannedStep.AwaitTrain) plan.get(6)).gate()).isEqualTo(PlannedStep.AwaitTrain.Gate.CUTOVER);
+        assertThat(((Route) plan.get(plan.size() - 1)).promoted()).isTrue();
+    }
+
+    @Test
+    void aBlueGreenTrainMemberPreviewsThenLeavesItsPromotionToTheTrain() {
+        List<PlannedStep> plan = StrategyPlanner.planForTrain(new StrategySpec(StrategySpec.Type.blueGreen, null, null, null, null));
+
+        assertThat(plan).extracting(PlannedStep::getClass).containsExactly(Route.class, PlannedStep.AwaitTrain.class,
+                Route.class, PlannedStep.AwaitTrain.class, Route.class);
+        assertThat(((Route) plan.get(0)).matchRules()).hasSize(1);
+    }
+
     private static final MatchRule BETA = new MatchRule(MatchRule.Kind.COOKIE, "beta", "yes", Role.CANARY);
 
     @Test

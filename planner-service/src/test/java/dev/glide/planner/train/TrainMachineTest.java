@@ -1,0 +1,244 @@
+package dev.glide.planner.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.glide.contract.MalformedEventException;
+import dev.glide.contract.RolloutCommand.Type;
+import dev.glide.contract.RolloutState;
+import dev.glide.contract.TrainRelease;
+import dev.glide.planner.strategy.PlannedStep.AwaitTrain.Gate;
+import dev.glide.planner.train.TrainInput.CommandReceived;
+import dev.glide.planner.train.TrainInput.MemberMoved;
+import dev.glide.planner.train.TrainInput.Signal;
+import dev.glide.planner.train.TrainInput.Start;
+import dev.glide.planner.train.TrainInput.TimerFired;
+import dev.glide.planner.train.TrainOutput.AbortMember;
+import dev.glide.planner.train.TrainOutput.PauseMember;
+import dev.glide.planner.train.TrainOutput.ProceedMember;
+import dev.glide.planner.train.TrainOutput.ResumeMember;
+import dev.glide.planner.train.TrainOutput.StartMember;
+import dev.glide.planner.train.TrainOutput.StartTimer;
+import dev.glide.planner.train.TrainOutput.Transition;
+import dev.glide.planner.train.TrainStatus.MemberState;
+import dev.glide.planner.train.TrainStatus.Phase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrainMachineTest {
+
+    /** A backend, an api depending on it, and a web depending on the api; a mobile app depending on the backend. */
+    private static TrainRelease release(Boolean autoPromote, String... dependencies) {
+        List<TrainRelease.Member> members = new ArrayList<>();
+        for (String dependency : dependencies) {
+            String[] parts = dependency.split("<-");
+            members.add(new TrainRelease.Member(parts[0], "v2", List.of("http://new"), null, null,
+                    parts.length == 1 ? List.of() : List.of(parts[1].split(","))));
+        }
+        return new TrainRelease(1, null, "checkout", "prod", members, new TrainRelease.Cutover(autoPromote, "30s"), null, null);
+    }
+
+    private final TrainMachine machine = new TrainMachine(TrainPlan.of(release(null, "web<-api", "api<-backend", "backend",
+            "mobile<-backend")));
+    private TrainStatus status = TrainStatus.initial(machine.plan());
+    private final List<TrainInput> inputs = new ArrayList<>();
+    private TrainDecision last;
+
+    private TrainDecision give(TrainInput input) {
+        last = machine.decide(status, input);
+        if (!last.ignored()) {
+            inputs.add(input);
+        }
+        status = last.status();
+        return last;
+    }
+
+    private TrainDecision passed(String service) {
+        return give(new MemberMoved(service, Signal.GATES_PASSED, RolloutState.PROGRESSING, 20, null));
+    }
+
+    private TrainDecision cutOver(String service) {
+        return give(new MemberMoved(service, Signal.CUT_OVER, RolloutState.PROGRESSING, 100, null));
+    }
+
+    private TrainDecision ended(String service, RolloutState state, String reason) {
+        return give(new MemberMoved(service, Signal.ENDED, state, 0, reason));
+    }
+
+    private List<String> started(TrainDecision decision) {
+        return decision.outputs().stream().filter(StartMember.class::isInstance).map(o -> ((StartMember) o).service()).toList();
+    }
+
+    private List<String> proceeded(TrainDecision decision, Gate gate) {
+        return decision.outputs().stream().filter(o -> o instanceof ProceedMember p && p.gate() == gate)
+                .map(o -> ((ProceedMember) o).service()).toList();
+    }
+
+    private List<String> aborted(TrainDecision decision) {
+        return decision.outputs().stream().filter(AbortMember.class::isInstance).map(o -> ((AbortMember) o).service()).toList();
+    }
+
+    private MemberState standing(String service) {
+        return status.member(service).state();
+    }
+
+    private void assertFoldEqualsStatus() {
+        TrainStatus folded = TrainStatus.initial(machine.plan());
+        for (TrainInput input : inputs) {
+            folded = machine.decide(folded, input).status();
+        }
+        assertThat(folded).isEqualTo(status);
+    }
+
+    @Test
+    void thePlanOrdersMembersDependenciesFirst() {
+        assertThat(machine.plan().members()).extracting(TrainPlan.Member::service)
+                .containsExactly("backend", "api", "mobile", "web");
+    }
+
+    @Test
+    void membersStartOnlyWhenWhatTheyDependOnPassedItsGates() {
+        assertThat(started(give(new Start()))).containsExactly("backend");
+        assertThat(started(passed("backend"))).containsExactly("api", "mobile");
+        assertThat(standing("web")).isEqualTo(MemberState.WAITING);
+        assertThat(started(passed("mobile"))).isEmpty();
+        assertThat(started(passed("api"))).containsExactly("web");
+        assertThat(status.phase()).isEqualTo(Phase.CANARY);
+        assertFoldEqualsStatus();
+    }
+
+    @Test
+    void onceAllPassedMembersCutOverOneAtATimeDependenciesFirstThenTheRollbackWindowOpens() {
+        give(new Start());
+        passed("backend");
+        passed("api");
+        passed("mobile");
+        assertThat(proceeded(passed("web"), Gate.CUTOVER)).containsExactly("backend");
+        assertThat(status.phase()).isEqualTo(Phase.CUTOVER);
+        assertThat(proceeded(cutOver("backend"), Gate.CUTOVER)).containsExactly("api");
+        assertThat(proceeded(cutOver("api"), Gate.CUTOVER)).containsExactly("mobile");
+        assertThat(proceeded(cutOver("mobile"), Gate.CUTOVER)).containsExactly("web");
+        TrainDecision window = cutOver("web");
+        assertThat(status.phase()).isEqualTo(Phase.ROLLBACK_WINDOW);
+        assertThat(window.outputs()).contains(new StartTimer(status.epoch(), Duration.ofSeconds(30)));
+
+        assertThat(give(new TimerFired(status.epoch() - 1)).ignored()).isTrue();
+        assertThat(proceeded(give(new TimerFired(status.epoch())), Gate.FINISH)).containsExactly("backend", "api", "mobile", "web");
+        ended("backend", RolloutState.SUCCEEDED, null);
+        ended("api", RolloutState.SUCCEEDED, null);
+        ended("mobile", RolloutState.SUCCEEDED, null);
+        assertThat(status.state()).isEqualTo(RolloutState.PROGRESSING);
+        ended("web", RolloutState.SUCCEEDED, null);
+        assertThat(status.state()).isEqualTo(RolloutState.SUCCEEDED);
+        assertFoldEqualsStatus();
+    }
+
+    @Test
+    void aFailedMemberAbortsTheOthersLastDependentsFirst() {
+        give(new Start());
+        passed("backend");
+        passed("api");
+        TrainDecision failure = ended("mobile", RolloutState.ABORTED, "analysis failed: errors");
+        assertThat(status.state()).isEqualTo(RolloutState.ABORTING);
+        assertThat(status.reason()).isEqualTo("mobile was aborted: analysis failed: errors");
+        // web runs and depends on api: only web aborts now; api waits for it, backend for api
+        assertThat(aborted(failure)).containsExactly("web");
+        assertThat(aborted(ended("web", RolloutState.ABORTED, null))).containsExactly("api");
+        assertThat(aborted(ended("api", RolloutState.ABORTED, null))).containsExactly("backend");
+        ended("backend", RolloutState.ABORTED, null);
+        assertThat(status.state()).isEqualTo(RolloutState.ABORTED);
+        assertFoldEqualsStatus();
+    }
+
+    @Test
+    void membersThatNeverStartedEndAtOnceWhenTheTrainIsAborted() {
+        give(new Start());
+        TrainDecision abort = give(new CommandReceived(Type.ABORT, "alice", "wrong build"));
+        assertThat(aborted(abort)).containsExactly("backend");
+        assertThat(standing("web")).isEqualTo(MemberState.ABORTED);
+        assertThat(status.member("web").reason()).startsWith("never started");
+        ended("backend", RolloutState.ABORTED, null);
+        assertThat(status.state()).isEqualTo(RolloutState.ABORTED);
+        assertThat(status.reason()).isEqualTo("aborted by alice: wrong build");
+        assertThat(give(new CommandReceived(Type.RESUME, "alice", null)).refusal()).contains("already ended");
+    }
+
+    @Test
+    void aMemberThatCouldNotReturnToStableFailsTheTrain() {
+        give(new Start());
+        give(new CommandReceived(Type.ABORT, "alice", null));
+        ended("backend", RolloutState.FAILED, "the gateway could not be set: down");
+        assertThat(status.state()).isEqualTo(RolloutState.FAILED);
+        assertThat(status.reason()).contains("could not return to stable: backend (the gateway could not be set: down)");
+    }
+
+    @Test
+    void anAbortInTheRollbackWindowAbortsEveryMemberDependentsFirst() {
+        give(new Start());
+        List.of("backend", "api", "mobile", "web").forEach(this::passed);
+        List.of("backend", "api", "mobile", "web").forEach(this::cutOver);
+        assertThat(aborted(give(new CommandReceived(Type.ABORT, "alice", null)))).containsExactlyInAnyOrder("web", "mobile");
+    }
+
+    @Test
+    void pauseHoldsMembersInTheirCanaryAndStartsNothingUntilResumed() {
+        give(new Start());
+        passed("backend");
+        TrainDecision pause = give(new CommandReceived(Type.PAUSE, "alice", null));
+        assertThat(pause.outputs()).filteredOn(PauseMember.class::isInstance).hasSize(2);
+        assertThat(started(passed("api"))).isEmpty();
+        assertThat(standing("web")).isEqualTo(MemberState.WAITING);
+        TrainDecision resume = give(new CommandReceived(Type.RESUME, "alice", null));
+        assertThat(resume.outputs()).filteredOn(ResumeMember.class::isInstance).hasSize(1);
+        assertThat(started(resume)).containsExactly("web");
+        assertThat(give(new CommandReceived(Type.RESUME, "alice", null)).refusal()).isEqualTo("the train is not paused");
+        assertFoldEqualsStatus();
+    }
+
+    @Test
+    void withoutAutoPromoteTheCutoverWaitsForPromoteAndPromoteIsRefusedBeforeAllPassed() {
+        TrainMachine manual = new TrainMachine(TrainPlan.of(release(false, "backend", "web<-backend")));
+        status = TrainStatus.initial(manual.plan());
+        status = manual.decide(status, new Start()).status();
+        TrainDecision early = manual.decide(status, new CommandReceived(Type.PROMOTE, "alice", null));
+        assertThat(early.refusal()).isEqualTo("members have not passed their gates yet: backend (CANARY), web (WAITING);"
+                + " the train cuts over once every member has");
+        status = manual.decide(status, new MemberMoved("backend", Signal.GATES_PASSED, RolloutState.PROGRESSING, 20, null)).status();
+        status = manual.decide(status, new MemberMoved("web", Signal.GATES_PASSED, RolloutState.PROGRESSING, 20, null)).status();
+        assertThat(status.phase()).isEqualTo(Phase.AWAITING_PROMOTION);
+        TrainDecision promote = manual.decide(status, new CommandReceived(Type.PROMOTE, "alice", null));
+        assertThat(promote.status().phase()).isEqualTo(Phase.CUTOVER);
+        assertThat(promote.outputs()).contains(new ProceedMember(status.lastSequence() + 2, "backend", Gate.CUTOVER));
+    }
+
+    @Test
+    void aMemberBackAtItsGateAfterAPauseIsLetThroughAgain() {
+        give(new Start());
+        List.of("backend", "api", "mobile").forEach(this::passed);
+        passed("web");
+        assertThat(standing("backend")).isEqualTo(MemberState.CUTTING_OVER);
+        assertThat(proceeded(passed("backend"), Gate.CUTOVER)).containsExactly("backend");
+        assertThat(standing("backend")).isEqualTo(MemberState.CUTTING_OVER);
+    }
+
+    @Test
+    void everyAcceptedInputEndsInOneTransitionAndRepeatedNewsIsIgnored() {
+        give(new Start());
+        TrainDecision decision = passed("backend");
+        assertThat(decision.outputs()).filteredOn(Transition.class::isInstance).hasSize(1);
+        assertThat(decision.outputs().get(decision.outputs().size() - 1)).isInstanceOf(Transition.class);
+        assertThat(passed("backend").ignored()).isTrue();
+        assertThat(give(new MemberMoved("nobody", Signal.GATES_PASSED, RolloutState.PROGRESSING, 5, null)).ignored()).isTrue();
+    }
+
+    @Test
+    void cyclesUnknownDependenciesAndTwiceListedServicesAreRefused() {
+        assertThatThrownBy(() -> TrainPlan.of(release(null, "a<-b", "b<-a")))
+                .isInstanceOf(MalformedEventException.class).hasMessageContaining("the dependencies of a, b form a cycle");
+        assertThatThrownBy(() -> TrainPlan.of(release(null, "a<-ghost", "a")))
+                .hasMessageContaining("members[0].dependsOn: 'ghost' is not a member")
+                .hasMessageContaining("members[1].service: 'a' is in the train twice");
+    }
+}
