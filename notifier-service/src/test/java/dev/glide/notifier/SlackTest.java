@@ -11,6 +11,7 @@ import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutEvent;
 import dev.glide.contract.RolloutState;
 import dev.glide.contract.Topics;
+import dev.glide.contract.TrainMember;
 import dev.glide.contract.Weights;
 import dev.glide.testsupport.RealInfrastructure;
 import dev.glide.testsupport.SlackApiStandIn;
@@ -171,6 +172,37 @@ class SlackTest {
         assertThat(SlackStandIn.slack().calls).filteredOn(c -> c.status() == 429).isNotEmpty();
         await().atMost(TopicProbe.WAIT).until(() -> replies(ts(awaitMessagePost())).size() == 1);
         assertThat(topLevelPosts()).hasSize(1);
+    }
+
+    @Test
+    void aReleaseTrainIsOneMessageWithALinePerMemberAndItsMembersNewsGoesToItsThread() {
+        rollout = RolloutCommand.TRAIN_PREFIX + UUID.randomUUID();
+        String backend = "backend-" + version;
+        List<TrainMember> members = List.of(new TrainMember(backend, "v2", "m-" + rollout, "READY", 20, List.of(), null),
+                new TrainMember("web", "v2", null, "WAITING", 0, List.of(backend), null));
+        probe.send(Topics.ROLLOUT_EVENTS, rollout, codec.encode(new RolloutEvent(RolloutEvent.SCHEMA_VERSION, rollout, 1,
+                "checkout " + version, "prod", "train", null, null, null, RolloutState.PROGRESSING, 0, 5, null, "released", null,
+                null, null, Instant.now(), "payments", null, members)));
+        SlackApiStandIn.Call post = awaitMessagePost();
+        assertThat(post.blocks().get(0).path("text").path("text").asText()).isEqualTo("Release train checkout " + version);
+        assertThat(post.blocks().toString()).contains("*" + backend + "* v2 — READY · 20.0 %")
+                .contains("*web* v2 — WAITING · 0.0 % (after " + backend + ")");
+        assertThat(buttons(post.blocks())).containsExactly("promote", "pause", "abort");
+
+        // the member's own news: a reply in the train's thread, not a message of its own
+        probe.send(Topics.ROLLOUT_EVENTS, "m-" + rollout, codec.encode(new RolloutEvent(RolloutEvent.SCHEMA_VERSION,
+                "m-" + rollout, 7, backend, "prod", "canary", "v1", "v2", RolloutState.PROGRESSING, RolloutState.PROGRESSING, 3, 6,
+                Weights.canaryPercent(100), "cut over", null, null, null, Instant.now(), "payments", rollout, List.of())));
+        await().atMost(TopicProbe.WAIT).until(() -> replies(ts(post)).stream()
+                .anyMatch(c -> String.valueOf(c.field("text")).startsWith(backend + ": ")));
+        assertThat(SlackStandIn.slack().calls).filteredOn(c -> c.method().equals("chat.postMessage") && c.field("thread_ts") == null
+                && String.valueOf(c.field("text")).startsWith(backend)).isEmpty();
+
+        String body = clickBody(SlackApiStandIn.APPROVER, "abort", 1, "1700000009.000009", "alice-train");
+        given().contentType("application/x-www-form-urlencoded").headers(signed(body, now())).body(body)
+                .when().post("/slack/interactions").then().statusCode(200);
+        assertThat(commands()).extracting(RolloutCommand::type).containsExactly(RolloutCommand.Type.ABORT);
+        assertThat(commands().get(0).forTrain()).isTrue();
     }
 
     private void publish(long sequence, RolloutState to, String reason) {
