@@ -114,4 +114,50 @@ class PlannerRestartIT {
             given().when().get("/api/rollouts/" + rollout.id() + "/fold").then().body("equal", org.hamcrest.Matchers.equalTo(true));
         }
     }
+
+    @Test
+    void aPlannerKilledMidTrainResumesItWithEveryMemberStartedOnceAndNoStepLostOrSentTwice() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        List<String> services = List.of("backend-" + suffix, "web-" + suffix, "mobile-" + suffix);
+        services.forEach(service -> Simulated.registerService(service, STRATEGY));
+        Map<String, String> ids = given().contentType("application/json")
+                .body(TrainLifecycleTest.trainBody("restart " + suffix, services.get(0), services.get(1), services.get(2), "2s"))
+                .when().post("/api/trains").then().statusCode(202).extract().path("members");
+        String trainId = given().when().get("/api/trains").then().extract().path("find { it.name == 'restart " + suffix + "' }.id");
+        List<Simulated> members = services.stream().map(s -> new Simulated(probe, codec, ids.get(s), s)).toList();
+        Simulated backend = members.get(0);
+        Simulated web = members.get(1);
+        Simulated mobile = members.get(2);
+        // the backend passes its gates (10 %, a 2 s pause, 40 %, a 1 s pause); then both frontends start
+        await().atMost(TopicProbe.WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            backend.answer();
+            return !web.steps().isEmpty() && !mobile.steps().isEmpty();
+        });
+        await().atMost(TopicProbe.WAIT).until(() -> members.stream().allMatch(m -> everyLogEntryPublished(m.id())));
+
+        planner.kill();
+        web.answer(); // a frontend's 10 % is confirmed while the planner is down
+        planner = startAndAwait();
+
+        await().atMost(TopicProbe.WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            members.forEach(Simulated::answer);
+            return "SUCCEEDED".equals(given().when().get("/api/trains/" + trainId).then().extract().path("state"));
+        });
+
+        for (Simulated member : members) {
+            assertThat(Simulated.state(member.id())).isEqualTo("SUCCEEDED");
+            List<Long> published = member.steps().stream().map(RolloutStep::sequence).toList();
+            List<Number> loggedNumbers = given().when().get("/api/rollouts/" + member.id() + "/history").then()
+                    .extract().path("findAll { it.type == 'STEP' }.sequence");
+            assertThat(published).as("steps published for %s", member.service()).doesNotHaveDuplicates()
+                    .containsExactlyElementsOf(loggedNumbers.stream().map(Number::longValue).toList());
+            assertThat(member.steps()).extracting(s -> s.weights().canary()).containsExactly(10.0, 40.0, 100.0, 100.0);
+            given().when().get("/api/rollouts/" + member.id() + "/fold").then().body("equal", org.hamcrest.Matchers.equalTo(true));
+        }
+        List<String> actions = given().when().get("/api/trains/" + trainId + "/history").then()
+                .extract().path("findAll { it.type == 'ACTION' }.cause");
+        assertThat(actions).filteredOn(a -> a.startsWith("start ")).containsExactlyInAnyOrderElementsOf(
+                services.stream().map(s -> "start " + s).toList());
+        given().when().get("/api/trains/" + trainId + "/fold").then().body("equal", org.hamcrest.Matchers.equalTo(true));
+    }
 }

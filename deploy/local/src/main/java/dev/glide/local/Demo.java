@@ -3,16 +3,11 @@ package dev.glide.local;
 import static dev.glide.local.GlideLocal.say;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glide.testsupport.GlideSystem;
 import dev.glide.testsupport.HaproxyProcess;
 import dev.glide.testsupport.LoadLoop;
 import dev.glide.testsupport.UpstreamServer;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +35,7 @@ final class Demo implements AutoCloseable {
     enum Gateway { embedded, haproxy }
 
     private static final String SERVICE = "demo";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, Object> ANALYSIS = Map.of("analysis", Map.of(
+    static final Map<String, Object> ANALYSIS = Map.of("analysis", Map.of(
             "metrics", List.of("error-rate", "latency-p99"), "interval", "5s", "count", 2, "failureLimit", 0));
 
     private final GlideSystem glide;
@@ -49,7 +43,7 @@ final class Demo implements AutoCloseable {
     private final Strategy strategy;
     private final Badness bad;
     private final Gateway gateway;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final PlannerApi planner;
     private UpstreamServer v1;
     private UpstreamServer v2;
     private HaproxyProcess haproxy;
@@ -61,6 +55,7 @@ final class Demo implements AutoCloseable {
         this.strategy = strategy;
         this.bad = bad;
         this.gateway = gateway;
+        this.planner = new PlannerApi(glide.plannerUrl());
     }
 
     /** Runs the demo release to its end; true when it ended as it should (SUCCEEDED, or ABORTED when v2 is bad). */
@@ -98,13 +93,13 @@ final class Demo implements AutoCloseable {
         if (chosen != strategy) {
             say("  %s routes by header, which HAProxy's Runtime API cannot set up: using canary", strategy);
         }
-        call("PUT", "/api/services/" + SERVICE, Map.of(
+        planner.call("PUT", "/api/services/" + SERVICE, Map.of(
                 "team", "demo",
                 "gateway", binding,
                 "stable", Map.of("version", "v1", "endpoints", List.of(v1.endpoint())),
                 "strategy", strategy(chosen),
                 "releasePolicy", "supersede"));
-        JsonNode accepted = call("POST", "/api/releases", Map.of("service", SERVICE, "version", "v2", "environment", "local",
+        JsonNode accepted = planner.call("POST", "/api/releases", Map.of("service", SERVICE, "version", "v2", "environment", "local",
                 "endpoints", List.of(v2.endpoint())));
         String rollout = accepted.path("rolloutId").asText(accepted.path("id").asText());
         say("  released v2 by %s: rollout %s (%s/api/rollouts/%s)", chosen, rollout, glide.plannerUrl(), rollout);
@@ -137,8 +132,8 @@ final class Demo implements AutoCloseable {
         Set<Long> shown = new HashSet<>();
         boolean routed = false;
         while (true) {
-            JsonNode status = call("GET", "/api/rollouts/" + rollout, null);
-            for (JsonNode entryOf : call("GET", "/api/rollouts/" + rollout + "/history", null)) {
+            JsonNode status = planner.call("GET", "/api/rollouts/" + rollout, null);
+            for (JsonNode entryOf : planner.call("GET", "/api/rollouts/" + rollout + "/history", null)) {
                 if (shown.add(entryOf.path("sequence").asLong())) {
                     describe(entryOf, status, started).ifPresent(line -> say("%s", line));
                 }
@@ -210,32 +205,22 @@ final class Demo implements AutoCloseable {
         return expected;
     }
 
-    private static String bar(double percent) {
+    static String bar(double percent) {
         int filled = (int) Math.round(percent / 5);
         return "[" + "#".repeat(filled) + ".".repeat(20 - filled) + "]";
     }
 
-    private static String clock(Instant started) {
+    static String clock(Instant started) {
         long seconds = Duration.between(started, Instant.now()).toSeconds();
         return String.format("[%02d:%02d]", seconds / 60, seconds % 60);
     }
 
-    private static void pause(long millis) {
+    static void pause(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private JsonNode call(String method, String path, Object body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(glide.plannerUrl() + path)).header("Content-Type", "application/json");
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
     }
 
     @Override

@@ -59,12 +59,16 @@ public final class GlideLocal implements Callable<Integer> {
             + "haproxy package; default: ${DEFAULT-VALUE}).", defaultValue = "embedded")
     Demo.Gateway gateway;
 
-    @Option(names = "--exit-when-done", description = "Stop everything once the demo's rollout has ended; exit 0 only if it ended "
+    @Option(names = "--train", description = "Release two demo services as one train (demo-web depends on demo-api; with --bad, "
+            + "demo-web's v2 is the bad one) instead of one service.")
+    boolean train;
+
+    @Option(names = "--exit-when-done", description = "Stop everything once the demo's rollout (or train) has ended; exit 0 only if it ended "
             + "as expected (SUCCEEDED, or ABORTED with --bad).")
     boolean exitWhenDone;
 
     private GlideSystem glide;
-    private Demo demo;
+    private AutoCloseable demo;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new GlideLocal()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
@@ -97,8 +101,16 @@ public final class GlideLocal implements Callable<Integer> {
             return 0; // the shutdown hook stops everything
         }
         if (!noDemo) {
-            demo = new Demo(glide, root.toAbsolutePath().normalize(), data, strategy, bad, gateway);
-            boolean asExpected = demo.run();
+            boolean asExpected;
+            if (train) {
+                TrainDemo trainDemo = new TrainDemo(glide, bad);
+                demo = trainDemo;
+                asExpected = trainDemo.run();
+            } else {
+                Demo single = new Demo(glide, root.toAbsolutePath().normalize(), data, strategy, bad, gateway);
+                demo = single;
+                asExpected = single.run();
+            }
             if (exitWhenDone) {
                 return asExpected ? 0 : 1;
             }
@@ -110,7 +122,11 @@ public final class GlideLocal implements Callable<Integer> {
 
     private synchronized void stopAll() {
         if (demo != null) {
-            demo.close();
+            try {
+                demo.close();
+            } catch (Exception e) {
+                say("The demo did not stop cleanly: %s", e.getMessage());
+            }
             demo = null;
         }
         if (glide != null) {
