@@ -88,7 +88,8 @@ final class TrainDemo implements AutoCloseable {
             JsonNode status = planner.call("GET", "/api/trains/" + train, null);
             for (JsonNode entry : planner.call("GET", "/api/trains/" + train + "/history", null)) {
                 if (shown.add(entry.path("sequence").asLong()) && !entry.path("type").asText().equals("INPUT")) {
-                    say("%s %-11s %s", Demo.clock(started), entry.path("type").asText().equals("ACTION") ? "  train:" : status.path("phase").asText(),
+                    boolean action = entry.path("type").asText().equals("ACTION");
+                    say("%s %-11s %s", Demo.clock(started), action ? "  train:" : entry.path("payload").path("to").asText(),
                             entry.path("cause").asText());
                 }
             }
@@ -99,7 +100,8 @@ final class TrainDemo implements AutoCloseable {
                 if (!line.equals(lines.put(service, line))) {
                     say("%s   %-8s %s", Demo.clock(started), service, line);
                 }
-                if (member.path("rolloutState").asText().equals("PROGRESSING")) {
+                if (member.path("rolloutState").asText().equals("PROGRESSING") && !loaded.contains(service)
+                        && routed(member.path("rolloutId").asText())) {
                     startLoad(service, started);
                 }
             }
@@ -109,6 +111,16 @@ final class TrainDemo implements AutoCloseable {
             }
             Thread.sleep(300);
         }
+    }
+
+    /** True once the gateway confirmed the rollout's first step: from then on it has the service's route. */
+    private boolean routed(String rolloutId) throws Exception {
+        for (JsonNode entry : planner.call("GET", "/api/rollouts/" + rolloutId + "/history", null)) {
+            if (entry.path("payload").path("input").asText().equals("TrafficConfirmed")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Clients for a member start once its rollout moves traffic: the gateway has its route from the first step on. */
@@ -134,6 +146,7 @@ final class TrainDemo implements AutoCloseable {
         long failed = loads.stream().mapToLong(LoadLoop::failed).sum();
         say("   clients sent %d requests; %d failed by the gateway, %d answered with the version's own errors", sent, gatewayFailed,
                 failed - gatewayFailed);
+        loads.stream().filter(l -> l.gatewayFailed() > 0).forEach(l -> say("   first failures: %s", l.failures()));
         boolean expected = bad == Demo.Badness.none ? state.equals("SUCCEEDED") : state.equals("ABORTED");
         say("   %s", expected ? (bad == Demo.Badness.none ? "v2 of both services is now stable."
                 : "the train was rolled back: both services serve v1 again.")
