@@ -37,10 +37,12 @@ create table train_log (
 create index train_log_unpublished on train_log (position) where published_at is null and topic is not null;
 
 -- What a member's rollout did that its train must hear of (gates passed, cut over, ended), written in the member's
--- transaction and read by the train in its own, so a member never waits on its train's lock (no lock cycles).
+-- transaction and read by the train in its own, so a member never waits on its train's lock (no lock cycles). No
+-- foreign key to train on purpose: checking it would take a share lock on the train's row, which the train holds
+-- for update while it locks its members; the member's transaction would wait on the train and the train on it.
 create table train_signal (
     id          bigserial   primary key,
-    train_id    text        not null references train (id),
+    train_id    text        not null,
     payload     jsonb       not null,
     created_at  timestamptz not null
 );

@@ -10,10 +10,11 @@ import dev.glide.planner.release.ReleaseIntake;
 import dev.glide.planner.rollout.MachineInput;
 import dev.glide.planner.rollout.Rollout;
 import dev.glide.planner.rollout.RolloutDriver;
+import dev.glide.planner.strategy.PlannedStep.AwaitTrain;
 import dev.glide.planner.train.TrainOutput.AbortMember;
+import dev.glide.planner.train.TrainOutput.MemberAction;
 import dev.glide.planner.train.TrainOutput.PauseMember;
 import dev.glide.planner.train.TrainOutput.ProceedMember;
-import dev.glide.planner.train.TrainOutput.ResumeMember;
 import dev.glide.planner.train.TrainOutput.StartMember;
 import dev.glide.planner.train.TrainOutput.StartTimer;
 import dev.glide.planner.train.TrainOutput.Transition;
@@ -82,9 +83,9 @@ public class TrainDriver {
             } else if (output instanceof StartTimer timer) {
                 train.dueAt = now.plus(timer.after());
                 train.timerEpoch = timer.epoch();
-            } else {
-                append(train, output.sequence(), TrainLogEntry.Type.ACTION, null, output, describe(output), actor, now);
-                act(train, spec, output, by, actor == null ? by : actor);
+            } else if (output instanceof MemberAction action) {
+                append(train, action.sequence(), TrainLogEntry.Type.ACTION, null, action, describe(action), actor, now);
+                act(train, spec, action, by, actor == null ? by : actor);
             }
         }
         train.state = after.state();
@@ -101,15 +102,13 @@ public class TrainDriver {
         return decision;
     }
 
-    private void act(Train train, TrainSpec spec, TrainOutput output, String by, String actor) {
-        if (output instanceof StartMember start) {
-            intake.acceptMember(spec.releaseOf(train.id, start.service()), TrainSpec.memberRolloutId(train.id, start.service()),
-                    train.id, actor);
+    private void act(Train train, TrainSpec spec, MemberAction output, String by, String actor) {
+        String rolloutId = TrainSpec.memberRolloutId(train.id, output.service());
+        if (output instanceof StartMember) {
+            intake.acceptMember(spec.releaseOf(train.id, output.service()), rolloutId, train.id, actor);
             return;
         }
-        String service = output instanceof ProceedMember p ? p.service() : output instanceof AbortMember a ? a.service()
-                : output instanceof PauseMember p ? p.service() : ((ResumeMember) output).service();
-        Rollout member = rollouts.lock(TrainSpec.memberRolloutId(train.id, service));
+        Rollout member = rollouts.lock(rolloutId);
         MachineInput input;
         if (output instanceof ProceedMember proceed) {
             input = new MachineInput.TrainProceeds(proceed.gate(), by);
@@ -122,18 +121,13 @@ public class TrainDriver {
         rollouts.apply(member, input, describe(output), actor);
     }
 
-    private static String describe(TrainOutput output) {
-        if (output instanceof StartMember start) {
-            return "start " + start.service();
+    private static String describe(MemberAction action) {
+        if (action instanceof ProceedMember proceed) {
+            return "let " + proceed.service() + (proceed.gate() == AwaitTrain.Gate.CUTOVER ? " cut over" : " make its new version stable");
         }
-        if (output instanceof ProceedMember proceed) {
-            return "let " + proceed.service() + (proceed.gate() == dev.glide.planner.strategy.PlannedStep.AwaitTrain.Gate.CUTOVER
-                    ? " cut over" : " make its new version stable");
-        }
-        if (output instanceof AbortMember abort) {
-            return "abort " + abort.service();
-        }
-        return (output instanceof PauseMember p ? "pause " + p.service() : "resume " + ((ResumeMember) output).service());
+        String verb = action instanceof StartMember ? "start" : action instanceof AbortMember ? "abort"
+                : action instanceof PauseMember ? "pause" : "resume";
+        return verb + " " + action.service();
     }
 
     private void append(Train train, long sequence, TrainLogEntry.Type type, String topic, Object payload, String cause,

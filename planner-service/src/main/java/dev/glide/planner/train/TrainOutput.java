@@ -14,24 +14,30 @@ public sealed interface TrainOutput {
             implements TrainOutput {
     }
 
+    /** What the train does to one member's rollout: logged as an action, then carried out. */
+    sealed interface MemberAction extends TrainOutput {
+
+        String service();
+    }
+
     /** Start the member's rollout (its canary phase). */
-    record StartMember(long sequence, String service) implements TrainOutput {
+    record StartMember(long sequence, String service) implements MemberAction {
     }
 
     /** Let the member's rollout past {@code gate}. */
-    record ProceedMember(long sequence, String service, AwaitTrain.Gate gate) implements TrainOutput {
+    record ProceedMember(long sequence, String service, AwaitTrain.Gate gate) implements MemberAction {
     }
 
     /** Abort the member's rollout: all its traffic back to stable. */
-    record AbortMember(long sequence, String service, String reason) implements TrainOutput {
+    record AbortMember(long sequence, String service, String reason) implements MemberAction {
     }
 
     /** Pause the member's rollout where it is. */
-    record PauseMember(long sequence, String service) implements TrainOutput {
+    record PauseMember(long sequence, String service) implements MemberAction {
     }
 
     /** Resume the member's rollout. */
-    record ResumeMember(long sequence, String service) implements TrainOutput {
+    record ResumeMember(long sequence, String service) implements MemberAction {
     }
 
     /** Fire {@link TrainInput.TimerFired} for {@code epoch} after {@code after}. Not a log entry of its own. */

@@ -58,8 +58,8 @@ public class TrainResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response release(@HeaderParam("Authorization") String authorization, String body) {
-        TrainRelease release = codec.decode(body, TrainRelease.class);
         Caller caller = auth.authenticate(authorization);
+        TrainRelease release = codec.decode(body, TrainRelease.class);
         for (TrainRelease.Member member : release.members()) {
             auth.authorize(caller, services.require(member.service()).team(), "release service '" + member.service() + "'");
         }
