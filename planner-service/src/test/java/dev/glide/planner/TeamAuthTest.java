@@ -90,4 +90,23 @@ class TeamAuthTest {
         given().when().get("/api/rollouts/" + id).then().statusCode(200).body("state", equalTo("ABORTING"));
         given().when().get("/api/rollouts/" + id + "/fold").then().body("equal", equalTo(true));
     }
+
+    @Test
+    void aTrainNeedsTheRightToReleaseAndActOnEveryMembersService() {
+        String payments = paymentsService();
+        String search = newService();
+        as(TeamTokens.SEARCH).body(service("search")).when().put("/api/services/" + search).then().statusCode(201);
+        String train = "{\"name\":\"mixed\",\"environment\":\"prod\",\"members\":["
+                + "{\"service\":\"" + payments + "\",\"version\":\"v2\",\"endpoints\":[\"http://h:1\"]},"
+                + "{\"service\":\"" + search + "\",\"version\":\"v2\",\"endpoints\":[\"http://h:2\"],\"dependsOn\":[\"" + payments + "\"]}]}";
+
+        as(TeamTokens.PAYMENTS).body(train).when().post("/api/trains").then().statusCode(403)
+                .body("error", equalTo("team 'payments' may not release service '" + search + "': it belongs to team 'search'"));
+        given().contentType(ContentType.JSON).body(train).when().post("/api/trains").then().statusCode(401);
+        String id = as(TeamTokens.ADMIN).body(train).when().post("/api/trains").then().statusCode(202).extract().path("trainId");
+
+        as(TeamTokens.SEARCH).when().post("/api/trains/" + id + "/abort").then().statusCode(403);
+        as(TeamTokens.ADMIN).queryParam("actor", "carol").when().post("/api/trains/" + id + "/abort").then().statusCode(200);
+        given().when().get("/api/trains/" + id + "/history").then().body("actor", hasItem("carol (admin)"));
+    }
 }

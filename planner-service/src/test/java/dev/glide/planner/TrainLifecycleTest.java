@@ -213,4 +213,30 @@ class TrainLifecycleTest {
         given().when().get("/api/rollouts?service=" + a).then().body("size()", equalTo(0));
         given().when().get("/api/trains/train-nope").then().statusCode(404);
     }
+
+    @Test
+    void aTrainOnReleaseEventsStartsLikeOneOverRestTheSameEventIdTwiceIsOneTrainAndABadOneIsDeadLettered() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String backend = "backend-" + suffix;
+        String web = "web-" + suffix;
+        String mobile = "mobile-" + suffix;
+        for (String service : List.of(backend, web, mobile)) {
+            Simulated.registerService(service, MEMBER_STRATEGY);
+        }
+        String name = "kafka " + suffix;
+        String body = trainBody(name, backend, web, mobile, "1s").replaceFirst("\\{", "{\"eventId\":\"ci-" + suffix + "\",");
+        probe.send(Topics.RELEASE_EVENTS, name, body);
+        probe.send(Topics.RELEASE_EVENTS, name, body);
+        String broken = "{\"name\":\"" + name + "\",\"environment\":\"prod\",\"members\":[{\"service\":\"" + backend + "\"}]}";
+        probe.send(Topics.RELEASE_EVENTS, name, broken);
+
+        // same key, same partition: once the broken one is dead-lettered, both copies before it were handled
+        var dead = probe.awaitRecord(Topics.deadLetterOf(Topics.RELEASE_EVENTS), TopicProbe.WAIT, r -> name.equals(r.key()));
+        assertThat(TopicProbe.header(dead, Topics.DLQ_REASON_HEADER)).contains("members[0].version: must not be blank")
+                .contains("members[0].endpoints: must not be empty");
+        List<String> trains = given().when().get("/api/trains?limit=1000").then().extract().path("findAll { it.name == '" + name + "' }.id");
+        assertThat(trains).hasSize(1);
+        given().when().get("/api/trains/" + trains.get(0)).then().body("members.service", equalTo(List.of(backend, web, mobile)))
+                .body("members[0].standing", equalTo("CANARY"));
+    }
 }
