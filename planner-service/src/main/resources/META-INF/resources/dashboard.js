@@ -72,7 +72,7 @@ function renderList(rollouts) {
   body.replaceChildren(...rollouts.map(r => {
     const row = el('tr', { 'data-id': r.id },
       el('td', {}, r.service), el('td', {}, r.team || ''),
-      el('td', {}, `${r.stableVersion} → ${r.canaryVersion}`), el('td', {}, r.strategy),
+      el('td', {}, `${r.stableVersion} → ${r.canaryVersion}`), el('td', {}, r.strategy + (r.trainId ? ' · train' : '')),
       el('td', {}, el('span', { class: 'state ' + r.state }, r.state)), el('td', {}, `${r.step}/${r.stepCount}`),
       el('td', {}, bar(r.canaryWeight), ` ${r.canaryWeight.toFixed(1)} %`), el('td', {}, time(r.updatedAt)));
     row.addEventListener('click', () => { location.hash = '#/rollouts/' + r.id; });
@@ -105,7 +105,8 @@ function renderRollout(rollout, entries) {
   state.textContent = rollout.state;
   state.className = 'state ' + rollout.state;
   document.getElementById('summary').textContent = `step ${rollout.step} of ${rollout.stepCount}, canary ${rollout.canaryWeight.toFixed(2)} %`
-    + (rollout.reason ? ` — ${rollout.reason}` : '') + (rollout.team ? ` · team ${rollout.team}` : '');
+    + (rollout.reason ? ` — ${rollout.reason}` : '') + (rollout.team ? ` · team ${rollout.team}` : '')
+    + (rollout.trainId ? ` · member of release train ${rollout.trainId} (/api/trains/${rollout.trainId})` : '');
   const actions = document.getElementById('actions');
   actions.replaceChildren(...(ACTIONS[rollout.state] || []).map(action => {
     const button = el('button', { 'data-action': action }, action[0].toUpperCase() + action.slice(1));

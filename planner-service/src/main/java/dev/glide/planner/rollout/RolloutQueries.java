@@ -114,7 +114,7 @@ public class RolloutQueries {
         int stepCount = driver.machine(spec).plan().size();
         return new RolloutView(rollout.id, rollout.service, rollout.environment, rollout.strategy, rollout.state.name(),
                 Math.min(rollout.stepIndex + 1, stepCount), stepCount, rollout.canaryWeight, rollout.stableVersion,
-                rollout.canaryVersion, rollout.reason, rollout.createdAt, rollout.updatedAt, spec.team());
+                rollout.canaryVersion, rollout.reason, rollout.createdAt, rollout.updatedAt, spec.team(), rollout.trainId);
     }
 
     private JsonNode json(String payload) {

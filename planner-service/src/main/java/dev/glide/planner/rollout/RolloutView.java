@@ -2,7 +2,7 @@ package dev.glide.planner.rollout;
 
 import java.time.Instant;
 
-/** A rollout as the API shows it. */
+/** A rollout as the API shows it; {@code trainId} names the release train it is a member of, or is null. */
 public record RolloutView(
         String id,
         String service,
@@ -17,5 +17,6 @@ public record RolloutView(
         String reason,
         Instant createdAt,
         Instant updatedAt,
-        String team) {
+        String team,
+        String trainId) {
 }
