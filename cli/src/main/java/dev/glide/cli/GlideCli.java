@@ -26,11 +26,11 @@ import picocli.CommandLine.Spec;
  * ({@code ~/.config/glide/cli.properties} or {@code GLIDE_CONFIG}: {@code planner=...}, {@code token=...}).
  */
 @Command(name = "glide", mixinStandardHelpOptions = true, version = "glide 0.1.0",
-        description = "Release, watch and steer Glide rollouts.",
+        description = "Release, watch and steer Glide rollouts and release trains (promote, abort, pause, resume, status and history take a train's id too).",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:done (with --wait or watch: the rollout SUCCEEDED)",
-            "1:the rollout ended ABORTED or FAILED (--wait, watch)",
+            "0:done (with --wait or watch: the rollout or train SUCCEEDED)",
+            "1:the rollout or train ended ABORTED or FAILED (--wait, watch)",
             "2:bad usage",
             "3:the planner refused (bad input, unknown rollout, not allowed, not in this state)",
             "4:the planner is unreachable or failed",
@@ -142,11 +142,43 @@ public final class GlideCli {
         return wait ? new Watcher(client, out()).watch(rollout, timeout) : 0;
     }
 
-    @Command(name = "status", description = "One rollout's state, or the newest rollouts (of a service, team or state).")
+    @Command(name = "train", description = "Release several services as one train, from a JSON file ('-': standard input) as "
+            + "POST /api/trains takes it; with --wait, follow it until it ends.")
+    int train(@Parameters(paramLabel = "FILE") String file,
+            @Option(names = "--wait", description = "Follow the train until it ends; exit 1 if it is aborted or fails.") boolean wait,
+            @Option(names = "--timeout", defaultValue = "60m", converter = Durations.class,
+                    description = "How long --wait waits (default: ${DEFAULT-VALUE}).") Duration timeout) {
+        JsonNode body;
+        try {
+            String text = file.equals("-") ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    : Files.readString(Path.of(file));
+            body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+        } catch (IOException e) {
+            throw new CliException(CommandLine.ExitCode.USAGE, "cannot read the train from " + file + ": " + e.getMessage());
+        }
+        PlannerClient client = client();
+        JsonNode answer = client.post("api/trains", body);
+        String train = answer.path("trainId").asText();
+        out().printf("released train %s: %s%n", body.path("name").asText(), train);
+        answer.path("members").fields().forEachRemaining(m -> out().printf("  %-16s rollout %s%n", m.getKey(), m.getValue().asText()));
+        out().flush();
+        return wait ? new TrainWatcher(client, out()).watch(train, timeout) : 0;
+    }
+
+    @Command(name = "status", description = "One rollout's or train's state, or the newest rollouts (of a service, team or state).")
     int status(@Parameters(paramLabel = "ROLLOUT", arity = "0..1") String rollout,
             @Option(names = "--service") String service, @Option(names = "--team") String team,
             @Option(names = "--state") String state, @Option(names = "--limit", defaultValue = "20") int limit) {
         PlannerClient client = client();
+        if (rollout != null && isTrain(rollout)) {
+            JsonNode t = client.get("api/trains/" + rollout);
+            out().printf("%s  train %s  %s (%s)%s%n", t.path("id").asText(), t.path("name").asText(), t.path("state").asText(),
+                    t.path("phase").asText(), t.path("reason").isTextual() ? "  (" + t.path("reason").asText() + ")" : "");
+            for (JsonNode member : t.path("members")) {
+                out().printf("  %-16s %s%n", member.path("service").asText(), TrainWatcher.line(member));
+            }
+            return 0;
+        }
         if (rollout != null) {
             JsonNode r = client.get("api/rollouts/" + rollout);
             out().printf("%s  %s %s -> %s  %s  step %d/%d  canary %.2f %%%s%n", r.path("id").asText(), r.path("service").asText(),
@@ -181,7 +213,7 @@ public final class GlideCli {
 
     @Command(name = "history", description = "Every input, step, transition and analysis of a rollout, in order.")
     int history(@Parameters(paramLabel = "ROLLOUT") String rollout) {
-        for (JsonNode entry : client().get("api/rollouts/" + rollout + "/history")) {
+        for (JsonNode entry : client().get(resource(rollout) + "/history")) {
             out().println(Watcher.line(entry));
         }
         return 0;
@@ -217,9 +249,18 @@ public final class GlideCli {
     private int steer(String rollout, String action, String reason) {
         String query = "actor=" + encode("cli:" + System.getProperty("user.name", "someone"))
                 + (reason == null ? "" : "&reason=" + encode(reason));
-        JsonNode answer = client().post("api/rollouts/" + rollout + "/" + action + "?" + query, null);
+        JsonNode answer = client().post(resource(rollout) + "/" + action + "?" + query, null);
         out().printf("%s: %s (now %s)%n", action, answer.path("message").asText("accepted"), answer.path("state").asText("?"));
         return 0;
+    }
+
+    /** Release trains' ids start with "train-"; the steering verbs and history take either. */
+    private static boolean isTrain(String id) {
+        return id.startsWith("train-");
+    }
+
+    private static String resource(String id) {
+        return (isTrain(id) ? "api/trains/" : "api/rollouts/") + id;
     }
 
     /** {@code 90s}, {@code 30m}, {@code 2h}, or ISO-8601 ({@code PT30M}). */

@@ -55,6 +55,10 @@ class GlideCliIT {
     @BeforeEach
     void registerService() throws Exception {
         service = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+        register(service);
+    }
+
+    private static void register(String service) throws Exception {
         String body = JSON.writeValueAsString(Map.of(
                 "team", "payments",
                 "gateway", Map.of("adapter", "noop", "route", service),
@@ -143,6 +147,39 @@ class GlideCliIT {
         Run run = glide("release", "no-such-service", "v2", "-e", "http://127.0.0.1:2");
         assertThat(run.exitCode()).isEqualTo(CliException.REFUSED);
         assertThat(run.err()).contains("(404)").contains("no-such-service");
+    }
+
+    @Test
+    void aTrainReleasedFromAFileIsFollowedByWaitAndAbortedWholeByItsId(@TempDir Path dir) throws Exception {
+        String web = service + "-web";
+        register(web);
+        Path file = Files.writeString(dir.resolve("train.json"), JSON.writeValueAsString(Map.of(
+                "name", "cli train " + service, "environment", "prod",
+                "members", List.of(
+                        Map.of("service", service, "version", "v2", "endpoints", List.of("http://127.0.0.1:2")),
+                        Map.of("service", web, "version", "v2", "endpoints", List.of("http://127.0.0.1:3"), "dependsOn", List.of(service))),
+                "cutover", Map.of("rollbackWindow", "10m"))));
+        CompletableFuture<Run> release = CompletableFuture.supplyAsync(() -> glide("train", file.toString(), "--wait"));
+        String train = await().atMost(Duration.ofSeconds(60)).until(() -> {
+            JsonNode list = get("/api/trains");
+            for (JsonNode t : list) {
+                if (t.path("name").asText().equals("cli train " + service) && t.path("phase").asText().equals("ROLLBACK_WINDOW")) {
+                    return t.path("id").asText();
+                }
+            }
+            return null;
+        }, id -> id != null);
+
+        assertThat(glide("status", train).out()).contains("PROGRESSING (ROLLBACK_WINDOW)")
+                .contains(web + " CUT_OVER     [####################] 100.00 %  PROGRESSING  (after " + service + ")");
+        Run abort = glide("abort", train, "--reason", "checkout broken");
+        assertThat(abort.exitCode()).as(abort.err()).isZero();
+
+        Run waited = release.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(waited.exitCode()).as(waited.err()).isEqualTo(1);
+        assertThat(waited.out()).startsWith("released train cli train " + service + ": " + train)
+                .contains("train " + train + " ABORTED: aborted by cli:");
+        assertThat(glide("history", train).out()).contains("action    abort " + web);
     }
 
     /** The rollout once it reached its indefinite pause at 10 %, where it waits for a promotion. */
