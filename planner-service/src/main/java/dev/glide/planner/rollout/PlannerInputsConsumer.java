@@ -17,9 +17,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * The planner's Kafka inputs besides releases: the gateway's read-backs, verdicts and commands (to rollouts and trains). A record that
- * is not valid throws, and its channel dead-letters it with the reason; one about a rollout this planner does
- * not know is logged and skipped.
+ * The planner's Kafka inputs besides releases: the gateway's read-backs, verdicts and commands (to rollouts and
+ * release trains). A record that is not valid throws, and its channel dead-letters it with the reason; one about a
+ * rollout or train this planner does not know is logged and skipped.
  */
 @ApplicationScoped
 public class PlannerInputsConsumer {
