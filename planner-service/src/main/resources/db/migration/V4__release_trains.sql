@@ -48,16 +48,8 @@ create table train_signal (
 );
 create index train_signal_by_train on train_signal (train_id, id);
 
--- Commands to trains already applied, by their id.
-create table train_command (
-    command_id   text        primary key,
-    train_id     text        not null references train (id),
-    type         text        not null,
-    actor        text        not null,
-    accepted     boolean     not null,
-    answer       text,
-    received_at  timestamptz not null
-);
+-- Commands already applied, by their id, now to rollouts and to trains alike: rollout_id names either.
+alter table rollout_command drop constraint rollout_command_rollout_id_fkey;
 
 alter table rollout add column train_id text;
 create index rollout_by_train on rollout (train_id) where train_id is not null;

@@ -9,6 +9,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /** Applies promote, abort, pause and resume, once per command id, from the API or from rollout-commands. */
 @ApplicationScoped
@@ -27,25 +28,35 @@ public class RolloutCommands {
     @Transactional
     public Answer apply(RolloutCommand command) {
         Rollout rollout = driver.lock(command.rolloutId());
+        return once(command, rollout.state.name(), () -> {
+            Decision decision = driver.apply(rollout, new CommandReceived(command.type(), command.actor(), command.reason()),
+                    command.type().name().toLowerCase() + " (" + command.source() + ")", command.actor());
+            String message = decision.refused() ? decision.refusal()
+                    : command.type().name().toLowerCase() + " accepted; the rollout is " + rollout.state;
+            return new Answer(!decision.refused(), message, rollout.state.name());
+        });
+    }
+
+    /**
+     * Acts on a command (to a rollout or a release train) once per command id, in the caller's transaction, which has
+     * locked the command's target: the same id again gets the first answer back, with the target's state {@code now}.
+     */
+    public static Answer once(RolloutCommand command, String now, Supplier<Answer> act) {
         SeenCommand seen = SeenCommand.findById(command.commandId());
         if (seen != null) {
-            return new Answer(seen.accepted, "command " + command.commandId() + " was already received: " + seen.answer,
-                    rollout.state.name());
+            return new Answer(seen.accepted, "command " + command.commandId() + " was already received: " + seen.answer, now);
         }
-        Decision decision = driver.apply(rollout, new CommandReceived(command.type(), command.actor(), command.reason()),
-                command.type().name().toLowerCase() + " (" + command.source() + ")", command.actor());
-        String message = decision.refused() ? decision.refusal()
-                : command.type().name().toLowerCase() + " accepted; the rollout is " + rollout.state;
+        Answer answer = act.get();
         SeenCommand record = new SeenCommand();
         record.commandId = command.commandId();
-        record.rolloutId = rollout.id;
+        record.rolloutId = command.rolloutId();
         record.type = command.type().name();
         record.actor = command.actor();
-        record.accepted = !decision.refused();
-        record.answer = message;
+        record.accepted = answer.accepted();
+        record.answer = answer.message();
         record.receivedAt = Instant.now();
         record.persist();
-        return new Answer(!decision.refused(), message, rollout.state.name());
+        return answer;
     }
 
     /** Sends the rollout's desired traffic state to the gateway again. */
@@ -57,7 +68,7 @@ public class RolloutCommands {
                 : "the desired traffic state was sent again as step " + rollout.lastSequence, rollout.state.name());
     }
 
-    /** A command already received, so the same id a second time does not act again. */
+    /** A command already received, so the same id a second time does not act again; {@code rolloutId}: its rollout or train. */
     @Entity
     @Table(name = "rollout_command")
     public static class SeenCommand extends io.quarkus.hibernate.orm.panache.PanacheEntityBase {
