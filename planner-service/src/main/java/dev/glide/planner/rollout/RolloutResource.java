@@ -3,6 +3,7 @@ package dev.glide.planner.rollout;
 import dev.glide.contract.MalformedEventException;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutState;
+import dev.glide.planner.api.Requests;
 import dev.glide.planner.auth.Caller;
 import dev.glide.planner.auth.TeamAuth;
 import dev.glide.planner.service.ServiceRegistry;
@@ -48,7 +49,7 @@ public class RolloutResource {
     @GET
     public List<RolloutView> list(@QueryParam("service") String service, @QueryParam("team") String team,
             @QueryParam("state") String state, @QueryParam("limit") @DefaultValue("200") int limit) {
-        return queries.list(service, team, state == null ? null : parseState(state), limit(limit));
+        return queries.list(service, team, state == null ? null : parseState(state), Requests.limit(limit));
     }
 
     /** The list as server-sent events: now, and again whenever a rollout in it changes. */
@@ -59,7 +60,7 @@ public class RolloutResource {
     @Blocking
     public Multi<List<RolloutView>> listStream(@QueryParam("service") String service, @QueryParam("team") String team,
             @QueryParam("state") String state, @QueryParam("limit") @DefaultValue("200") int limit) {
-        return streams.list(service, team, state == null ? null : parseState(state), limit(limit));
+        return streams.list(service, team, state == null ? null : parseState(state), Requests.limit(limit));
     }
 
     /** One rollout as server-sent events: itself with its whole history, then each change with the new entries. */
@@ -107,10 +108,7 @@ public class RolloutResource {
     public Response command(@PathParam("id") String id, @PathParam("action") String action,
             @QueryParam("actor") String actor, @QueryParam("commandId") String commandId,
             @QueryParam("reason") String reason, @HeaderParam("Authorization") String authorization) {
-        RolloutCommand.Type type = Arrays.stream(RolloutCommand.Type.values())
-                .filter(t -> t.name().equalsIgnoreCase(action)).findFirst()
-                .orElseThrow(() -> new MalformedEventException("command", List.of("action: '" + action
-                        + "' is not one of promote, abort, pause, resume")));
+        RolloutCommand.Type type = Requests.command(action);
         Caller caller = authorize(authorization, id, type.name().toLowerCase(Locale.ROOT));
         RolloutCommand command = new RolloutCommand(RolloutCommand.SCHEMA_VERSION,
                 commandId == null ? UUID.randomUUID().toString() : commandId, id, type,
@@ -125,13 +123,6 @@ public class RolloutResource {
         RolloutView rollout = queries.get(rolloutId);
         return auth.authorize(caller, services.require(rollout.service()).team(),
                 action + " rollouts of service '" + rollout.service() + "'");
-    }
-
-    private static int limit(int limit) {
-        if (limit < 1 || limit > 1000) {
-            throw new MalformedEventException("query", List.of("limit: " + limit + " is not between 1 and 1000"));
-        }
-        return limit;
     }
 
     private static RolloutState parseState(String state) {

@@ -1,9 +1,9 @@
 package dev.glide.planner.train;
 
 import dev.glide.contract.EventCodec;
-import dev.glide.contract.MalformedEventException;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.TrainRelease;
+import dev.glide.planner.api.Requests;
 import dev.glide.planner.auth.Caller;
 import dev.glide.planner.auth.TeamAuth;
 import dev.glide.planner.rollout.RolloutCommands.Answer;
@@ -22,7 +22,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -72,10 +71,7 @@ public class TrainResource {
 
     @GET
     public List<TrainView> list(@QueryParam("limit") @DefaultValue("50") int limit) {
-        if (limit < 1 || limit > 1000) {
-            throw new MalformedEventException("query", List.of("limit: " + limit + " is not between 1 and 1000"));
-        }
-        return queries.list(limit);
+        return queries.list(Requests.limit(limit));
     }
 
     @GET
@@ -103,10 +99,7 @@ public class TrainResource {
     public Response command(@PathParam("id") String id, @PathParam("action") String action,
             @QueryParam("actor") String actor, @QueryParam("commandId") String commandId,
             @QueryParam("reason") String reason, @HeaderParam("Authorization") String authorization) {
-        RolloutCommand.Type type = Arrays.stream(RolloutCommand.Type.values())
-                .filter(t -> t.name().equalsIgnoreCase(action)).findFirst()
-                .orElseThrow(() -> new MalformedEventException("command", List.of("action: '" + action
-                        + "' is not one of promote, abort, pause, resume")));
+        RolloutCommand.Type type = Requests.command(action);
         Caller caller = auth.authenticate(authorization);
         for (TrainView.MemberView member : queries.get(id).members()) {
             auth.authorize(caller, services.require(member.service()).team(),
