@@ -4,6 +4,7 @@ import dev.glide.contract.EventCodec;
 import dev.glide.contract.Topics;
 import dev.glide.contract.kafka.EventPublisher;
 import dev.glide.planner.rollout.RolloutLog;
+import dev.glide.planner.worker.SerialWorker;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -14,9 +15,6 @@ import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
@@ -38,8 +36,7 @@ public class OutboxRelay {
 
     private final EntityManager entityManager;
     private final Map<String, EventPublisher> publishers;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
-    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final SerialWorker worker = new SerialWorker("outbox-relay", this::drain);
 
     OutboxRelay(EntityManager entityManager, EventCodec codec,
             @Channel(Topics.ROLLOUT_STEPS) Emitter<String> steps,
@@ -53,12 +50,12 @@ public class OutboxRelay {
     }
 
     void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) RolloutLog.Appended appended) {
-        wake();
+        worker.wake();
     }
 
     /** A train's transaction commits: its events are in its own log. */
     void afterTrainCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) TrainLogAppended appended) {
-        wake();
+        worker.wake();
     }
 
     /** Fired by whoever appended a published entry to a train's log. */
@@ -67,21 +64,14 @@ public class OutboxRelay {
 
     @Scheduled(every = "${glide.outbox.poll-interval}", delayed = "1s", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
-        wake();
+        worker.wake();
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
-        worker.shutdown();
-    }
-
-    private void wake() {
-        if (wakeQueued.compareAndSet(false, true) && !worker.isShutdown()) {
-            worker.execute(this::drain);
-        }
+        worker.stop();
     }
 
     private void drain() {
-        wakeQueued.set(false);
         try {
             while (publishBatch("rollout_log", "rollout_id") == BATCH) {
                 // a full batch: there may be more

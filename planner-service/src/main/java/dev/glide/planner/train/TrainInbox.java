@@ -6,6 +6,7 @@ import dev.glide.planner.rollout.RolloutDriver;
 import dev.glide.planner.strategy.PlannedStep.AwaitTrain;
 import dev.glide.planner.train.TrainInput.MemberMoved;
 import dev.glide.planner.train.TrainInput.Signal;
+import dev.glide.planner.worker.SerialWorker;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -16,9 +17,6 @@ import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,8 +38,7 @@ public class TrainInbox {
     private final TrainDriver driver;
     private final EntityManager entityManager;
     private final Event<Stored> stored;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "train-inbox"));
-    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final SerialWorker worker = new SerialWorker("train-inbox", this::drain);
 
     TrainInbox(EventCodec codec, TrainDriver driver, EntityManager entityManager, Event<Stored> stored) {
         this.codec = codec;
@@ -69,28 +66,21 @@ public class TrainInbox {
     }
 
     void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) Stored signal) {
-        wake();
+        worker.wake();
     }
 
     @Scheduled(every = "${glide.timers.poll-interval}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
-        wake();
+        worker.wake();
         fireDueTimers();
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
-        worker.shutdown();
-    }
-
-    private void wake() {
-        if (wakeQueued.compareAndSet(false, true) && !worker.isShutdown()) {
-            worker.execute(this::drain);
-        }
+        worker.stop();
     }
 
     private void drain() {
-        wakeQueued.set(false);
         boolean any = true;
         while (any) {
             any = false;
