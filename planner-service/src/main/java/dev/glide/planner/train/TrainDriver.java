@@ -65,7 +65,8 @@ public class TrainDriver {
     public TrainDecision apply(Train train, TrainInput input, String cause, String actor) {
         TrainSpec spec = spec(train);
         TrainStatus before = status(train);
-        TrainDecision decision = new TrainMachine(spec.plan()).decide(before, input);
+        TrainPlan plan = spec.plan();
+        TrainDecision decision = new TrainMachine(plan).decide(before, input);
         if (decision.ignored()) {
             if (decision.refused()) {
                 LOG.infof("[train %s] %s refused: %s", train.id, cause, decision.refusal());
@@ -79,7 +80,7 @@ public class TrainDriver {
         for (TrainOutput output : decision.outputs()) {
             if (output instanceof Transition transition) {
                 append(train, transition.sequence(), TrainLogEntry.Type.TRANSITION, Topics.ROLLOUT_EVENTS,
-                        event(train, spec, after, transition, now), transition.cause(), transition.actor(), now);
+                        event(train, spec, plan, after, transition, now), transition.cause(), transition.actor(), now);
             } else if (output instanceof StartTimer timer) {
                 train.dueAt = now.plus(timer.after());
                 train.timerEpoch = timer.epoch();
@@ -153,15 +154,15 @@ public class TrainDriver {
     }
 
     /** The train's event: its state and each member's line, on the rollout-events topic under the train's id. */
-    static RolloutEvent event(Train train, TrainSpec spec, TrainStatus status, Transition transition, Instant now) {
+    static RolloutEvent event(Train train, TrainSpec spec, TrainPlan plan, TrainStatus status, Transition transition, Instant now) {
         return new RolloutEvent(RolloutEvent.SCHEMA_VERSION, train.id, transition.sequence(), train.name, train.environment,
                 "train", null, null, transition.from(), transition.to(), transition.phase().ordinal(),
                 TrainStatus.Phase.values().length, null, transition.cause(), transition.actor(), status.reason(), null, now,
-                spec.team(), null, members(train.id, spec, status));
+                spec.team(), null, members(train.id, spec, plan, status));
     }
 
-    static List<TrainMember> members(String trainId, TrainSpec spec, TrainStatus status) {
-        return spec.plan().members().stream().map(planned -> {
+    static List<TrainMember> members(String trainId, TrainSpec spec, TrainPlan plan, TrainStatus status) {
+        return plan.members().stream().map(planned -> {
             TrainStatus.Member member = status.member(planned.service());
             boolean started = member.started();
             return new TrainMember(planned.service(), spec.member(planned.service()).version(),

@@ -74,7 +74,7 @@ public class TrainQueries {
 
     private TrainView view(Train train) {
         TrainSpec spec = driver.spec(train);
-        List<TrainMember> lines = TrainDriver.members(train.id, spec, driver.status(train));
+        List<TrainMember> lines = TrainDriver.members(train.id, spec, spec.plan(), driver.status(train));
         List<TrainView.MemberView> members = lines.stream().map(line -> {
             Rollout rollout = line.rolloutId() == null ? null : Rollout.findById(line.rolloutId());
             return new TrainView.MemberView(line.service(), line.version(), line.dependsOn(), line.state(), line.rolloutId(),
