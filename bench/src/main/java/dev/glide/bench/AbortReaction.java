@@ -1,7 +1,5 @@
 package dev.glide.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glide.contract.AnalysisVerdict;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.Role;
@@ -13,12 +11,10 @@ import dev.glide.contract.TrafficMetrics;
 import dev.glide.testsupport.GlideSystem;
 import dev.glide.testsupport.HaproxyProcess;
 import dev.glide.testsupport.LoadLoop;
+import dev.glide.testsupport.PlannerApi;
 import dev.glide.testsupport.TopicProbe;
 import dev.glide.testsupport.UpstreamServer;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,10 +50,9 @@ public class AbortReaction implements Callable<Integer> {
     @Option(names = "--warm-up", description = "rollouts per gateway before measuring (cold JIT in five JVMs)", defaultValue = "3")
     int warmUp;
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     private EventCodec codec;
     private GlideSystem glide;
+    private PlannerApi planner;
     private TopicProbe probe;
 
     public static void main(String[] args) {
@@ -68,10 +63,8 @@ public class AbortReaction implements Callable<Integer> {
     public Integer call() throws Exception {
         codec = BenchCodec.create();
         Path data = Files.createTempDirectory("glide-abort-bench");
-        glide = GlideSystem.builder(root).dataDir(data).partitions(3)
-                .set("analysis-service", "glide.analysis.min-requests", "20")
-                .set("analysis-service", "glide.analysis.min-window-requests", "10")
-                .start();
+        glide = BenchSystems.withQuickAnalysis(root, data);
+        planner = new PlannerApi(glide.plannerUrl());
         BenchReport report = new BenchReport("abort-reaction");
         try (UpstreamServer v1 = UpstreamServer.start("v1"); UpstreamServer v2 = UpstreamServer.start("v2")) {
             v2.failRate(0.5);
@@ -151,12 +144,12 @@ public class AbortReaction implements Callable<Integer> {
                         "address", haproxy.runtimeApi());
         URI entry = haproxy == null ? URI.create(glide.gatewayUrl() + "/" + service + "/")
                 : URI.create("http://127.0.0.1:" + haproxy.frontendPort() + "/");
-        call("PUT", "/api/services/" + service, Map.of("team", "bench", "gateway", binding,
+        planner.call("PUT", "/api/services/" + service, Map.of("team", "bench", "gateway", binding,
                 "stable", Map.of("version", "v1", "endpoints", List.of(v1.endpoint())),
                 "strategy", Map.of("type", "canary", "steps", List.of(Map.of("setWeight", 25),
                         Map.of("analysis", Map.of("metrics", List.of("error-rate"), "interval", "1s", "count", 5, "failureLimit", 0)),
                         Map.of("setWeight", 100)))));
-        String rollout = call("POST", "/api/releases", Map.of("service", service, "version", "v2", "environment", "bench",
+        String rollout = planner.call("POST", "/api/releases", Map.of("service", service, "version", "v2", "environment", "bench",
                 "endpoints", List.of(v2.endpoint()))).path("rolloutId").asText();
         probe.awaitRecord(Topics.TRAFFIC_APPLIED, TopicProbe.WAIT, r -> rollout.equals(r.key()));
         TrafficApplied back;
@@ -172,7 +165,7 @@ public class AbortReaction implements Callable<Integer> {
             analysisStart = analysisStart(rollout);
         } catch (RuntimeException e) {
             throw new IllegalStateException("rollout " + rollout + " never started its analysis; its history: "
-                    + get("/api/rollouts/" + rollout + "/history"), e);
+                    + planner.call("GET", "/api/rollouts/" + rollout + "/history", null), e);
         }
         Optional<ConsumerRecord<String, String>> firstBad = probe.readAll(Topics.TRAFFIC_METRICS, r -> rollout.equals(r.key())).stream()
                 .filter(r -> {
@@ -217,20 +210,5 @@ public class AbortReaction implements Callable<Integer> {
         Instant at = started.occurredAt();
         Instant second = at.truncatedTo(ChronoUnit.SECONDS);
         return second.equals(at) ? at : second.plusSeconds(1);
-    }
-
-    private String get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(glide.plannerUrl() + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private JsonNode call(String method, String path, Object body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(glide.plannerUrl() + path)).header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " " + response.body());
-        }
-        return json.readTree(response.body());
     }
 }

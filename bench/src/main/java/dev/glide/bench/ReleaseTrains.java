@@ -1,7 +1,6 @@
 package dev.glide.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glide.contract.AnalysisVerdict;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutStep;
@@ -9,12 +8,10 @@ import dev.glide.contract.Topics;
 import dev.glide.contract.TrafficApplied;
 import dev.glide.testsupport.GlideSystem;
 import dev.glide.testsupport.LoadLoop;
+import dev.glide.testsupport.PlannerApi;
 import dev.glide.testsupport.TopicProbe;
 import dev.glide.testsupport.UpstreamServer;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,10 +42,9 @@ public class ReleaseTrains implements Callable<Integer> {
     @Option(names = "--trains", description = "trains of each kind (good, failing frontend)", defaultValue = "5")
     int trains;
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     private EventCodec codec;
     private GlideSystem glide;
+    private PlannerApi planner;
     private TopicProbe probe;
 
     public static void main(String[] args) {
@@ -59,10 +55,8 @@ public class ReleaseTrains implements Callable<Integer> {
     public Integer call() throws Exception {
         codec = BenchCodec.create();
         Path data = Files.createTempDirectory("glide-train-bench");
-        glide = GlideSystem.builder(root).dataDir(data).partitions(3)
-                .set("analysis-service", "glide.analysis.min-requests", "20")
-                .set("analysis-service", "glide.analysis.min-window-requests", "10")
-                .start();
+        glide = BenchSystems.withQuickAnalysis(root, data);
+        planner = new PlannerApi(glide.plannerUrl());
         BenchReport report = new BenchReport("release-trains");
         Latencies cutoverSpread = new Latencies();
         Latencies abortReaction = new Latencies();
@@ -130,7 +124,7 @@ public class ReleaseTrains implements Callable<Integer> {
                 if (bad && service.startsWith("web-")) {
                     v2.failRate(0.5);
                 }
-                call("PUT", "/api/services/" + service, Map.of("team", "bench",
+                planner.call("PUT", "/api/services/" + service, Map.of("team", "bench",
                         "gateway", Map.of("adapter", "embedded", "route", "/" + service),
                         "stable", Map.of("version", "v1", "endpoints", List.of(v1.endpoint())),
                         "strategy", Map.of("type", "canary", "steps", List.of(Map.of("setWeight", 20),
@@ -144,15 +138,15 @@ public class ReleaseTrains implements Callable<Integer> {
                 members.add(member);
             }
             Instant started = Instant.now();
-            JsonNode accepted = call("POST", "/api/trains", Map.of("name", "bench " + suffix, "environment", "bench",
+            JsonNode accepted = planner.call("POST", "/api/trains", Map.of("name", "bench " + suffix, "environment", "bench",
                     "members", members, "cutover", Map.of("rollbackWindow", "2s")));
             String train = accepted.path("trainId").asText();
             List<String> ids = services.stream().map(s -> accepted.path("members").path(s).asText()).toList();
             String state;
             while (true) {
-                JsonNode status = call("GET", "/api/trains/" + train, null);
+                JsonNode status = planner.call("GET", "/api/trains/" + train, null);
                 for (int m = 0; m < services.size(); m++) {
-                    if (!loops.containsKey(services.get(m)) && confirmedOnce(ids.get(m))) {
+                    if (!loops.containsKey(services.get(m)) && planner.trafficConfirmed(ids.get(m))) {
                         loops.put(services.get(m), LoadLoop.paced(URI.create(glide.gatewayUrl() + "/" + services.get(m) + "/"), 2,
                                 Duration.ofMillis(2)));
                     }
@@ -181,20 +175,6 @@ public class ReleaseTrains implements Callable<Integer> {
             loops.values().forEach(LoadLoop::close);
             upstreams.forEach(UpstreamServer::close);
         }
-    }
-
-    /** True once a step of the rollout was read back: from then on the gateway has its route. */
-    private boolean confirmedOnce(String rolloutId) throws Exception {
-        JsonNode history = getJson("/api/rollouts/" + rolloutId + "/history");
-        if (history == null) {
-            return false;
-        }
-        for (JsonNode entry : history) {
-            if (entry.path("payload").path("input").asText().equals("TrafficConfirmed")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private List<TrafficApplied> readBacks(String rolloutId) {
@@ -236,7 +216,7 @@ public class ReleaseTrains implements Callable<Integer> {
     /** Frontends whose rollout logged anything before the backend logged its gates passed. */
     private int orderViolations(List<String> ids) throws Exception {
         Instant gates = null;
-        for (JsonNode entry : getJson("/api/rollouts/" + ids.get(0) + "/history")) {
+        for (JsonNode entry : planner.find("/api/rollouts/" + ids.get(0) + "/history")) {
             if (entry.path("type").asText().equals("TRANSITION") && entry.path("cause").asText().startsWith("gates passed")) {
                 gates = Instant.parse(entry.path("occurredAt").asText());
                 break;
@@ -244,7 +224,7 @@ public class ReleaseTrains implements Callable<Integer> {
         }
         int violations = 0;
         for (String frontend : ids.subList(1, ids.size())) {
-            JsonNode history = getJson("/api/rollouts/" + frontend + "/history");
+            JsonNode history = planner.find("/api/rollouts/" + frontend + "/history");
             if (history != null && !history.isEmpty()
                     && (gates == null || Instant.parse(history.get(0).path("occurredAt").asText()).isBefore(gates))) {
                 violations++;
@@ -258,8 +238,8 @@ public class ReleaseTrains implements Callable<Integer> {
         int lost = 0;
         for (String id : ids) {
             List<Long> published = published(id);
-            JsonNode history = getJson("/api/rollouts/" + id + "/history");
-            for (JsonNode entry : history == null ? json.createArrayNode() : history) {
+            JsonNode history = planner.find("/api/rollouts/" + id + "/history");
+            for (JsonNode entry : history == null ? List.<JsonNode>of() : history) {
                 if (entry.path("type").asText().equals("STEP") && !published.contains(entry.path("sequence").asLong())) {
                     lost++;
                 }
@@ -281,22 +261,5 @@ public class ReleaseTrains implements Callable<Integer> {
     private List<Long> published(String rolloutId) {
         return probe.readAll(Topics.ROLLOUT_STEPS, r -> rolloutId.equals(r.key())).stream()
                 .map(r -> codec.decode(r.value(), RolloutStep.class).sequence()).toList();
-    }
-
-    private JsonNode getJson(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(glide.plannerUrl() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return response.statusCode() == 200 ? json.readTree(response.body()) : null;
-    }
-
-    private JsonNode call(String method, String path, Object body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(glide.plannerUrl() + path)).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " " + response.body());
-        }
-        return json.readTree(response.body());
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.glide.testsupport.GlideSystem;
 import dev.glide.testsupport.HaproxyProcess;
 import dev.glide.testsupport.LoadLoop;
+import dev.glide.testsupport.PlannerApi;
 import dev.glide.testsupport.UpstreamServer;
 import java.net.URI;
 import java.nio.file.Files;

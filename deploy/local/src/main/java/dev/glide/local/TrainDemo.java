@@ -5,6 +5,7 @@ import static dev.glide.local.GlideLocal.say;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.glide.testsupport.GlideSystem;
 import dev.glide.testsupport.LoadLoop;
+import dev.glide.testsupport.PlannerApi;
 import dev.glide.testsupport.UpstreamServer;
 import java.net.URI;
 import java.time.Duration;
@@ -101,7 +102,7 @@ final class TrainDemo implements AutoCloseable {
                     say("%s   %-8s %s", Demo.clock(started), service, line);
                 }
                 if (member.path("rolloutState").asText().equals("PROGRESSING") && !loaded.contains(service)
-                        && routed(member.path("rolloutId").asText())) {
+                        && planner.trafficConfirmed(member.path("rolloutId").asText())) {
                     startLoad(service, started);
                 }
             }
@@ -111,16 +112,6 @@ final class TrainDemo implements AutoCloseable {
             }
             Thread.sleep(300);
         }
-    }
-
-    /** True once the gateway confirmed the rollout's first step: from then on it has the service's route. */
-    private boolean routed(String rolloutId) throws Exception {
-        for (JsonNode entry : planner.call("GET", "/api/rollouts/" + rolloutId + "/history", null)) {
-            if (entry.path("payload").path("input").asText().equals("TrafficConfirmed")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Clients for a member start once its rollout moves traffic: the gateway has its route from the first step on. */

@@ -1,0 +1,72 @@
+package dev.glide.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/**
+ * The planner's REST API as the demos and benchmarks call it: JSON in and out; anything but 2xx is an error naming
+ * the planner's answer.
+ */
+public final class PlannerApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    public PlannerApi(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    public String url() {
+        return baseUrl;
+    }
+
+    public JsonNode call(String method, String path, Object body) throws IOException, InterruptedException {
+        HttpResponse<String> response = send(method, path, body);
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return read(response);
+    }
+
+    /** What {@code GET path} answers, or null when the planner does not know it (404). */
+    public JsonNode find(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = send("GET", path, null);
+        return response.statusCode() == 404 ? null : read(response);
+    }
+
+    /** True once the gateway confirmed a step of the rollout: from then on it has the service's route. */
+    public boolean trafficConfirmed(String rolloutId) throws IOException, InterruptedException {
+        JsonNode history = find("/api/rollouts/" + rolloutId + "/history");
+        if (history != null) {
+            for (JsonNode entry : history) {
+                if (entry.path("payload").path("input").asText().equals("TrafficConfirmed")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private HttpResponse<String> send(String method, String path, Object body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json");
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode read(HttpResponse<String> response) {
+        try {
+            return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
