@@ -49,14 +49,19 @@ class TrainLifecycleTest {
         }
     }
 
+    /** A backend and two frontends, registered with {@link #MEMBER_STRATEGY}, named with one new suffix. */
+    private static List<String> registerMembers(String suffix) {
+        List<String> services = List.of("backend-" + suffix, "web-" + suffix, "mobile-" + suffix);
+        services.forEach(service -> Simulated.registerService(service, MEMBER_STRATEGY));
+        return services;
+    }
+
     private Released release(String rollbackWindow) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String backend = "backend-" + suffix;
-        String web = "web-" + suffix;
-        String mobile = "mobile-" + suffix;
-        for (String service : List.of(backend, web, mobile)) {
-            Simulated.registerService(service, MEMBER_STRATEGY);
-        }
+        List<String> services = registerMembers(suffix);
+        String backend = services.get(0);
+        String web = services.get(1);
+        String mobile = services.get(2);
         JsonPath answer = given().contentType(ContentType.JSON).body(trainBody("checkout " + suffix, backend, web, mobile,
                 rollbackWindow)).when().post("/api/trains").then().statusCode(202).extract().jsonPath();
         Map<String, String> members = answer.getMap("members");
@@ -217,12 +222,10 @@ class TrainLifecycleTest {
     @Test
     void aTrainOnReleaseEventsStartsLikeOneOverRestTheSameEventIdTwiceIsOneTrainAndABadOneIsDeadLettered() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String backend = "backend-" + suffix;
-        String web = "web-" + suffix;
-        String mobile = "mobile-" + suffix;
-        for (String service : List.of(backend, web, mobile)) {
-            Simulated.registerService(service, MEMBER_STRATEGY);
-        }
+        List<String> services = registerMembers(suffix);
+        String backend = services.get(0);
+        String web = services.get(1);
+        String mobile = services.get(2);
         String name = "kafka " + suffix;
         String body = trainBody(name, backend, web, mobile, "1s").replaceFirst("\\{", "{\"eventId\":\"ci-" + suffix + "\",");
         probe.send(Topics.RELEASE_EVENTS, name, body);
