@@ -21,9 +21,12 @@ class JudgeResourceTest {
 
     @Test
     void aSlowerCanaryIsFailedAtTheFirstWindowWithTheRankTestAsEvidence() throws IOException {
-        given().contentType(ContentType.JSON).body(scenario("latency-314182.json"))
-                .when().post("/api/analysis/judge")
-                .then().statusCode(200)
+        given().contentType(ContentType.JSON)
+                .body(scenario("latency-314182.json"))
+                .when()
+                .post("/api/analysis/judge")
+                .then()
+                .statusCode(200)
                 .body("verdict", equalTo("FAIL"))
                 .body("decidedAtWindow", equalTo(1))
                 .body("score", lessThan(50))
@@ -32,35 +35,47 @@ class JudgeResourceTest {
 
     @Test
     void anAaPairPassesAfterItsLastWindow() throws IOException {
-        given().contentType(ContentType.JSON).body(scenario("aa-285516.json"))
-                .when().post("/api/analysis/judge")
-                .then().statusCode(200)
+        given().contentType(ContentType.JSON)
+                .body(scenario("aa-285516.json"))
+                .when()
+                .post("/api/analysis/judge")
+                .then()
+                .statusCode(200)
                 .body("verdict", equalTo("PASS"))
                 .body("decidedAtWindow", equalTo(10));
     }
 
     @Test
     void aMalformedScenarioIsRefusedNamingEachBadField() {
-        String body = """
+        String body =
+                """
                 {"criteria": {"alpha": 2},
                  "windows": [{"baseline": {"requests": 10, "errors": 11}, "canary": {"requests": -1, "errors": 0}}]}
                 """;
-        given().contentType(ContentType.JSON).body(body)
-                .when().post("/api/analysis/judge")
-                .then().statusCode(400)
+        given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/analysis/judge")
+                .then()
+                .statusCode(400)
                 .body("error", equalTo("invalid request body"))
-                .body("problems", contains(
-                        "criteria.alpha: must be less than or equal to 0.5 (was 2.0)",
-                        "windows[0].baseline: errors cannot exceed requests",
-                        "windows[0].canary: errors cannot exceed requests",
-                        "windows[0].canary.requests: must be greater than or equal to 0 (was -1)"));
+                .body(
+                        "problems",
+                        contains(
+                                "criteria.alpha: must be less than or equal to 0.5 (was 2.0)",
+                                "windows[0].baseline: errors cannot exceed requests",
+                                "windows[0].canary: errors cannot exceed requests",
+                                "windows[0].canary.requests: must be greater than or equal to 0 (was -1)"));
     }
 
     @Test
     void aScenarioWithoutWindowsIsRefused() {
-        given().contentType(ContentType.JSON).body("{\"windows\": []}")
-                .when().post("/api/analysis/judge")
-                .then().statusCode(400)
+        given().contentType(ContentType.JSON)
+                .body("{\"windows\": []}")
+                .when()
+                .post("/api/analysis/judge")
+                .then()
+                .statusCode(400)
                 .body("problems", contains("windows: must not be empty"));
     }
 

@@ -31,8 +31,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 
 /**
- * The planner starts an analysis on rollout-events, the gateway's windows arrive on traffic-metrics, and a
- * verdict per interval comes out on analysis-verdicts — all through the real broker.
+ * The planner starts an analysis on rollout-events, the gateway's windows arrive on
+ * traffic-metrics, and a verdict per interval comes out on analysis-verdicts — all through the real
+ * broker.
  */
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
@@ -42,8 +43,7 @@ class LiveAnalysisTest implements ServesOperationalEndpoints {
     private static final List<Double> BOUNDS = List.of(25.0, 50.0, 100.0, 200.0, 400.0);
     private final TopicProbe probe = TopicProbe.shared();
 
-    @Inject
-    EventCodec codec;
+    @Inject EventCodec codec;
 
     @Test
     void aCanaryServingErrorsFailsAtTheFirstWindowWithItsEvidence() {
@@ -66,7 +66,9 @@ class LiveAnalysisTest implements ServesOperationalEndpoints {
         assertThat(comparison.passed()).isFalse();
         AnalysisVerdict.Check ceiling = check(verdict, "threshold");
         assertThat(ceiling.threshold()).isEqualTo(0.01);
-        assertThat(verdict.summary()).startsWith("canary 25 errors in 500 (5.000 %) against baseline 1 in 1000 (0.100 %)");
+        assertThat(verdict.summary())
+                .startsWith(
+                        "canary 25 errors in 500 (5.000 %) against baseline 1 in 1000 (0.100 %)");
     }
 
     @Test
@@ -80,7 +82,8 @@ class LiveAnalysisTest implements ServesOperationalEndpoints {
         List<AnalysisVerdict> verdicts = awaitVerdicts(rollout, 3);
         assertThat(verdicts).extracting(AnalysisVerdict::window).containsExactly(1, 2, 3);
         assertThat(verdicts).extracting(AnalysisVerdict::verdict).containsOnly(Verdict.PASS);
-        assertThat(check(verdicts.get(2), "mann-whitney-u").detail()).contains("1500 and 3000 samples");
+        assertThat(check(verdicts.get(2), "mann-whitney-u").detail())
+                .contains("1500 and 3000 samples");
     }
 
     @Test
@@ -88,16 +91,26 @@ class LiveAnalysisTest implements ServesOperationalEndpoints {
         String rollout = "r-" + UUID.randomUUID();
         Instant start = startAnalysis(rollout, 3, 2);
 
-        // the gateways' windows are late (a metrics consumer crashed, a rebalance): no verdict is made up meanwhile
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
-                .until(() -> probe.readAll(Topics.ANALYSIS_VERDICTS, r -> rollout.equals(r.key())).isEmpty());
+        // the gateways' windows are late (a metrics consumer crashed, a rebalance): no verdict is
+        // made up meanwhile
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(10))
+                .until(
+                        () ->
+                                probe.readAll(
+                                                Topics.ANALYSIS_VERDICTS,
+                                                r -> rollout.equals(r.key()))
+                                        .isEmpty());
         for (int k = 0; k < 2; k++) {
             send(rollout, start.plusSeconds(k), 1000, 2, 500, 1);
         }
 
         List<AnalysisVerdict> verdicts = awaitVerdicts(rollout, 2);
-        assertThat(verdicts).extracting(AnalysisVerdict::verdict).containsExactly(Verdict.PASS, Verdict.PASS);
-        assertThat(verdicts.get(1).summary()).isEqualTo("no regression found after window 2 (1000 canary requests)");
+        assertThat(verdicts)
+                .extracting(AnalysisVerdict::verdict)
+                .containsExactly(Verdict.PASS, Verdict.PASS);
+        assertThat(verdicts.get(1).summary())
+                .isEqualTo("no regression found after window 2 (1000 canary requests)");
     }
 
     @Test
@@ -109,19 +122,27 @@ class LiveAnalysisTest implements ServesOperationalEndpoints {
         }
 
         List<AnalysisVerdict> verdicts = awaitVerdicts(rollout, 2);
-        assertThat(verdicts).extracting(AnalysisVerdict::verdict).containsOnly(Verdict.INCONCLUSIVE);
-        assertThat(verdicts.get(1).summary()).isEqualTo("only 6 canary requests after window 2; at least 100 are needed");
+        assertThat(verdicts)
+                .extracting(AnalysisVerdict::verdict)
+                .containsOnly(Verdict.INCONCLUSIVE);
+        assertThat(verdicts.get(1).summary())
+                .isEqualTo("only 6 canary requests after window 2; at least 100 are needed");
     }
 
     @Test
     void aMalformedWindowLandsOnTheDeadLetterTopicWithItsReason() {
         String rollout = "r-" + UUID.randomUUID();
-        String malformed = codec.encode(window(rollout, Instant.now(), 10, 0, 10, 1)).replace("\"errors\":0", "\"errors\":11");
+        String malformed =
+                codec.encode(window(rollout, Instant.now(), 10, 0, 10, 1))
+                        .replace("\"errors\":0", "\"errors\":11");
 
         RecordMetadata sent = probe.send(Topics.TRAFFIC_METRICS, rollout, malformed);
 
-        ConsumerRecord<String, String> dead = probe.awaitRecord(Topics.deadLetterOf(Topics.TRAFFIC_METRICS), WAIT,
-                r -> rollout.equals(r.key()));
+        ConsumerRecord<String, String> dead =
+                probe.awaitRecord(
+                        Topics.deadLetterOf(Topics.TRAFFIC_METRICS),
+                        WAIT,
+                        r -> rollout.equals(r.key()));
         assertThat(dead.value()).isEqualTo(malformed);
         assertThat(header(dead, Topics.DLQ_REASON_HEADER))
                 .isEqualTo("malformed TrafficMetrics: versions[0]: errors cannot exceed requests");
@@ -129,41 +150,97 @@ class LiveAnalysisTest implements ServesOperationalEndpoints {
         assertThat(header(dead, Topics.DLQ_OFFSET_HEADER)).isEqualTo(String.valueOf(sent.offset()));
     }
 
-    /** The planner's event starting an analysis of 1 s windows at the next whole second; returns that second. */
+    /**
+     * The planner's event starting an analysis of 1 s windows at the next whole second; returns
+     * that second.
+     */
     private Instant startAnalysis(String rollout, long sequence, int count) {
-        Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
-        RolloutEvent event = new RolloutEvent(RolloutEvent.SCHEMA_VERSION, rollout, sequence, "checkout", "prod", "canary",
-                "v1", "v2", RolloutState.PROGRESSING, RolloutState.PROGRESSING, 1, 4, Weights.canaryPercent(25),
-                "analysis started", null, null, new AnalysisRequest(sequence, List.of("error-rate", "latency-p99"), 1, count, 0),
-                start, "payments");
+        Instant start =
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+        RolloutEvent event =
+                new RolloutEvent(
+                        RolloutEvent.SCHEMA_VERSION,
+                        rollout,
+                        sequence,
+                        "checkout",
+                        "prod",
+                        "canary",
+                        "v1",
+                        "v2",
+                        RolloutState.PROGRESSING,
+                        RolloutState.PROGRESSING,
+                        1,
+                        4,
+                        Weights.canaryPercent(25),
+                        "analysis started",
+                        null,
+                        null,
+                        new AnalysisRequest(
+                                sequence, List.of("error-rate", "latency-p99"), 1, count, 0),
+                        start,
+                        "payments");
         probe.send(Topics.ROLLOUT_EVENTS, rollout, codec.encode(event));
         return start;
     }
 
-    private void send(String rollout, Instant windowOf, long baseline, long baselineErrors, long canary, long canaryErrors) {
-        probe.send(Topics.TRAFFIC_METRICS, rollout, codec.encode(window(rollout, windowOf, baseline, baselineErrors, canary, canaryErrors)));
+    private void send(
+            String rollout,
+            Instant windowOf,
+            long baseline,
+            long baselineErrors,
+            long canary,
+            long canaryErrors) {
+        probe.send(
+                Topics.TRAFFIC_METRICS,
+                rollout,
+                codec.encode(
+                        window(rollout, windowOf, baseline, baselineErrors, canary, canaryErrors)));
     }
 
     private List<AnalysisVerdict> awaitVerdicts(String rollout, int count) {
-        return probe.awaitRecords(Topics.ANALYSIS_VERDICTS, WAIT, count, r -> rollout.equals(r.key())).stream()
-                .map(r -> codec.decode(r.value(), AnalysisVerdict.class)).toList();
+        return probe
+                .awaitRecords(Topics.ANALYSIS_VERDICTS, WAIT, count, r -> rollout.equals(r.key()))
+                .stream()
+                .map(r -> codec.decode(r.value(), AnalysisVerdict.class))
+                .toList();
     }
 
     private static AnalysisVerdict.Check check(AnalysisVerdict verdict, String test) {
-        return verdict.checks().stream().filter(c -> c.test().equals(test)).findFirst().orElseThrow();
+        return verdict.checks().stream()
+                .filter(c -> c.test().equals(test))
+                .findFirst()
+                .orElseThrow();
     }
 
-    /** A gateway window inside the analysis window starting at {@code windowOf}, both sides equally fast. */
-    private static TrafficMetrics window(String rollout, Instant windowOf, long baseline, long baselineErrors, long canary, long canaryErrors) {
-        return new TrafficMetrics(TrafficMetrics.SCHEMA_VERSION, rollout, "checkout", windowOf.plusMillis(100),
-                windowOf.plusMillis(900), "embedded", List.of(
-                        new VersionWindow(Role.STABLE, "v1", baseline, baselineErrors, latency(baseline)),
-                        new VersionWindow(Role.CANARY, "v2", canary, canaryErrors, latency(canary))));
+    /**
+     * A gateway window inside the analysis window starting at {@code windowOf}, both sides equally
+     * fast.
+     */
+    private static TrafficMetrics window(
+            String rollout,
+            Instant windowOf,
+            long baseline,
+            long baselineErrors,
+            long canary,
+            long canaryErrors) {
+        return new TrafficMetrics(
+                TrafficMetrics.SCHEMA_VERSION,
+                rollout,
+                "checkout",
+                windowOf.plusMillis(100),
+                windowOf.plusMillis(900),
+                "embedded",
+                List.of(
+                        new VersionWindow(
+                                Role.STABLE, "v1", baseline, baselineErrors, latency(baseline)),
+                        new VersionWindow(
+                                Role.CANARY, "v2", canary, canaryErrors, latency(canary))));
     }
 
     private static LatencyHistogram latency(long requests) {
         long fast = requests * 6 / 10;
         long medium = requests * 3 / 10;
-        return new LatencyHistogram(BOUNDS, List.of(fast, medium, requests - fast - medium, 0L, 0L, 0L));
+        return new LatencyHistogram(
+                BOUNDS, List.of(fast, medium, requests - fast - medium, 0L, 0L, 0L));
     }
 }

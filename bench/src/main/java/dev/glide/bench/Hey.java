@@ -14,16 +14,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Load from {@code hey} (the Debian package) on loopback, always bounded in time: a run of a fixed duration, or a
- * run in the background that {@link #stop()} interrupts (hey prints its report on SIGINT) and that ends by itself
- * at its limit anyway. The report is parsed into what a user would count: answers, failures, latency percentiles.
+ * Load from {@code hey} (the Debian package) on loopback, always bounded in time: a run of a fixed
+ * duration, or a run in the background that {@link #stop()} interrupts (hey prints its report on
+ * SIGINT) and that ends by itself at its limit anyway. The report is parsed into what a user would
+ * count: answers, failures, latency percentiles.
  */
 final class Hey implements AutoCloseable {
 
     static final String BINARY = "/usr/bin/hey";
-    private static final Pattern STATUS = Pattern.compile("^\\s*\\[(\\d{3})]\\s+(\\d+) responses", Pattern.MULTILINE);
-    private static final Pattern ERROR = Pattern.compile("^\\s*\\[(\\d+)]\\s+(.+)$", Pattern.MULTILINE);
-    private static final Pattern PERCENTILE = Pattern.compile("^\\s*(\\d+)% in ([0-9.]+) secs", Pattern.MULTILINE);
+    private static final Pattern STATUS =
+            Pattern.compile("^\\s*\\[(\\d{3})]\\s+(\\d+) responses", Pattern.MULTILINE);
+    private static final Pattern ERROR =
+            Pattern.compile("^\\s*\\[(\\d+)]\\s+(.+)$", Pattern.MULTILINE);
+    private static final Pattern PERCENTILE =
+            Pattern.compile("^\\s*(\\d+)% in ([0-9.]+) secs", Pattern.MULTILINE);
 
     private final Process process;
     private final Path output;
@@ -33,20 +37,35 @@ final class Hey implements AutoCloseable {
         this.output = output;
     }
 
-    /** What one run of hey saw. Failures are error statuses (>= 400) and requests with no answer at all. */
-    record Result(long requests, long failed, double p50Ms, double p99Ms, List<String> failures) {
-    }
+    /**
+     * What one run of hey saw. Failures are error statuses (>= 400) and requests with no answer at
+     * all.
+     */
+    record Result(long requests, long failed, double p50Ms, double p99Ms, List<String> failures) {}
 
-    /** Starts hey in the background against {@code target} with {@code clients} connections, for at most {@code limit}. */
+    /**
+     * Starts hey in the background against {@code target} with {@code clients} connections, for at
+     * most {@code limit}.
+     */
     static Hey start(URI target, int clients, Duration limit) {
         try {
             Path output = Files.createTempFile("hey", ".txt");
-            Process process = new ProcessBuilder(BINARY, "-z", limit.toSeconds() + "s", "-c", String.valueOf(clients),
-                    "-disable-compression", target.toString())
-                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            Process process =
+                    new ProcessBuilder(
+                                    BINARY,
+                                    "-z",
+                                    limit.toSeconds() + "s",
+                                    "-c",
+                                    String.valueOf(clients),
+                                    "-disable-compression",
+                                    target.toString())
+                            .redirectErrorStream(true)
+                            .redirectOutput(output.toFile())
+                            .start();
             return new Hey(process, output);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start " + BINARY + " (apt-get install hey)", e);
+            throw new UncheckedIOException(
+                    "could not start " + BINARY + " (apt-get install hey)", e);
         }
     }
 
@@ -115,13 +134,14 @@ final class Hey implements AutoCloseable {
             switch (percentile.group(1)) {
                 case "50" -> p50 = ms;
                 case "99" -> p99 = ms;
-                default -> { }
+                default -> {}
             }
         }
         if (ok + failed == 0) {
             throw new IllegalStateException("hey sent nothing; its report:\n" + report);
         }
-        return new Result(ok + failed, failed, p50, p99, failures.subList(0, Math.min(5, failures.size())));
+        return new Result(
+                ok + failed, failed, p50, p99, failures.subList(0, Math.min(5, failures.size())));
     }
 
     @Override

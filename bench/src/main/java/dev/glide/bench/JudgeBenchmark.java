@@ -26,12 +26,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The analysis judges on scenarios with known answers: the shared samples, then sets generated here like them
- * (ten windows of about 4 000 requests, the canary's share 5, 10 or 25 %, baseline error rates 0.2-1 %,
- * log-normal latency with sigma 0.35 and medians 40-120 ms, up to 200 latency samples per side and window):
- * A/A pairs, error-rate regressions (x1.5, x2, x3) and median-latency regressions (+10, +30, +50 %). Each set is
- * judged sequentially and at a fixed horizon; the report gives regressions caught, false aborts on A/A, the
- * windows to a decision, and how fast the engine judges.
+ * The analysis judges on scenarios with known answers: the shared samples, then sets generated here
+ * like them (ten windows of about 4 000 requests, the canary's share 5, 10 or 25 %, baseline error
+ * rates 0.2-1 %, log-normal latency with sigma 0.35 and medians 40-120 ms, up to 200 latency
+ * samples per side and window): A/A pairs, error-rate regressions (x1.5, x2, x3) and median-latency
+ * regressions (+10, +30, +50 %). Each set is judged sequentially and at a fixed horizon; the report
+ * gives regressions caught, false aborts on A/A, the windows to a decision, and how fast the engine
+ * judges.
  */
 @Command(name = "judge-benchmark", mixinStandardHelpOptions = true)
 public class JudgeBenchmark implements Callable<Integer> {
@@ -47,7 +48,10 @@ public class JudgeBenchmark implements Callable<Integer> {
     @Option(names = "--root", description = "the project root", defaultValue = ".")
     Path root;
 
-    @Option(names = "--per-cell", description = "scenarios per regression kind, size and share", defaultValue = "200")
+    @Option(
+            names = "--per-cell",
+            description = "scenarios per regression kind, size and share",
+            defaultValue = "200")
     int perCell;
 
     @Option(names = "--aa", description = "A/A scenarios per share", defaultValue = "1000")
@@ -71,7 +75,8 @@ public class JudgeBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RandomGenerator random = new Well19937c(seed);
-        Criteria criteria = new Criteria(0.05, 5000.0, alpha, true, true, 200L, 20L, 2, null, null, null);
+        Criteria criteria =
+                new Criteria(0.05, 5000.0, alpha, true, true, 200L, 20L, 2, null, null, null);
         BenchReport report = new BenchReport("analysis-judges");
         report.put("alpha", alpha);
         report.put("windowsPerScenario", WINDOWS);
@@ -81,23 +86,51 @@ public class JudgeBenchmark implements Callable<Integer> {
         Map<String, Object> regressions = new LinkedHashMap<>();
         Map<String, List<Double>> decisionWindows = new LinkedHashMap<>();
         for (String kind : List.of("errors", "latency")) {
-            double[] sizes = kind.equals("errors") ? new double[] {1.5, 2, 3} : new double[] {1.1, 1.3, 1.5};
+            double[] sizes =
+                    kind.equals("errors") ? new double[] {1.5, 2, 3} : new double[] {1.1, 1.3, 1.5};
             for (double size : sizes) {
                 for (double share : SHARES) {
                     Tally tally = new Tally();
                     for (int i = 0; i < perCell; i++) {
-                        List<WindowPair> windows = scenario(random, share, kind.equals("errors") ? size : 1,
-                                kind.equals("latency") ? size : 1);
-                        tally.add(judge(windows, criteria), judge(windows, criteria.fixedHorizon()), Verdict.FAIL);
-                        tally.bestPossible += kind.equals("errors") && bestPossibleErrorTest(windows) ? 1 : 0;
+                        List<WindowPair> windows =
+                                scenario(
+                                        random,
+                                        share,
+                                        kind.equals("errors") ? size : 1,
+                                        kind.equals("latency") ? size : 1);
+                        tally.add(
+                                judge(windows, criteria),
+                                judge(windows, criteria.fixedHorizon()),
+                                Verdict.FAIL);
+                        tally.bestPossible +=
+                                kind.equals("errors") && bestPossibleErrorTest(windows) ? 1 : 0;
                     }
-                    String name = (kind.equals("errors") ? "errorRate x" : "medianLatency +" + Math.round((size - 1) * 100) + "% x")
-                            .replace(" x", kind.equals("errors") ? " x" + trim(size) : "") + " @" + Math.round(share * 100) + "% canary";
-                    regressions.put(name.replace("+" + Math.round((size - 1) * 100) + "% x", "+" + Math.round((size - 1) * 100) + "%"),
+                    String name =
+                            (kind.equals("errors")
+                                                    ? "errorRate x"
+                                                    : "medianLatency +"
+                                                            + Math.round((size - 1) * 100)
+                                                            + "% x")
+                                            .replace(
+                                                    " x",
+                                                    kind.equals("errors") ? " x" + trim(size) : "")
+                                    + " @"
+                                    + Math.round(share * 100)
+                                    + "% canary";
+                    regressions.put(
+                            name.replace(
+                                    "+" + Math.round((size - 1) * 100) + "% x",
+                                    "+" + Math.round((size - 1) * 100) + "%"),
                             tally.summary());
-                    if ((kind.equals("errors") && size == 2) || (kind.equals("latency") && size == 1.3)) {
-                        decisionWindows.computeIfAbsent(kind.equals("errors") ? "errorRate x2" : "medianLatency +30%",
-                                k -> new ArrayList<>()).addAll(tally.sequentialWindows);
+                    if ((kind.equals("errors") && size == 2)
+                            || (kind.equals("latency") && size == 1.3)) {
+                        decisionWindows
+                                .computeIfAbsent(
+                                        kind.equals("errors")
+                                                ? "errorRate x2"
+                                                : "medianLatency +30%",
+                                        k -> new ArrayList<>())
+                                .addAll(tally.sequentialWindows);
                     }
                 }
             }
@@ -112,7 +145,10 @@ public class JudgeBenchmark implements Callable<Integer> {
             Tally tally = new Tally();
             for (int i = 0; i < aaPerShare; i++) {
                 List<WindowPair> windows = scenario(random, share, 1, 1);
-                tally.add(judge(windows, criteria), judge(windows, criteria.fixedHorizon()), Verdict.FAIL);
+                tally.add(
+                        judge(windows, criteria),
+                        judge(windows, criteria.fixedHorizon()),
+                        Verdict.FAIL);
             }
             aa.put("A/A @" + Math.round(share * 100) + "% canary", tally.summary());
             falseSequential += tally.sequentialCaught;
@@ -120,14 +156,29 @@ public class JudgeBenchmark implements Callable<Integer> {
             aaTotal += tally.total;
         }
         report.put("falseAborts", aa);
-        report.put("falseAbortRateSequential", round(100.0 * falseSequential / aaTotal, 2) + " % of " + aaTotal);
-        report.put("falseAbortRateFixedHorizon", round(100.0 * falseFixed / aaTotal, 2) + " % of " + aaTotal);
+        report.put(
+                "falseAbortRateSequential",
+                round(100.0 * falseSequential / aaTotal, 2) + " % of " + aaTotal);
+        report.put(
+                "falseAbortRateFixedHorizon",
+                round(100.0 * falseFixed / aaTotal, 2) + " % of " + aaTotal);
         Map<String, Object> toDecision = new LinkedHashMap<>();
-        decisionWindows.forEach((kind, windows) -> toDecision.put(kind, Map.of(
-                "sequential", median.evaluate(windows.stream().mapToDouble(Double::doubleValue).toArray()),
-                "fixedHorizon", WINDOWS)));
+        decisionWindows.forEach(
+                (kind, windows) ->
+                        toDecision.put(
+                                kind,
+                                Map.of(
+                                        "sequential",
+                                        median.evaluate(
+                                                windows.stream()
+                                                        .mapToDouble(Double::doubleValue)
+                                                        .toArray()),
+                                        "fixedHorizon",
+                                        WINDOWS)));
         report.put("medianWindowsToDecision", toDecision);
-        report.put("judgeThroughputWindowsPerSecond", Math.round(windowsJudged / (judgingNanos / 1e9)));
+        report.put(
+                "judgeThroughputWindowsPerSecond",
+                Math.round(windowsJudged / (judgingNanos / 1e9)));
         report.print();
         report.write(root.resolve("bench/results/analysis-judges.json"));
         return 0;
@@ -141,39 +192,58 @@ public class JudgeBenchmark implements Callable<Integer> {
         return result;
     }
 
-    /** Ten windows of one scenario: the canary's error rate times {@code errorFactor}, its latency times {@code latencyFactor}. */
     /**
-     * Whether the most powerful exact test there is for this scenario — Fisher's on all ten windows at once, with
-     * the whole of alpha for itself — would reject: the ceiling for any judge that keeps alpha.
+     * Ten windows of one scenario: the canary's error rate times {@code errorFactor}, its latency
+     * times {@code latencyFactor}.
+     */
+    /**
+     * Whether the most powerful exact test there is for this scenario — Fisher's on all ten windows
+     * at once, with the whole of alpha for itself — would reject: the ceiling for any judge that
+     * keeps alpha.
      */
     private boolean bestPossibleErrorTest(List<WindowPair> windows) {
-        Sample baseline = windows.stream().map(WindowPair::baseline).reduce(Sample.counts(0, 0), Sample::plus);
-        Sample canary = windows.stream().map(WindowPair::canary).reduce(Sample.counts(0, 0), Sample::plus);
+        Sample baseline =
+                windows.stream()
+                        .map(WindowPair::baseline)
+                        .reduce(Sample.counts(0, 0), Sample::plus);
+        Sample canary =
+                windows.stream().map(WindowPair::canary).reduce(Sample.counts(0, 0), Sample::plus);
         long population = baseline.requests() + canary.requests();
         int errors = (int) (baseline.errors() + canary.errors());
         if (errors == 0) {
             return false;
         }
-        return new org.apache.commons.math3.distribution.HypergeometricDistribution(null, (int) population, errors,
-                (int) canary.requests()).upperCumulativeProbability((int) canary.errors()) <= alpha;
+        return new org.apache.commons.math3.distribution.HypergeometricDistribution(
+                                null, (int) population, errors, (int) canary.requests())
+                        .upperCumulativeProbability((int) canary.errors())
+                <= alpha;
     }
 
-    private static List<WindowPair> scenario(RandomGenerator random, double share, double errorFactor, double latencyFactor) {
+    private static List<WindowPair> scenario(
+            RandomGenerator random, double share, double errorFactor, double latencyFactor) {
         double errorRate = BASE_ERROR_RATES[random.nextInt(BASE_ERROR_RATES.length)];
         double medianMs = MEDIANS[random.nextInt(MEDIANS.length)];
         int canaryRequests = (int) Math.round(WINDOW_REQUESTS * share);
         int baselineRequests = WINDOW_REQUESTS - canaryRequests;
         List<WindowPair> windows = new ArrayList<>();
         for (int k = 0; k < WINDOWS; k++) {
-            windows.add(new WindowPair(side(random, baselineRequests, errorRate, medianMs),
-                    side(random, canaryRequests, errorRate * errorFactor, medianMs * latencyFactor)));
+            windows.add(
+                    new WindowPair(
+                            side(random, baselineRequests, errorRate, medianMs),
+                            side(
+                                    random,
+                                    canaryRequests,
+                                    errorRate * errorFactor,
+                                    medianMs * latencyFactor)));
         }
         return windows;
     }
 
-    private static Sample side(RandomGenerator random, int requests, double errorRate, double medianMs) {
+    private static Sample side(
+            RandomGenerator random, int requests, double errorRate, double medianMs) {
         int errors = new BinomialDistribution(random, requests, errorRate).sample();
-        LogNormalDistribution latency = new LogNormalDistribution(random, Math.log(medianMs), SIGMA);
+        LogNormalDistribution latency =
+                new LogNormalDistribution(random, Math.log(medianMs), SIGMA);
         List<Double> samples = new ArrayList<>();
         for (int i = 0; i < Math.min(requests, MAX_SAMPLES); i++) {
             samples.add(latency.sample());
@@ -200,10 +270,23 @@ public class JudgeBenchmark implements Callable<Integer> {
                 AnalysisEngine.Result result = judge(windows, criteria);
                 String kind = file.getFileName().toString().replaceAll("-.*", "");
                 @SuppressWarnings("unchecked")
-                Map<String, Object> entry = (Map<String, Object>) byTruth.computeIfAbsent(kind + " (" + truth + ")",
-                        k -> new LinkedHashMap<>(Map.of("scenarios", 0, "right", 0, "decidedAtWindows", new ArrayList<Integer>())));
+                Map<String, Object> entry =
+                        (Map<String, Object>)
+                                byTruth.computeIfAbsent(
+                                        kind + " (" + truth + ")",
+                                        k ->
+                                                new LinkedHashMap<>(
+                                                        Map.of(
+                                                                "scenarios",
+                                                                0,
+                                                                "right",
+                                                                0,
+                                                                "decidedAtWindows",
+                                                                new ArrayList<Integer>())));
                 entry.put("scenarios", (int) entry.get("scenarios") + 1);
-                entry.put("right", (int) entry.get("right") + (result.verdict().name().equals(truth) ? 1 : 0));
+                entry.put(
+                        "right",
+                        (int) entry.get("right") + (result.verdict().name().equals(truth) ? 1 : 0));
                 @SuppressWarnings("unchecked")
                 List<Integer> at = (List<Integer>) entry.get("decidedAtWindows");
                 at.add(result.decidedAtWindow());
@@ -221,7 +304,9 @@ public class JudgeBenchmark implements Callable<Integer> {
         return Math.round(value * scale) / scale;
     }
 
-    /** How many of a set were judged {@code FAIL}, sequentially and at a fixed horizon, and when. */
+    /**
+     * How many of a set were judged {@code FAIL}, sequentially and at a fixed horizon, and when.
+     */
     private final class Tally {
         long total;
         long sequentialCaught;
@@ -248,8 +333,14 @@ public class JudgeBenchmark implements Callable<Integer> {
             if (bestPossible > 0) {
                 summary.put("bestPossiblePct", round(100.0 * bestPossible / total, 1));
             }
-            summary.put("sequentialMedianWindow", sequentialWindows.isEmpty() ? null
-                    : median.evaluate(sequentialWindows.stream().mapToDouble(Double::doubleValue).toArray()));
+            summary.put(
+                    "sequentialMedianWindow",
+                    sequentialWindows.isEmpty()
+                            ? null
+                            : median.evaluate(
+                                    sequentialWindows.stream()
+                                            .mapToDouble(Double::doubleValue)
+                                            .toArray()));
             return summary;
         }
     }

@@ -34,30 +34,40 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Throughput with 1, 2 and 3 replicas of the planner and of the traffic service, each set in one consumer group on
- * a real broker (6 partitions) and PostgreSQL: a burst of {@code --rollouts} releases, spread over the planner
- * replicas' APIs, each walking 10 -> 50 -> 100 % and its promotion through the traffic service (no-op gateway, so
- * the services' own work is what is measured). Reports rollouts completed per minute, the planner's step latency
- * (the gateway's confirmation -> the next step) and the traffic service's (a step -> its confirmation), p50/p99,
+ * Throughput with 1, 2 and 3 replicas of the planner and of the traffic service, each set in one
+ * consumer group on a real broker (6 partitions) and PostgreSQL: a burst of {@code --rollouts}
+ * releases, spread over the planner replicas' APIs, each walking 10 -> 50 -> 100 % and its
+ * promotion through the traffic service (no-op gateway, so the services' own work is what is
+ * measured). Reports rollouts completed per minute, the planner's step latency (the gateway's
+ * confirmation -> the next step) and the traffic service's (a step -> its confirmation), p50/p99,
  * and steps lost or applied twice, from the records on the broker.
  */
 @Command(name = "scale-out", mixinStandardHelpOptions = true)
 public final class ScaleOut implements Callable<Integer> {
 
-    private static final String STRATEGY = "{\"type\":\"canary\",\"steps\":[{\"setWeight\":10},{\"setWeight\":50},{\"setWeight\":100}]}";
+    private static final String STRATEGY =
+            "{\"type\":\"canary\",\"steps\":[{\"setWeight\":10},{\"setWeight\":50},{\"setWeight\":100}]}";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--root", defaultValue = ".")
     Path root;
 
-    @Option(names = "--replicas", split = ",", defaultValue = "1,2,3", description = "Replica counts to measure (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--replicas",
+            split = ",",
+            defaultValue = "1,2,3",
+            description = "Replica counts to measure (default: ${DEFAULT-VALUE}).")
     List<Integer> replicaCounts;
 
-    @Option(names = "--rollouts", defaultValue = "300", description = "Releases in each burst (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rollouts",
+            defaultValue = "300",
+            description = "Releases in each burst (default: ${DEFAULT-VALUE}).")
     int rollouts;
 
     private EventCodec codec;
-    private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ScaleOut()).execute(args));
@@ -71,12 +81,17 @@ public final class ScaleOut implements Callable<Integer> {
         boolean clean = true;
         for (int replicas : replicaCounts) {
             Map<String, Object> row = measure(replicas);
-            clean &= ((Number) row.get("stepsLost")).longValue() == 0 && ((Number) row.get("stepsDuplicated")).longValue() == 0;
+            clean &=
+                    ((Number) row.get("stepsLost")).longValue() == 0
+                            && ((Number) row.get("stepsDuplicated")).longValue() == 0;
             rows.put(replicas + " planner + " + replicas + " traffic", row);
         }
         report.put("results", rows);
-        report.put("workload", rollouts + " releases at once, each 10 -> 50 -> 100 % and promotion (4 steps), no-op gateway;"
-                + " 6 partitions per topic; planner and traffic replicas with a 384 MB heap each");
+        report.put(
+                "workload",
+                rollouts
+                        + " releases at once, each 10 -> 50 -> 100 % and promotion (4 steps), no-op gateway;"
+                        + " 6 partitions per topic; planner and traffic replicas with a 384 MB heap each");
         report.print();
         report.write(root.resolve("bench/results/scale-out.json"));
         return clean ? 0 : 1;
@@ -84,68 +99,118 @@ public final class ScaleOut implements Callable<Integer> {
 
     private Map<String, Object> measure(int replicas) throws Exception {
         Path data = Files.createTempDirectory("glide-scale-out");
-        try (GlideSystem glide = GlideSystem.builder(root).dataDir(data).partitions(6).only("planner-service", "traffic-service")
-                .replicas("planner-service", replicas).replicas("traffic-service", replicas)
-                .setAll("quarkus.log.level", "WARN").start();
+        try (GlideSystem glide =
+                        GlideSystem.builder(root)
+                                .dataDir(data)
+                                .partitions(6)
+                                .only("planner-service", "traffic-service")
+                                .replicas("planner-service", replicas)
+                                .replicas("traffic-service", replicas)
+                                .setAll("quarkus.log.level", "WARN")
+                                .start();
                 TopicProbe probe = new TopicProbe(glide.bootstrapServers())) {
-            List<String> planners = glide.replicas("planner-service").stream().map(ServiceProcess::url).toList();
+            List<String> planners =
+                    glide.replicas("planner-service").stream().map(ServiceProcess::url).toList();
             String prefix = "scale-" + replicas + "-" + Long.toString(System.nanoTime(), 36) + "-";
             List<CompletableFuture<String>> registered = new ArrayList<>();
             for (int i = 0; i < rollouts; i++) {
-                registered.add(send("PUT", planners.get(i % planners.size()) + "/api/services/" + prefix + i,
-                        "{\"team\":\"bench\",\"gateway\":{\"adapter\":\"noop\",\"route\":\"r" + i + "\"},"
-                                + "\"stable\":{\"version\":\"v1\",\"endpoints\":[\"http://127.0.0.1:1\"]},\"strategy\":" + STRATEGY + "}"));
+                registered.add(
+                        send(
+                                "PUT",
+                                planners.get(i % planners.size()) + "/api/services/" + prefix + i,
+                                "{\"team\":\"bench\",\"gateway\":{\"adapter\":\"noop\",\"route\":\"r"
+                                        + i
+                                        + "\"},"
+                                        + "\"stable\":{\"version\":\"v1\",\"endpoints\":[\"http://127.0.0.1:1\"]},\"strategy\":"
+                                        + STRATEGY
+                                        + "}"));
             }
             CompletableFuture.allOf(registered.toArray(CompletableFuture[]::new)).join();
 
             Instant start = Instant.now();
             List<CompletableFuture<String>> released = new ArrayList<>();
             for (int i = 0; i < rollouts; i++) {
-                released.add(send("POST", planners.get(i % planners.size()) + "/api/releases", "{\"service\":\"" + prefix + i
-                        + "\",\"version\":\"v2\",\"environment\":\"bench\",\"endpoints\":[\"http://127.0.0.1:2\"]}"));
+                released.add(
+                        send(
+                                "POST",
+                                planners.get(i % planners.size()) + "/api/releases",
+                                "{\"service\":\""
+                                        + prefix
+                                        + i
+                                        + "\",\"version\":\"v2\",\"environment\":\"bench\",\"endpoints\":[\"http://127.0.0.1:2\"]}"));
             }
             CompletableFuture.allOf(released.toArray(CompletableFuture[]::new)).join();
-            await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofMinutes(10))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> succeeded(planners.get(0), prefix) >= rollouts);
             double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
 
             // what the broker saw: every step and every read-back of this burst's rollouts
             List<String> ids = released.stream().map(CompletableFuture::join).toList();
             java.util.Set<String> mine = new java.util.HashSet<>(ids);
-            List<RolloutStep> steps = probe.readAll(Topics.ROLLOUT_STEPS, r -> mine.contains(r.key())).stream()
-                    .map(r -> codec.decode(r.value(), RolloutStep.class)).toList();
-            List<TrafficApplied> applied = probe.readAll(Topics.TRAFFIC_APPLIED, r -> mine.contains(r.key())).stream()
-                    .map(r -> codec.decode(r.value(), TrafficApplied.class))
-                    .filter(a -> a.outcome() == TrafficApplied.Outcome.APPLIED).toList();
+            List<RolloutStep> steps =
+                    probe.readAll(Topics.ROLLOUT_STEPS, r -> mine.contains(r.key())).stream()
+                            .map(r -> codec.decode(r.value(), RolloutStep.class))
+                            .toList();
+            List<TrafficApplied> applied =
+                    probe.readAll(Topics.TRAFFIC_APPLIED, r -> mine.contains(r.key())).stream()
+                            .map(r -> codec.decode(r.value(), TrafficApplied.class))
+                            .filter(a -> a.outcome() == TrafficApplied.Outcome.APPLIED)
+                            .toList();
             return row(replicas, seconds, steps, applied);
         }
     }
 
-    private Map<String, Object> row(int replicas, double seconds, List<RolloutStep> steps, List<TrafficApplied> applied) {
-        Map<String, List<TrafficApplied>> appliedByStep = applied.stream().collect(Collectors.groupingBy(a -> a.rolloutId() + "/" + a.sequence()));
+    private Map<String, Object> row(
+            int replicas, double seconds, List<RolloutStep> steps, List<TrafficApplied> applied) {
+        Map<String, List<TrafficApplied>> appliedByStep =
+                applied.stream()
+                        .collect(Collectors.groupingBy(a -> a.rolloutId() + "/" + a.sequence()));
         Map<String, RolloutStep> firstOfEach = new HashMap<>();
-        steps.forEach(step -> firstOfEach.putIfAbsent(step.rolloutId() + "/" + step.sequence(), step));
-        long lost = firstOfEach.keySet().stream().filter(key -> !appliedByStep.containsKey(key)).count();
-        // applied twice: more than one report of a first application (a re-read after a redelivery says so, and is not)
-        long duplicated = appliedByStep.values().stream().filter(reports -> reports.stream().filter(a -> a.reason() == null).count() > 1).count();
-        long reread = applied.stream().filter(a -> a.reason() != null && a.reason().startsWith("already applied")).count();
-        long drift = applied.stream().filter(a -> a.reason() != null && a.reason().startsWith("drift corrected")).count();
+        steps.forEach(
+                step -> firstOfEach.putIfAbsent(step.rolloutId() + "/" + step.sequence(), step));
+        long lost =
+                firstOfEach.keySet().stream()
+                        .filter(key -> !appliedByStep.containsKey(key))
+                        .count();
+        // applied twice: more than one report of a first application (a re-read after a redelivery
+        // says so, and is not)
+        long duplicated =
+                appliedByStep.values().stream()
+                        .filter(
+                                reports ->
+                                        reports.stream().filter(a -> a.reason() == null).count()
+                                                > 1)
+                        .count();
+        long reread =
+                applied.stream()
+                        .filter(a -> a.reason() != null && a.reason().startsWith("already applied"))
+                        .count();
+        long drift =
+                applied.stream()
+                        .filter(a -> a.reason() != null && a.reason().startsWith("drift corrected"))
+                        .count();
 
         Latencies traffic = new Latencies();
         Latencies planner = new Latencies();
-        Map<String, List<RolloutStep>> byRollout = firstOfEach.values().stream().collect(Collectors.groupingBy(RolloutStep::rolloutId));
+        Map<String, List<RolloutStep>> byRollout =
+                firstOfEach.values().stream()
+                        .collect(Collectors.groupingBy(RolloutStep::rolloutId));
         for (List<RolloutStep> rollout : byRollout.values()) {
             rollout.sort(Comparator.comparingLong(RolloutStep::sequence));
             for (int k = 0; k < rollout.size(); k++) {
                 RolloutStep step = rollout.get(k);
-                List<TrafficApplied> reports = appliedByStep.get(step.rolloutId() + "/" + step.sequence());
+                List<TrafficApplied> reports =
+                        appliedByStep.get(step.rolloutId() + "/" + step.sequence());
                 if (reports == null) {
                     continue;
                 }
                 Instant confirmed = reports.get(0).appliedAt();
                 traffic.add(Duration.between(step.emittedAt(), confirmed).toNanos() / 1e6);
                 if (k + 1 < rollout.size()) {
-                    planner.add(Duration.between(confirmed, rollout.get(k + 1).emittedAt()).toNanos() / 1e6);
+                    planner.add(
+                            Duration.between(confirmed, rollout.get(k + 1).emittedAt()).toNanos()
+                                    / 1e6);
                 }
             }
         }
@@ -161,14 +226,23 @@ public final class ScaleOut implements Callable<Integer> {
         row.put("stepsDuplicated", duplicated);
         row.put("stepsReadBackAgain", reread);
         row.put("driftReports", drift);
-        System.out.printf("  %d replicas: %d rollouts in %.1f s (%d a minute), steps lost %d, applied twice %d%n", replicas, rollouts,
-                seconds, Math.round(rollouts / seconds * 60), lost, duplicated);
+        System.out.printf(
+                "  %d replicas: %d rollouts in %.1f s (%d a minute), steps lost %d, applied twice %d%n",
+                replicas, rollouts, seconds, Math.round(rollouts / seconds * 60), lost, duplicated);
         return row;
     }
 
     private long succeeded(String planner, String prefix) throws Exception {
-        JsonNode list = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(planner + "/api/rollouts?state=SUCCEEDED&limit=1000")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode list =
+                JSON.readTree(
+                        http.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(
+                                                                planner
+                                                                        + "/api/rollouts?state=SUCCEEDED&limit=1000"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body());
         long count = 0;
         for (JsonNode rollout : list) {
             count += rollout.path("service").asText().startsWith(prefix) ? 1 : 0;
@@ -176,19 +250,36 @@ public final class ScaleOut implements Callable<Integer> {
         return count;
     }
 
-    /** Sends a request; completes with the rollout id of a release (or the body of anything else), fails on an error status. */
+    /**
+     * Sends a request; completes with the rollout id of a release (or the body of anything else),
+     * fails on an error status.
+     */
     private CompletableFuture<String> send(String method, String url, String body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
-            if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException(method + " " + url + ": " + response.statusCode() + " " + response.body());
-            }
-            try {
-                return response.body().contains("rolloutId") ? JSON.readTree(response.body()).path("rolloutId").asText() : response.body();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(body))
+                        .build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .thenApply(
+                        response -> {
+                            if (response.statusCode() / 100 != 2) {
+                                throw new IllegalStateException(
+                                        method
+                                                + " "
+                                                + url
+                                                + ": "
+                                                + response.statusCode()
+                                                + " "
+                                                + response.body());
+                            }
+                            try {
+                                return response.body().contains("rolloutId")
+                                        ? JSON.readTree(response.body()).path("rolloutId").asText()
+                                        : response.body();
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
     }
 }

@@ -29,9 +29,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Plays the traffic service for the planner benchmark: answers every rollout step with an APPLIED read-back and
- * measures the step latency, from sending the answer to receiving the rollout's next step. Steps of "paced"
- * rollouts are answered at a fixed rate instead of at once.
+ * Plays the traffic service for the planner benchmark: answers every rollout step with an APPLIED
+ * read-back and measures the step latency, from sending the answer to receiving the rollout's next
+ * step. Steps of "paced" rollouts are answered at a fixed rate instead of at once.
  */
 final class StepAcker implements AutoCloseable {
 
@@ -47,8 +47,12 @@ final class StepAcker implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean measuringPaced;
 
-    /** Wall-clock time each step was answered and each step arrived, by "rolloutId/sequence", for the breakdown. */
+    /**
+     * Wall-clock time each step was answered and each step arrived, by "rolloutId/sequence", for
+     * the breakdown.
+     */
     final Map<String, Instant> answeredWall = new ConcurrentHashMap<>();
+
     final Map<String, Instant> arrivedWall = new ConcurrentHashMap<>();
 
     final Latencies burst = new Latencies();
@@ -57,32 +61,62 @@ final class StepAcker implements AutoCloseable {
     final AtomicLong duplicates = new AtomicLong();
 
     StepAcker(String bootstrapServers) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.LINGER_MS_CONFIG, 1,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
+        consumer =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrapServers,
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                false,
+                                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                                2000,
+                                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                                StringDeserializer.class.getName(),
+                                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                                StringDeserializer.class.getName()));
+        producer =
+                new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrapServers,
+                                ProducerConfig.LINGER_MS_CONFIG,
+                                1,
+                                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                                StringSerializer.class.getName(),
+                                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                                StringSerializer.class.getName()));
         createTopics(bootstrapServers);
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.ROLLOUT_STEPS, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(Topics.ROLLOUT_STEPS, p.partition())).toList();
+        List<TopicPartition> partitions =
+                consumer.partitionsFor(Topics.ROLLOUT_STEPS, Duration.ofSeconds(30)).stream()
+                        .map(p -> new TopicPartition(Topics.ROLLOUT_STEPS, p.partition()))
+                        .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         loop.start();
     }
 
-    /** The planner's topics, made before anyone uses them, with the partitions a deployment would give them. */
+    /**
+     * The planner's topics, made before anyone uses them, with the partitions a deployment would
+     * give them.
+     */
     private static void createTopics(String bootstrapServers) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin =
+                Admin.create(
+                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = List.of(Topics.ROLLOUT_STEPS, Topics.TRAFFIC_APPLIED, Topics.ROLLOUT_EVENTS,
-                            Topics.RELEASE_EVENTS, Topics.ANALYSIS_VERDICTS, Topics.ROLLOUT_COMMANDS, Topics.CDEVENTS).stream()
-                    .filter(t -> !existing.contains(t)).map(t -> new NewTopic(t, 6, (short) 1)).toList();
+            List<NewTopic> missing =
+                    List.of(
+                                    Topics.ROLLOUT_STEPS,
+                                    Topics.TRAFFIC_APPLIED,
+                                    Topics.ROLLOUT_EVENTS,
+                                    Topics.RELEASE_EVENTS,
+                                    Topics.ANALYSIS_VERDICTS,
+                                    Topics.ROLLOUT_COMMANDS,
+                                    Topics.CDEVENTS)
+                            .stream()
+                            .filter(t -> !existing.contains(t))
+                            .map(t -> new NewTopic(t, 6, (short) 1))
+                            .toList();
             admin.createTopics(missing).all().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -97,14 +131,21 @@ final class StepAcker implements AutoCloseable {
         paced.add(rolloutId);
     }
 
-    /** Starts answering paced steps, {@code perSecond} of them a second (measured only once {@link #measure} is called). */
+    /**
+     * Starts answering paced steps, {@code perSecond} of them a second (measured only once {@link
+     * #measure} is called).
+     */
     void startPaced(int perSecond) {
-        pacer.scheduleAtFixedRate(() -> {
-            JsonNode step = pacedQueue.poll();
-            if (step != null) {
-                answer(step);
-            }
-        }, 0, 1_000_000 / perSecond, TimeUnit.MICROSECONDS);
+        pacer.scheduleAtFixedRate(
+                () -> {
+                    JsonNode step = pacedQueue.poll();
+                    if (step != null) {
+                        answer(step);
+                    }
+                },
+                0,
+                1_000_000 / perSecond,
+                TimeUnit.MICROSECONDS);
     }
 
     /** From now on, paced steps' latencies count. */
@@ -134,7 +175,8 @@ final class StepAcker implements AutoCloseable {
                 JsonNode step = read(record.value());
                 String rollout = record.key();
                 arrivedWall.put(rollout + "/" + step.path("sequence").asLong(), Instant.now());
-                if (!seen.computeIfAbsent(rollout, k -> ConcurrentHashMap.newKeySet()).add(step.path("sequence").asLong())) {
+                if (!seen.computeIfAbsent(rollout, k -> ConcurrentHashMap.newKeySet())
+                        .add(step.path("sequence").asLong())) {
                     duplicates.incrementAndGet();
                     continue;
                 }

@@ -27,12 +27,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The gateways under load: hey sends requests on loopback through the embedded gateway and through a real HAProxy
- * while rollout steps arrive on Kafka and the traffic service (its packaged JVM, on a real broker and PostgreSQL)
- * applies them — a canary ramp 1 -> 5 -> 25 -> 50 -> 100, a blue-green switch, and an abort. Reports requests sent
- * and failed per phase, the canary share the versions really received against the one configured (counted at the
- * versions themselves, over at least {@code --requests-per-share} requests), the latency the gateway adds against
- * calling the version directly, and the time from a step's emission to its weights verified by read-back.
+ * The gateways under load: hey sends requests on loopback through the embedded gateway and through
+ * a real HAProxy while rollout steps arrive on Kafka and the traffic service (its packaged JVM, on
+ * a real broker and PostgreSQL) applies them — a canary ramp 1 -> 5 -> 25 -> 50 -> 100, a
+ * blue-green switch, and an abort. Reports requests sent and failed per phase, the canary share the
+ * versions really received against the one configured (counted at the versions themselves, over at
+ * least {@code --requests-per-share} requests), the latency the gateway adds against calling the
+ * version directly, and the time from a step's emission to its weights verified by read-back.
  */
 @Command(name = "traffic-gateways", mixinStandardHelpOptions = true)
 public class TrafficGateways implements Callable<Integer> {
@@ -45,13 +46,22 @@ public class TrafficGateways implements Callable<Integer> {
     @Option(names = "--clients", description = "hey's concurrent connections", defaultValue = "8")
     int clients;
 
-    @Option(names = "--requests-per-share", description = "requests counted at each canary weight", defaultValue = "12000")
+    @Option(
+            names = "--requests-per-share",
+            description = "requests counted at each canary weight",
+            defaultValue = "12000")
     int requestsPerShare;
 
-    @Option(names = "--step-samples", description = "extra steps applied under load for the step -> verified times", defaultValue = "40")
+    @Option(
+            names = "--step-samples",
+            description = "extra steps applied under load for the step -> verified times",
+            defaultValue = "40")
     int stepSamples;
 
-    @Option(names = "--latency-seconds", description = "seconds of load for each latency measurement", defaultValue = "8")
+    @Option(
+            names = "--latency-seconds",
+            description = "seconds of load for each latency measurement",
+            defaultValue = "8")
     int latencySeconds;
 
     private EventCodec codec;
@@ -68,32 +78,64 @@ public class TrafficGateways implements Callable<Integer> {
     }
 
     /** One gateway under test: how a step names it, and where clients reach it. */
-    private record Gateway(String name, URI entry, GatewayBinding forward, GatewayBinding reversed) {
-    }
+    private record Gateway(
+            String name, URI entry, GatewayBinding forward, GatewayBinding reversed) {}
 
     @Override
     public Integer call() throws Exception {
         codec = BenchCodec.create();
         Path data = Files.createTempDirectory("glide-traffic-bench");
         BenchReport report = new BenchReport("traffic-gateways");
-        try (GlideSystem glide = GlideSystem.builder(root).dataDir(data).partitions(3).only("traffic-service").start();
-                UpstreamServer v1 = UpstreamServer.start("v1"); UpstreamServer v2 = UpstreamServer.start("v2")) {
+        try (GlideSystem glide =
+                        GlideSystem.builder(root)
+                                .dataDir(data)
+                                .partitions(3)
+                                .only("traffic-service")
+                                .start();
+                UpstreamServer v1 = UpstreamServer.start("v1");
+                UpstreamServer v2 = UpstreamServer.start("v2")) {
             probe = new TopicProbe(glide.bootstrapServers());
             String route = "/bench";
-            measure(new Gateway("embedded", URI.create(glide.gatewayUrl() + route + "/"),
-                    new GatewayBinding("embedded", route, null, null), new GatewayBinding("embedded", route, null, null)),
-                    v1, v2, URI.create(v1.endpoint() + route + "/"));
+            measure(
+                    new Gateway(
+                            "embedded",
+                            URI.create(glide.gatewayUrl() + route + "/"),
+                            new GatewayBinding("embedded", route, null, null),
+                            new GatewayBinding("embedded", route, null, null)),
+                    v1,
+                    v2,
+                    URI.create(v1.endpoint() + route + "/"));
             if (Files.isExecutable(Path.of("/usr/sbin/haproxy"))) {
-                try (HaproxyProcess haproxy = HaproxyProcess.start(data.resolve("haproxy"), v1.port(), v2.port())) {
-                    // HAProxy's servers keep their addresses: server "stable" is v1, "canary" is v2. A blue-green
-                    // switch back to v1 names them the other way round, as slots alternate in a real blue-green.
-                    measure(new Gateway("haproxy", URI.create("http://127.0.0.1:" + haproxy.frontendPort() + "/"),
-                            new GatewayBinding("haproxy", HaproxyProcess.BACKEND, "stable", "canary", haproxy.runtimeApi()),
-                            new GatewayBinding("haproxy", HaproxyProcess.BACKEND, "canary", "stable", haproxy.runtimeApi())),
-                            v1, v2, URI.create(v1.endpoint() + "/"));
+                try (HaproxyProcess haproxy =
+                        HaproxyProcess.start(data.resolve("haproxy"), v1.port(), v2.port())) {
+                    // HAProxy's servers keep their addresses: server "stable" is v1, "canary" is
+                    // v2. A blue-green
+                    // switch back to v1 names them the other way round, as slots alternate in a
+                    // real blue-green.
+                    measure(
+                            new Gateway(
+                                    "haproxy",
+                                    URI.create("http://127.0.0.1:" + haproxy.frontendPort() + "/"),
+                                    new GatewayBinding(
+                                            "haproxy",
+                                            HaproxyProcess.BACKEND,
+                                            "stable",
+                                            "canary",
+                                            haproxy.runtimeApi()),
+                                    new GatewayBinding(
+                                            "haproxy",
+                                            HaproxyProcess.BACKEND,
+                                            "canary",
+                                            "stable",
+                                            haproxy.runtimeApi())),
+                            v1,
+                            v2,
+                            URI.create(v1.endpoint() + "/"));
                 }
             } else {
-                phases.put("haproxy", Map.of("skipped", "haproxy is not installed (apt-get install haproxy)"));
+                phases.put(
+                        "haproxy",
+                        Map.of("skipped", "haproxy is not installed (apt-get install haproxy)"));
             }
         }
         report.put("requestsSent", sent);
@@ -103,8 +145,10 @@ public class TrafficGateways implements Callable<Integer> {
         report.put("latencyMs", latency);
         report.put("stepToVerifiedMs", stepTimes);
         report.put("load", "hey, " + clients + " connections, keep-alive, on loopback");
-        report.put("stepTimes", "from the step's emission (stamped as the planner does) to the traffic service's read-back"
-                + " confirming it; each gateway's first step, which waits for the consumer to find the new topic, is not counted");
+        report.put(
+                "stepTimes",
+                "from the step's emission (stamped as the planner does) to the traffic service's read-back"
+                        + " confirming it; each gateway's first step, which waits for the consumer to find the new topic, is not counted");
         report.put("targets", Map.of("failedRequests", 0, "shareWithinPp", 0.5));
         report.print();
         report.write(root.resolve("bench/results/traffic-gateways.json"));
@@ -117,7 +161,8 @@ public class TrafficGateways implements Callable<Integer> {
         Latencies verified = new Latencies();
         String run = gateway.name() + "-" + Long.toString(System.nanoTime(), 36);
 
-        // Not counted: the first step waits for the traffic service's consumer to find the newly created topic.
+        // Not counted: the first step waits for the traffic service's consumer to find the newly
+        // created topic.
         String setup = run + "-setup";
         apply(setup, 1, one, two, 0, gateway.forward(), new Latencies());
         Hey.run(gateway.entry(), clients, Duration.ofSeconds(2)); // warm-up: JIT, connection pools
@@ -133,16 +178,22 @@ public class TrafficGateways implements Callable<Integer> {
         latency.put(gateway.name(), latencyRow);
         count(gateway.name() + " latency", through);
 
-        // A canary ramp, each weight held until the versions have counted enough requests to measure its share.
+        // A canary ramp, each weight held until the versions have counted enough requests to
+        // measure its share.
         String ramp = run + "-ramp";
         try (Hey load = Hey.start(gateway.entry(), clients, Duration.ofMinutes(10))) {
             apply(ramp, 1, one, two, 0, gateway.forward(), verified);
             for (int i = 0; i < RAMP.length; i++) {
-                TrafficApplied applied = apply(ramp, i + 2, one, two, RAMP[i], gateway.forward(), verified);
+                TrafficApplied applied =
+                        apply(ramp, i + 2, one, two, RAMP[i], gateway.forward(), verified);
                 long before1 = v1.served();
                 long before2 = v2.served();
-                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(50))
-                        .until(() -> v1.served() - before1 + v2.served() - before2 >= requestsPerShare);
+                await().atMost(Duration.ofMinutes(3))
+                        .pollInterval(Duration.ofMillis(50))
+                        .until(
+                                () ->
+                                        v1.served() - before1 + v2.served() - before2
+                                                >= requestsPerShare);
                 long toCanary = v2.served() - before2;
                 long total = toCanary + v1.served() - before1;
                 double realised = 100.0 * toCanary / total;
@@ -157,7 +208,8 @@ public class TrafficGateways implements Callable<Integer> {
             count(gateway.name() + " canary ramp 1-5-25-50-100", load.stop());
         }
 
-        // Blue-green: v2 now serves everything; the next release (v1 again, the other slot) takes it in one switch.
+        // Blue-green: v2 now serves everything; the next release (v1 again, the other slot) takes
+        // it in one switch.
         String blueGreen = run + "-blue-green";
         try (Hey load = Hey.start(gateway.entry(), clients, Duration.ofMinutes(5))) {
             apply(blueGreen, 1, two, one, 0, gateway.reversed(), verified);
@@ -166,8 +218,11 @@ public class TrafficGateways implements Callable<Integer> {
             long before2 = v2.served();
             hold(v1, v2, requestsPerShare / 4);
             if (v2.served() - before2 > clients) {
-                throw new IllegalStateException(gateway.name() + ": v2 still got " + (v2.served() - before2)
-                        + " requests after the blue-green switch to v1");
+                throw new IllegalStateException(
+                        gateway.name()
+                                + ": v2 still got "
+                                + (v2.served() - before2)
+                                + " requests after the blue-green switch to v1");
             }
             count(gateway.name() + " blue-green switch", load.stop());
         }
@@ -194,19 +249,54 @@ public class TrafficGateways implements Callable<Integer> {
         stepTimes.put(gateway.name(), verified.summary());
     }
 
-    /** Publishes a step as the planner would and waits for its read-back; adds emission -> verified to the times. */
-    private TrafficApplied apply(String rollout, long sequence, Backend stable, Backend canary, double canaryPct,
-            GatewayBinding binding, Latencies verified) {
+    /**
+     * Publishes a step as the planner would and waits for its read-back; adds emission -> verified
+     * to the times.
+     */
+    private TrafficApplied apply(
+            String rollout,
+            long sequence,
+            Backend stable,
+            Backend canary,
+            double canaryPct,
+            GatewayBinding binding,
+            Latencies verified) {
         Instant emitted = Instant.now();
-        // stamped here as the planner stamps its steps; the read-back is stamped by the traffic service, on this machine
-        RolloutStep step = new RolloutStep(RolloutStep.SCHEMA_VERSION, rollout, sequence, "bench", "bench", stable, canary,
-                Weights.canaryPercent(canaryPct), List.of(), binding, null, emitted);
+        // stamped here as the planner stamps its steps; the read-back is stamped by the traffic
+        // service, on this machine
+        RolloutStep step =
+                new RolloutStep(
+                        RolloutStep.SCHEMA_VERSION,
+                        rollout,
+                        sequence,
+                        "bench",
+                        "bench",
+                        stable,
+                        canary,
+                        Weights.canaryPercent(canaryPct),
+                        List.of(),
+                        binding,
+                        null,
+                        emitted);
         probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step));
-        TrafficApplied applied = codec.decode(probe.awaitRecord(Topics.TRAFFIC_APPLIED, Duration.ofSeconds(60),
-                r -> rollout.equals(r.key()) && codec.decode(r.value(), TrafficApplied.class).sequence() == sequence).value(),
-                TrafficApplied.class);
+        TrafficApplied applied =
+                codec.decode(
+                        probe.awaitRecord(
+                                        Topics.TRAFFIC_APPLIED,
+                                        Duration.ofSeconds(60),
+                                        r ->
+                                                rollout.equals(r.key())
+                                                        && codec.decode(
+                                                                                r.value(),
+                                                                                TrafficApplied
+                                                                                        .class)
+                                                                        .sequence()
+                                                                == sequence)
+                                .value(),
+                        TrafficApplied.class);
         if (applied.outcome() != TrafficApplied.Outcome.APPLIED) {
-            throw new IllegalStateException(rollout + " step " + sequence + " was not applied: " + applied.reason());
+            throw new IllegalStateException(
+                    rollout + " step " + sequence + " was not applied: " + applied.reason());
         }
         double ms = Duration.between(emitted, applied.appliedAt()).toNanos() / 1e6;
         verified.add(ms);
@@ -218,7 +308,8 @@ public class TrafficGateways implements Callable<Integer> {
 
     private static void hold(UpstreamServer v1, UpstreamServer v2, long requests) {
         long before = v1.served() + v2.served();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> v1.served() + v2.served() - before >= requests);
     }
 
@@ -232,7 +323,8 @@ public class TrafficGateways implements Callable<Integer> {
             row.put("failures", result.failures());
         }
         phases.put(phase, row);
-        System.out.printf("  %-40s %8d requests, %d failed%n", phase, result.requests(), result.failed());
+        System.out.printf(
+                "  %-40s %8d requests, %d failed%n", phase, result.requests(), result.failed());
     }
 
     private static String fmt(double pct) {

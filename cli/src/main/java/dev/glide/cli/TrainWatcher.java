@@ -7,7 +7,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** Follows a release train by polling it, printing its state and each member's line when they change, until it ends. */
+/**
+ * Follows a release train by polling it, printing its state and each member's line when they
+ * change, until it ends.
+ */
 final class TrainWatcher {
 
     private static final Set<String> ENDED = Set.of("SUCCEEDED", "ABORTED", "FAILED");
@@ -27,19 +30,30 @@ final class TrainWatcher {
         Map<String, String> shown = new HashMap<>();
         while (true) {
             JsonNode status = client.get("api/trains/" + train);
-            show(shown, "train", status.path("state").asText() + " (" + status.path("phase").asText() + ")");
+            show(
+                    shown,
+                    "train",
+                    status.path("state").asText() + " (" + status.path("phase").asText() + ")");
             for (JsonNode member : status.path("members")) {
                 show(shown, member.path("service").asText(), line(member));
             }
             out.flush();
             String state = status.path("state").asText();
             if (ENDED.contains(state)) {
-                out.printf("train %s %s%s%n", train, state, status.path("reason").isTextual() ? ": " + status.path("reason").asText() : "");
+                out.printf(
+                        "train %s %s%s%n",
+                        train,
+                        state,
+                        status.path("reason").isTextual()
+                                ? ": " + status.path("reason").asText()
+                                : "");
                 out.flush();
                 return "SUCCEEDED".equals(state) ? 0 : GlideCli.ENDED_BADLY;
             }
             if (System.nanoTime() > deadline) {
-                throw new CliException(CliException.TIMED_OUT, "gave up watching after " + timeout.toSeconds() + " s");
+                throw new CliException(
+                        CliException.TIMED_OUT,
+                        "gave up watching after " + timeout.toSeconds() + " s");
             }
             try {
                 Thread.sleep(POLL.toMillis());
@@ -59,10 +73,22 @@ final class TrainWatcher {
     /** A member as one line: its standing in the train, its rollout's state and canary share. */
     static String line(JsonNode member) {
         double canary = member.path("canaryPercent").asDouble();
-        return String.format("%-12s %s %6.2f %%  %s%s", member.path("standing").asText(), Watcher.bar(canary), canary,
+        return String.format(
+                "%-12s %s %6.2f %%  %s%s",
+                member.path("standing").asText(),
+                Watcher.bar(canary),
+                canary,
                 member.path("rolloutState").asText("not started"),
-                member.path("dependsOn").isEmpty() ? "" : "  (after " + String.join(", ",
-                        java.util.stream.StreamSupport.stream(member.path("dependsOn").spliterator(), false).map(JsonNode::asText).toList())
-                        + ")");
+                member.path("dependsOn").isEmpty()
+                        ? ""
+                        : "  (after "
+                                + String.join(
+                                        ", ",
+                                        java.util.stream.StreamSupport.stream(
+                                                        member.path("dependsOn").spliterator(),
+                                                        false)
+                                                .map(JsonNode::asText)
+                                                .toList())
+                                + ")");
     }
 }

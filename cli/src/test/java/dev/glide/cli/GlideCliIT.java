@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CLI against the packaged planner and traffic service on a real Kafka and PostgreSQL, with team tokens on. The
- * service's gateway is the no-op adapter and its strategy stops at an indefinite pause at 10 %, so each test decides
- * how the rollout ends.
+ * The CLI against the packaged planner and traffic service on a real Kafka and PostgreSQL, with
+ * team tokens on. The service's gateway is the no-op adapter and its strategy stops at an
+ * indefinite pause at 10 %, so each test decides how the rollout ends.
  */
 class GlideCliIT {
 
@@ -40,9 +40,12 @@ class GlideCliIT {
 
     @BeforeAll
     static void startPlanner() {
-        glide = GlideSystem.builder(Path.of("..")).only("planner-service", "traffic-service").partitions(3)
-                .set("planner-service", "glide.auth.tokens.payments", TOKEN)
-                .start();
+        glide =
+                GlideSystem.builder(Path.of(".."))
+                        .only("planner-service", "traffic-service")
+                        .partitions(3)
+                        .set("planner-service", "glide.auth.tokens.payments", TOKEN)
+                        .start();
     }
 
     @AfterAll
@@ -59,23 +62,51 @@ class GlideCliIT {
     }
 
     private static void register(String service) throws Exception {
-        String body = JSON.writeValueAsString(Map.of(
-                "team", "payments",
-                "gateway", Map.of("adapter", "noop", "route", service),
-                "stable", Map.of("version", "v1", "endpoints", List.of("http://127.0.0.1:1")),
-                "environment", "prod",
-                "strategy", Map.of("type", "canary", "steps", List.of(
-                        Map.of("setWeight", 10), Map.of("pause", Map.of()), Map.of("setWeight", 100)))));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(glide.plannerUrl() + "/api/services/" + service))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        String body =
+                JSON.writeValueAsString(
+                        Map.of(
+                                "team", "payments",
+                                "gateway", Map.of("adapter", "noop", "route", service),
+                                "stable",
+                                        Map.of(
+                                                "version",
+                                                "v1",
+                                                "endpoints",
+                                                List.of("http://127.0.0.1:1")),
+                                "environment", "prod",
+                                "strategy",
+                                        Map.of(
+                                                "type",
+                                                "canary",
+                                                "steps",
+                                                List.of(
+                                                        Map.of("setWeight", 10),
+                                                        Map.of("pause", Map.of()),
+                                                        Map.of("setWeight", 100)))));
+        HttpResponse<String> response =
+                HTTP.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(glide.plannerUrl() + "/api/services/" + service))
+                                .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer " + TOKEN)
+                                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     }
 
     @Test
     void releaseWaitExitsNonZeroWhenTheRolloutIsAborted() throws Exception {
-        CompletableFuture<Run> release = CompletableFuture.supplyAsync(
-                () -> glide("release", service, "v2", "-e", "http://127.0.0.1:2", "--wait"));
+        CompletableFuture<Run> release =
+                CompletableFuture.supplyAsync(
+                        () ->
+                                glide(
+                                        "release",
+                                        service,
+                                        "v2",
+                                        "-e",
+                                        "http://127.0.0.1:2",
+                                        "--wait"));
         String rollout = awaitWaitingForPromotion();
 
         Run abort = glide("abort", rollout, "--reason", "errors in eu-west");
@@ -84,22 +115,33 @@ class GlideCliIT {
 
         Run waited = release.get(60, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(waited.exitCode()).as(waited.err()).isEqualTo(1);
-        assertThat(waited.out()).contains("released " + service + " v2: rollout " + rollout)
+        assertThat(waited.out())
+                .contains("released " + service + " v2: rollout " + rollout)
                 .contains("command   abort: errors in eu-west")
                 .contains("rollout " + rollout + " ABORTED");
     }
 
     @Test
     void releaseWaitExitsZeroWhenTheRolloutSucceeds() throws Exception {
-        CompletableFuture<Run> release = CompletableFuture.supplyAsync(
-                () -> glide("release", service, "v2", "-e", "http://127.0.0.1:2", "--wait"));
+        CompletableFuture<Run> release =
+                CompletableFuture.supplyAsync(
+                        () ->
+                                glide(
+                                        "release",
+                                        service,
+                                        "v2",
+                                        "-e",
+                                        "http://127.0.0.1:2",
+                                        "--wait"));
         String rollout = awaitWaitingForPromotion();
 
         assertThat(glide("promote", rollout).exitCode()).isZero();
 
         Run waited = release.get(60, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(waited.exitCode()).as(waited.err()).isZero();
-        assertThat(waited.out()).contains("[##..................] canary  10.00 %").contains("rollout " + rollout + " SUCCEEDED");
+        assertThat(waited.out())
+                .contains("[##..................] canary  10.00 %")
+                .contains("rollout " + rollout + " SUCCEEDED");
     }
 
     @Test
@@ -107,14 +149,24 @@ class GlideCliIT {
         assertThat(glide("release", service, "v2", "-e", "http://127.0.0.1:2").exitCode()).isZero();
         String rollout = awaitWaitingForPromotion();
 
-        assertThat(glide("status", rollout).out()).contains(service + " v1 -> v2  PROGRESSING  step 2/4  canary 10.00 %");
-        assertThat(glide("pause", rollout, "--reason", "lunch").out()).startsWith("pause: ").endsWith("(now PAUSED)" + System.lineSeparator());
-        assertThat(glide("status", "--service", service).out()).contains(rollout).contains("PAUSED");
-        assertThat(glide("resume", rollout).out()).startsWith("resume: ").endsWith("(now PROGRESSING)" + System.lineSeparator());
+        assertThat(glide("status", rollout).out())
+                .contains(service + " v1 -> v2  PROGRESSING  step 2/4  canary 10.00 %");
+        assertThat(glide("pause", rollout, "--reason", "lunch").out())
+                .startsWith("pause: ")
+                .endsWith("(now PAUSED)" + System.lineSeparator());
+        assertThat(glide("status", "--service", service).out())
+                .contains(rollout)
+                .contains("PAUSED");
+        assertThat(glide("resume", rollout).out())
+                .startsWith("resume: ")
+                .endsWith("(now PROGRESSING)" + System.lineSeparator());
         assertThat(glide("promote", rollout).exitCode()).isZero();
         await().atMost(Duration.ofSeconds(30)).until(() -> state(rollout).equals("SUCCEEDED"));
-        assertThat(glide("history", rollout).out()).contains("command   pause: lunch").contains("command   resume")
-                .contains("command   promote").contains("state     PROGRESSING -> PAUSED");
+        assertThat(glide("history", rollout).out())
+                .contains("command   pause: lunch")
+                .contains("command   resume")
+                .contains("command   promote")
+                .contains("state     PROGRESSING -> PAUSED");
     }
 
     @Test
@@ -124,20 +176,40 @@ class GlideCliIT {
 
         Run resume = glide("resume", rollout);
         assertThat(resume.exitCode()).isEqualTo(CliException.REFUSED);
-        assertThat(resume.err()).isEqualTo("glide: the planner refused (409): the rollout is not paused" + System.lineSeparator());
+        assertThat(resume.err())
+                .isEqualTo(
+                        "glide: the planner refused (409): the rollout is not paused"
+                                + System.lineSeparator());
     }
 
     @Test
     void withoutATokenTheCliSaysWhereToPutIt() {
-        Run run = GlideCliIT.run(Map.of("GLIDE_PLANNER", glide.plannerUrl()), "release", service, "v2", "-e", "http://127.0.0.1:2");
+        Run run =
+                GlideCliIT.run(
+                        Map.of("GLIDE_PLANNER", glide.plannerUrl()),
+                        "release",
+                        service,
+                        "v2",
+                        "-e",
+                        "http://127.0.0.1:2");
         assertThat(run.exitCode()).isEqualTo(CliException.REFUSED);
         assertThat(run.err()).contains("(401)").contains("set GLIDE_TOKEN or --token");
     }
 
     @Test
     void theConfigFileGivesThePlannerAndTheToken(@TempDir Path home) throws Exception {
-        Path config = Files.writeString(home.resolve("cli.properties"), "planner=" + glide.plannerUrl() + "\ntoken=" + TOKEN + "\n");
-        Run run = GlideCliIT.run(Map.of("GLIDE_CONFIG", config.toString()), "release", service, "v2", "-e", "http://127.0.0.1:2");
+        Path config =
+                Files.writeString(
+                        home.resolve("cli.properties"),
+                        "planner=" + glide.plannerUrl() + "\ntoken=" + TOKEN + "\n");
+        Run run =
+                GlideCliIT.run(
+                        Map.of("GLIDE_CONFIG", config.toString()),
+                        "release",
+                        service,
+                        "v2",
+                        "-e",
+                        "http://127.0.0.1:2");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("released " + service + " v2: rollout ");
     }
@@ -150,44 +222,87 @@ class GlideCliIT {
     }
 
     @Test
-    void aTrainReleasedFromAFileIsFollowedByWaitAndAbortedWholeByItsId(@TempDir Path dir) throws Exception {
+    void aTrainReleasedFromAFileIsFollowedByWaitAndAbortedWholeByItsId(@TempDir Path dir)
+            throws Exception {
         String web = service + "-web";
         register(web);
-        Path file = Files.writeString(dir.resolve("train.json"), JSON.writeValueAsString(Map.of(
-                "name", "cli train " + service, "environment", "prod",
-                "members", List.of(
-                        Map.of("service", service, "version", "v2", "endpoints", List.of("http://127.0.0.1:2")),
-                        Map.of("service", web, "version", "v2", "endpoints", List.of("http://127.0.0.1:3"), "dependsOn", List.of(service))),
-                "cutover", Map.of("rollbackWindow", "10m"))));
-        CompletableFuture<Run> release = CompletableFuture.supplyAsync(() -> glide("train", file.toString(), "--wait"));
-        String train = await().atMost(Duration.ofSeconds(60)).until(() -> {
-            JsonNode list = get("/api/trains");
-            for (JsonNode t : list) {
-                if (t.path("name").asText().equals("cli train " + service) && t.path("phase").asText().equals("ROLLBACK_WINDOW")) {
-                    return t.path("id").asText();
-                }
-            }
-            return null;
-        }, id -> id != null);
+        Path file =
+                Files.writeString(
+                        dir.resolve("train.json"),
+                        JSON.writeValueAsString(
+                                Map.of(
+                                        "name",
+                                        "cli train " + service,
+                                        "environment",
+                                        "prod",
+                                        "members",
+                                        List.of(
+                                                Map.of(
+                                                        "service",
+                                                        service,
+                                                        "version",
+                                                        "v2",
+                                                        "endpoints",
+                                                        List.of("http://127.0.0.1:2")),
+                                                Map.of(
+                                                        "service",
+                                                        web,
+                                                        "version",
+                                                        "v2",
+                                                        "endpoints",
+                                                        List.of("http://127.0.0.1:3"),
+                                                        "dependsOn",
+                                                        List.of(service))),
+                                        "cutover",
+                                        Map.of("rollbackWindow", "10m"))));
+        CompletableFuture<Run> release =
+                CompletableFuture.supplyAsync(() -> glide("train", file.toString(), "--wait"));
+        String train =
+                await().atMost(Duration.ofSeconds(60))
+                        .until(
+                                () -> {
+                                    JsonNode list = get("/api/trains");
+                                    for (JsonNode t : list) {
+                                        if (t.path("name").asText().equals("cli train " + service)
+                                                && t.path("phase")
+                                                        .asText()
+                                                        .equals("ROLLBACK_WINDOW")) {
+                                            return t.path("id").asText();
+                                        }
+                                    }
+                                    return null;
+                                },
+                                id -> id != null);
 
-        assertThat(glide("status", train).out()).contains("PROGRESSING (ROLLBACK_WINDOW)")
-                .contains(web + " CUT_OVER     [####################] 100.00 %  PROGRESSING  (after " + service + ")");
+        assertThat(glide("status", train).out())
+                .contains("PROGRESSING (ROLLBACK_WINDOW)")
+                .contains(
+                        web
+                                + " CUT_OVER     [####################] 100.00 %  PROGRESSING  (after "
+                                + service
+                                + ")");
         Run abort = glide("abort", train, "--reason", "checkout broken");
         assertThat(abort.exitCode()).as(abort.err()).isZero();
 
         Run waited = release.get(60, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(waited.exitCode()).as(waited.err()).isEqualTo(1);
-        assertThat(waited.out()).startsWith("released train cli train " + service + ": " + train)
+        assertThat(waited.out())
+                .startsWith("released train cli train " + service + ": " + train)
                 .contains("train " + train + " ABORTED: aborted by cli:");
         assertThat(glide("history", train).out()).contains("action    abort " + web);
     }
 
     /** The rollout once it reached its indefinite pause at 10 %, where it waits for a promotion. */
     private String awaitWaitingForPromotion() {
-        return await().atMost(Duration.ofSeconds(60)).until(() -> {
-            JsonNode list = get("/api/rollouts?service=" + service);
-            return list.isEmpty() || list.get(0).path("step").asInt() != 2 ? null : list.get(0).path("id").asText();
-        }, id -> id != null);
+        return await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> {
+                            JsonNode list = get("/api/rollouts?service=" + service);
+                            return list.isEmpty() || list.get(0).path("step").asInt() != 2
+                                    ? null
+                                    : list.get(0).path("id").asText();
+                        },
+                        id -> id != null);
     }
 
     private String state(String rollout) throws Exception {
@@ -195,8 +310,12 @@ class GlideCliIT {
     }
 
     private static JsonNode get(String path) throws Exception {
-        return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(glide.plannerUrl() + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        return JSON.readTree(
+                HTTP.send(
+                                HttpRequest.newBuilder(URI.create(glide.plannerUrl() + path))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
     }
 
     private static Run glide(String... args) {
@@ -206,10 +325,13 @@ class GlideCliIT {
     static Run run(Map<String, String> environment, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = GlideCli.commandLine(environment).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+        int code =
+                GlideCli.commandLine(environment)
+                        .setOut(new PrintWriter(out, true))
+                        .setErr(new PrintWriter(err, true))
+                        .execute(args);
         return new Run(code, out.toString(), err.toString());
     }
 
-    record Run(int exitCode, String out, String err) {
-    }
+    record Run(int exitCode, String out, String err) {}
 }

@@ -21,7 +21,9 @@ class GlideCliTest {
         String planner = "http://127.0.0.1:" + FreePorts.pick();
         GlideCliIT.Run run = GlideCliIT.run(Map.of("GLIDE_PLANNER", planner), "status");
         assertThat(run.exitCode()).isEqualTo(CliException.UNREACHABLE);
-        assertThat(run.err()).startsWith("glide: the planner at " + planner + "/ is unreachable").contains("GLIDE_PLANNER");
+        assertThat(run.err())
+                .startsWith("glide: the planner at " + planner + "/ is unreachable")
+                .contains("GLIDE_PLANNER");
     }
 
     @Test

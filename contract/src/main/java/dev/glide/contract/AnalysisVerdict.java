@@ -9,12 +9,13 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The judgement of a canary against its baseline after one analysis window, on {@link Topics#ANALYSIS_VERDICTS}.
+ * The judgement of a canary against its baseline after one analysis window, on {@link
+ * Topics#ANALYSIS_VERDICTS}.
  *
  * @param stepSequence the rollout step whose analysis this belongs to
- * @param window       which window of that analysis (1-based) the verdict was reached at
- * @param score        0 (clearly worse) to 100 (indistinguishable or better)
- * @param checks       the evidence: one entry per metric and test
+ * @param window which window of that analysis (1-based) the verdict was reached at
+ * @param score 0 (clearly worse) to 100 (indistinguishable or better)
+ * @param checks the evidence: one entry per metric and test
  */
 public record AnalysisVerdict(
         @Min(1) @Max(SCHEMA_VERSION) int schemaVersion,
@@ -25,7 +26,8 @@ public record AnalysisVerdict(
         @Min(0) @Max(100) int score,
         List<@NotNull @Valid Check> checks,
         String summary,
-        Instant decidedAt) implements KeyedEvent {
+        Instant decidedAt)
+        implements KeyedEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -48,8 +50,9 @@ public record AnalysisVerdict(
     /**
      * One metric's evidence: both sides' values, the test that compared them and its outcome.
      *
-     * @param statistic the test statistic (z, U, log-likelihood ratio...), null for a plain threshold
-     * @param pValue    the test's p-value, null for a plain threshold
+     * @param statistic the test statistic (z, U, log-likelihood ratio...), null for a plain
+     *     threshold
+     * @param pValue the test's p-value, null for a plain threshold
      * @param threshold the bound the canary had to stay within, null for a pure comparison
      */
     public record Check(
@@ -61,6 +64,5 @@ public record AnalysisVerdict(
             Double pValue,
             Double threshold,
             boolean passed,
-            String detail) {
-    }
+            String detail) {}
 }

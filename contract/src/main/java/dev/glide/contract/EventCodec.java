@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Turns the shared events into JSON and back, and refuses what is not a valid event with a message naming
- * each bad field. Unknown fields are ignored, so a newer producer that adds a field does not break an older
- * consumer; a schema version newer than the record's own is refused by validation.
+ * Turns the shared events into JSON and back, and refuses what is not a valid event with a message
+ * naming each bad field. Unknown fields are ignored, so a newer producer that adds a field does not
+ * break an older consumer; a schema version newer than the record's own is refused by validation.
  */
 public final class EventCodec {
 
@@ -51,7 +51,9 @@ public final class EventCodec {
         }
     }
 
-    /** Parses and validates one event; throws {@link MalformedEventException} naming what is wrong. */
+    /**
+     * Parses and validates one event; throws {@link MalformedEventException} naming what is wrong.
+     */
     public <T> T decode(String json, Class<T> type) {
         String name = type.getSimpleName();
         if (json == null || json.isBlank()) {
@@ -70,14 +72,19 @@ public final class EventCodec {
         return event;
     }
 
-    /** Validates an event built in code or read elsewhere, with the same messages as {@link #decode}. */
+    /**
+     * Validates an event built in code or read elsewhere, with the same messages as {@link
+     * #decode}.
+     */
     public <T> T validate(T event, String name) {
         var violations = validator.validate(event);
         if (!violations.isEmpty()) {
-            throw new MalformedEventException(name, violations.stream()
-                    .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
-                    .map(EventCodec::describe)
-                    .collect(Collectors.toList()));
+            throw new MalformedEventException(
+                    name,
+                    violations.stream()
+                            .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
+                            .map(EventCodec::describe)
+                            .collect(Collectors.toList()));
         }
         return event;
     }
@@ -85,30 +92,48 @@ public final class EventCodec {
     private static String describe(ConstraintViolation<?> violation) {
         String path = violation.getPropertyPath().toString();
         Object invalid = violation.getInvalidValue();
-        // A cross-field check (@AssertTrue on isComplete()) speaks of the object holding it, not of a
+        // A cross-field check (@AssertTrue on isComplete()) speaks of the object holding it, not of
+        // a
         // "complete" property whose value is just false: name the parent, without a value.
         if (violation.getConstraintDescriptor().getAnnotation() instanceof AssertTrue) {
             int dot = path.lastIndexOf('.');
             path = dot < 0 ? "" : path.substring(0, dot);
             invalid = null;
         }
-        String value = invalid == null || path.isEmpty() || !isScalar(invalid) ? "" : " (was " + quote(invalid) + ")";
+        String value =
+                invalid == null || path.isEmpty() || !isScalar(invalid)
+                        ? ""
+                        : " (was " + quote(invalid) + ")";
         return (path.isEmpty() ? "" : path + ": ") + violation.getMessage() + value;
     }
 
     private static boolean isScalar(Object value) {
-        return value instanceof CharSequence || value instanceof Number || value instanceof Boolean || value instanceof Enum;
+        return value instanceof CharSequence
+                || value instanceof Number
+                || value instanceof Boolean
+                || value instanceof Enum;
     }
 
     private static String describe(JsonProcessingException e) {
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            String path = mapping.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
+            String path =
+                    mapping.getPath().stream()
+                            .map(
+                                    ref ->
+                                            ref.getFieldName() != null
+                                                    ? ref.getFieldName()
+                                                    : "[" + ref.getIndex() + "]")
+                            .collect(Collectors.joining("."))
+                            .replace(".[", "[");
             if (e instanceof InvalidFormatException invalid) {
-                return path + ": cannot read " + quote(invalid.getValue()) + " as " + typeName(invalid.getTargetType());
+                return path
+                        + ": cannot read "
+                        + quote(invalid.getValue())
+                        + " as "
+                        + typeName(invalid.getTargetType());
             }
-            if (e instanceof MismatchedInputException mismatched && mismatched.getTargetType() != null) {
+            if (e instanceof MismatchedInputException mismatched
+                    && mismatched.getTargetType() != null) {
                 return path + ": expected " + typeName(mismatched.getTargetType());
             }
             return path + ": " + e.getOriginalMessage();
@@ -124,7 +149,10 @@ public final class EventCodec {
         if (type.isEnum()) {
             return "one of " + java.util.Arrays.toString(type.getEnumConstants());
         }
-        if (type == int.class || type == long.class || type == Integer.class || type == Long.class) {
+        if (type == int.class
+                || type == long.class
+                || type == Integer.class
+                || type == Long.class) {
             return "a whole number";
         }
         if (type == double.class || type == Double.class) {

@@ -7,8 +7,9 @@ import jakarta.validation.constraints.PositiveOrZero;
 import java.util.List;
 
 /**
- * Request latencies of one window in buckets: {@code counts[i]} requests took at most {@code upperBoundsMs[i]}
- * (and more than the bound before it); the last count, one past the bounds, holds everything slower.
+ * Request latencies of one window in buckets: {@code counts[i]} requests took at most {@code
+ * upperBoundsMs[i]} (and more than the bound before it); the last count, one past the bounds, holds
+ * everything slower.
  */
 public record LatencyHistogram(
         @NotNull List<@NotNull Double> upperBoundsMs,
@@ -20,7 +21,9 @@ public record LatencyHistogram(
     }
 
     @JsonIgnore
-    @AssertTrue(message = "counts must hold one entry per bound plus one for slower requests, bounds ascending")
+    @AssertTrue(
+            message =
+                    "counts must hold one entry per bound plus one for slower requests, bounds ascending")
     public boolean isConsistent() {
         if (upperBoundsMs == null || counts == null || counts.size() != upperBoundsMs.size() + 1) {
             return false;

@@ -8,12 +8,13 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A team's request to release one version of one service into one environment, on {@link Topics#RELEASE_EVENTS}.
+ * A team's request to release one version of one service into one environment, on {@link
+ * Topics#RELEASE_EVENTS}.
  *
- * @param eventId        the producer's id for this event; the same id twice is one release
- * @param artifact       what was built, e.g. a package URL {@code pkg:oci/myapp@sha256:...}
- * @param endpoints      where the new version runs (URLs or host:port)
- * @param strategy       a strategy name that overrides the service's own for this release, or null
+ * @param eventId the producer's id for this event; the same id twice is one release
+ * @param artifact what was built, e.g. a package URL {@code pkg:oci/myapp@sha256:...}
+ * @param endpoints where the new version runs (URLs or host:port)
+ * @param strategy a strategy name that overrides the service's own for this release, or null
  * @param idempotencyKey the same key twice is one rollout, whatever the event ids
  */
 public record ReleaseEvent(
@@ -26,7 +27,8 @@ public record ReleaseEvent(
         @NotEmpty List<@NotBlank String> endpoints,
         String strategy,
         String idempotencyKey,
-        Instant occurredAt) implements KeyedEvent {
+        Instant occurredAt)
+        implements KeyedEvent {
 
     public static final int SCHEMA_VERSION = 1;
 

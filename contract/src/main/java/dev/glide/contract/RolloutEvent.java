@@ -10,19 +10,24 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A state transition of a rollout, on {@link Topics#ROLLOUT_EVENTS}, with enough context for a notification.
+ * A state transition of a rollout, on {@link Topics#ROLLOUT_EVENTS}, with enough context for a
+ * notification.
  *
- * @param sequence  the position of this transition in the rollout's log; consumers are idempotent on it
- * @param from      the state before (null for the first event of a rollout)
+ * @param sequence the position of this transition in the rollout's log; consumers are idempotent on
+ *     it
+ * @param from the state before (null for the first event of a rollout)
  * @param stepIndex the step the rollout is at (0-based) out of {@code stepCount}
- * @param cause     what caused the transition: a verdict, a command, a timer, the gateway's confirmation
- * @param actor     who caused it, when a person did
- * @param reason    why the rollout is paused, aborting or failed, when it is
- * @param analysis  the analysis this event starts, when it starts one
- * @param team      the team that owns the service (whose people may approve in chat), when known
- * @param trainId   the release train this rollout is a member of, when it is one (its news is the train's)
- * @param members   for a release train's own events (whose {@code rolloutId} is the train's id, {@code service} its
- *                  name and {@code strategy} "train"): each member's line, in dependency order
+ * @param cause what caused the transition: a verdict, a command, a timer, the gateway's
+ *     confirmation
+ * @param actor who caused it, when a person did
+ * @param reason why the rollout is paused, aborting or failed, when it is
+ * @param analysis the analysis this event starts, when it starts one
+ * @param team the team that owns the service (whose people may approve in chat), when known
+ * @param trainId the release train this rollout is a member of, when it is one (its news is the
+ *     train's)
+ * @param members for a release train's own events (whose {@code rolloutId} is the train's id,
+ *     {@code service} its name and {@code strategy} "train"): each member's line, in dependency
+ *     order
  */
 public record RolloutEvent(
         @Min(1) @Max(SCHEMA_VERSION) int schemaVersion,
@@ -45,7 +50,8 @@ public record RolloutEvent(
         Instant occurredAt,
         String team,
         String trainId,
-        List<@Valid TrainMember> members) implements KeyedEvent {
+        List<@Valid TrainMember> members)
+        implements KeyedEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -55,12 +61,48 @@ public record RolloutEvent(
     }
 
     /** A rollout's own event, of no train. */
-    public RolloutEvent(int schemaVersion, String rolloutId, long sequence, String service, String environment,
-            String strategy, String stableVersion, String canaryVersion, RolloutState from, RolloutState to, int stepIndex,
-            int stepCount, Weights weights, String cause, String actor, String reason, AnalysisRequest analysis,
-            Instant occurredAt, String team) {
-        this(schemaVersion, rolloutId, sequence, service, environment, strategy, stableVersion, canaryVersion, from, to,
-                stepIndex, stepCount, weights, cause, actor, reason, analysis, occurredAt, team, null, List.of());
+    public RolloutEvent(
+            int schemaVersion,
+            String rolloutId,
+            long sequence,
+            String service,
+            String environment,
+            String strategy,
+            String stableVersion,
+            String canaryVersion,
+            RolloutState from,
+            RolloutState to,
+            int stepIndex,
+            int stepCount,
+            Weights weights,
+            String cause,
+            String actor,
+            String reason,
+            AnalysisRequest analysis,
+            Instant occurredAt,
+            String team) {
+        this(
+                schemaVersion,
+                rolloutId,
+                sequence,
+                service,
+                environment,
+                strategy,
+                stableVersion,
+                canaryVersion,
+                from,
+                to,
+                stepIndex,
+                stepCount,
+                weights,
+                cause,
+                actor,
+                reason,
+                analysis,
+                occurredAt,
+                team,
+                null,
+                List.of());
     }
 
     /** True for a release train's own event (not a member rollout's). */

@@ -10,11 +10,14 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The desired traffic state of one step of a rollout, on {@link Topics#ROLLOUT_STEPS}. It is the whole state,
- * not a delta, so applying the newest step is always enough and an older one is simply ignored.
+ * The desired traffic state of one step of a rollout, on {@link Topics#ROLLOUT_STEPS}. It is the
+ * whole state, not a delta, so applying the newest step is always enough and an older one is simply
+ * ignored.
  *
- * @param sequence  increases with every step of one rollout; consumers are idempotent on (rolloutId, sequence)
- * @param stickyKey the header or cookie naming a user, who then keeps one version while the weights hold
+ * @param sequence increases with every step of one rollout; consumers are idempotent on (rolloutId,
+ *     sequence)
+ * @param stickyKey the header or cookie naming a user, who then keeps one version while the weights
+ *     hold
  */
 public record RolloutStep(
         @Min(1) @Max(SCHEMA_VERSION) int schemaVersion,
@@ -28,7 +31,8 @@ public record RolloutStep(
         List<@NotNull @Valid MatchRule> matchRules,
         @NotNull @Valid GatewayBinding gateway,
         String stickyKey,
-        Instant emittedAt) implements KeyedEvent {
+        Instant emittedAt)
+        implements KeyedEvent {
 
     public static final int SCHEMA_VERSION = 1;
 

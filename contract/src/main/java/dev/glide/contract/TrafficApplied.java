@@ -10,11 +10,12 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What the gateway serves after a step, read back from the gateway itself, on {@link Topics#TRAFFIC_APPLIED}.
+ * What the gateway serves after a step, read back from the gateway itself, on {@link
+ * Topics#TRAFFIC_APPLIED}.
  *
  * @param sequence the step this answers
- * @param served   the weights read back (null when the step failed and nothing could be read)
- * @param reason   why the step failed, or a note on what was done (e.g. drift corrected)
+ * @param served the weights read back (null when the step failed and nothing could be read)
+ * @param reason why the step failed, or a note on what was done (e.g. drift corrected)
  */
 public record TrafficApplied(
         @Min(1) @Max(SCHEMA_VERSION) int schemaVersion,
@@ -26,7 +27,8 @@ public record TrafficApplied(
         List<@NotNull @Valid MatchRule> servedMatchRules,
         @NotBlank String adapter,
         String reason,
-        Instant appliedAt) implements KeyedEvent {
+        Instant appliedAt)
+        implements KeyedEvent {
 
     public static final int SCHEMA_VERSION = 1;
 

@@ -13,7 +13,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One window of traffic as a gateway or collector saw it, per version, on {@link Topics#TRAFFIC_METRICS}.
+ * One window of traffic as a gateway or collector saw it, per version, on {@link
+ * Topics#TRAFFIC_METRICS}.
  *
  * @param source which gateway or collector measured it (for evidence)
  */
@@ -24,7 +25,8 @@ public record TrafficMetrics(
         @NotNull Instant windowStart,
         @NotNull Instant windowEnd,
         String source,
-        @NotEmpty List<@NotNull @Valid VersionWindow> versions) implements KeyedEvent {
+        @NotEmpty List<@NotNull @Valid VersionWindow> versions)
+        implements KeyedEvent {
 
     public static final int SCHEMA_VERSION = 1;
 

@@ -10,14 +10,16 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A release of several services as one train, on {@link Topics#RELEASE_EVENTS} (told from a single release by its
- * {@code members}) or {@code POST /api/trains}. Each member is canaried by its own service's strategy, starting only
- * once the members it depends on have passed their gates; then all are cut over together, dependencies first.
+ * A release of several services as one train, on {@link Topics#RELEASE_EVENTS} (told from a single
+ * release by its {@code members}) or {@code POST /api/trains}. Each member is canaried by its own
+ * service's strategy, starting only once the members it depends on have passed their gates; then
+ * all are cut over together, dependencies first.
  *
- * @param name           what people call the train, e.g. "checkout 2026.11"; also its record key
- * @param eventId        the producer's id for this event; the same id twice is one train
+ * @param name what people call the train, e.g. "checkout 2026.11"; also its record key
+ * @param eventId the producer's id for this event; the same id twice is one train
  * @param idempotencyKey the same key twice is one train, whatever the event ids
- * @param cutover        how the joint cutover goes (default: as soon as every member passed, 10 m rollback window)
+ * @param cutover how the joint cutover goes (default: as soon as every member passed, 10 m rollback
+ *     window)
  */
 public record TrainRelease(
         @Min(1) @Max(SCHEMA_VERSION) int schemaVersion,
@@ -27,7 +29,8 @@ public record TrainRelease(
         @NotEmpty List<@NotNull @Valid Member> members,
         @Valid Cutover cutover,
         String idempotencyKey,
-        Instant occurredAt) implements KeyedEvent {
+        Instant occurredAt)
+        implements KeyedEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -44,8 +47,9 @@ public record TrainRelease(
     /**
      * One service's release in the train.
      *
-     * @param dependsOn the services of this train whose gates must pass before this one starts its canary
-     * @param strategy  a strategy type overriding the service's own for its canary phase, or null
+     * @param dependsOn the services of this train whose gates must pass before this one starts its
+     *     canary
+     * @param strategy a strategy type overriding the service's own for its canary phase, or null
      */
     public record Member(
             @NotBlank String service,
@@ -62,8 +66,10 @@ public record TrainRelease(
     }
 
     /**
-     * @param autoPromote    cut over as soon as every member passed its gates (true, the default), or wait for promote
-     * @param rollbackWindow how long after the cutover one abort returns every member to stable (default 10m)
+     * @param autoPromote cut over as soon as every member passed its gates (true, the default), or
+     *     wait for promote
+     * @param rollbackWindow how long after the cutover one abort returns every member to stable
+     *     (default 10m)
      */
     public record Cutover(Boolean autoPromote, String rollbackWindow) {
 

@@ -6,8 +6,9 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 
 /**
- * A traffic split in percent. Fractions are allowed because a gateway may serve 5.08 % when asked for 5 %
- * (HAProxy's weights are integers out of 256), and the read-back reports what is really served.
+ * A traffic split in percent. Fractions are allowed because a gateway may serve 5.08 % when asked
+ * for 5 % (HAProxy's weights are integers out of 256), and the read-back reports what is really
+ * served.
  */
 public record Weights(
         @DecimalMin("0") @DecimalMax("100") double stable,

@@ -10,15 +10,22 @@ import org.junit.jupiter.api.Test;
 
 class EventCodecTest {
 
-    private final EventCodec codec = new EventCodec(Validation.buildDefaultValidatorFactory().getValidator());
+    private final EventCodec codec =
+            new EventCodec(Validation.buildDefaultValidatorFactory().getValidator());
 
     private static RolloutStep step() {
-        return new RolloutStep(0, "r-1", 3, "checkout", "prod",
+        return new RolloutStep(
+                0,
+                "r-1",
+                3,
+                "checkout",
+                "prod",
                 new Backend("v1", List.of("http://127.0.0.1:9001")),
                 new Backend("v2", List.of("http://127.0.0.1:9002")),
                 Weights.canaryPercent(5),
                 List.of(new MatchRule(MatchRule.Kind.HEADER, "x-beta", "true", Role.CANARY)),
-                new GatewayBinding("embedded", "checkout", null, null), null,
+                new GatewayBinding("embedded", "checkout", null, null),
+                null,
                 Instant.parse("2026-11-24T10:00:00Z"));
     }
 
@@ -27,15 +34,30 @@ class EventCodecTest {
         RolloutStep step = step();
         String json = codec.encode(step);
 
-        assertThat(json).contains("\"schemaVersion\":1").contains("\"emittedAt\":\"2026-11-24T10:00:00Z\"");
+        assertThat(json)
+                .contains("\"schemaVersion\":1")
+                .contains("\"emittedAt\":\"2026-11-24T10:00:00Z\"");
         assertThat(codec.decode(json, RolloutStep.class)).isEqualTo(step);
         assertThat(step.recordKey()).isEqualTo("r-1");
     }
 
     @Test
     void releaseEventsAreKeyedByServiceAndEverythingElseByRollout() {
-        var release = new ReleaseEvent(0, "e-1", "checkout", "v2", "prod", null, List.of("http://h:1"), null, null, null);
-        var command = new RolloutCommand(0, "c-1", "r-9", RolloutCommand.Type.ABORT, "alice", "api", null, null);
+        var release =
+                new ReleaseEvent(
+                        0,
+                        "e-1",
+                        "checkout",
+                        "v2",
+                        "prod",
+                        null,
+                        List.of("http://h:1"),
+                        null,
+                        null,
+                        null);
+        var command =
+                new RolloutCommand(
+                        0, "c-1", "r-9", RolloutCommand.Type.ABORT, "alice", "api", null, null);
 
         assertThat(release.recordKey()).isEqualTo("checkout");
         assertThat(command.recordKey()).isEqualTo("r-9");
@@ -43,7 +65,11 @@ class EventCodecTest {
 
     @Test
     void missingFieldsAreEachNamed() {
-        assertThatThrownBy(() -> codec.decode("{\"service\":\"checkout\",\"endpoints\":[]}", ReleaseEvent.class))
+        assertThatThrownBy(
+                        () ->
+                                codec.decode(
+                                        "{\"service\":\"checkout\",\"endpoints\":[]}",
+                                        ReleaseEvent.class))
                 .isInstanceOf(MalformedEventException.class)
                 .hasMessageStartingWith("malformed ReleaseEvent: ")
                 .hasMessageContaining("endpoints: must not be empty")
@@ -61,10 +87,12 @@ class EventCodecTest {
 
     @Test
     void anUnknownEnumValueListsTheAllowedOnes() {
-        String json = "{\"commandId\":\"c\",\"rolloutId\":\"r\",\"type\":\"EXPLODE\",\"actor\":\"a\"}";
+        String json =
+                "{\"commandId\":\"c\",\"rolloutId\":\"r\",\"type\":\"EXPLODE\",\"actor\":\"a\"}";
 
         assertThatThrownBy(() -> codec.decode(json, RolloutCommand.class))
-                .hasMessageContaining("type: cannot read \"EXPLODE\" as one of [PROMOTE, ABORT, PAUSE, RESUME]");
+                .hasMessageContaining(
+                        "type: cannot read \"EXPLODE\" as one of [PROMOTE, ABORT, PAUSE, RESUME]");
     }
 
     @Test
@@ -93,16 +121,31 @@ class EventCodecTest {
 
     @Test
     void unknownFieldsFromANewerProducerAreIgnored() {
-        String json = codec.encode(step()).replace("{\"schemaVersion\"", "{\"futureField\":42,\"schemaVersion\"");
+        String json =
+                codec.encode(step())
+                        .replace("{\"schemaVersion\"", "{\"futureField\":42,\"schemaVersion\"");
 
         assertThat(codec.decode(json, RolloutStep.class)).isEqualTo(step());
     }
 
     @Test
     void aMetricsWindowWithMoreErrorsThanRequestsIsRefused() {
-        var window = new TrafficMetrics.VersionWindow(Role.CANARY, "v2", 10, 11,
-                new LatencyHistogram(List.of(10.0, 100.0), List.of(5L, 4L, 1L)));
-        var metrics = new TrafficMetrics(0, "r", "s", Instant.EPOCH, Instant.EPOCH.plusSeconds(1), "test", List.of(window));
+        var window =
+                new TrafficMetrics.VersionWindow(
+                        Role.CANARY,
+                        "v2",
+                        10,
+                        11,
+                        new LatencyHistogram(List.of(10.0, 100.0), List.of(5L, 4L, 1L)));
+        var metrics =
+                new TrafficMetrics(
+                        0,
+                        "r",
+                        "s",
+                        Instant.EPOCH,
+                        Instant.EPOCH.plusSeconds(1),
+                        "test",
+                        List.of(window));
 
         assertThatThrownBy(() -> codec.decode(codec.encode(metrics), TrafficMetrics.class))
                 .hasMessage("malformed TrafficMetrics: versions[0]: errors cannot exceed requests");
@@ -110,6 +153,7 @@ class EventCodecTest {
 
     @Test
     void deadLetterTopicsFollowSmallRyesDefaultName() {
-        assertThat(Topics.deadLetterOf(Topics.ROLLOUT_STEPS)).isEqualTo("dead-letter-topic-rollout-steps");
+        assertThat(Topics.deadLetterOf(Topics.ROLLOUT_STEPS))
+                .isEqualTo("dead-letter-topic-rollout-steps");
     }
 }

@@ -30,9 +30,10 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The planner's dashboard in a real browser (Debian's headless Chromium, driven by Selenium): a rollout in the list,
- * its page updating live as the rollout moves on without a reload, and the Promote button under the API's
- * authorisation. The screenshot is kept as {@code target/dashboard.png}.
+ * The planner's dashboard in a real browser (Debian's headless Chromium, driven by Selenium): a
+ * rollout in the list, its page updating live as the rollout moves on without a reload, and the
+ * Promote button under the API's authorisation. The screenshot is kept as {@code
+ * target/dashboard.png}.
  */
 class DashboardIT {
 
@@ -46,13 +47,27 @@ class DashboardIT {
     static void start() {
         Path chromium = DebianTool.require("/usr/bin/chromium", "chromium");
         Path driver = DebianTool.require("/usr/bin/chromedriver", "chromium-driver");
-        glide = GlideSystem.builder(Path.of("..")).only("planner-service", "traffic-service").partitions(3)
-                .set("planner-service", "glide.auth.tokens.payments", TOKEN)
-                .set("planner-service", "glide.streams.tick", "200ms")
-                .start();
-        ChromeOptions options = new ChromeOptions().setBinary(chromium.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1100");
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).build(), options);
+        glide =
+                GlideSystem.builder(Path.of(".."))
+                        .only("planner-service", "traffic-service")
+                        .partitions(3)
+                        .set("planner-service", "glide.auth.tokens.payments", TOKEN)
+                        .set("planner-service", "glide.streams.tick", "200ms")
+                        .start();
+        ChromeOptions options =
+                new ChromeOptions()
+                        .setBinary(chromium.toFile())
+                        .addArguments(
+                                "--headless=new",
+                                "--no-sandbox",
+                                "--disable-dev-shm-usage",
+                                "--window-size=1280,1100");
+        browser =
+                new ChromeDriver(
+                        new ChromeDriverService.Builder()
+                                .usingDriverExecutable(driver.toFile())
+                                .build(),
+                        options);
     }
 
     @AfterAll
@@ -73,24 +88,40 @@ class DashboardIT {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
 
         browser.get(glide.plannerUrl() + "/#/?team=payments");
-        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-id='" + rollout + "']")));
+        WebElement row =
+                wait.until(
+                        ExpectedConditions.visibilityOfElementLocated(
+                                By.cssSelector("tr[data-id='" + rollout + "']")));
         assertThat(row.getText()).contains(service).contains("payments").contains("v1 → v2");
         row.click();
 
-        wait.until(driver -> browser.findElement(By.id("summary")).getText().startsWith("step 2 of 6"));
+        wait.until(
+                driver ->
+                        browser.findElement(By.id("summary")).getText().startsWith("step 2 of 6"));
         assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("PROGRESSING");
         assertThat(weights()).containsExactly("10");
-        assertThat(timeline()).anySatisfy(line -> assertThat(line).contains("waiting for promotion"));
+        assertThat(timeline())
+                .anySatisfy(line -> assertThat(line).contains("waiting for promotion"));
 
-        // someone else promotes it to the next step (from the CLI, say): the open page follows without a reload
+        // someone else promotes it to the next step (from the CLI, say): the open page follows
+        // without a reload
         post("/api/rollouts/" + rollout + "/promote?actor=bob", TOKEN);
         wait.until(driver -> weights().contains("50"));
-        wait.until(driver -> browser.findElement(By.id("summary")).getText().startsWith("step 4 of 6"));
-        assertThat(timeline()).anySatisfy(line -> assertThat(line).contains("command promote").contains("by bob (payments)"));
+        wait.until(
+                driver ->
+                        browser.findElement(By.id("summary")).getText().startsWith("step 4 of 6"));
+        assertThat(timeline())
+                .anySatisfy(
+                        line ->
+                                assertThat(line)
+                                        .contains("command promote")
+                                        .contains("by bob (payments)"));
 
         // Promote without the team's token is refused by the API, and the page says why
         browser.findElement(By.cssSelector("button[data-action=promote]")).click();
-        wait.until(ExpectedConditions.textMatches(By.id("answer"), java.util.regex.Pattern.compile("refused \\(401\\)")));
+        wait.until(
+                ExpectedConditions.textMatches(
+                        By.id("answer"), java.util.regex.Pattern.compile("refused \\(401\\)")));
         assertThat(browser.findElement(By.id("summary")).getText()).startsWith("step 4 of 6");
 
         type("actor", "alice");
@@ -98,18 +129,30 @@ class DashboardIT {
         browser.findElement(By.cssSelector("button[data-action=promote]")).click();
         wait.until(ExpectedConditions.textToBe(By.id("state"), "SUCCEEDED"));
         assertThat(weights()).endsWith("100");
-        assertThat(timeline()).anySatisfy(line -> assertThat(line).contains("command promote").contains("by dashboard:alice (payments)"));
+        assertThat(timeline())
+                .anySatisfy(
+                        line ->
+                                assertThat(line)
+                                        .contains("command promote")
+                                        .contains("by dashboard:alice (payments)"));
         assertThat(browser.findElements(By.cssSelector("#actions button"))).isEmpty();
 
-        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target/dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                browser.getScreenshotAs(OutputType.FILE).toPath(),
+                Path.of("target/dashboard.png"),
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static List<String> weights() {
-        return browser.findElements(By.cssSelector("#weight-chart circle.point")).stream().map(c -> c.getAttribute("data-weight")).toList();
+        return browser.findElements(By.cssSelector("#weight-chart circle.point")).stream()
+                .map(c -> c.getAttribute("data-weight"))
+                .toList();
     }
 
     private static List<String> timeline() {
-        return browser.findElements(By.cssSelector("#timeline li")).stream().map(WebElement::getText).toList();
+        return browser.findElements(By.cssSelector("#timeline li")).stream()
+                .map(WebElement::getText)
+                .toList();
     }
 
     private static void type(String id, String text) {
@@ -119,22 +162,73 @@ class DashboardIT {
     }
 
     private static void register(String service) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(glide.plannerUrl() + "/api/services/" + service))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
-                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of(
-                        "team", "payments",
-                        "gateway", Map.of("adapter", "noop", "route", service),
-                        "stable", Map.of("version", "v1", "endpoints", List.of("http://127.0.0.1:1")),
-                        "environment", "prod",
-                        "strategy", Map.of("type", "canary", "steps", List.of(Map.of("setWeight", 10), Map.of("pause", Map.of()),
-                                Map.of("setWeight", 50), Map.of("pause", Map.of()), Map.of("setWeight", 100)))))))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HTTP.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(glide.plannerUrl() + "/api/services/" + service))
+                                .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer " + TOKEN)
+                                .PUT(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                JSON.writeValueAsString(
+                                                        Map.of(
+                                                                "team", "payments",
+                                                                "gateway",
+                                                                        Map.of(
+                                                                                "adapter", "noop",
+                                                                                "route", service),
+                                                                "stable",
+                                                                        Map.of(
+                                                                                "version",
+                                                                                "v1",
+                                                                                "endpoints",
+                                                                                List.of(
+                                                                                        "http://127.0.0.1:1")),
+                                                                "environment", "prod",
+                                                                "strategy",
+                                                                        Map.of(
+                                                                                "type",
+                                                                                "canary",
+                                                                                "steps",
+                                                                                List.of(
+                                                                                        Map.of(
+                                                                                                "setWeight",
+                                                                                                10),
+                                                                                        Map.of(
+                                                                                                "pause",
+                                                                                                Map
+                                                                                                        .of()),
+                                                                                        Map.of(
+                                                                                                "setWeight",
+                                                                                                50),
+                                                                                        Map.of(
+                                                                                                "pause",
+                                                                                                Map
+                                                                                                        .of()),
+                                                                                        Map.of(
+                                                                                                "setWeight",
+                                                                                                100)))))))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     }
 
     private static String release(String service) throws Exception {
-        return JSON.readTree(post("/api/releases", TOKEN, Map.of("service", service, "version", "v2", "environment", "prod",
-                "endpoints", List.of("http://127.0.0.1:2")))).path("rolloutId").asText();
+        return JSON.readTree(
+                        post(
+                                "/api/releases",
+                                TOKEN,
+                                Map.of(
+                                        "service",
+                                        service,
+                                        "version",
+                                        "v2",
+                                        "environment",
+                                        "prod",
+                                        "endpoints",
+                                        List.of("http://127.0.0.1:2"))))
+                .path("rolloutId")
+                .asText();
     }
 
     private static String post(String path, String token) throws Exception {
@@ -142,10 +236,16 @@ class DashboardIT {
     }
 
     private static String post(String path, String token, Object body) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(glide.plannerUrl() + path))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : JSON.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create(glide.plannerUrl() + path))
+                                .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer " + token)
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                body == null ? "" : JSON.writeValueAsString(body)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path + ": " + response.body()).isBetween(200, 299);
         return response.body();
     }

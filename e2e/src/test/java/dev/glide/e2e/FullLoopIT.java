@@ -24,9 +24,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Releases end to end on real parts: Kafka, PostgreSQL, the four services as their packaged JVMs, the embedded
- * gateway in front of two versions of an application, clients sending requests through it the whole time, and a
- * stand-in for Slack's Web API for the chat part.
+ * Releases end to end on real parts: Kafka, PostgreSQL, the four services as their packaged JVMs,
+ * the embedded gateway in front of two versions of an application, clients sending requests through
+ * it the whole time, and a stand-in for Slack's Web API for the chat part.
  */
 class FullLoopIT {
 
@@ -39,10 +39,13 @@ class FullLoopIT {
     @BeforeAll
     static void startGlide() {
         slack = SlackApiStandIn.start();
-        GlideSystem.Builder builder = GlideSystem.builder(Path.of("..")).partitions(3)
-                // small steady load: analyses of 2 s windows need fewer canary requests than production ones
-                .set("analysis-service", "glide.analysis.min-requests", "20")
-                .set("analysis-service", "glide.analysis.min-window-requests", "10");
+        GlideSystem.Builder builder =
+                GlideSystem.builder(Path.of(".."))
+                        .partitions(3)
+                        // small steady load: analyses of 2 s windows need fewer canary requests
+                        // than production ones
+                        .set("analysis-service", "glide.analysis.min-requests", "20")
+                        .set("analysis-service", "glide.analysis.min-window-requests", "10");
         slack.notifierConfig().forEach((key, value) -> builder.set("notifier-service", key, value));
         glide = builder.start();
     }
@@ -74,15 +77,23 @@ class FullLoopIT {
             assertThat(load.byVersion()).containsKeys("v1", "v2");
         }
         List<JsonNode> history = history(rollout);
-        // 1 -> 10 -> 50 -> 100 %, then the finishing step that makes the new version the stable one (also 100 %)
-        assertThat(steps(history)).containsSubsequence(1.0, 10.0, 50.0, 100.0).endsWith(100.0).doesNotContain(0.0).isSorted();
-        assertThat(inputs(history, "VerdictReceived")).hasSize(4).allSatisfy(v -> assertThat(v.path("verdict").asText()).isEqualTo("PASS"));
+        // 1 -> 10 -> 50 -> 100 %, then the finishing step that makes the new version the stable one
+        // (also 100 %)
+        assertThat(steps(history))
+                .containsSubsequence(1.0, 10.0, 50.0, 100.0)
+                .endsWith(100.0)
+                .doesNotContain(0.0)
+                .isSorted();
+        assertThat(inputs(history, "VerdictReceived"))
+                .hasSize(4)
+                .allSatisfy(v -> assertThat(v.path("verdict").asText()).isEqualTo("PASS"));
         assertInOrder(history);
         assertFoldEqualsState(rollout);
     }
 
     @Test
-    void aReleaseServing5PercentErrorsIsAbortedByAnalysisAndAllTrafficReturnsToStable() throws Exception {
+    void aReleaseServing5PercentErrorsIsAbortedByAnalysisAndAllTrafficReturnsToStable()
+            throws Exception {
         String service = "cart-" + UUID.randomUUID().toString().substring(0, 8);
         UpstreamServer v1 = upstream("v1");
         UpstreamServer v2 = upstream("v2");
@@ -100,7 +111,9 @@ class FullLoopIT {
             assertThat(load.gatewayFailed()).as(String.join("; ", load.failures())).isZero();
         }
         List<JsonNode> history = history(rollout);
-        assertThat(inputs(history, "VerdictReceived")).extracting(v -> v.path("verdict").asText()).contains("FAIL");
+        assertThat(inputs(history, "VerdictReceived"))
+                .extracting(v -> v.path("verdict").asText())
+                .contains("FAIL");
         assertThat(steps(history)).startsWith(25.0).endsWith(0.0).doesNotContain(100.0);
         assertInOrder(history);
         assertFoldEqualsState(rollout);
@@ -111,20 +124,63 @@ class FullLoopIT {
         String service = "pay-" + UUID.randomUUID().toString().substring(0, 8);
         UpstreamServer blue = upstream("blue");
         UpstreamServer green = upstream("green");
-        register(service, blue, Map.of("type", "blueGreen", "blueGreen", Map.of(
-                "preview", Map.of("kind", "HEADER", "name", "x-glide-preview", "value", "true", "target", "CANARY"),
-                "autoPromote", false, "rollbackWindow", "3s")));
+        register(
+                service,
+                blue,
+                Map.of(
+                        "type",
+                        "blueGreen",
+                        "blueGreen",
+                        Map.of(
+                                "preview",
+                                Map.of(
+                                        "kind",
+                                        "HEADER",
+                                        "name",
+                                        "x-glide-preview",
+                                        "value",
+                                        "true",
+                                        "target",
+                                        "CANARY"),
+                                "autoPromote",
+                                false,
+                                "rollbackWindow",
+                                "3s")));
 
         String rollout = release(service, green);
         try (LoadLoop load = loadOnceRouted(rollout, service)) {
             // green serves preview requests only, and the rollout waits for a promotion
-            await().atMost(ROLLOUT_TIME).until(() -> history(rollout).stream()
-                    .anyMatch(e -> e.path("cause").asText().equals("waiting for promotion")));
-            String button = await().atMost(ROLLOUT_TIME).until(() -> promoteButton(rollout), value -> value != null);
-            String body = slack.clickBody(SlackApiStandIn.APPROVER, "alice", "promote", button, "1700000100.000001", rollout);
-            given().baseUri(glide.notifierUrl()).contentType("application/x-www-form-urlencoded")
-                    .headers(SlackApiStandIn.signed(body, Long.toString(Instant.now().getEpochSecond()))).body(body)
-                    .when().post("/slack/interactions").then().statusCode(200);
+            await().atMost(ROLLOUT_TIME)
+                    .until(
+                            () ->
+                                    history(rollout).stream()
+                                            .anyMatch(
+                                                    e ->
+                                                            e.path("cause")
+                                                                    .asText()
+                                                                    .equals(
+                                                                            "waiting for promotion")));
+            String button =
+                    await().atMost(ROLLOUT_TIME)
+                            .until(() -> promoteButton(rollout), value -> value != null);
+            String body =
+                    slack.clickBody(
+                            SlackApiStandIn.APPROVER,
+                            "alice",
+                            "promote",
+                            button,
+                            "1700000100.000001",
+                            rollout);
+            given().baseUri(glide.notifierUrl())
+                    .contentType("application/x-www-form-urlencoded")
+                    .headers(
+                            SlackApiStandIn.signed(
+                                    body, Long.toString(Instant.now().getEpochSecond())))
+                    .body(body)
+                    .when()
+                    .post("/slack/interactions")
+                    .then()
+                    .statusCode(200);
 
             JsonNode done = awaitEnd(rollout);
             assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
@@ -133,8 +189,12 @@ class FullLoopIT {
             assertThat(load.failures()).isEmpty();
         }
         List<JsonNode> history = history(rollout);
-        assertThat(inputs(history, "CommandReceived")).singleElement()
-                .satisfies(command -> assertThat(command.path("actor").asText()).isEqualTo("slack:alice (U0ALICE)"));
+        assertThat(inputs(history, "CommandReceived"))
+                .singleElement()
+                .satisfies(
+                        command ->
+                                assertThat(command.path("actor").asText())
+                                        .isEqualTo("slack:alice (U0ALICE)"));
         assertInOrder(history);
         assertFoldEqualsState(rollout);
     }
@@ -157,77 +217,157 @@ class FullLoopIT {
         for (double weight : weights) {
             steps.add(Map.of("setWeight", weight));
             if (weight < 5) {
-                // too few requests at 1 % for a verdict under this light load: a short look, then on
+                // too few requests at 1 % for a verdict under this light load: a short look, then
+                // on
                 steps.add(Map.of("pause", Map.of("duration", "2s")));
             } else if (weight < 100) {
-                steps.add(Map.of("analysis", Map.of("metrics", List.of("error-rate", "latency-p99"), "interval", "3s", "count", 2,
-                        "failureLimit", 0)));
+                steps.add(
+                        Map.of(
+                                "analysis",
+                                Map.of(
+                                        "metrics",
+                                        List.of("error-rate", "latency-p99"),
+                                        "interval",
+                                        "3s",
+                                        "count",
+                                        2,
+                                        "failureLimit",
+                                        0)));
             }
         }
         return Map.of("type", "canary", "steps", steps);
     }
 
-    private static void register(String service, UpstreamServer stable, Map<String, Object> strategy) {
-        given().baseUri(glide.plannerUrl()).contentType(ContentType.JSON).body(Map.of(
-                        "team", SlackApiStandIn.TEAM,
-                        "gateway", Map.of("adapter", "embedded", "route", "/" + service),
-                        "stable", Map.of("version", stable.version(), "endpoints", List.of(stable.endpoint())),
-                        "strategy", strategy,
-                        "releasePolicy", "queue"))
-                .when().put("/api/services/" + service).then().statusCode(201);
+    private static void register(
+            String service, UpstreamServer stable, Map<String, Object> strategy) {
+        given().baseUri(glide.plannerUrl())
+                .contentType(ContentType.JSON)
+                .body(
+                        Map.of(
+                                "team",
+                                SlackApiStandIn.TEAM,
+                                "gateway",
+                                Map.of("adapter", "embedded", "route", "/" + service),
+                                "stable",
+                                Map.of(
+                                        "version",
+                                        stable.version(),
+                                        "endpoints",
+                                        List.of(stable.endpoint())),
+                                "strategy",
+                                strategy,
+                                "releasePolicy",
+                                "queue"))
+                .when()
+                .put("/api/services/" + service)
+                .then()
+                .statusCode(201);
     }
 
     private static String release(String service, UpstreamServer canary) {
-        String location = given().baseUri(glide.plannerUrl()).contentType(ContentType.JSON).body(Map.of(
-                        "service", service, "version", canary.version(), "environment", "prod",
-                        "endpoints", List.of(canary.endpoint())))
-                .when().post("/api/releases").then().statusCode(202).extract().header("Location");
+        String location =
+                given().baseUri(glide.plannerUrl())
+                        .contentType(ContentType.JSON)
+                        .body(
+                                Map.of(
+                                        "service",
+                                        service,
+                                        "version",
+                                        canary.version(),
+                                        "environment",
+                                        "prod",
+                                        "endpoints",
+                                        List.of(canary.endpoint())))
+                        .when()
+                        .post("/api/releases")
+                        .then()
+                        .statusCode(202)
+                        .extract()
+                        .header("Location");
         return location.substring(location.lastIndexOf('/') + 1);
     }
 
-    /** Clients start once the gateway has the service's route (its first step), then keep going through the rollout. */
+    /**
+     * Clients start once the gateway has the service's route (its first step), then keep going
+     * through the rollout.
+     */
     private LoadLoop loadOnceRouted(String rollout, String service) {
-        await().atMost(ROLLOUT_TIME).until(() -> !steps(history(rollout)).isEmpty()
-                && inputs(history(rollout), "TrafficConfirmed").size() >= 1);
-        return LoadLoop.paced(URI.create(glide.gatewayUrl() + "/" + service + "/"), 6, Duration.ofMillis(5));
+        await().atMost(ROLLOUT_TIME)
+                .until(
+                        () ->
+                                !steps(history(rollout)).isEmpty()
+                                        && inputs(history(rollout), "TrafficConfirmed").size()
+                                                >= 1);
+        return LoadLoop.paced(
+                URI.create(glide.gatewayUrl() + "/" + service + "/"), 6, Duration.ofMillis(5));
     }
 
     private static JsonNode awaitEnd(String rollout) {
-        return await().atMost(ROLLOUT_TIME).pollInterval(Duration.ofMillis(200)).until(() -> rollout(rollout),
-                r -> List.of("SUCCEEDED", "ABORTED", "FAILED").contains(r.path("state").asText()));
+        return await().atMost(ROLLOUT_TIME)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> rollout(rollout),
+                        r ->
+                                List.of("SUCCEEDED", "ABORTED", "FAILED")
+                                        .contains(r.path("state").asText()));
     }
 
     private static JsonNode rollout(String rollout) throws Exception {
-        return JSON.readTree(given().baseUri(glide.plannerUrl()).get("/api/rollouts/" + rollout).then().statusCode(200)
-                .extract().asString());
+        return JSON.readTree(
+                given().baseUri(glide.plannerUrl())
+                        .get("/api/rollouts/" + rollout)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString());
     }
 
     private static List<JsonNode> history(String rollout) throws Exception {
         List<JsonNode> entries = new ArrayList<>();
-        JSON.readTree(given().baseUri(glide.plannerUrl()).get("/api/rollouts/" + rollout + "/history").then().statusCode(200)
-                .extract().asString()).forEach(entries::add);
+        JSON.readTree(
+                        given().baseUri(glide.plannerUrl())
+                                .get("/api/rollouts/" + rollout + "/history")
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .asString())
+                .forEach(entries::add);
         return entries;
     }
 
     /** The canary weight of every step the planner asked of the gateway, in order. */
     private static List<Double> steps(List<JsonNode> history) {
-        return history.stream().filter(e -> e.path("type").asText().equals("STEP"))
-                .map(e -> e.path("payload").path("weights").path("canary").asDouble()).toList();
+        return history.stream()
+                .filter(e -> e.path("type").asText().equals("STEP"))
+                .map(e -> e.path("payload").path("weights").path("canary").asDouble())
+                .toList();
     }
 
     private static List<JsonNode> inputs(List<JsonNode> history, String kind) {
-        return history.stream().filter(e -> e.path("type").asText().equals("INPUT"))
-                .map(e -> e.path("payload")).filter(p -> p.path("input").asText().equals(kind)).toList();
+        return history.stream()
+                .filter(e -> e.path("type").asText().equals("INPUT"))
+                .map(e -> e.path("payload"))
+                .filter(p -> p.path("input").asText().equals(kind))
+                .toList();
     }
 
     private static void assertInOrder(List<JsonNode> history) {
-        assertThat(history).extracting(e -> e.path("sequence").asLong()).isSorted().doesNotHaveDuplicates();
+        assertThat(history)
+                .extracting(e -> e.path("sequence").asLong())
+                .isSorted()
+                .doesNotHaveDuplicates();
         assertThat(history).extracting(e -> e.path("occurredAt").asText()).isSorted();
     }
 
     private static void assertFoldEqualsState(String rollout) throws Exception {
-        JsonNode fold = JSON.readTree(given().baseUri(glide.plannerUrl()).get("/api/rollouts/" + rollout + "/fold")
-                .then().statusCode(200).extract().asString());
+        JsonNode fold =
+                JSON.readTree(
+                        given().baseUri(glide.plannerUrl())
+                                .get("/api/rollouts/" + rollout + "/fold")
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .asString());
         assertThat(fold.path("equal").asBoolean()).as(fold.toString()).isTrue();
     }
 
@@ -235,13 +375,27 @@ class FullLoopIT {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         List<String> versions = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
-            versions.add(http.send(java.net.http.HttpRequest.newBuilder(URI.create(glide.gatewayUrl() + "/" + service + "/")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).headers().firstValue("X-Glide-Version").orElse("none"));
+            versions.add(
+                    http.send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            glide.gatewayUrl()
+                                                                    + "/"
+                                                                    + service
+                                                                    + "/"))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .headers()
+                            .firstValue("X-Glide-Version")
+                            .orElse("none"));
         }
         return versions;
     }
 
-    /** The value of the Promote button in the rollout's newest Slack message (post or update), as Slack shows it. */
+    /**
+     * The value of the Promote button in the rollout's newest Slack message (post or update), as
+     * Slack shows it.
+     */
     private static String promoteButton(String rollout) {
         String value = null;
         for (SlackApiStandIn.Call call : slack.calls) {

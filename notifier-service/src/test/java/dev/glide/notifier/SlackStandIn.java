@@ -4,7 +4,10 @@ import dev.glide.testsupport.SlackApiStandIn;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
-/** The notifier's tests' Slack: one {@link SlackApiStandIn} for the test JVM, with the settings that point at it. */
+/**
+ * The notifier's tests' Slack: one {@link SlackApiStandIn} for the test JVM, with the settings that
+ * point at it.
+ */
 public class SlackStandIn implements QuarkusTestResourceLifecycleManager {
 
     private static SlackApiStandIn slack;

@@ -14,7 +14,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The inputs the planner reads with several consumers each: a record none can read waits on its dead-letter topic. */
+/**
+ * The inputs the planner reads with several consumers each: a record none can read waits on its
+ * dead-letter topic.
+ */
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
 class InputDeadLettersTest {
@@ -25,14 +28,18 @@ class InputDeadLettersTest {
     @CsvSource({
         "traffic-applied, TrafficApplied",
         "analysis-verdicts, AnalysisVerdict",
-        "rollout-commands, RolloutCommand"})
-    void aRecordNoConsumerCanReadLandsUnchangedOnItsDeadLetterTopicWithTheReason(String topic, String type) {
+        "rollout-commands, RolloutCommand"
+    })
+    void aRecordNoConsumerCanReadLandsUnchangedOnItsDeadLetterTopicWithTheReason(
+            String topic, String type) {
         String key = "r-" + UUID.randomUUID();
         String malformed = "{\"not\": \"a " + type + "\"}";
 
         RecordMetadata sent = probe.send(topic, key, malformed);
 
-        ConsumerRecord<String, String> dead = probe.awaitRecord(Topics.deadLetterOf(topic), TopicProbe.WAIT, r -> key.equals(r.key()));
+        ConsumerRecord<String, String> dead =
+                probe.awaitRecord(
+                        Topics.deadLetterOf(topic), TopicProbe.WAIT, r -> key.equals(r.key()));
         assertThat(dead.value()).isEqualTo(malformed);
         assertThat(header(dead, Topics.DLQ_REASON_HEADER)).startsWith("malformed " + type + ": ");
         assertThat(header(dead, Topics.DLQ_TOPIC_HEADER)).isEqualTo(topic);

@@ -30,8 +30,7 @@ class ReleaseIntakeTest implements ServesOperationalEndpoints {
     private static final Duration WAIT = TopicProbe.WAIT;
     private final TopicProbe probe = TopicProbe.shared();
 
-    @Inject
-    EventCodec codec;
+    @Inject EventCodec codec;
 
     @Test
     void aReleaseBecomesARolloutWhoseFirstStepAndStateArePublished() {
@@ -44,7 +43,9 @@ class ReleaseIntakeTest implements ServesOperationalEndpoints {
         assertThat(step.canary().version()).isEqualTo("v2");
         assertThat(step.canary().endpoints()).containsExactly("http://127.0.0.1:9002");
         assertThat(step.weights()).isEqualTo(new Weights(95, 5));
-        ConsumerRecord<String, String> event = probe.awaitRecord(Topics.ROLLOUT_EVENTS, WAIT, r -> step.rolloutId().equals(r.key()));
+        ConsumerRecord<String, String> event =
+                probe.awaitRecord(
+                        Topics.ROLLOUT_EVENTS, WAIT, r -> step.rolloutId().equals(r.key()));
         RolloutEvent started = codec.decode(event.value(), RolloutEvent.class);
         assertThat(started.from()).isEqualTo(RolloutState.PENDING);
         assertThat(started.to()).isEqualTo(RolloutState.PROGRESSING);
@@ -59,13 +60,17 @@ class ReleaseIntakeTest implements ServesOperationalEndpoints {
         Simulated.registerService(service, null);
         probe.send(Topics.RELEASE_EVENTS, service, codec.encode(release(service, "e-twice")));
         probe.send(Topics.RELEASE_EVENTS, service, codec.encode(release(service, "e-twice")));
-        // Same key, same partition: once this marker is dead-lettered, both copies before it were handled.
+        // Same key, same partition: once this marker is dead-lettered, both copies before it were
+        // handled.
         probe.send(Topics.RELEASE_EVENTS, service, "not json");
-        probe.awaitRecord(Topics.deadLetterOf(Topics.RELEASE_EVENTS), WAIT, r -> service.equals(r.key()));
+        probe.awaitRecord(
+                Topics.deadLetterOf(Topics.RELEASE_EVENTS), WAIT, r -> service.equals(r.key()));
         awaitStep(service);
 
-        List<ConsumerRecord<String, String>> steps = probe.readAll(Topics.ROLLOUT_STEPS,
-                r -> service.equals(codec.decode(r.value(), RolloutStep.class).service()));
+        List<ConsumerRecord<String, String>> steps =
+                probe.readAll(
+                        Topics.ROLLOUT_STEPS,
+                        r -> service.equals(codec.decode(r.value(), RolloutStep.class).service()));
         assertThat(steps).hasSize(1);
     }
 
@@ -76,13 +81,19 @@ class ReleaseIntakeTest implements ServesOperationalEndpoints {
 
         RecordMetadata sent = probe.send(Topics.RELEASE_EVENTS, service, malformed);
 
-        ConsumerRecord<String, String> dead = probe.awaitRecord(Topics.deadLetterOf(Topics.RELEASE_EVENTS), WAIT,
-                r -> service.equals(r.key()));
+        ConsumerRecord<String, String> dead =
+                probe.awaitRecord(
+                        Topics.deadLetterOf(Topics.RELEASE_EVENTS),
+                        WAIT,
+                        r -> service.equals(r.key()));
         assertThat(dead.value()).isEqualTo(malformed);
-        assertThat(header(dead, Topics.DLQ_REASON_HEADER)).isEqualTo("malformed ReleaseEvent: endpoints: must not be empty;"
-                + " environment: must not be blank; version: must not be blank (was \"\")");
+        assertThat(header(dead, Topics.DLQ_REASON_HEADER))
+                .isEqualTo(
+                        "malformed ReleaseEvent: endpoints: must not be empty;"
+                                + " environment: must not be blank; version: must not be blank (was \"\")");
         assertThat(header(dead, Topics.DLQ_TOPIC_HEADER)).isEqualTo(Topics.RELEASE_EVENTS);
-        assertThat(header(dead, Topics.DLQ_PARTITION_HEADER)).isEqualTo(String.valueOf(sent.partition()));
+        assertThat(header(dead, Topics.DLQ_PARTITION_HEADER))
+                .isEqualTo(String.valueOf(sent.partition()));
         assertThat(header(dead, Topics.DLQ_OFFSET_HEADER)).isEqualTo(String.valueOf(sent.offset()));
     }
 
@@ -92,15 +103,25 @@ class ReleaseIntakeTest implements ServesOperationalEndpoints {
 
         probe.send(Topics.RELEASE_EVENTS, service, codec.encode(release(service, "e-unknown")));
 
-        ConsumerRecord<String, String> dead = probe.awaitRecord(Topics.deadLetterOf(Topics.RELEASE_EVENTS), WAIT,
-                r -> service.equals(r.key()));
-        assertThat(header(dead, Topics.DLQ_REASON_HEADER)).isEqualTo("no service named '" + service
-                + "' is registered; register it first with PUT /api/services/" + service);
+        ConsumerRecord<String, String> dead =
+                probe.awaitRecord(
+                        Topics.deadLetterOf(Topics.RELEASE_EVENTS),
+                        WAIT,
+                        r -> service.equals(r.key()));
+        assertThat(header(dead, Topics.DLQ_REASON_HEADER))
+                .isEqualTo(
+                        "no service named '"
+                                + service
+                                + "' is registered; register it first with PUT /api/services/"
+                                + service);
     }
 
     private RolloutStep awaitStep(String service) {
-        ConsumerRecord<String, String> record = probe.awaitRecord(Topics.ROLLOUT_STEPS, WAIT,
-                r -> service.equals(codec.decode(r.value(), RolloutStep.class).service()));
+        ConsumerRecord<String, String> record =
+                probe.awaitRecord(
+                        Topics.ROLLOUT_STEPS,
+                        WAIT,
+                        r -> service.equals(codec.decode(r.value(), RolloutStep.class).service()));
         return codec.decode(record.value(), RolloutStep.class);
     }
 
@@ -109,7 +130,16 @@ class ReleaseIntakeTest implements ServesOperationalEndpoints {
     }
 
     private static ReleaseEvent release(String service, String eventId) {
-        return new ReleaseEvent(ReleaseEvent.SCHEMA_VERSION, eventId + "-" + service, service, "v2", "prod",
-                "pkg:oci/" + service + "@sha256:abc", List.of("http://127.0.0.1:9002"), null, null, null);
+        return new ReleaseEvent(
+                ReleaseEvent.SCHEMA_VERSION,
+                eventId + "-" + service,
+                service,
+                "v2",
+                "prod",
+                "pkg:oci/" + service + "@sha256:abc",
+                List.of("http://127.0.0.1:9002"),
+                null,
+                null,
+                null);
     }
 }

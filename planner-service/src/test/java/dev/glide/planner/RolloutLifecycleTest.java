@@ -23,31 +23,43 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Rollouts driven over the REST API and the real broker, with the traffic and analysis answers simulated. */
+/**
+ * Rollouts driven over the REST API and the real broker, with the traffic and analysis answers
+ * simulated.
+ */
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
 class RolloutLifecycleTest {
 
-    private static final String CANARY = "{\"type\":\"canary\",\"steps\":[{\"setWeight\":10},"
-            + "{\"analysis\":{\"metrics\":[\"error-rate\"],\"interval\":\"1s\",\"count\":2,\"failureLimit\":0}},"
-            + "{\"setWeight\":50},{\"pause\":{\"duration\":\"1s\"}}]}";
-    private static final String PREVIEW = "{\"kind\":\"HEADER\",\"name\":\"x-preview\",\"value\":\"1\",\"target\":\"CANARY\"}";
-    private static final String BLUE_GREEN = "{\"type\":\"blueGreen\",\"blueGreen\":{\"preview\":" + PREVIEW
-            + ",\"rollbackWindow\":\"1s\"}}";
-    private static final String CANARY_THEN_BLUE_GREEN = "{\"type\":\"canaryThenBlueGreen\",\"ceiling\":20,"
-            + "\"steps\":[{\"setWeight\":10},{\"setWeight\":20}],"
-            + "\"blueGreen\":{\"preview\":" + PREVIEW + ",\"autoPromote\":true,\"rollbackWindow\":\"1s\"}}";
+    private static final String CANARY =
+            "{\"type\":\"canary\",\"steps\":[{\"setWeight\":10},"
+                    + "{\"analysis\":{\"metrics\":[\"error-rate\"],\"interval\":\"1s\",\"count\":2,\"failureLimit\":0}},"
+                    + "{\"setWeight\":50},{\"pause\":{\"duration\":\"1s\"}}]}";
+    private static final String PREVIEW =
+            "{\"kind\":\"HEADER\",\"name\":\"x-preview\",\"value\":\"1\",\"target\":\"CANARY\"}";
+    private static final String BLUE_GREEN =
+            "{\"type\":\"blueGreen\",\"blueGreen\":{\"preview\":"
+                    + PREVIEW
+                    + ",\"rollbackWindow\":\"1s\"}}";
+    private static final String CANARY_THEN_BLUE_GREEN =
+            "{\"type\":\"canaryThenBlueGreen\",\"ceiling\":20,"
+                    + "\"steps\":[{\"setWeight\":10},{\"setWeight\":20}],"
+                    + "\"blueGreen\":{\"preview\":"
+                    + PREVIEW
+                    + ",\"autoPromote\":true,\"rollbackWindow\":\"1s\"}}";
 
     private final TopicProbe probe = TopicProbe.shared();
 
-    @Inject
-    EventCodec codec;
+    @Inject EventCodec codec;
 
     private static String newService() {
         return "svc-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** Registers a service with {@code strategy}, releases v2 of it, and simulates its traffic and analysis. */
+    /**
+     * Registers a service with {@code strategy}, releases v2 of it, and simulates its traffic and
+     * analysis.
+     */
     private Simulated run(String strategy) {
         String service = newService();
         Simulated.registerService(service, strategy);
@@ -56,23 +68,38 @@ class RolloutLifecycleTest {
 
     /** Answers steps and analyses until the rollout is in one of {@code states}. */
     private void driveUntil(Simulated simulated, String rolloutId, String... states) {
-        await().atMost(TopicProbe.WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
-            simulated.answer();
-            return Set.of(states).contains(Simulated.state(rolloutId));
-        });
+        await().atMost(TopicProbe.WAIT)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> {
+                            simulated.answer();
+                            return Set.of(states).contains(Simulated.state(rolloutId));
+                        });
     }
 
     private void assertFoldEqualsStoredState(String rolloutId) {
-        given().when().get("/api/rollouts/" + rolloutId + "/fold").then().statusCode(200).body("equal", equalTo(true));
+        given().when()
+                .get("/api/rollouts/" + rolloutId + "/fold")
+                .then()
+                .statusCode(200)
+                .body("equal", equalTo(true));
     }
 
     private static void command(String rolloutId, String action, int status) {
-        given().queryParam("actor", "alice").when().post("/api/rollouts/" + rolloutId + "/" + action).then().statusCode(status);
+        given().queryParam("actor", "alice")
+                .when()
+                .post("/api/rollouts/" + rolloutId + "/" + action)
+                .then()
+                .statusCode(status);
     }
 
     private static void command(String rolloutId, String action, String reason) {
-        given().queryParam("actor", "alice").queryParam("reason", reason).when()
-                .post("/api/rollouts/" + rolloutId + "/" + action).then().statusCode(200);
+        given().queryParam("actor", "alice")
+                .queryParam("reason", reason)
+                .when()
+                .post("/api/rollouts/" + rolloutId + "/" + action)
+                .then()
+                .statusCode(200);
     }
 
     @Test
@@ -82,14 +109,30 @@ class RolloutLifecycleTest {
 
         driveUntil(simulated, id, "SUCCEEDED");
 
-        assertThat(simulated.steps()).extracting(s -> s.weights().canary()).containsExactly(10.0, 50.0, 100.0);
+        assertThat(simulated.steps())
+                .extracting(s -> s.weights().canary())
+                .containsExactly(10.0, 50.0, 100.0);
         assertFoldEqualsStoredState(id);
-        given().when().get("/api/services/" + simulated.service()).then().body("stable.version", equalTo("v2"))
+        given().when()
+                .get("/api/services/" + simulated.service())
+                .then()
+                .body("stable.version", equalTo("v2"))
                 .body("stable.endpoints[0]", equalTo("http://127.0.0.1:9002"));
-        assertThat(announcement(id).path("type").asText()).isEqualTo("dev.cdevents.service.upgraded.0.3.0");
-        assertThat(announcement(id).path("data").path("subject").path("content").path("environment").path("id").asText())
+        assertThat(announcement(id).path("type").asText())
+                .isEqualTo("dev.cdevents.service.upgraded.0.3.0");
+        assertThat(
+                        announcement(id)
+                                .path("data")
+                                .path("subject")
+                                .path("content")
+                                .path("environment")
+                                .path("id")
+                                .asText())
                 .isEqualTo("prod");
-        given().when().get("/api/rollouts/" + id + "/history").then().statusCode(200)
+        given().when()
+                .get("/api/rollouts/" + id + "/history")
+                .then()
+                .statusCode(200)
                 .body("type", hasItems("INPUT", "STEP", "TRANSITION", "ANALYSIS", "ANNOUNCEMENT"))
                 .body("cause", hasItems("timer", "analysis started"));
     }
@@ -98,10 +141,12 @@ class RolloutLifecycleTest {
     void aBlueGreenPreviewsByHeaderIsSwitchedByPromoteAndSucceedsAfterItsRollbackWindow() {
         Simulated simulated = run(BLUE_GREEN);
         String id = simulated.id();
-        await().atMost(TopicProbe.WAIT).until(() -> {
-            simulated.answer();
-            return Simulated.step(id) == 2;
-        });
+        await().atMost(TopicProbe.WAIT)
+                .until(
+                        () -> {
+                            simulated.answer();
+                            return Simulated.step(id) == 2;
+                        });
         RolloutStep preview = simulated.steps().get(0);
         assertThat(preview.weights()).isEqualTo(Weights.allStable());
         assertThat(preview.matchRules()).extracting(r -> r.name()).containsExactly("x-preview");
@@ -109,7 +154,9 @@ class RolloutLifecycleTest {
         command(id, "promote", 200);
         driveUntil(simulated, id, "SUCCEEDED");
 
-        assertThat(simulated.steps()).extracting(s -> s.weights().canary()).containsExactly(0.0, 100.0, 100.0);
+        assertThat(simulated.steps())
+                .extracting(s -> s.weights().canary())
+                .containsExactly(0.0, 100.0, 100.0);
         assertFoldEqualsStoredState(id);
     }
 
@@ -120,7 +167,9 @@ class RolloutLifecycleTest {
 
         driveUntil(simulated, id, "SUCCEEDED");
 
-        assertThat(simulated.steps()).extracting(s -> s.weights().canary()).containsExactly(10.0, 20.0, 100.0, 100.0);
+        assertThat(simulated.steps())
+                .extracting(s -> s.weights().canary())
+                .containsExactly(10.0, 20.0, 100.0, 100.0);
         assertFoldEqualsStoredState(id);
     }
 
@@ -133,12 +182,16 @@ class RolloutLifecycleTest {
         command(id, "abort", "errors in eu-west");
         assertThat(Simulated.state(id)).isEqualTo("ABORTING");
         driveUntil(simulated, id, "ABORTED");
-        given().when().get("/api/rollouts/" + id).then().body("reason", equalTo("aborted by alice: errors in eu-west"));
+        given().when()
+                .get("/api/rollouts/" + id)
+                .then()
+                .body("reason", equalTo("aborted by alice: errors in eu-west"));
 
         List<RolloutStep> steps = simulated.steps();
         assertThat(steps.get(steps.size() - 1).weights()).isEqualTo(Weights.allStable());
         assertFoldEqualsStoredState(id);
-        assertThat(announcement(id).path("type").asText()).isEqualTo("dev.cdevents.service.rolledback.0.3.0");
+        assertThat(announcement(id).path("type").asText())
+                .isEqualTo("dev.cdevents.service.rolledback.0.3.0");
     }
 
     @Test
@@ -146,12 +199,18 @@ class RolloutLifecycleTest {
         Simulated simulated = run(CANARY);
         String id = simulated.id();
         simulated.verdict = null; // the rollout stays in its analysis step, with 10 % confirmed
-        await().atMost(TopicProbe.WAIT).until(() -> {
-            simulated.answer();
-            return Simulated.step(id) == 2;
-        });
+        await().atMost(TopicProbe.WAIT)
+                .until(
+                        () -> {
+                            simulated.answer();
+                            return Simulated.step(id) == 2;
+                        });
 
-        given().queryParam("actor", "ops").when().post("/api/rollouts/" + id + "/replay").then().statusCode(200);
+        given().queryParam("actor", "ops")
+                .when()
+                .post("/api/rollouts/" + id + "/replay")
+                .then()
+                .statusCode(200);
 
         await().atMost(TopicProbe.WAIT).until(() -> simulated.steps().size() == 2);
         List<RolloutStep> steps = simulated.steps();
@@ -161,7 +220,10 @@ class RolloutLifecycleTest {
     }
 
     private com.fasterxml.jackson.databind.JsonNode announcement(String rolloutId) {
-        String value = probe.awaitRecord(dev.glide.contract.Topics.CDEVENTS, r -> rolloutId.equals(r.key())).value();
+        String value =
+                probe.awaitRecord(
+                                dev.glide.contract.Topics.CDEVENTS, r -> rolloutId.equals(r.key()))
+                        .value();
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(value);
         } catch (java.io.IOException e) {
@@ -179,7 +241,8 @@ class RolloutLifecycleTest {
         command(id, "abort", 200);
         driveUntil(simulated, id, "ABORTED");
 
-        assertThat(simulated.steps().get(simulated.steps().size() - 1).weights()).isEqualTo(Weights.allStable());
+        assertThat(simulated.steps().get(simulated.steps().size() - 1).weights())
+                .isEqualTo(Weights.allStable());
         assertFoldEqualsStoredState(id);
     }
 
@@ -191,25 +254,37 @@ class RolloutLifecycleTest {
 
         driveUntil(simulated, id, "ABORTED");
 
-        given().when().get("/api/rollouts/" + id).then().body("reason", equalTo("analysis failed: simulated FAIL"));
-        assertThat(simulated.steps()).extracting(s -> s.weights().canary()).containsExactly(10.0, 0.0);
+        given().when()
+                .get("/api/rollouts/" + id)
+                .then()
+                .body("reason", equalTo("analysis failed: simulated FAIL"));
+        assertThat(simulated.steps())
+                .extracting(s -> s.weights().canary())
+                .containsExactly(10.0, 0.0);
         assertFoldEqualsStoredState(id);
     }
 
     @Test
     void anAbortInsideTheBlueGreenRollbackWindowPutsEverythingBackOnBlueInOneStep() {
-        Simulated simulated = run("{\"type\":\"blueGreen\",\"blueGreen\":{\"preview\":" + PREVIEW
-                + ",\"autoPromote\":true,\"rollbackWindow\":\"10m\"}}");
+        Simulated simulated =
+                run(
+                        "{\"type\":\"blueGreen\",\"blueGreen\":{\"preview\":"
+                                + PREVIEW
+                                + ",\"autoPromote\":true,\"rollbackWindow\":\"10m\"}}");
         String id = simulated.id();
-        await().atMost(TopicProbe.WAIT).until(() -> {
-            simulated.answer();
-            return Simulated.step(id) == 3;
-        });
+        await().atMost(TopicProbe.WAIT)
+                .until(
+                        () -> {
+                            simulated.answer();
+                            return Simulated.step(id) == 3;
+                        });
 
         command(id, "abort", 200);
         driveUntil(simulated, id, "ABORTED");
 
-        assertThat(simulated.steps()).extracting(s -> s.weights().canary()).containsExactly(0.0, 100.0, 0.0);
+        assertThat(simulated.steps())
+                .extracting(s -> s.weights().canary())
+                .containsExactly(0.0, 100.0, 0.0);
         assertFoldEqualsStoredState(id);
     }
 
@@ -239,14 +314,24 @@ class RolloutLifecycleTest {
         Simulated.registerService(service, CANARY);
         var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
         try {
-            var accepted = pool.invokeAll(java.util.stream.IntStream.rangeClosed(2, 9)
-                    .mapToObj(v -> (java.util.concurrent.Callable<String>) () -> Simulated.release(service, "v" + v))
-                    .toList());
+            var accepted =
+                    pool.invokeAll(
+                            java.util.stream.IntStream.rangeClosed(2, 9)
+                                    .mapToObj(
+                                            v ->
+                                                    (java.util.concurrent.Callable<String>)
+                                                            () ->
+                                                                    Simulated.release(
+                                                                            service, "v" + v))
+                                    .toList());
             java.util.List<String> states = new java.util.ArrayList<>();
             for (var rollout : accepted) {
                 states.add(Simulated.state(rollout.get()));
             }
-            assertThat(states).hasSize(8).containsOnlyOnce("PROGRESSING").containsOnly("PROGRESSING", "PENDING");
+            assertThat(states)
+                    .hasSize(8)
+                    .containsOnlyOnce("PROGRESSING")
+                    .containsOnly("PROGRESSING", "PENDING");
         } finally {
             pool.shutdownNow();
         }
@@ -264,9 +349,17 @@ class RolloutLifecycleTest {
         assertThat(Simulated.state(second.id())).isEqualTo("PENDING");
         driveUntil(first, first.id(), "ABORTED");
 
-        await().atMost(TopicProbe.WAIT).until(() -> "PROGRESSING".equals(Simulated.state(second.id())));
-        given().when().get("/api/rollouts/" + first.id()).then()
-                .body("reason", equalTo("aborted by glide: superseded by release v3 (rollout " + second.id() + ")"));
+        await().atMost(TopicProbe.WAIT)
+                .until(() -> "PROGRESSING".equals(Simulated.state(second.id())));
+        given().when()
+                .get("/api/rollouts/" + first.id())
+                .then()
+                .body(
+                        "reason",
+                        equalTo(
+                                "aborted by glide: superseded by release v3 (rollout "
+                                        + second.id()
+                                        + ")"));
         assertFoldEqualsStoredState(first.id());
         assertFoldEqualsStoredState(second.id());
     }
@@ -275,11 +368,22 @@ class RolloutLifecycleTest {
     void commandsThatMakeNoSenseNowAreRefusedWithTheReason() {
         String id = run(CANARY).id();
 
-        given().when().post("/api/rollouts/" + id + "/resume").then().statusCode(409)
+        given().when()
+                .post("/api/rollouts/" + id + "/resume")
+                .then()
+                .statusCode(409)
                 .body("message", equalTo("the rollout is not paused"));
-        given().when().post("/api/rollouts/" + id + "/explode").then().statusCode(400)
-                .body("problems[0]", equalTo("action: 'explode' is not one of promote, abort, pause, resume"));
-        given().when().post("/api/rollouts/no-such-rollout/abort").then().statusCode(404)
+        given().when()
+                .post("/api/rollouts/" + id + "/explode")
+                .then()
+                .statusCode(400)
+                .body(
+                        "problems[0]",
+                        equalTo("action: 'explode' is not one of promote, abort, pause, resume"));
+        given().when()
+                .post("/api/rollouts/no-such-rollout/abort")
+                .then()
+                .statusCode(404)
                 .body("error", equalTo("no rollout with id 'no-such-rollout'"));
     }
 
@@ -287,29 +391,71 @@ class RolloutLifecycleTest {
     void theSameCommandIdTwiceActsOnce() {
         String id = run(CANARY).id();
 
-        given().queryParam("commandId", "c-1").when().post("/api/rollouts/" + id + "/pause").then().statusCode(200);
-        given().queryParam("commandId", "c-1").when().post("/api/rollouts/" + id + "/pause").then().statusCode(200)
+        given().queryParam("commandId", "c-1")
+                .when()
+                .post("/api/rollouts/" + id + "/pause")
+                .then()
+                .statusCode(200);
+        given().queryParam("commandId", "c-1")
+                .when()
+                .post("/api/rollouts/" + id + "/pause")
+                .then()
+                .statusCode(200)
                 .body("message", containsString("was already received"));
     }
 
     @Test
     void badRegistrationsAndReleasesAreRefusedNamingEachField() {
-        given().contentType(ContentType.JSON).body("{\"gateway\":{\"adapter\":\"noop\"},\"stable\":{}}")
-                .when().put("/api/services/" + newService()).then().statusCode(400)
-                .body("problems", hasItems("gateway.route: must not be blank", "stable.version: must not be blank",
-                        "team: must not be blank"));
-        given().contentType(ContentType.JSON).body("{\"team\":\"t\",\"gateway\":{\"adapter\":\"noop\",\"route\":\"r\"},"
-                + "\"stable\":{\"version\":\"v1\"},\"strategy\":{\"type\":\"canaryThenBlueGreen\",\"ceiling\":20,"
-                + "\"steps\":[{\"setWeight\":50}]}}").when().put("/api/services/" + newService()).then().statusCode(400)
+        given().contentType(ContentType.JSON)
+                .body("{\"gateway\":{\"adapter\":\"noop\"},\"stable\":{}}")
+                .when()
+                .put("/api/services/" + newService())
+                .then()
+                .statusCode(400)
+                .body(
+                        "problems",
+                        hasItems(
+                                "gateway.route: must not be blank",
+                                "stable.version: must not be blank",
+                                "team: must not be blank"));
+        given().contentType(ContentType.JSON)
+                .body(
+                        "{\"team\":\"t\",\"gateway\":{\"adapter\":\"noop\",\"route\":\"r\"},"
+                                + "\"stable\":{\"version\":\"v1\"},\"strategy\":{\"type\":\"canaryThenBlueGreen\",\"ceiling\":20,"
+                                + "\"steps\":[{\"setWeight\":50}]}}")
+                .when()
+                .put("/api/services/" + newService())
+                .then()
+                .statusCode(400)
                 .body("error", equalTo("invalid strategy"))
-                .body("problems[0]", containsString("steps[0].setWeight: 50.0 is above the canary ceiling of 20.0 %"));
-        given().contentType(ContentType.JSON).body("{\"service\":\"nobody\",\"version\":\"v2\",\"environment\":\"prod\","
-                + "\"endpoints\":[\"http://h:1\"]}").when().post("/api/releases").then().statusCode(404)
-                .body("error", equalTo("no service named 'nobody' is registered; register it first with PUT /api/services/nobody"));
-        given().contentType(ContentType.JSON).body("{\"service\":\"x\",\"endpoints\":[]}").when().post("/api/releases")
-                .then().statusCode(400)
-                .body("problems", hasItems("endpoints: must not be empty", "environment: must not be blank",
-                        "version: must not be blank"));
+                .body(
+                        "problems[0]",
+                        containsString(
+                                "steps[0].setWeight: 50.0 is above the canary ceiling of 20.0 %"));
+        given().contentType(ContentType.JSON)
+                .body(
+                        "{\"service\":\"nobody\",\"version\":\"v2\",\"environment\":\"prod\","
+                                + "\"endpoints\":[\"http://h:1\"]}")
+                .when()
+                .post("/api/releases")
+                .then()
+                .statusCode(404)
+                .body(
+                        "error",
+                        equalTo(
+                                "no service named 'nobody' is registered; register it first with PUT /api/services/nobody"));
+        given().contentType(ContentType.JSON)
+                .body("{\"service\":\"x\",\"endpoints\":[]}")
+                .when()
+                .post("/api/releases")
+                .then()
+                .statusCode(400)
+                .body(
+                        "problems",
+                        hasItems(
+                                "endpoints: must not be empty",
+                                "environment: must not be blank",
+                                "version: must not be blank"));
         given().when().get("/api/services/nobody").then().statusCode(404);
     }
 }

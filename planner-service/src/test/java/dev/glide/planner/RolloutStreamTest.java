@@ -34,16 +34,19 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
 
-/** What the dashboard and the CLI read: the list by team, a rollout's live stream, and verdicts' evidence in the log. */
+/**
+ * What the dashboard and the CLI read: the list by team, a rollout's live stream, and verdicts'
+ * evidence in the log.
+ */
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
 class RolloutStreamTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String WAITS_AT_10 = "{\"type\":\"canary\",\"steps\":[{\"setWeight\":10},{\"pause\":{}}]}";
+    private static final String WAITS_AT_10 =
+            "{\"type\":\"canary\",\"steps\":[{\"setWeight\":10},{\"pause\":{}}]}";
 
-    @Inject
-    EventCodec codec;
+    @Inject EventCodec codec;
 
     @TestHTTPResource("/")
     URL base;
@@ -53,17 +56,34 @@ class RolloutStreamTest {
         String payments = "svc-" + UUID.randomUUID().toString().substring(0, 8);
         Simulated.registerService(payments, WAITS_AT_10);
         String search = "svc-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON).body("{\"team\":\"search\",\"gateway\":{\"adapter\":\"noop\",\"route\":\"r\"},"
-                + "\"stable\":{\"version\":\"v1\",\"endpoints\":[\"http://127.0.0.1:9001\"]}}").when().put("/api/services/" + search)
-                .then().statusCode(201);
+        given().contentType(ContentType.JSON)
+                .body(
+                        "{\"team\":\"search\",\"gateway\":{\"adapter\":\"noop\",\"route\":\"r\"},"
+                                + "\"stable\":{\"version\":\"v1\",\"endpoints\":[\"http://127.0.0.1:9001\"]}}")
+                .when()
+                .put("/api/services/" + search)
+                .then()
+                .statusCode(201);
         String paymentsRollout = Simulated.release(payments, "v2");
         String searchRollout = Simulated.release(search, "v2");
 
-        List<String> teams = given().when().get("/api/rollouts?team=search").then().statusCode(200).extract().path("team");
+        List<String> teams =
+                given().when()
+                        .get("/api/rollouts?team=search")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("team");
         assertThat(teams).isNotEmpty().containsOnly("search");
         given().when().get("/api/rollouts?team=search").then().body("id", hasItem(searchRollout));
-        given().when().get("/api/rollouts?team=payments&limit=1").then().body("id", equalTo(List.of(paymentsRollout)));
-        given().when().get("/api/rollouts?limit=0").then().statusCode(400)
+        given().when()
+                .get("/api/rollouts?team=payments&limit=1")
+                .then()
+                .body("id", equalTo(List.of(paymentsRollout)));
+        given().when()
+                .get("/api/rollouts?limit=0")
+                .then()
+                .statusCode(400)
                 .body("problems", equalTo(List.of("limit: 0 is not between 1 and 1000")));
     }
 
@@ -82,62 +102,128 @@ class RolloutStreamTest {
         assertThat(types).startsWith("INPUT").contains("STEP");
         long seen = last(first);
 
-        // the gateway confirms the 10 % step: the rollout waits for promotion, and the stream sends only what is new
+        // the gateway confirms the 10 % step: the rollout waits for promotion, and the stream sends
+        // only what is new
         await().atMost(TopicProbe.WAIT).until(gateway::answer);
         List<JsonNode> updates = new java.util.ArrayList<>();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            JsonNode update = events.poll(1, java.util.concurrent.TimeUnit.SECONDS);
-            if (update != null) {
-                updates.add(update);
-            }
-            return update != null && update.path("rollout").path("step").asInt() == 2;
-        });
-        List<Long> sequences = updates.stream().flatMap(u -> java.util.stream.StreamSupport.stream(u.path("entries").spliterator(), false))
-                .map(entry -> entry.path("sequence").asLong()).toList();
-        assertThat(sequences).isNotEmpty().isSorted().doesNotHaveDuplicates().allSatisfy(sequence -> assertThat(sequence).isGreaterThan(seen));
-        assertThat(updates.get(updates.size() - 1).path("rollout").path("canaryWeight").asDouble()).isEqualTo(10.0);
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            JsonNode update = events.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                            if (update != null) {
+                                updates.add(update);
+                            }
+                            return update != null
+                                    && update.path("rollout").path("step").asInt() == 2;
+                        });
+        List<Long> sequences =
+                updates.stream()
+                        .flatMap(
+                                u ->
+                                        java.util.stream.StreamSupport.stream(
+                                                u.path("entries").spliterator(), false))
+                        .map(entry -> entry.path("sequence").asLong())
+                        .toList();
+        assertThat(sequences)
+                .isNotEmpty()
+                .isSorted()
+                .doesNotHaveDuplicates()
+                .allSatisfy(sequence -> assertThat(sequence).isGreaterThan(seen));
+        assertThat(updates.get(updates.size() - 1).path("rollout").path("canaryWeight").asDouble())
+                .isEqualTo(10.0);
     }
 
     @Test
     void aVerdictsEvidenceIsKeptInTheRolloutsHistory() {
         String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
-        Simulated.registerService(service, "{\"type\":\"canary\",\"steps\":[{\"setWeight\":10},"
-                + "{\"analysis\":{\"metrics\":[\"error-rate\"],\"interval\":\"1m\",\"count\":2}}]}");
+        Simulated.registerService(
+                service,
+                "{\"type\":\"canary\",\"steps\":[{\"setWeight\":10},"
+                        + "{\"analysis\":{\"metrics\":[\"error-rate\"],\"interval\":\"1m\",\"count\":2}}]}");
         String rollout = Simulated.release(service, "v2");
         Simulated gateway = new Simulated(TopicProbe.shared(), codec, rollout, service);
         gateway.verdict = null;
-        await().atMost(TopicProbe.WAIT).until(() -> {
-            gateway.answer();
-            return Simulated.state(rollout).equals("PROGRESSING") && Simulated.step(rollout) == 2;
-        });
-        long analysis = given().when().get("/api/rollouts/" + rollout + "/history").then().extract().jsonPath()
-                .<Integer>getList("findAll { it.type == 'ANALYSIS' }.sequence").get(0);
+        await().atMost(TopicProbe.WAIT)
+                .until(
+                        () -> {
+                            gateway.answer();
+                            return Simulated.state(rollout).equals("PROGRESSING")
+                                    && Simulated.step(rollout) == 2;
+                        });
+        long analysis =
+                given().when()
+                        .get("/api/rollouts/" + rollout + "/history")
+                        .then()
+                        .extract()
+                        .jsonPath()
+                        .<Integer>getList("findAll { it.type == 'ANALYSIS' }.sequence")
+                        .get(0);
 
-        AnalysisVerdict.Check errors = new AnalysisVerdict.Check("error-rate", "fisher-exact", 0.002, 0.004, 3.0, 0.2, 0.001,
-                true, "canary 3 errors in 750 (0.400 %) against baseline 14 in 7000 (0.200 %)");
-        TopicProbe.shared().send(Topics.ANALYSIS_VERDICTS, rollout, codec.encode(new AnalysisVerdict(AnalysisVerdict.SCHEMA_VERSION,
-                rollout, analysis, 1, AnalysisVerdict.Verdict.PASS, 90, List.of(errors), "no regression", Instant.now())));
+        AnalysisVerdict.Check errors =
+                new AnalysisVerdict.Check(
+                        "error-rate",
+                        "fisher-exact",
+                        0.002,
+                        0.004,
+                        3.0,
+                        0.2,
+                        0.001,
+                        true,
+                        "canary 3 errors in 750 (0.400 %) against baseline 14 in 7000 (0.200 %)");
+        TopicProbe.shared()
+                .send(
+                        Topics.ANALYSIS_VERDICTS,
+                        rollout,
+                        codec.encode(
+                                new AnalysisVerdict(
+                                        AnalysisVerdict.SCHEMA_VERSION,
+                                        rollout,
+                                        analysis,
+                                        1,
+                                        AnalysisVerdict.Verdict.PASS,
+                                        90,
+                                        List.of(errors),
+                                        "no regression",
+                                        Instant.now())));
 
-        await().atMost(TopicProbe.WAIT).untilAsserted(() -> given().when().get("/api/rollouts/" + rollout + "/history").then()
-                .body("findAll { it.payload.input == 'VerdictReceived' }[0].payload.checks[0].canary", equalTo(0.004f))
-                .body("findAll { it.payload.input == 'VerdictReceived' }[0].payload.checks[0].baseline", equalTo(0.002f)));
+        await().atMost(TopicProbe.WAIT)
+                .untilAsserted(
+                        () ->
+                                given().when()
+                                        .get("/api/rollouts/" + rollout + "/history")
+                                        .then()
+                                        .body(
+                                                "findAll { it.payload.input == 'VerdictReceived' }[0].payload.checks[0].canary",
+                                                equalTo(0.004f))
+                                        .body(
+                                                "findAll { it.payload.input == 'VerdictReceived' }[0].payload.checks[0].baseline",
+                                                equalTo(0.002f)));
     }
 
     private BlockingQueue<JsonNode> subscribe(String path) {
         BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString()).resolve(path)).header("Accept", "text/event-stream").build();
-        HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()).thenAccept(response -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    if (line.startsWith("data:")) {
-                        events.add(JSON.readTree(line.substring(5).trim()));
-                    }
-                }
-            } catch (java.io.IOException e) {
-                // the test ended and the planner closed the stream
-            }
-        });
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(base.toString()).resolve(path))
+                        .header("Accept", "text/event-stream")
+                        .build();
+        HttpClient.newHttpClient()
+                .sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
+                .thenAccept(
+                        response -> {
+                            try (BufferedReader lines =
+                                    new BufferedReader(
+                                            new InputStreamReader(
+                                                    response.body(), StandardCharsets.UTF_8))) {
+                                String line;
+                                while ((line = lines.readLine()) != null) {
+                                    if (line.startsWith("data:")) {
+                                        events.add(JSON.readTree(line.substring(5).trim()));
+                                    }
+                                }
+                            } catch (java.io.IOException e) {
+                                // the test ended and the planner closed the stream
+                            }
+                        });
         return events;
     }
 

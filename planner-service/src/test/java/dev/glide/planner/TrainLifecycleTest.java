@@ -26,20 +26,21 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Release trains over the REST API and the real broker and database: a backend and two frontends that depend on it,
- * with each member's traffic and analysis answered by a {@link Simulated} stand-in.
+ * Release trains over the REST API and the real broker and database: a backend and two frontends
+ * that depend on it, with each member's traffic and analysis answered by a {@link Simulated}
+ * stand-in.
  */
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
 class TrainLifecycleTest {
 
-    static final String MEMBER_STRATEGY = "{\"type\":\"canary\",\"steps\":[{\"setWeight\":20},"
-            + "{\"analysis\":{\"metrics\":[\"error-rate\"],\"interval\":\"1s\",\"count\":1,\"failureLimit\":0}}]}";
+    static final String MEMBER_STRATEGY =
+            "{\"type\":\"canary\",\"steps\":[{\"setWeight\":20},"
+                    + "{\"analysis\":{\"metrics\":[\"error-rate\"],\"interval\":\"1s\",\"count\":1,\"failureLimit\":0}}]}";
 
     private final TopicProbe probe = TopicProbe.shared();
 
-    @Inject
-    EventCodec codec;
+    @Inject EventCodec codec;
 
     /** A registered backend and two frontends depending on it, released as one train. */
     record Released(String trainId, Simulated backend, Simulated web, Simulated mobile) {
@@ -49,7 +50,10 @@ class TrainLifecycleTest {
         }
     }
 
-    /** A backend and two frontends, registered with {@link #MEMBER_STRATEGY}, named with one new suffix. */
+    /**
+     * A backend and two frontends, registered with {@link #MEMBER_STRATEGY}, named with one new
+     * suffix.
+     */
     private static List<String> registerMembers(String suffix) {
         List<String> services = List.of("backend-" + suffix, "web-" + suffix, "mobile-" + suffix);
         services.forEach(service -> Simulated.registerService(service, MEMBER_STRATEGY));
@@ -62,64 +66,132 @@ class TrainLifecycleTest {
         String backend = services.get(0);
         String web = services.get(1);
         String mobile = services.get(2);
-        JsonPath answer = given().contentType(ContentType.JSON).body(trainBody("checkout " + suffix, backend, web, mobile,
-                rollbackWindow)).when().post("/api/trains").then().statusCode(202).extract().jsonPath();
+        JsonPath answer =
+                given().contentType(ContentType.JSON)
+                        .body(trainBody("checkout " + suffix, backend, web, mobile, rollbackWindow))
+                        .when()
+                        .post("/api/trains")
+                        .then()
+                        .statusCode(202)
+                        .extract()
+                        .jsonPath();
         Map<String, String> members = answer.getMap("members");
-        return new Released(answer.getString("trainId"), new Simulated(probe, codec, members.get(backend), backend),
-                new Simulated(probe, codec, members.get(web), web), new Simulated(probe, codec, members.get(mobile), mobile));
+        return new Released(
+                answer.getString("trainId"),
+                new Simulated(probe, codec, members.get(backend), backend),
+                new Simulated(probe, codec, members.get(web), web),
+                new Simulated(probe, codec, members.get(mobile), mobile));
     }
 
-    static String trainBody(String name, String backend, String web, String mobile, String rollbackWindow) {
-        return "{\"name\":\"" + name + "\",\"environment\":\"prod\",\"members\":["
-                + member(backend, null) + "," + member(web, backend) + "," + member(mobile, backend) + "],"
-                + "\"cutover\":{\"rollbackWindow\":\"" + rollbackWindow + "\"}}";
+    static String trainBody(
+            String name, String backend, String web, String mobile, String rollbackWindow) {
+        return "{\"name\":\""
+                + name
+                + "\",\"environment\":\"prod\",\"members\":["
+                + member(backend, null)
+                + ","
+                + member(web, backend)
+                + ","
+                + member(mobile, backend)
+                + "],"
+                + "\"cutover\":{\"rollbackWindow\":\""
+                + rollbackWindow
+                + "\"}}";
     }
 
     private static String member(String service, String dependsOn) {
-        return "{\"service\":\"" + service + "\",\"version\":\"v2\",\"endpoints\":[\"http://127.0.0.1:9002\"]"
-                + (dependsOn == null ? "" : ",\"dependsOn\":[\"" + dependsOn + "\"]") + "}";
+        return "{\"service\":\""
+                + service
+                + "\",\"version\":\"v2\",\"endpoints\":[\"http://127.0.0.1:9002\"]"
+                + (dependsOn == null ? "" : ",\"dependsOn\":[\"" + dependsOn + "\"]")
+                + "}";
     }
 
     static String trainState(String trainId) {
-        return given().when().get("/api/trains/" + trainId).then().statusCode(200).extract().path("state");
+        return given().when()
+                .get("/api/trains/" + trainId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("state");
     }
 
     /** Answers every member's steps and analyses until the train is in {@code state}. */
     private void driveUntil(Released train, String state) {
-        await().atMost(TopicProbe.WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
-            train.members().forEach(Simulated::answer);
-            return state.equals(trainState(train.trainId()));
-        });
+        await().atMost(TopicProbe.WAIT)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> {
+                            train.members().forEach(Simulated::answer);
+                            return state.equals(trainState(train.trainId()));
+                        });
     }
 
-    /** When the rollout's log first has an entry of {@code type} whose cause contains {@code cause}. */
+    /**
+     * When the rollout's log first has an entry of {@code type} whose cause contains {@code cause}.
+     */
     private static Instant logged(String rolloutId, String type, String cause) {
-        List<Map<String, Object>> history = given().when().get("/api/rollouts/" + rolloutId + "/history").then().statusCode(200)
-                .extract().jsonPath().getList("$");
-        return history.stream().filter(e -> type.equals(e.get("type")) && String.valueOf(e.get("cause")).contains(cause))
-                .map(e -> Instant.parse((String) e.get("occurredAt"))).findFirst()
-                .orElseThrow(() -> new AssertionError("rollout " + rolloutId + " logged no " + type + " caused by '" + cause + "'"));
+        List<Map<String, Object>> history =
+                given().when()
+                        .get("/api/rollouts/" + rolloutId + "/history")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("$");
+        return history.stream()
+                .filter(
+                        e ->
+                                type.equals(e.get("type"))
+                                        && String.valueOf(e.get("cause")).contains(cause))
+                .map(e -> Instant.parse((String) e.get("occurredAt")))
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                new AssertionError(
+                                        "rollout "
+                                                + rolloutId
+                                                + " logged no "
+                                                + type
+                                                + " caused by '"
+                                                + cause
+                                                + "'"));
     }
 
     private static Instant firstLogged(String rolloutId) {
-        return Instant.parse(given().when().get("/api/rollouts/" + rolloutId + "/history").then().statusCode(200)
-                .extract().path("[0].occurredAt"));
+        return Instant.parse(
+                given().when()
+                        .get("/api/rollouts/" + rolloutId + "/history")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("[0].occurredAt"));
     }
 
     @Test
     void aTrainCanariesTheBackendFirstThenItsFrontendsThenCutsAllOverAndSucceeds() {
         Released train = release("1s");
         train.backend().verdict = null;
-        await().atMost(TopicProbe.WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
-            train.backend().answer();
-            return Simulated.step(train.backend().id()) == 2;
-        });
-        // the backend is in its analysis: its gates have not passed, so neither frontend has a rollout yet
+        await().atMost(TopicProbe.WAIT)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> {
+                            train.backend().answer();
+                            return Simulated.step(train.backend().id()) == 2;
+                        });
+        // the backend is in its analysis: its gates have not passed, so neither frontend has a
+        // rollout yet
         given().when().get("/api/rollouts/" + train.web().id()).then().statusCode(404);
         given().when().get("/api/rollouts/" + train.mobile().id()).then().statusCode(404);
-        given().when().get("/api/trains/" + train.trainId()).then().body("phase", equalTo("CANARY"))
+        given().when()
+                .get("/api/trains/" + train.trainId())
+                .then()
+                .body("phase", equalTo("CANARY"))
                 .body("members.standing", equalTo(List.of("CANARY", "WAITING", "WAITING")));
-        given().when().post("/api/trains/" + train.trainId() + "/promote").then().statusCode(409)
+        given().when()
+                .post("/api/trains/" + train.trainId() + "/promote")
+                .then()
+                .statusCode(409)
                 .body("message", containsString("have not passed their gates yet"));
 
         train.backend().verdict = Verdict.PASS;
@@ -129,22 +201,52 @@ class TrainLifecycleTest {
         for (Simulated frontend : List.of(train.web(), train.mobile())) {
             assertThat(Simulated.state(frontend.id())).isEqualTo("SUCCEEDED");
             assertThat(firstLogged(frontend.id())).isAfterOrEqualTo(backendGatesPassed);
-            // the cutover goes dependencies first: the backend served 100 % before a frontend was asked to
-            assertThat(logged(frontend.id(), "STEP", "cut over")).isAfterOrEqualTo(logged(train.backend().id(), "TRANSITION", "cut over:"));
-            assertThat(frontend.steps()).extracting(s -> s.weights().canary()).containsExactly(20.0, 100.0, 100.0);
+            // the cutover goes dependencies first: the backend served 100 % before a frontend was
+            // asked to
+            assertThat(logged(frontend.id(), "STEP", "cut over"))
+                    .isAfterOrEqualTo(logged(train.backend().id(), "TRANSITION", "cut over:"));
+            assertThat(frontend.steps())
+                    .extracting(s -> s.weights().canary())
+                    .containsExactly(20.0, 100.0, 100.0);
         }
         for (Simulated member : train.members()) {
             assertThat(Simulated.state(member.id())).isEqualTo("SUCCEEDED");
-            given().when().get("/api/services/" + member.service()).then().body("stable.version", equalTo("v2"));
-            given().when().get("/api/rollouts/" + member.id() + "/fold").then().body("equal", equalTo(true));
+            given().when()
+                    .get("/api/services/" + member.service())
+                    .then()
+                    .body("stable.version", equalTo("v2"));
+            given().when()
+                    .get("/api/rollouts/" + member.id() + "/fold")
+                    .then()
+                    .body("equal", equalTo(true));
         }
-        given().when().get("/api/trains/" + train.trainId() + "/fold").then().statusCode(200).body("equal", equalTo(true));
-        given().when().get("/api/trains/" + train.trainId() + "/history").then().statusCode(200)
+        given().when()
+                .get("/api/trains/" + train.trainId() + "/fold")
+                .then()
+                .statusCode(200)
+                .body("equal", equalTo(true));
+        given().when()
+                .get("/api/trains/" + train.trainId() + "/history")
+                .then()
+                .statusCode(200)
                 .body("cause", hasItem("the rollback window ended"));
-        RolloutEvent last = codec.decode(probe.awaitRecord(Topics.ROLLOUT_EVENTS, r -> train.trainId().equals(r.key())
-                && codec.decode(r.value(), RolloutEvent.class).to() == dev.glide.contract.RolloutState.SUCCEEDED).value(),
-                RolloutEvent.class);
-        assertThat(last.members()).extracting(m -> m.state()).containsExactly("SUCCEEDED", "SUCCEEDED", "SUCCEEDED");
+        RolloutEvent last =
+                codec.decode(
+                        probe.awaitRecord(
+                                        Topics.ROLLOUT_EVENTS,
+                                        r ->
+                                                train.trainId().equals(r.key())
+                                                        && codec.decode(
+                                                                                r.value(),
+                                                                                RolloutEvent.class)
+                                                                        .to()
+                                                                == dev.glide.contract.RolloutState
+                                                                        .SUCCEEDED)
+                                .value(),
+                        RolloutEvent.class);
+        assertThat(last.members())
+                .extracting(m -> m.state())
+                .containsExactly("SUCCEEDED", "SUCCEEDED", "SUCCEEDED");
     }
 
     @Test
@@ -157,40 +259,78 @@ class TrainLifecycleTest {
 
         for (Simulated member : train.members()) {
             assertThat(Simulated.state(member.id())).isEqualTo("ABORTED");
-            assertThat(member.steps().get(member.steps().size() - 1).weights().canary()).isEqualTo(0.0);
-            given().when().get("/api/services/" + member.service()).then().body("stable.version", equalTo("v1"));
+            assertThat(member.steps().get(member.steps().size() - 1).weights().canary())
+                    .isEqualTo(0.0);
+            given().when()
+                    .get("/api/services/" + member.service())
+                    .then()
+                    .body("stable.version", equalTo("v1"));
         }
         // the backend went back to stable only once both frontends were back
         Instant backendAborting = logged(train.backend().id(), "TRANSITION", "abort");
-        assertThat(backendAborting).isAfterOrEqualTo(logged(train.web().id(), "TRANSITION", "all traffic is back on stable"));
-        assertThat(backendAborting).isAfterOrEqualTo(logged(train.mobile().id(), "TRANSITION", "all traffic is back on stable"));
-        given().when().get("/api/trains/" + train.trainId()).then()
-                .body("reason", containsString(train.web().service() + " was aborted: analysis failed"))
+        assertThat(backendAborting)
+                .isAfterOrEqualTo(
+                        logged(train.web().id(), "TRANSITION", "all traffic is back on stable"));
+        assertThat(backendAborting)
+                .isAfterOrEqualTo(
+                        logged(train.mobile().id(), "TRANSITION", "all traffic is back on stable"));
+        given().when()
+                .get("/api/trains/" + train.trainId())
+                .then()
+                .body(
+                        "reason",
+                        containsString(train.web().service() + " was aborted: analysis failed"))
                 .body("members.standing", equalTo(List.of("ABORTED", "ABORTED", "ABORTED")));
-        given().when().get("/api/trains/" + train.trainId() + "/fold").then().body("equal", equalTo(true));
+        given().when()
+                .get("/api/trains/" + train.trainId() + "/fold")
+                .then()
+                .body("equal", equalTo(true));
     }
 
     @Test
     void anAbortInTheRollbackWindowPutsEveryMemberBackOnStable() {
         Released train = release("10m");
-        await().atMost(TopicProbe.WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
-            train.members().forEach(Simulated::answer);
-            return "ROLLBACK_WINDOW".equals(given().when().get("/api/trains/" + train.trainId()).then().extract().path("phase"));
-        });
+        await().atMost(TopicProbe.WAIT)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> {
+                            train.members().forEach(Simulated::answer);
+                            return "ROLLBACK_WINDOW"
+                                    .equals(
+                                            given().when()
+                                                    .get("/api/trains/" + train.trainId())
+                                                    .then()
+                                                    .extract()
+                                                    .path("phase"));
+                        });
         for (Simulated member : train.members()) {
-            given().when().get("/api/rollouts/" + member.id()).then().body("canaryWeight", equalTo(100.0f));
+            given().when()
+                    .get("/api/rollouts/" + member.id())
+                    .then()
+                    .body("canaryWeight", equalTo(100.0f));
         }
 
-        given().queryParam("actor", "alice").queryParam("reason", "checkout errors").when()
-                .post("/api/trains/" + train.trainId() + "/abort").then().statusCode(200);
+        given().queryParam("actor", "alice")
+                .queryParam("reason", "checkout errors")
+                .when()
+                .post("/api/trains/" + train.trainId() + "/abort")
+                .then()
+                .statusCode(200);
         driveUntil(train, "ABORTED");
 
         for (Simulated member : train.members()) {
             assertThat(Simulated.state(member.id())).isEqualTo("ABORTED");
-            assertThat(member.steps().get(member.steps().size() - 1).weights().canary()).isEqualTo(0.0);
+            assertThat(member.steps().get(member.steps().size() - 1).weights().canary())
+                    .isEqualTo(0.0);
         }
-        given().when().get("/api/trains/" + train.trainId()).then().body("reason", equalTo("aborted by alice: checkout errors"));
-        given().when().post("/api/trains/" + train.trainId() + "/resume").then().statusCode(409)
+        given().when()
+                .get("/api/trains/" + train.trainId())
+                .then()
+                .body("reason", equalTo("aborted by alice: checkout errors"));
+        given().when()
+                .post("/api/trains/" + train.trainId() + "/resume")
+                .then()
+                .statusCode(409)
                 .body("message", containsString("already ended"));
     }
 
@@ -201,45 +341,108 @@ class TrainLifecycleTest {
         String b = "b-" + suffix;
         Simulated.registerService(a, MEMBER_STRATEGY);
         Simulated.registerService(b, MEMBER_STRATEGY);
-        String unknown = "{\"name\":\"bad\",\"environment\":\"prod\",\"members\":["
-                + "{\"service\":\"" + a + "\",\"version\":\"v2\",\"endpoints\":[\"e\"]},"
-                + "{\"service\":\"" + b + "\",\"version\":\"v2\",\"endpoints\":[\"e\"],\"dependsOn\":[\"nobody\"]}],"
-                + "\"cutover\":{\"rollbackWindow\":\"soon\"}}";
-        given().contentType(ContentType.JSON).body(unknown).when().post("/api/trains").then().statusCode(400)
-                .body("problems", hasItem("members[1].dependsOn: 'nobody' is not a member of the train (members: " + a + ", " + b + ")"))
-                .body("problems", hasItem("cutover.rollbackWindow: 'soon' is not a duration such as 500ms, 30s, 10m or 1h"));
-        String cycle = "{\"name\":\"loop\",\"environment\":\"prod\",\"members\":["
-                + "{\"service\":\"" + a + "\",\"version\":\"v2\",\"endpoints\":[\"e\"],\"dependsOn\":[\"" + b + "\"]},"
-                + "{\"service\":\"" + b + "\",\"version\":\"v2\",\"endpoints\":[\"e\"],\"dependsOn\":[\"" + a + "\"]}]}";
-        given().contentType(ContentType.JSON).body(cycle).when().post("/api/trains").then().statusCode(400)
-                .body("problems", hasItem("members: the dependencies of " + a + ", " + b + " form a cycle"));
-        given().contentType(ContentType.JSON).body("{\"name\":\"x\",\"environment\":\"prod\",\"members\":[]}").when()
-                .post("/api/trains").then().statusCode(400).body("problems", hasItem(containsString("members")));
+        String unknown =
+                "{\"name\":\"bad\",\"environment\":\"prod\",\"members\":["
+                        + "{\"service\":\""
+                        + a
+                        + "\",\"version\":\"v2\",\"endpoints\":[\"e\"]},"
+                        + "{\"service\":\""
+                        + b
+                        + "\",\"version\":\"v2\",\"endpoints\":[\"e\"],\"dependsOn\":[\"nobody\"]}],"
+                        + "\"cutover\":{\"rollbackWindow\":\"soon\"}}";
+        given().contentType(ContentType.JSON)
+                .body(unknown)
+                .when()
+                .post("/api/trains")
+                .then()
+                .statusCode(400)
+                .body(
+                        "problems",
+                        hasItem(
+                                "members[1].dependsOn: 'nobody' is not a member of the train (members: "
+                                        + a
+                                        + ", "
+                                        + b
+                                        + ")"))
+                .body(
+                        "problems",
+                        hasItem(
+                                "cutover.rollbackWindow: 'soon' is not a duration such as 500ms, 30s, 10m or 1h"));
+        String cycle =
+                "{\"name\":\"loop\",\"environment\":\"prod\",\"members\":["
+                        + "{\"service\":\""
+                        + a
+                        + "\",\"version\":\"v2\",\"endpoints\":[\"e\"],\"dependsOn\":[\""
+                        + b
+                        + "\"]},"
+                        + "{\"service\":\""
+                        + b
+                        + "\",\"version\":\"v2\",\"endpoints\":[\"e\"],\"dependsOn\":[\""
+                        + a
+                        + "\"]}]}";
+        given().contentType(ContentType.JSON)
+                .body(cycle)
+                .when()
+                .post("/api/trains")
+                .then()
+                .statusCode(400)
+                .body(
+                        "problems",
+                        hasItem("members: the dependencies of " + a + ", " + b + " form a cycle"));
+        given().contentType(ContentType.JSON)
+                .body("{\"name\":\"x\",\"environment\":\"prod\",\"members\":[]}")
+                .when()
+                .post("/api/trains")
+                .then()
+                .statusCode(400)
+                .body("problems", hasItem(containsString("members")));
         given().when().get("/api/rollouts?service=" + a).then().body("size()", equalTo(0));
         given().when().get("/api/trains/train-nope").then().statusCode(404);
     }
 
     @Test
-    void aTrainOnReleaseEventsStartsLikeOneOverRestTheSameEventIdTwiceIsOneTrainAndABadOneIsDeadLettered() {
+    void
+            aTrainOnReleaseEventsStartsLikeOneOverRestTheSameEventIdTwiceIsOneTrainAndABadOneIsDeadLettered() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         List<String> services = registerMembers(suffix);
         String backend = services.get(0);
         String web = services.get(1);
         String mobile = services.get(2);
         String name = "kafka " + suffix;
-        String body = trainBody(name, backend, web, mobile, "1s").replaceFirst("\\{", "{\"eventId\":\"ci-" + suffix + "\",");
+        String body =
+                trainBody(name, backend, web, mobile, "1s")
+                        .replaceFirst("\\{", "{\"eventId\":\"ci-" + suffix + "\",");
         probe.send(Topics.RELEASE_EVENTS, name, body);
         probe.send(Topics.RELEASE_EVENTS, name, body);
-        String broken = "{\"name\":\"" + name + "\",\"environment\":\"prod\",\"members\":[{\"service\":\"" + backend + "\"}]}";
+        String broken =
+                "{\"name\":\""
+                        + name
+                        + "\",\"environment\":\"prod\",\"members\":[{\"service\":\""
+                        + backend
+                        + "\"}]}";
         probe.send(Topics.RELEASE_EVENTS, name, broken);
 
-        // same key, same partition: once the broken one is dead-lettered, both copies before it were handled
-        var dead = probe.awaitRecord(Topics.deadLetterOf(Topics.RELEASE_EVENTS), TopicProbe.WAIT, r -> name.equals(r.key()));
-        assertThat(TopicProbe.header(dead, Topics.DLQ_REASON_HEADER)).contains("members[0].version: must not be blank")
+        // same key, same partition: once the broken one is dead-lettered, both copies before it
+        // were handled
+        var dead =
+                probe.awaitRecord(
+                        Topics.deadLetterOf(Topics.RELEASE_EVENTS),
+                        TopicProbe.WAIT,
+                        r -> name.equals(r.key()));
+        assertThat(TopicProbe.header(dead, Topics.DLQ_REASON_HEADER))
+                .contains("members[0].version: must not be blank")
                 .contains("members[0].endpoints: must not be empty");
-        List<String> trains = given().when().get("/api/trains?limit=1000").then().extract().path("findAll { it.name == '" + name + "' }.id");
+        List<String> trains =
+                given().when()
+                        .get("/api/trains?limit=1000")
+                        .then()
+                        .extract()
+                        .path("findAll { it.name == '" + name + "' }.id");
         assertThat(trains).hasSize(1);
-        given().when().get("/api/trains/" + trains.get(0)).then().body("members.service", equalTo(List.of(backend, web, mobile)))
+        given().when()
+                .get("/api/trains/" + trains.get(0))
+                .then()
+                .body("members.service", equalTo(List.of(backend, web, mobile)))
                 .body("members[0].standing", equalTo("CANARY"));
     }
 }

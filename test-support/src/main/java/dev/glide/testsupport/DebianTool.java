@@ -5,14 +5,13 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A tool a test runs from a Debian package (haproxy, prometheus). On a machine without it the test is skipped
- * with the package to install; with {@code GLIDE_REQUIRE_TOOLS=true} (CI installs them and sets it) a missing
- * tool fails the test instead, so CI never passes by skipping.
+ * A tool a test runs from a Debian package (haproxy, prometheus). On a machine without it the test
+ * is skipped with the package to install; with {@code GLIDE_REQUIRE_TOOLS=true} (CI installs them
+ * and sets it) a missing tool fails the test instead, so CI never passes by skipping.
  */
 public final class DebianTool {
 
-    private DebianTool() {
-    }
+    private DebianTool() {}
 
     public static Path require(String binary, String debianPackage) {
         Path path = Path.of(binary);

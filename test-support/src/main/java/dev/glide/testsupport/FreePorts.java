@@ -8,8 +8,7 @@ import java.net.ServerSocket;
 /** Picks loopback ports nobody listens on, so parallel runs on one machine do not collide. */
 public final class FreePorts {
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     public static int pick() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -11,14 +11,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole of Glide on one machine, every part real and separate: a Kafka broker (KRaft, child JVM), a
- * PostgreSQL, and the four services as their packaged JVMs. The local launcher runs one; full-loop tests and
- * benchmarks start their own with free ports and their own settings per service.
+ * The whole of Glide on one machine, every part real and separate: a Kafka broker (KRaft, child
+ * JVM), a PostgreSQL, and the four services as their packaged JVMs. The local launcher runs one;
+ * full-loop tests and benchmarks start their own with free ports and their own settings per
+ * service.
  */
 public final class GlideSystem implements AutoCloseable {
 
     /** The services in start order. */
-    public static final List<String> SERVICES = List.of("planner-service", "traffic-service", "analysis-service", "notifier-service");
+    public static final List<String> SERVICES =
+            List.of("planner-service", "traffic-service", "analysis-service", "notifier-service");
 
     private volatile KafkaBroker broker;
     private final EmbeddedDatabase database;
@@ -26,7 +28,11 @@ public final class GlideSystem implements AutoCloseable {
     private final int gatewayPort;
     private boolean closed;
 
-    private GlideSystem(KafkaBroker broker, EmbeddedDatabase database, Map<String, List<ServiceProcess>> services, int gatewayPort) {
+    private GlideSystem(
+            KafkaBroker broker,
+            EmbeddedDatabase database,
+            Map<String, List<ServiceProcess>> services,
+            int gatewayPort) {
         this.broker = broker;
         this.database = database;
         this.services = services;
@@ -87,7 +93,8 @@ public final class GlideSystem implements AutoCloseable {
     }
 
     /** Starts a killed replica again, as its supervisor would, and waits until it is healthy. */
-    public ServiceProcess restart(String service, int index) throws IOException, InterruptedException {
+    public ServiceProcess restart(String service, int index)
+            throws IOException, InterruptedException {
         ServiceProcess restarted = services.get(service).get(index).restart();
         services.get(service).set(index, restarted);
         restarted.awaitHealthy(Duration.ofSeconds(120));
@@ -99,7 +106,10 @@ public final class GlideSystem implements AutoCloseable {
         broker = broker.restart();
     }
 
-    /** Stops the services (in parallel, gracefully), then Kafka and PostgreSQL; once, however often it is called. */
+    /**
+     * Stops the services (in parallel, gracefully), then Kafka and PostgreSQL; once, however often
+     * it is called.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -111,7 +121,9 @@ public final class GlideSystem implements AutoCloseable {
         database.close();
     }
 
-    /** What to start: ports (0 picks free ones), where data and logs go, and settings per service. */
+    /**
+     * What to start: ports (0 picks free ones), where data and logs go, and settings per service.
+     */
     public static final class Builder {
         private final Path root;
         private Path dataDir;
@@ -160,23 +172,36 @@ public final class GlideSystem implements AutoCloseable {
             return this;
         }
 
-        /** Starts only these services (beside the broker and the database): a benchmark of one service alone. */
+        /**
+         * Starts only these services (beside the broker and the database): a benchmark of one
+         * service alone.
+         */
         public Builder only(String... names) {
             List<String> chosen = List.of(names);
-            chosen.stream().filter(name -> !SERVICES.contains(name)).findFirst().ifPresent(name -> {
-                throw new IllegalArgumentException("no service named " + name + "; the services are " + SERVICES);
-            });
+            chosen.stream()
+                    .filter(name -> !SERVICES.contains(name))
+                    .findFirst()
+                    .ifPresent(
+                            name -> {
+                                throw new IllegalArgumentException(
+                                        "no service named "
+                                                + name
+                                                + "; the services are "
+                                                + SERVICES);
+                            });
             this.only = SERVICES.stream().filter(chosen::contains).toList();
             return this;
         }
 
         /**
-         * Runs {@code count} replicas of a service, in one consumer group: the second and later on free ports, each
-         * traffic-service replica with an embedded gateway of its own, logs under {@code logs/replica-N/}.
+         * Runs {@code count} replicas of a service, in one consumer group: the second and later on
+         * free ports, each traffic-service replica with an embedded gateway of its own, logs under
+         * {@code logs/replica-N/}.
          */
         public Builder replicas(String service, int count) {
             if (!SERVICES.contains(service) || count < 1) {
-                throw new IllegalArgumentException(count + " replicas of " + service + ": the services are " + SERVICES);
+                throw new IllegalArgumentException(
+                        count + " replicas of " + service + ": the services are " + SERVICES);
             }
             replicas.put(service, count);
             return this;
@@ -198,33 +223,57 @@ public final class GlideSystem implements AutoCloseable {
             try {
                 Path data = dataDir != null ? dataDir : Files.createTempDirectory("glide-system");
                 Path logs = Files.createDirectories(data.resolve("logs"));
-                KafkaBroker broker = KafkaBroker.start(data.resolve("kafka"), kafkaPort == 0 ? FreePorts.pick() : kafkaPort, partitions);
-                EmbeddedDatabase database = EmbeddedDatabase.start(data.resolve("postgres"), postgresPort == 0 ? FreePorts.pick() : postgresPort);
+                KafkaBroker broker =
+                        KafkaBroker.start(
+                                data.resolve("kafka"),
+                                kafkaPort == 0 ? FreePorts.pick() : kafkaPort,
+                                partitions);
+                EmbeddedDatabase database =
+                        EmbeddedDatabase.start(
+                                data.resolve("postgres"),
+                                postgresPort == 0 ? FreePorts.pick() : postgresPort);
                 int gateway = gatewayPort == 0 ? FreePorts.pick() : gatewayPort;
                 set("traffic-service", "glide.gateway.embedded.port", String.valueOf(gateway));
-                Map<String, String> environment = Map.of(
-                        "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                        "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:" + database.port() + "/" + EmbeddedDatabase.DATABASE,
-                        "QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER,
-                        "QUARKUS_DATASOURCE_PASSWORD", "");
+                Map<String, String> environment =
+                        Map.of(
+                                "KAFKA_BOOTSTRAP_SERVERS",
+                                broker.bootstrapServers(),
+                                "QUARKUS_DATASOURCE_JDBC_URL",
+                                "jdbc:postgresql://localhost:"
+                                        + database.port()
+                                        + "/"
+                                        + EmbeddedDatabase.DATABASE,
+                                "QUARKUS_DATASOURCE_USERNAME",
+                                EmbeddedDatabase.USER,
+                                "QUARKUS_DATASOURCE_PASSWORD",
+                                "");
                 Map<String, List<ServiceProcess>> services = new LinkedHashMap<>();
                 for (String name : only) {
                     List<ServiceProcess> started = new ArrayList<>();
                     for (int replica = 1; replica <= replicas.getOrDefault(name, 1); replica++) {
                         Map<String, String> settings = new LinkedHashMap<>(properties.get(name));
-                        int port = replica == 1 && ports.getOrDefault(name, 0) != 0 ? ports.get(name) : FreePorts.pick();
+                        int port =
+                                replica == 1 && ports.getOrDefault(name, 0) != 0
+                                        ? ports.get(name)
+                                        : FreePorts.pick();
                         Path logDir = logs;
                         if (replica > 1) {
                             logDir = Files.createDirectories(logs.resolve("replica-" + replica));
-                            settings.computeIfPresent("glide.gateway.embedded.port", (key, value) -> String.valueOf(FreePorts.pick()));
+                            settings.computeIfPresent(
+                                    "glide.gateway.embedded.port",
+                                    (key, value) -> String.valueOf(FreePorts.pick()));
                         }
-                        started.add(ServiceProcess.start(root, name, port, environment, settings, logDir));
+                        started.add(
+                                ServiceProcess.start(
+                                        root, name, port, environment, settings, logDir));
                     }
                     services.put(name, new java.util.concurrent.CopyOnWriteArrayList<>(started));
                 }
                 GlideSystem system = new GlideSystem(broker, database, services, gateway);
-                // the services run in sessions of their own: whoever started them stops them, also when told to stop
-                Runtime.getRuntime().addShutdownHook(new Thread(system::close, "glide-system-stop"));
+                // the services run in sessions of their own: whoever started them stops them, also
+                // when told to stop
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(system::close, "glide-system-stop"));
                 List<Throwable> failures = new ArrayList<>();
                 for (ServiceProcess service : system.services()) {
                     try {
@@ -235,7 +284,9 @@ public final class GlideSystem implements AutoCloseable {
                 }
                 if (!failures.isEmpty()) {
                     system.close();
-                    throw new IllegalStateException("Glide did not start: " + failures.get(0).getMessage(), failures.get(0));
+                    throw new IllegalStateException(
+                            "Glide did not start: " + failures.get(0).getMessage(),
+                            failures.get(0));
                 }
                 return system;
             } catch (IOException e) {

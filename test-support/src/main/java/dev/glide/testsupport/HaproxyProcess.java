@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
- * A real HAProxy (the Debian package) started by a test: one frontend on a free port, one backend {@code app} with
- * servers {@code stable} and {@code canary}, and an admin-level Runtime API on a unix socket. Where haproxy is not
- * installed the test is skipped, unless {@code GLIDE_REQUIRE_TOOLS=true} (as CI sets), which makes it fail.
+ * A real HAProxy (the Debian package) started by a test: one frontend on a free port, one backend
+ * {@code app} with servers {@code stable} and {@code canary}, and an admin-level Runtime API on a
+ * unix socket. Where haproxy is not installed the test is skipped, unless {@code
+ * GLIDE_REQUIRE_TOOLS=true} (as CI sets), which makes it fail.
  */
 public final class HaproxyProcess implements AutoCloseable {
 
@@ -32,7 +33,9 @@ public final class HaproxyProcess implements AutoCloseable {
         this.builder = builder;
     }
 
-    /** Starts HAProxy sending everything to stable (weight 100) and nothing to canary (weight 0). */
+    /**
+     * Starts HAProxy sending everything to stable (weight 100) and nothing to canary (weight 0).
+     */
     public static HaproxyProcess start(Path dir, int stablePort, int canaryPort) {
         Path binary = DebianTool.require("/usr/sbin/haproxy", "haproxy");
         try {
@@ -40,25 +43,38 @@ public final class HaproxyProcess implements AutoCloseable {
             int frontend = FreePorts.pick();
             Path socket = dir.resolve("admin.sock");
             Path config = dir.resolve("haproxy.cfg");
-            Files.writeString(config, String.join("\n",
-                    "global",
-                    "  stats socket " + socket + " mode 600 level admin",
-                    "defaults",
-                    "  mode http",
-                    "  timeout connect 2s",
-                    "  timeout client 30s",
-                    "  timeout server 30s",
-                    "frontend web",
-                    "  bind 127.0.0.1:" + frontend,
-                    "  default_backend " + BACKEND,
-                    "backend " + BACKEND,
-                    "  balance roundrobin",
-                    "  server stable 127.0.0.1:" + stablePort + " weight 100",
-                    "  server canary 127.0.0.1:" + canaryPort + " weight 0",
-                    ""), StandardCharsets.UTF_8);
-            ProcessBuilder builder = new ProcessBuilder(Processes.inOwnSession(java.util.List.of(binary.toString(), "-db", "-f", config.toString())))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("haproxy.log").toFile()));
+            Files.writeString(
+                    config,
+                    String.join(
+                            "\n",
+                            "global",
+                            "  stats socket " + socket + " mode 600 level admin",
+                            "defaults",
+                            "  mode http",
+                            "  timeout connect 2s",
+                            "  timeout client 30s",
+                            "  timeout server 30s",
+                            "frontend web",
+                            "  bind 127.0.0.1:" + frontend,
+                            "  default_backend " + BACKEND,
+                            "backend " + BACKEND,
+                            "  balance roundrobin",
+                            "  server stable 127.0.0.1:" + stablePort + " weight 100",
+                            "  server canary 127.0.0.1:" + canaryPort + " weight 0",
+                            ""),
+                    StandardCharsets.UTF_8);
+            ProcessBuilder builder =
+                    new ProcessBuilder(
+                                    Processes.inOwnSession(
+                                            java.util.List.of(
+                                                    binary.toString(),
+                                                    "-db",
+                                                    "-f",
+                                                    config.toString())))
+                            .redirectErrorStream(true)
+                            .redirectOutput(
+                                    ProcessBuilder.Redirect.appendTo(
+                                            dir.resolve("haproxy.log").toFile()));
             HaproxyProcess haproxy = new HaproxyProcess(builder.start(), frontend, socket, builder);
             haproxy.awaitServing();
             return haproxy;
@@ -72,15 +88,24 @@ public final class HaproxyProcess implements AutoCloseable {
         process.destroyForcibly().waitFor();
     }
 
-    /** Starts HAProxy again from its configuration file, as a restart would: the weights are the file's again. */
+    /**
+     * Starts HAProxy again from its configuration file, as a restart would: the weights are the
+     * file's again.
+     */
     public void startAgain() throws IOException {
         process = builder.start();
         awaitServing();
     }
 
     private void awaitServing() {
-        Awaitility.await("HAProxy listening on " + frontendPort).atMost(Duration.ofSeconds(20)).ignoreExceptions()
-                .until(() -> process.isAlive() && accepts(frontendPort) && command("show info").contains("Name: HAProxy"));
+        Awaitility.await("HAProxy listening on " + frontendPort)
+                .atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(
+                        () ->
+                                process.isAlive()
+                                        && accepts(frontendPort)
+                                        && command("show info").contains("Name: HAProxy"));
     }
 
     private static boolean accepts(int port) {
@@ -103,10 +128,14 @@ public final class HaproxyProcess implements AutoCloseable {
 
     /** One Runtime API command, as an operator would type it by hand; returns HAProxy's answer. */
     public String command(String command) {
-        try (java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+        try (java.nio.channels.SocketChannel channel =
+                java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
             channel.connect(java.net.UnixDomainSocketAddress.of(socket));
-            channel.write(java.nio.ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
-            return new String(java.nio.channels.Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+            channel.write(
+                    java.nio.ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
+            return new String(
+                    java.nio.channels.Channels.newInputStream(channel).readAllBytes(),
+                    StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("HAProxy did not take '" + command + "'", e);
         }

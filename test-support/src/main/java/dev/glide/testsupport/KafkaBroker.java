@@ -19,9 +19,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * A real Apache Kafka broker in KRaft mode (one node, broker and controller), run in a child JVM on the
- * classpath Maven resolved for the {@code kafka-broker} module. It is the same broker whether a test or the
- * local launcher starts it; only the folder and ports differ.
+ * A real Apache Kafka broker in KRaft mode (one node, broker and controller), run in a child JVM on
+ * the classpath Maven resolved for the {@code kafka-broker} module. It is the same broker whether a
+ * test or the local launcher starts it; only the folder and ports differ.
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -35,7 +35,13 @@ public final class KafkaBroker implements AutoCloseable {
     private final Process process;
     private final Duration startedIn;
 
-    private KafkaBroker(Path workDir, int port, int controllerPort, int partitions, Process process, Duration startedIn) {
+    private KafkaBroker(
+            Path workDir,
+            int port,
+            int controllerPort,
+            int partitions,
+            Process process,
+            Duration startedIn) {
         this.workDir = workDir;
         this.port = port;
         this.controllerPort = controllerPort;
@@ -45,46 +51,69 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Starts a broker keeping its data in {@code workDir} (formatted on first use, reused after), listening on
-     * {@code port} (0 picks a free one) with {@code partitions} partitions for auto-created topics.
+     * Starts a broker keeping its data in {@code workDir} (formatted on first use, reused after),
+     * listening on {@code port} (0 picks a free one) with {@code partitions} partitions for
+     * auto-created topics.
      */
     public static KafkaBroker start(Path workDir, int port, int partitions) {
         return start(workDir, port == 0 ? FreePorts.pick() : port, FreePorts.pick(), partitions);
     }
 
-    /** Stops this broker cleanly and starts it again on the same ports and data: a broker restart, as in a rolling upgrade. */
+    /**
+     * Stops this broker cleanly and starts it again on the same ports and data: a broker restart,
+     * as in a rolling upgrade.
+     */
     public KafkaBroker restart() {
         close();
         return start(workDir, port, controllerPort, partitions);
     }
 
-    private static KafkaBroker start(Path workDir, int brokerPort, int controllerPort, int partitions) {
+    private static KafkaBroker start(
+            Path workDir, int brokerPort, int controllerPort, int partitions) {
         long begin = System.nanoTime();
         try {
             Files.createDirectories(workDir);
             Path dataDir = workDir.resolve("data");
             Path properties = workDir.resolve("server.properties");
-            Files.writeString(properties, serverProperties(brokerPort, controllerPort, dataDir, partitions));
+            Files.writeString(
+                    properties, serverProperties(brokerPort, controllerPort, dataDir, partitions));
             Path log4j = workDir.resolve("log4j2.properties");
             Files.writeString(log4j, LOG4J_PROPERTIES);
             Path log = workDir.resolve("kafka.log");
 
             if (!Files.exists(dataDir.resolve("meta.properties"))) {
-                Process format = brokerJvm(log4j, "storage", "format", "--cluster-id=" + clusterId(), "--config=" + properties.toString())
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                        .start();
+                Process format =
+                        brokerJvm(
+                                        log4j,
+                                        "storage",
+                                        "format",
+                                        "--cluster-id=" + clusterId(),
+                                        "--config=" + properties.toString())
+                                .redirectErrorStream(true)
+                                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                                .start();
                 if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
                     format.destroyForcibly();
-                    throw new IllegalStateException("formatting the Kafka data folder failed; see " + log + "\n" + tail(log));
+                    throw new IllegalStateException(
+                            "formatting the Kafka data folder failed; see "
+                                    + log
+                                    + "\n"
+                                    + tail(log));
                 }
             }
-            Process server = brokerJvm(log4j, "serve", properties.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+            Process server =
+                    brokerJvm(log4j, "serve", properties.toString())
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                            .start();
             awaitReady(server, brokerPort, log);
-            return new KafkaBroker(workDir, brokerPort, controllerPort, partitions, server, Duration.ofNanos(System.nanoTime() - begin));
+            return new KafkaBroker(
+                    workDir,
+                    brokerPort,
+                    controllerPort,
+                    partitions,
+                    server,
+                    Duration.ofNanos(System.nanoTime() - begin));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Kafka broker in " + workDir, e);
         } catch (InterruptedException e) {
@@ -111,29 +140,42 @@ public final class KafkaBroker implements AutoCloseable {
         Processes.stopGracefully(process, Duration.ofSeconds(20));
     }
 
-    private static void awaitReady(Process process, int port, Path log) throws InterruptedException {
+    private static void awaitReady(Process process, int port, Path log)
+            throws InterruptedException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        Map<String, Object> config = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        Map<String, Object> config =
+                Map.of(
+                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port,
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
         // First the port, quietly; only then the admin client, which logs every failed attempt.
         while (!isListening(port)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the Kafka broker exited with " + process.exitValue()
-                        + " while starting; see " + log + "\n" + tail(log));
+                throw new IllegalStateException(
+                        "the Kafka broker exited with "
+                                + process.exitValue()
+                                + " while starting; see "
+                                + log
+                                + "\n"
+                                + tail(log));
             }
             if (System.nanoTime() > deadline) {
                 process.destroyForcibly();
-                throw new IllegalStateException("the Kafka broker did not listen within " + READY_TIMEOUT + "; see " + log);
+                throw new IllegalStateException(
+                        "the Kafka broker did not listen within " + READY_TIMEOUT + "; see " + log);
             }
             Thread.sleep(100);
         }
         try (Admin admin = Admin.create(config)) {
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("the Kafka broker exited with " + process.exitValue()
-                            + " while starting; see " + log + "\n" + tail(log));
+                    throw new IllegalStateException(
+                            "the Kafka broker exited with "
+                                    + process.exitValue()
+                                    + " while starting; see "
+                                    + log
+                                    + "\n"
+                                    + tail(log));
                 }
                 try {
                     admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
@@ -144,12 +186,20 @@ public final class KafkaBroker implements AutoCloseable {
             }
         }
         process.destroyForcibly();
-        throw new IllegalStateException("the Kafka broker did not answer within " + READY_TIMEOUT + "; see " + log + "\n" + tail(log));
+        throw new IllegalStateException(
+                "the Kafka broker did not answer within "
+                        + READY_TIMEOUT
+                        + "; see "
+                        + log
+                        + "\n"
+                        + tail(log));
     }
 
     private static boolean isListening(int port) {
         try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 500);
+            socket.connect(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port),
+                    500);
             return true;
         } catch (IOException notYet) {
             return false;
@@ -157,24 +207,34 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private static ProcessBuilder brokerJvm(Path log4j, String mode, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms128m", "-Xmx512m",
-                "-Dlog4j2.configurationFile=" + log4j.toUri(),
-                "-cp", brokerClasspath(),
-                "dev.glide.kafkabroker.BrokerMain",
-                Long.toString(ProcessHandle.current().pid()),
-                mode));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                Paths.get(System.getProperty("java.home"), "bin", "java")
+                                        .toString(),
+                                "-Xms128m",
+                                "-Xmx512m",
+                                "-Dlog4j2.configurationFile=" + log4j.toUri(),
+                                "-cp",
+                                brokerClasspath(),
+                                "dev.glide.kafkabroker.BrokerMain",
+                                Long.toString(ProcessHandle.current().pid()),
+                                mode));
         command.addAll(List.of(args));
         return new ProcessBuilder(Processes.inOwnSession(command));
     }
 
-    /** The broker's own jars as Maven resolved them, plus the kafka-broker module that carries BrokerMain. */
+    /**
+     * The broker's own jars as Maven resolved them, plus the kafka-broker module that carries
+     * BrokerMain.
+     */
     static String brokerClasspath() {
         URL resource = KafkaBroker.class.getClassLoader().getResource(CLASSPATH_RESOURCE);
         if (resource == null) {
-            throw new IllegalStateException(CLASSPATH_RESOURCE + " is not on the classpath: build the"
-                    + " dev.glide:kafka-broker module (mvn install -pl deploy/kafka-broker) first");
+            throw new IllegalStateException(
+                    CLASSPATH_RESOURCE
+                            + " is not on the classpath: build the"
+                            + " dev.glide:kafka-broker module (mvn install -pl deploy/kafka-broker) first");
         }
         try (InputStream in = resource.openStream()) {
             String dependencies = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -198,19 +258,29 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private static String clusterId() {
-        // KRaft wants a base64 (URL-safe, unpadded) 16-byte id, as StorageTool random-uuid prints. One in 64 of
-        // them starts with '-', which the tool's parser takes for an option after "-t": hence --cluster-id=<id>.
+        // KRaft wants a base64 (URL-safe, unpadded) 16-byte id, as StorageTool random-uuid prints.
+        // One in 64 of
+        // them starts with '-', which the tool's parser takes for an option after "-t": hence
+        // --cluster-id=<id>.
         UUID uuid = UUID.randomUUID();
-        var buffer = java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+        var buffer =
+                java.nio.ByteBuffer.allocate(16)
+                        .putLong(uuid.getMostSignificantBits())
+                        .putLong(uuid.getLeastSignificantBits());
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
     }
 
-    private static String serverProperties(int brokerPort, int controllerPort, Path dataDir, int partitions) {
-        return String.join("\n",
+    private static String serverProperties(
+            int brokerPort, int controllerPort, Path dataDir, int partitions) {
+        return String.join(
+                "\n",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:"
+                        + brokerPort
+                        + ",CONTROLLER://127.0.0.1:"
+                        + controllerPort,
                 "advertised.listeners=PLAINTEXT://127.0.0.1:" + brokerPort,
                 "controller.listener.names=CONTROLLER",
                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
@@ -224,7 +294,8 @@ public final class KafkaBroker implements AutoCloseable {
                 "transaction.state.log.min.isr=1",
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
-                // One node: a consumer group need not wait for others to join before it starts reading.
+                // One node: a consumer group need not wait for others to join before it starts
+                // reading.
                 "group.initial.rebalance.delay.ms=0",
                 "");
     }
@@ -238,17 +309,19 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static final String LOG4J_PROPERTIES = String.join("\n",
-            "status = warn",
-            "appender.file.type = Console",
-            "appender.file.name = OUT",
-            "appender.file.layout.type = PatternLayout",
-            "appender.file.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1}: %m%n",
-            "rootLogger.level = INFO",
-            "rootLogger.appenderRef.out.ref = OUT",
-            "logger.kafka.name = kafka",
-            "logger.kafka.level = INFO",
-            "logger.apache.name = org.apache.kafka",
-            "logger.apache.level = WARN",
-            "");
+    private static final String LOG4J_PROPERTIES =
+            String.join(
+                    "\n",
+                    "status = warn",
+                    "appender.file.type = Console",
+                    "appender.file.name = OUT",
+                    "appender.file.layout.type = PatternLayout",
+                    "appender.file.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1}: %m%n",
+                    "rootLogger.level = INFO",
+                    "rootLogger.appenderRef.out.ref = OUT",
+                    "logger.kafka.name = kafka",
+                    "logger.kafka.level = INFO",
+                    "logger.apache.name = org.apache.kafka",
+                    "logger.apache.level = WARN",
+                    "");
 }

@@ -15,11 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Clients sending requests through a gateway while a test changes it (without pause, or paced), counting what a
- * user would: requests sent, requests failed (an error status or no answer, with the first few reasons), and
- * which version answered ({@code X-Glide-Version} or {@code X-Upstream-Version}). A failure is the gateway's
- * unless a version itself answered it with its own 5xx (a bad canary's errors are the canary's, not the
- * rollout machinery's).
+ * Clients sending requests through a gateway while a test changes it (without pause, or paced),
+ * counting what a user would: requests sent, requests failed (an error status or no answer, with
+ * the first few reasons), and which version answered ({@code X-Glide-Version} or {@code
+ * X-Upstream-Version}). A failure is the gateway's unless a version itself answered it with its own
+ * 5xx (a bad canary's errors are the canary's, not the rollout machinery's).
  */
 public final class LoadLoop implements AutoCloseable {
 
@@ -31,35 +31,68 @@ public final class LoadLoop implements AutoCloseable {
     private final Map<String, AtomicLong> byVersion = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    private LoadLoop(URI target, int clients, Duration pacing, Consumer<HttpRequest.Builder> decorate) {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private LoadLoop(
+            URI target, int clients, Duration pacing, Consumer<HttpRequest.Builder> decorate) {
+        HttpClient http =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build();
         for (int i = 0; i < clients; i++) {
-            Thread thread = new Thread(() -> {
-                while (running.get()) {
-                    HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10));
-                    decorate.accept(request);
-                    sent.incrementAndGet();
-                    try {
-                        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                        String version = response.headers().firstValue("X-Glide-Version")
-                                .or(() -> response.headers().firstValue(UpstreamServer.VERSION_HEADER)).orElse("?");
-                        byVersion.computeIfAbsent(version, v -> new AtomicLong()).incrementAndGet();
-                        if (response.statusCode() >= 400) {
-                            boolean ownError = response.statusCode() >= 500
-                                    && response.headers().firstValue(UpstreamServer.VERSION_HEADER).isPresent();
-                            fail("HTTP " + response.statusCode() + " from " + version, !ownError);
-                        }
-                        if (!pacing.isZero()) {
-                            Thread.sleep(pacing.toMillis());
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    } catch (Exception e) {
-                        fail(e.toString(), true);
-                    }
-                }
-            }, "load-" + i);
+            Thread thread =
+                    new Thread(
+                            () -> {
+                                while (running.get()) {
+                                    HttpRequest.Builder request =
+                                            HttpRequest.newBuilder(target)
+                                                    .timeout(Duration.ofSeconds(10));
+                                    decorate.accept(request);
+                                    sent.incrementAndGet();
+                                    try {
+                                        HttpResponse<String> response =
+                                                http.send(
+                                                        request.build(),
+                                                        HttpResponse.BodyHandlers.ofString());
+                                        String version =
+                                                response.headers()
+                                                        .firstValue("X-Glide-Version")
+                                                        .or(
+                                                                () ->
+                                                                        response.headers()
+                                                                                .firstValue(
+                                                                                        UpstreamServer
+                                                                                                .VERSION_HEADER))
+                                                        .orElse("?");
+                                        byVersion
+                                                .computeIfAbsent(version, v -> new AtomicLong())
+                                                .incrementAndGet();
+                                        if (response.statusCode() >= 400) {
+                                            boolean ownError =
+                                                    response.statusCode() >= 500
+                                                            && response.headers()
+                                                                    .firstValue(
+                                                                            UpstreamServer
+                                                                                    .VERSION_HEADER)
+                                                                    .isPresent();
+                                            fail(
+                                                    "HTTP "
+                                                            + response.statusCode()
+                                                            + " from "
+                                                            + version,
+                                                    !ownError);
+                                        }
+                                        if (!pacing.isZero()) {
+                                            Thread.sleep(pacing.toMillis());
+                                        }
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                        return;
+                                    } catch (Exception e) {
+                                        fail(e.toString(), true);
+                                    }
+                                }
+                            },
+                            "load-" + i);
             thread.setDaemon(true);
             threads.add(thread);
             thread.start();
@@ -67,12 +100,12 @@ public final class LoadLoop implements AutoCloseable {
     }
 
     public static LoadLoop start(URI target, int clients) {
-        return new LoadLoop(target, clients, Duration.ZERO, request -> { });
+        return new LoadLoop(target, clients, Duration.ZERO, request -> {});
     }
 
     /** Clients that wait {@code pacing} after each answer: a light, steady load. */
     public static LoadLoop paced(URI target, int clients, Duration pacing) {
-        return new LoadLoop(target, clients, pacing, request -> { });
+        return new LoadLoop(target, clients, pacing, request -> {});
     }
 
     public static LoadLoop start(URI target, int clients, Consumer<HttpRequest.Builder> decorate) {
@@ -97,7 +130,10 @@ public final class LoadLoop implements AutoCloseable {
         return failed.get();
     }
 
-    /** Failures not answered by a version's own 5xx: refused connections, no route, the gateway's 502/503/504. */
+    /**
+     * Failures not answered by a version's own 5xx: refused connections, no route, the gateway's
+     * 502/503/504.
+     */
     public long gatewayFailed() {
         return gatewayFailed.get();
     }

@@ -10,8 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 /**
- * The planner's REST API as the demos and benchmarks call it: JSON in and out; anything but 2xx is an error naming
- * the planner's answer.
+ * The planner's REST API as the demos and benchmarks call it: JSON in and out; anything but 2xx is
+ * an error naming the planner's answer.
  */
 public final class PlannerApi {
 
@@ -28,10 +28,18 @@ public final class PlannerApi {
         return baseUrl;
     }
 
-    public JsonNode call(String method, String path, Object body) throws IOException, InterruptedException {
+    public JsonNode call(String method, String path, Object body)
+            throws IOException, InterruptedException {
         HttpResponse<String> response = send(method, path, body);
         if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(
+                    method
+                            + " "
+                            + path
+                            + " answered "
+                            + response.statusCode()
+                            + ": "
+                            + response.body());
         }
         return read(response);
     }
@@ -42,7 +50,10 @@ public final class PlannerApi {
         return response.statusCode() == 404 ? null : read(response);
     }
 
-    /** True once the gateway confirmed a step of the rollout: from then on it has the service's route. */
+    /**
+     * True once the gateway confirmed a step of the rollout: from then on it has the service's
+     * route.
+     */
     public boolean trafficConfirmed(String rolloutId) throws IOException, InterruptedException {
         JsonNode history = find("/api/rollouts/" + rolloutId + "/history");
         if (history != null) {
@@ -55,16 +66,24 @@ public final class PlannerApi {
         return false;
     }
 
-    private HttpResponse<String> send(String method, String path, Object body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json");
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    private HttpResponse<String> send(String method, String path, Object body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(baseUrl + path))
+                        .header("Content-Type", "application/json");
+        request.method(
+                method,
+                body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode read(HttpResponse<String> response) {
         try {
-            return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            return response.body().isBlank()
+                    ? JSON.createObjectNode()
+                    : JSON.readTree(response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

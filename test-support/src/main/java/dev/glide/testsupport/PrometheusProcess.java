@@ -31,25 +31,46 @@ public final class PrometheusProcess implements AutoCloseable {
             Files.createDirectories(dir);
             int port = FreePorts.pick();
             Path config = dir.resolve("prometheus.yml");
-            Files.writeString(config, String.join("\n",
-                    "global:",
-                    "  scrape_interval: 1s",
-                    "  evaluation_interval: 1s",
-                    "scrape_configs:",
-                    "  - job_name: app",
-                    "    static_configs:",
-                    "      - targets: ['" + target + "']",
-                    ""), StandardCharsets.UTF_8);
-            Process process = new ProcessBuilder(Processes.inOwnSession(java.util.List.of(binary.toString(), "--config.file=" + config,
-                    "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)))
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("prometheus.log").toFile())
-                    .start();
+            Files.writeString(
+                    config,
+                    String.join(
+                            "\n",
+                            "global:",
+                            "  scrape_interval: 1s",
+                            "  evaluation_interval: 1s",
+                            "scrape_configs:",
+                            "  - job_name: app",
+                            "    static_configs:",
+                            "      - targets: ['" + target + "']",
+                            ""),
+                    StandardCharsets.UTF_8);
+            Process process =
+                    new ProcessBuilder(
+                                    Processes.inOwnSession(
+                                            java.util.List.of(
+                                                    binary.toString(),
+                                                    "--config.file=" + config,
+                                                    "--storage.tsdb.path=" + dir.resolve("data"),
+                                                    "--web.listen-address=127.0.0.1:" + port)))
+                            .redirectErrorStream(true)
+                            .redirectOutput(dir.resolve("prometheus.log").toFile())
+                            .start();
             PrometheusProcess prometheus = new PrometheusProcess(process, port);
             HttpClient http = HttpClient.newHttpClient();
-            Awaitility.await("Prometheus ready on " + port).atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                    .until(() -> http.send(HttpRequest.newBuilder(URI.create(prometheus.url() + "/-/ready")).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+            Awaitility.await("Prometheus ready on " + port)
+                    .atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(
+                            () ->
+                                    http.send(
+                                                            HttpRequest.newBuilder(
+                                                                            URI.create(
+                                                                                    prometheus.url()
+                                                                                            + "/-/ready"))
+                                                                    .build(),
+                                                            HttpResponse.BodyHandlers.discarding())
+                                                    .statusCode()
+                                            == 200);
             return prometheus;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start prometheus in " + dir, e);

@@ -13,12 +13,13 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * A Quarkus test resource that gives the service under test a real Kafka broker and a real PostgreSQL.
+ * A Quarkus test resource that gives the service under test a real Kafka broker and a real
+ * PostgreSQL.
  *
- * <p>Both start once per test JVM, however many test classes use them, and stop when the JVM exits. Where the
- * environment already names a broker ({@code KAFKA_BOOTSTRAP_SERVERS}) or a database
- * ({@code QUARKUS_DATASOURCE_JDBC_URL}, with {@code QUARKUS_DATASOURCE_USERNAME} and
- * {@code QUARKUS_DATASOURCE_PASSWORD}), those are used and nothing is started.
+ * <p>Both start once per test JVM, however many test classes use them, and stop when the JVM exits.
+ * Where the environment already names a broker ({@code KAFKA_BOOTSTRAP_SERVERS}) or a database
+ * ({@code QUARKUS_DATASOURCE_JDBC_URL}, with {@code QUARKUS_DATASOURCE_USERNAME} and {@code
+ * QUARKUS_DATASOURCE_PASSWORD}), those are used and nothing is started.
  */
 public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
 
@@ -65,10 +66,15 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
         String externalJdbc = System.getenv("QUARKUS_DATASOURCE_JDBC_URL");
         Path workDir = createWorkDir();
         // Broker and database start side by side: each takes a few seconds, mostly waiting.
-        CompletableFuture<KafkaBroker> broker = isSet(externalKafka) ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.supplyAsync(() -> KafkaBroker.start(workDir.resolve("kafka"), 0, 3));
-        CompletableFuture<EmbeddedDatabase> database = isSet(externalJdbc) ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.supplyAsync(() -> EmbeddedDatabase.start(null, 0));
+        CompletableFuture<KafkaBroker> broker =
+                isSet(externalKafka)
+                        ? CompletableFuture.completedFuture(null)
+                        : CompletableFuture.supplyAsync(
+                                () -> KafkaBroker.start(workDir.resolve("kafka"), 0, 3));
+        CompletableFuture<EmbeddedDatabase> database =
+                isSet(externalJdbc)
+                        ? CompletableFuture.completedFuture(null)
+                        : CompletableFuture.supplyAsync(() -> EmbeddedDatabase.start(null, 0));
         KafkaBroker startedBroker = broker.join();
         EmbeddedDatabase startedDatabase = database.join();
         if (startedBroker == null) {
@@ -76,8 +82,13 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
             LOG.info("Using the Kafka broker at " + externalKafka + " (KAFKA_BOOTSTRAP_SERVERS)");
         } else {
             bootstrapServers = startedBroker.bootstrapServers();
-            LOG.info("Started a real Apache Kafka broker (KRaft) at " + bootstrapServers + " in "
-                    + startedBroker.startedIn().toMillis() + " ms; log: " + startedBroker.logFile());
+            LOG.info(
+                    "Started a real Apache Kafka broker (KRaft) at "
+                            + bootstrapServers
+                            + " in "
+                            + startedBroker.startedIn().toMillis()
+                            + " ms; log: "
+                            + startedBroker.logFile());
         }
         if (startedDatabase == null) {
             jdbcUrl = externalJdbc;
@@ -88,17 +99,26 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
             jdbcUrl = startedDatabase.jdbcUrl();
             username = EmbeddedDatabase.USER;
             password = "";
-            LOG.info("Started a real PostgreSQL at " + jdbcUrl + " in " + startedDatabase.startedIn().toMillis() + " ms");
+            LOG.info(
+                    "Started a real PostgreSQL at "
+                            + jdbcUrl
+                            + " in "
+                            + startedDatabase.startedIn().toMillis()
+                            + " ms");
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (startedBroker != null) {
-                startedBroker.close();
-            }
-            if (startedDatabase != null) {
-                startedDatabase.close();
-            }
-            deleteQuietly(workDir);
-        }, "stop-test-infrastructure"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    if (startedBroker != null) {
+                                        startedBroker.close();
+                                    }
+                                    if (startedDatabase != null) {
+                                        startedDatabase.close();
+                                    }
+                                    deleteQuietly(workDir);
+                                },
+                                "stop-test-infrastructure"));
     }
 
     private static boolean isSet(String value) {

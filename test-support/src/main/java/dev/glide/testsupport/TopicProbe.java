@@ -24,13 +24,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Writes records to a real topic and waits for records on another, as a test's eyes on the broker. It reads
- * every partition from the beginning without joining a consumer group, so it sees what was written before it
- * looked and costs no rebalance.
+ * Writes records to a real topic and waits for records on another, as a test's eyes on the broker.
+ * It reads every partition from the beginning without joining a consumer group, so it sees what was
+ * written before it looked and costs no rebalance.
  */
 public final class TopicProbe implements AutoCloseable {
 
-    /** How long a test waits for a record before it fails: generous, since a first poll joins a fresh broker. */
+    /**
+     * How long a test waits for a record before it fails: generous, since a first poll joins a
+     * fresh broker.
+     */
     public static final Duration WAIT = Duration.ofSeconds(60);
 
     private static TopicProbe shared;
@@ -40,14 +43,23 @@ public final class TopicProbe implements AutoCloseable {
 
     public TopicProbe(String bootstrapServers) {
         this.bootstrapServers = bootstrapServers;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
+        this.producer =
+                new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrapServers,
+                                ProducerConfig.ACKS_CONFIG,
+                                "all",
+                                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                                StringSerializer.class.getName(),
+                                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                                StringSerializer.class.getName()));
     }
 
-    /** The probe for the broker of this test JVM, shared by its test classes and closed when the JVM exits. */
+    /**
+     * The probe for the broker of this test JVM, shared by its test classes and closed when the JVM
+     * exits.
+     */
     public static synchronized TopicProbe shared() {
         if (shared == null) {
             TopicProbe probe = new TopicProbe(RealInfrastructure.bootstrapServers());
@@ -58,7 +70,8 @@ public final class TopicProbe implements AutoCloseable {
     }
 
     /** Waits the default {@link #WAIT} for a matching record on {@code topic}. */
-    public ConsumerRecord<String, String> awaitRecord(String topic, Predicate<ConsumerRecord<String, String>> matching) {
+    public ConsumerRecord<String, String> awaitRecord(
+            String topic, Predicate<ConsumerRecord<String, String>> matching) {
         return awaitRecord(topic, WAIT, matching);
     }
 
@@ -75,42 +88,56 @@ public final class TopicProbe implements AutoCloseable {
     }
 
     /** Waits until a record on {@code topic} matches, and returns the first that does. */
-    public ConsumerRecord<String, String> awaitRecord(String topic, Duration timeout, Predicate<ConsumerRecord<String, String>> matching) {
+    public ConsumerRecord<String, String> awaitRecord(
+            String topic, Duration timeout, Predicate<ConsumerRecord<String, String>> matching) {
         List<ConsumerRecord<String, String>> found = awaitRecords(topic, timeout, 1, matching);
         return found.get(0);
     }
 
-    /** Waits until at least {@code count} records on {@code topic} match, and returns all that match. */
-    public List<ConsumerRecord<String, String>> awaitRecords(String topic, Duration timeout, int count,
+    /**
+     * Waits until at least {@code count} records on {@code topic} match, and returns all that
+     * match.
+     */
+    public List<ConsumerRecord<String, String>> awaitRecords(
+            String topic,
+            Duration timeout,
+            int count,
             Predicate<ConsumerRecord<String, String>> matching) {
         List<ConsumerRecord<String, String>> matches = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = consumer()) {
-            await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
-                if (consumer.assignment().isEmpty()) {
-                    assignAll(consumer, topic);
-                    if (consumer.assignment().isEmpty()) {
-                        return false; // the topic is still being created
-                    }
-                }
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (matching.test(record)) {
-                        matches.add(record);
-                    }
-                }
-                return matches.size() >= count;
-            });
+            await().atMost(timeout)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(
+                            () -> {
+                                if (consumer.assignment().isEmpty()) {
+                                    assignAll(consumer, topic);
+                                    if (consumer.assignment().isEmpty()) {
+                                        return false; // the topic is still being created
+                                    }
+                                }
+                                for (ConsumerRecord<String, String> record :
+                                        consumer.poll(Duration.ofMillis(200))) {
+                                    if (matching.test(record)) {
+                                        matches.add(record);
+                                    }
+                                }
+                                return matches.size() >= count;
+                            });
         }
         return matches;
     }
 
     /** Everything on {@code topic} now that matches, without waiting for more. */
-    public List<ConsumerRecord<String, String>> readAll(String topic, Predicate<ConsumerRecord<String, String>> matching) {
+    public List<ConsumerRecord<String, String>> readAll(
+            String topic, Predicate<ConsumerRecord<String, String>> matching) {
         List<ConsumerRecord<String, String>> matches = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = consumer()) {
             assignAll(consumer, topic);
             Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+            while (end.entrySet().stream()
+                    .anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                for (ConsumerRecord<String, String> record :
+                        consumer.poll(Duration.ofMillis(200))) {
                     if (matching.test(record)) {
                         matches.add(record);
                     }
@@ -127,20 +154,27 @@ public final class TopicProbe implements AutoCloseable {
     }
 
     private static void assignAll(KafkaConsumer<String, String> consumer, String topic) {
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                .map(info -> new TopicPartition(topic, info.partition()))
-                .toList();
+        List<TopicPartition> partitions =
+                consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                        .map(info -> new TopicPartition(topic, info.partition()))
+                        .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
     }
 
     private KafkaConsumer<String, String> consumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
+        return new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                        StringDeserializer.class.getName(),
+                        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                        StringDeserializer.class.getName()));
     }
 
     @Override

@@ -13,16 +13,17 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A small HTTP service standing in for one version of an application behind a gateway (and the local demo's
- * application): answers every path with its version (body and {@value #VERSION_HEADER}), and can be told to fail a
- * share of requests with 500 or to answer more slowly.
+ * A small HTTP service standing in for one version of an application behind a gateway (and the
+ * local demo's application): answers every path with its version (body and {@value
+ * #VERSION_HEADER}), and can be told to fail a share of requests with 500 or to answer more slowly.
  */
 public final class UpstreamServer implements AutoCloseable {
 
     public static final String VERSION_HEADER = "X-Upstream-Version";
 
     static {
-        // Without TCP_NODELAY the JDK's server waits on Nagle's algorithm: ~40 ms per kept-alive request.
+        // Without TCP_NODELAY the JDK's server waits on Nagle's algorithm: ~40 ms per kept-alive
+        // request.
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
@@ -35,29 +36,35 @@ public final class UpstreamServer implements AutoCloseable {
 
     private UpstreamServer(String version, int port) throws IOException {
         this.version = version;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
+        this.server =
+                HttpServer.create(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
         this.executor = Executors.newFixedThreadPool(64);
         server.setExecutor(executor);
-        server.createContext("/", exchange -> {
-            try (exchange) {
-                exchange.getRequestBody().readAllBytes();
-                served.incrementAndGet();
-                if (extraLatencyMillis > 0) {
-                    try {
-                        Thread.sleep(extraLatencyMillis);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+        server.createContext(
+                "/",
+                exchange -> {
+                    try (exchange) {
+                        exchange.getRequestBody().readAllBytes();
+                        served.incrementAndGet();
+                        if (extraLatencyMillis > 0) {
+                            try {
+                                Thread.sleep(extraLatencyMillis);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                        boolean fail =
+                                errorRate > 0
+                                        && ThreadLocalRandom.current().nextDouble() < errorRate;
+                        byte[] body = (version + "\n").getBytes(StandardCharsets.UTF_8);
+                        exchange.getResponseHeaders().set(VERSION_HEADER, version);
+                        exchange.sendResponseHeaders(fail ? 500 : 200, body.length);
+                        try (OutputStream out = exchange.getResponseBody()) {
+                            out.write(body);
+                        }
                     }
-                }
-                boolean fail = errorRate > 0 && ThreadLocalRandom.current().nextDouble() < errorRate;
-                byte[] body = (version + "\n").getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set(VERSION_HEADER, version);
-                exchange.sendResponseHeaders(fail ? 500 : 200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-        });
+                });
         server.start();
     }
 

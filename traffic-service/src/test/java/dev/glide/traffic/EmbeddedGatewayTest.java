@@ -41,11 +41,9 @@ class EmbeddedGatewayTest {
     private final TopicProbe probe = TopicProbe.shared();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @Inject
-    EventCodec codec;
+    @Inject EventCodec codec;
 
-    @Inject
-    EmbeddedProxy proxy;
+    @Inject EmbeddedProxy proxy;
 
     private UpstreamServer v1;
     private UpstreamServer v2;
@@ -74,7 +72,10 @@ class EmbeddedGatewayTest {
         awaitApplied(1);
         try (LoadLoop load = LoadLoop.start(URI.create(gateway() + route + "/cart"), 4)) {
             for (int i = 1; i < canary.length; i++) {
-                probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step(i + 1, canary[i], List.of())));
+                probe.send(
+                        Topics.ROLLOUT_STEPS,
+                        rollout,
+                        codec.encode(step(i + 1, canary[i], List.of())));
 
                 TrafficApplied applied = awaitApplied(i + 1);
                 assertThat(applied.outcome()).isEqualTo(TrafficApplied.Outcome.APPLIED);
@@ -103,11 +104,22 @@ class EmbeddedGatewayTest {
 
         probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step(1, 5, List.of())));
         probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step(2, 100, List.of())));
-        List<TrafficApplied> reports = probe.awaitRecords(Topics.TRAFFIC_APPLIED, TopicProbe.WAIT, 3, r -> rollout.equals(r.key()))
-                .stream().map(r -> codec.decode(r.value(), TrafficApplied.class)).toList();
+        List<TrafficApplied> reports =
+                probe
+                        .awaitRecords(
+                                Topics.TRAFFIC_APPLIED,
+                                TopicProbe.WAIT,
+                                3,
+                                r -> rollout.equals(r.key()))
+                        .stream()
+                        .map(r -> codec.decode(r.value(), TrafficApplied.class))
+                        .toList();
         assertThat(reports).extracting(TrafficApplied::sequence).containsExactly(1L, 2L, 2L);
-        // the step already applied is read back and reported again, marked as such; the older one is not answered
-        assertThat(reports).extracting(TrafficApplied::reason).containsExactly(null, null, "already applied; read back again");
+        // the step already applied is read back and reported again, marked as such; the older one
+        // is not answered
+        assertThat(reports)
+                .extracting(TrafficApplied::reason)
+                .containsExactly(null, null, "already applied; read back again");
         assertThat(versionsAnswering(20)).containsOnly("v2");
     }
 
@@ -118,10 +130,17 @@ class EmbeddedGatewayTest {
         assertThat(awaitApplied(1).servedMatchRules()).containsExactly(beta);
 
         for (int i = 0; i < 10; i++) {
-            assertThat(get(HttpRequest.newBuilder(URI.create(gateway() + route)).header("X-Beta", "yes")).headers()
-                    .firstValue(EmbeddedProxy.VERSION_HEADER)).hasValue("v2");
-            assertThat(get(HttpRequest.newBuilder(URI.create(gateway() + route))).headers()
-                    .firstValue(EmbeddedProxy.VERSION_HEADER)).hasValue("v1");
+            assertThat(
+                            get(HttpRequest.newBuilder(URI.create(gateway() + route))
+                                            .header("X-Beta", "yes"))
+                                    .headers()
+                                    .firstValue(EmbeddedProxy.VERSION_HEADER))
+                    .hasValue("v2");
+            assertThat(
+                            get(HttpRequest.newBuilder(URI.create(gateway() + route)))
+                                    .headers()
+                                    .firstValue(EmbeddedProxy.VERSION_HEADER))
+                    .hasValue("v1");
         }
     }
 
@@ -134,42 +153,77 @@ class EmbeddedGatewayTest {
             get(HttpRequest.newBuilder(URI.create(gateway() + route)));
         }
 
-        // the 40 requests may straddle windows: add the windows up until they account for all of them
-        List<TrafficMetrics> windows = await().atMost(TopicProbe.WAIT).until(
-                () -> probe.readAll(Topics.TRAFFIC_METRICS, r -> rollout.equals(r.key())).stream()
-                        .map(r -> codec.decode(r.value(), TrafficMetrics.class)).toList(),
-                all -> all.stream().mapToLong(w -> requests(w, Role.STABLE) + requests(w, Role.CANARY)).sum() == 40);
-        assertThat(windows).allSatisfy(window -> {
-            assertThat(window.service()).isEqualTo("checkout");
-            assertThat(window.source()).isEqualTo("embedded");
-            assertThat(window.windowEnd()).isAfter(window.windowStart());
-        });
+        // the 40 requests may straddle windows: add the windows up until they account for all of
+        // them
+        List<TrafficMetrics> windows =
+                await().atMost(TopicProbe.WAIT)
+                        .until(
+                                () ->
+                                        probe
+                                                .readAll(
+                                                        Topics.TRAFFIC_METRICS,
+                                                        r -> rollout.equals(r.key()))
+                                                .stream()
+                                                .map(
+                                                        r ->
+                                                                codec.decode(
+                                                                        r.value(),
+                                                                        TrafficMetrics.class))
+                                                .toList(),
+                                all ->
+                                        all.stream()
+                                                        .mapToLong(
+                                                                w ->
+                                                                        requests(w, Role.STABLE)
+                                                                                + requests(
+                                                                                        w,
+                                                                                        Role
+                                                                                                .CANARY))
+                                                        .sum()
+                                                == 40);
+        assertThat(windows)
+                .allSatisfy(
+                        window -> {
+                            assertThat(window.service()).isEqualTo("checkout");
+                            assertThat(window.source()).isEqualTo("embedded");
+                            assertThat(window.windowEnd()).isAfter(window.windowStart());
+                        });
         List<TrafficMetrics.VersionWindow> canary = sides(windows, Role.CANARY);
         List<TrafficMetrics.VersionWindow> stable = sides(windows, Role.STABLE);
-        assertThat(canary).isNotEmpty().allSatisfy(side -> {
-            assertThat(side.version()).isEqualTo("v2");
-            assertThat(side.errors()).isEqualTo(side.requests());
-            assertThat(side.latency().total()).isEqualTo(side.requests());
-        });
-        assertThat(stable).isNotEmpty().allSatisfy(side -> {
-            assertThat(side.version()).isEqualTo("v1");
-            assertThat(side.errors()).isZero();
-        });
+        assertThat(canary)
+                .isNotEmpty()
+                .allSatisfy(
+                        side -> {
+                            assertThat(side.version()).isEqualTo("v2");
+                            assertThat(side.errors()).isEqualTo(side.requests());
+                            assertThat(side.latency().total()).isEqualTo(side.requests());
+                        });
+        assertThat(stable)
+                .isNotEmpty()
+                .allSatisfy(
+                        side -> {
+                            assertThat(side.version()).isEqualTo("v1");
+                            assertThat(side.errors()).isZero();
+                        });
     }
 
     private static long requests(TrafficMetrics window, Role role) {
         return window.of(role) == null ? 0 : window.of(role).requests();
     }
 
-    private static List<TrafficMetrics.VersionWindow> sides(List<TrafficMetrics> windows, Role role) {
+    private static List<TrafficMetrics.VersionWindow> sides(
+            List<TrafficMetrics> windows, Role role) {
         return windows.stream().map(w -> w.of(role)).filter(java.util.Objects::nonNull).toList();
     }
 
     private List<String> versionsAnswering(int requests) throws Exception {
         List<String> versions = new java.util.ArrayList<>();
         for (int i = 0; i < requests; i++) {
-            versions.add(get(HttpRequest.newBuilder(URI.create(gateway() + route))).headers()
-                    .firstValue(EmbeddedProxy.VERSION_HEADER).orElse("none"));
+            versions.add(
+                    get(HttpRequest.newBuilder(URI.create(gateway() + route)))
+                            .headers()
+                            .firstValue(EmbeddedProxy.VERSION_HEADER)
+                            .orElse("none"));
         }
         return versions;
     }
@@ -183,13 +237,32 @@ class EmbeddedGatewayTest {
     }
 
     private TrafficApplied awaitApplied(long sequence) {
-        return codec.decode(probe.awaitRecord(Topics.TRAFFIC_APPLIED, TopicProbe.WAIT, r -> rollout.equals(r.key())
-                && codec.decode(r.value(), TrafficApplied.class).sequence() == sequence).value(), TrafficApplied.class);
+        return codec.decode(
+                probe.awaitRecord(
+                                Topics.TRAFFIC_APPLIED,
+                                TopicProbe.WAIT,
+                                r ->
+                                        rollout.equals(r.key())
+                                                && codec.decode(r.value(), TrafficApplied.class)
+                                                                .sequence()
+                                                        == sequence)
+                        .value(),
+                TrafficApplied.class);
     }
 
     private RolloutStep step(long sequence, double canary, List<MatchRule> rules) {
-        return new RolloutStep(RolloutStep.SCHEMA_VERSION, rollout, sequence, "checkout", "prod",
-                new Backend("v1", List.of(v1.endpoint())), new Backend("v2", List.of(v2.endpoint())),
-                Weights.canaryPercent(canary), rules, new GatewayBinding("embedded", route, null, null), null, Instant.now());
+        return new RolloutStep(
+                RolloutStep.SCHEMA_VERSION,
+                rollout,
+                sequence,
+                "checkout",
+                "prod",
+                new Backend("v1", List.of(v1.endpoint())),
+                new Backend("v2", List.of(v2.endpoint())),
+                Weights.canaryPercent(canary),
+                rules,
+                new GatewayBinding("embedded", route, null, null),
+                null,
+                Instant.now());
     }
 }

@@ -38,11 +38,9 @@ class HaproxyGatewayTest {
 
     private final TopicProbe probe = TopicProbe.shared();
 
-    @Inject
-    EventCodec codec;
+    @Inject EventCodec codec;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private UpstreamServer v1;
     private UpstreamServer v2;
@@ -69,12 +67,18 @@ class HaproxyGatewayTest {
     @Test
     void stepsMoveRealHaproxyThrough1To100AndBackWithoutAFailedRequest() {
         double[] canary = {1, 5, 25, 50, 100, 0};
-        try (LoadLoop load = LoadLoop.start(URI.create("http://127.0.0.1:" + haproxy.frontendPort() + "/"), 4)) {
+        try (LoadLoop load =
+                LoadLoop.start(URI.create("http://127.0.0.1:" + haproxy.frontendPort() + "/"), 4)) {
             for (int i = 0; i < canary.length; i++) {
-                probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step(i + 1, canary[i], haproxy.runtimeApi())));
+                probe.send(
+                        Topics.ROLLOUT_STEPS,
+                        rollout,
+                        codec.encode(step(i + 1, canary[i], haproxy.runtimeApi())));
 
                 TrafficApplied applied = awaitApplied(i + 1);
-                assertThat(applied.outcome()).as(applied.reason()).isEqualTo(TrafficApplied.Outcome.APPLIED);
+                assertThat(applied.outcome())
+                        .as(applied.reason())
+                        .isEqualTo(TrafficApplied.Outcome.APPLIED);
                 assertThat(applied.served()).isEqualTo(Weights.canaryPercent(canary[i]));
                 long answered = load.sent();
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.sent() > answered + 50);
@@ -95,12 +99,22 @@ class HaproxyGatewayTest {
 
         haproxy.command("set server app/canary weight 95");
 
-        List<TrafficApplied> reports = probe.awaitRecords(Topics.TRAFFIC_APPLIED, TopicProbe.WAIT, 2, r -> rollout.equals(r.key()))
-                .stream().map(r -> codec.decode(r.value(), TrafficApplied.class)).toList();
+        List<TrafficApplied> reports =
+                probe
+                        .awaitRecords(
+                                Topics.TRAFFIC_APPLIED,
+                                TopicProbe.WAIT,
+                                2,
+                                r -> rollout.equals(r.key()))
+                        .stream()
+                        .map(r -> codec.decode(r.value(), TrafficApplied.class))
+                        .toList();
         TrafficApplied correction = reports.get(1);
         assertThat(correction.sequence()).isEqualTo(1);
-        assertThat(correction.reason()).isEqualTo("drift corrected: the gateway served stable 50.00 % / canary 50.00 %; "
-                + "step 1 applied again");
+        assertThat(correction.reason())
+                .isEqualTo(
+                        "drift corrected: the gateway served stable 50.00 % / canary 50.00 %; "
+                                + "step 1 applied again");
         assertThat(correction.served()).isEqualTo(Weights.canaryPercent(5));
         assertThat(haproxy.command("get weight app/canary")).startsWith("5 ");
     }
@@ -110,16 +124,40 @@ class HaproxyGatewayTest {
         v2.failRate(1.0);
         probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step(1, 50, haproxy.runtimeApi())));
         awaitApplied(1);
-        try (LoadLoop load = LoadLoop.start(URI.create("http://127.0.0.1:" + haproxy.frontendPort() + "/"), 2)) {
-            List<TrafficMetrics> windows = await().atMost(TopicProbe.WAIT).until(
-                    () -> probe.readAll(Topics.TRAFFIC_METRICS, r -> rollout.equals(r.key())).stream()
-                            .map(r -> codec.decode(r.value(), TrafficMetrics.class)).toList(),
-                    all -> all.stream().anyMatch(w -> w.of(Role.CANARY) != null && w.of(Role.STABLE) != null));
-            TrafficMetrics window = windows.stream().filter(w -> w.of(Role.CANARY) != null && w.of(Role.STABLE) != null)
-                    .findFirst().orElseThrow();
+        try (LoadLoop load =
+                LoadLoop.start(URI.create("http://127.0.0.1:" + haproxy.frontendPort() + "/"), 2)) {
+            List<TrafficMetrics> windows =
+                    await().atMost(TopicProbe.WAIT)
+                            .until(
+                                    () ->
+                                            probe
+                                                    .readAll(
+                                                            Topics.TRAFFIC_METRICS,
+                                                            r -> rollout.equals(r.key()))
+                                                    .stream()
+                                                    .map(
+                                                            r ->
+                                                                    codec.decode(
+                                                                            r.value(),
+                                                                            TrafficMetrics.class))
+                                                    .toList(),
+                                    all ->
+                                            all.stream()
+                                                    .anyMatch(
+                                                            w ->
+                                                                    w.of(Role.CANARY) != null
+                                                                            && w.of(Role.STABLE)
+                                                                                    != null));
+            TrafficMetrics window =
+                    windows.stream()
+                            .filter(w -> w.of(Role.CANARY) != null && w.of(Role.STABLE) != null)
+                            .findFirst()
+                            .orElseThrow();
             assertThat(window.source()).isEqualTo("haproxy");
             assertThat(window.of(Role.CANARY).version()).isEqualTo("v2");
-            assertThat(window.of(Role.CANARY).errors()).isEqualTo(window.of(Role.CANARY).requests()).isPositive();
+            assertThat(window.of(Role.CANARY).errors())
+                    .isEqualTo(window.of(Role.CANARY).requests())
+                    .isPositive();
             assertThat(window.of(Role.STABLE).errors()).isZero();
             assertThat(window.of(Role.STABLE).requests()).isPositive();
         }
@@ -133,30 +171,62 @@ class HaproxyGatewayTest {
         TrafficApplied applied = awaitApplied(1);
         assertThat(applied.outcome()).isEqualTo(TrafficApplied.Outcome.FAILED);
         assertThat(applied.served()).isNull();
-        assertThat(applied.reason()).startsWith("HAProxy Runtime API at " + nowhere + " is unreachable")
+        assertThat(applied.reason())
+                .startsWith("HAProxy Runtime API at " + nowhere + " is unreachable")
                 .endsWith("(after 5 tries)");
     }
 
     @Test
     void aServerTheBackendDoesNotHaveFailsAtOnceNamingTheServersItHas() {
-        RolloutStep wrong = new RolloutStep(RolloutStep.SCHEMA_VERSION, rollout, 1, "checkout", "prod",
-                new Backend("v1", List.of()), new Backend("v2", List.of()), Weights.canaryPercent(5), List.of(),
-                new GatewayBinding("haproxy", "app", "blue", "green", haproxy.runtimeApi()), null, Instant.now());
+        RolloutStep wrong =
+                new RolloutStep(
+                        RolloutStep.SCHEMA_VERSION,
+                        rollout,
+                        1,
+                        "checkout",
+                        "prod",
+                        new Backend("v1", List.of()),
+                        new Backend("v2", List.of()),
+                        Weights.canaryPercent(5),
+                        List.of(),
+                        new GatewayBinding("haproxy", "app", "blue", "green", haproxy.runtimeApi()),
+                        null,
+                        Instant.now());
         probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(wrong));
 
         TrafficApplied applied = awaitApplied(1);
         assertThat(applied.outcome()).isEqualTo(TrafficApplied.Outcome.FAILED);
-        assertThat(applied.reason()).startsWith("HAProxy backend 'app' has no server 'green'; it has [");
+        assertThat(applied.reason())
+                .startsWith("HAProxy backend 'app' has no server 'green'; it has [");
     }
 
     private TrafficApplied awaitApplied(long sequence) {
-        return codec.decode(probe.awaitRecord(Topics.TRAFFIC_APPLIED, TopicProbe.WAIT, r -> rollout.equals(r.key())
-                && codec.decode(r.value(), TrafficApplied.class).sequence() == sequence).value(), TrafficApplied.class);
+        return codec.decode(
+                probe.awaitRecord(
+                                Topics.TRAFFIC_APPLIED,
+                                TopicProbe.WAIT,
+                                r ->
+                                        rollout.equals(r.key())
+                                                && codec.decode(r.value(), TrafficApplied.class)
+                                                                .sequence()
+                                                        == sequence)
+                        .value(),
+                TrafficApplied.class);
     }
 
     private RolloutStep step(long sequence, double canary, String address) {
-        return new RolloutStep(RolloutStep.SCHEMA_VERSION, rollout, sequence, "checkout", "prod",
-                new Backend("v1", List.of()), new Backend("v2", List.of()), Weights.canaryPercent(canary), List.of(),
-                new GatewayBinding("haproxy", HaproxyProcess.BACKEND, "stable", "canary", address), null, Instant.now());
+        return new RolloutStep(
+                RolloutStep.SCHEMA_VERSION,
+                rollout,
+                sequence,
+                "checkout",
+                "prod",
+                new Backend("v1", List.of()),
+                new Backend("v2", List.of()),
+                Weights.canaryPercent(canary),
+                List.of(),
+                new GatewayBinding("haproxy", HaproxyProcess.BACKEND, "stable", "canary", address),
+                null,
+                Instant.now());
     }
 }

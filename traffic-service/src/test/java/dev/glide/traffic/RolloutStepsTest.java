@@ -31,8 +31,7 @@ class RolloutStepsTest implements ServesOperationalEndpoints {
     private static final Duration WAIT = TopicProbe.WAIT;
     private final TopicProbe probe = TopicProbe.shared();
 
-    @Inject
-    EventCodec codec;
+    @Inject EventCodec codec;
 
     @Test
     void aStepIsAppliedAndWhatTheGatewayServesIsReported() {
@@ -55,9 +54,14 @@ class RolloutStepsTest implements ServesOperationalEndpoints {
         probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step(rollout, 1, 5, "noop")));
         probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step(rollout, 2, 25, "noop")));
 
-        // The redelivered step 2 is answered again with what is served; the late step 1 is not answered at all.
-        List<TrafficApplied> answers = probe.awaitRecords(Topics.TRAFFIC_APPLIED, WAIT, 2, r -> rollout.equals(r.key()))
-                .stream().map(r -> codec.decode(r.value(), TrafficApplied.class)).toList();
+        // The redelivered step 2 is answered again with what is served; the late step 1 is not
+        // answered at all.
+        List<TrafficApplied> answers =
+                probe
+                        .awaitRecords(Topics.TRAFFIC_APPLIED, WAIT, 2, r -> rollout.equals(r.key()))
+                        .stream()
+                        .map(r -> codec.decode(r.value(), TrafficApplied.class))
+                        .toList();
         assertThat(answers).extracting(TrafficApplied::sequence).containsExactly(2L, 2L);
         assertThat(answers).extracting(TrafficApplied::served).containsOnly(new Weights(75, 25));
     }
@@ -71,7 +75,9 @@ class RolloutStepsTest implements ServesOperationalEndpoints {
         TrafficApplied applied = awaitApplied(rollout, 1);
         assertThat(applied.outcome()).isEqualTo(TrafficApplied.Outcome.FAILED);
         assertThat(applied.served()).isNull();
-        assertThat(applied.reason()).isEqualTo("no gateway adapter named 'f5-bigip'; known: embedded, gateway-api, haproxy, noop");
+        assertThat(applied.reason())
+                .isEqualTo(
+                        "no gateway adapter named 'f5-bigip'; known: embedded, gateway-api, haproxy, noop");
     }
 
     @Test
@@ -82,20 +88,29 @@ class RolloutStepsTest implements ServesOperationalEndpoints {
         RecordMetadata sent = probe.send(Topics.ROLLOUT_STEPS, key, malformed);
         probe.send(Topics.ROLLOUT_STEPS, key, codec.encode(step(key, 1, 5, "noop")));
 
-        ConsumerRecord<String, String> dead = probe.awaitRecord(Topics.deadLetterOf(Topics.ROLLOUT_STEPS), WAIT,
-                r -> key.equals(r.key()));
+        ConsumerRecord<String, String> dead =
+                probe.awaitRecord(
+                        Topics.deadLetterOf(Topics.ROLLOUT_STEPS), WAIT, r -> key.equals(r.key()));
         assertThat(dead.value()).isEqualTo(malformed);
         assertThat(header(dead, Topics.DLQ_REASON_HEADER))
-                .isEqualTo("malformed RolloutStep: sequence: cannot read \"first\" as a whole number");
+                .isEqualTo(
+                        "malformed RolloutStep: sequence: cannot read \"first\" as a whole number");
         assertThat(header(dead, Topics.DLQ_TOPIC_HEADER)).isEqualTo(Topics.ROLLOUT_STEPS);
-        assertThat(header(dead, Topics.DLQ_PARTITION_HEADER)).isEqualTo(String.valueOf(sent.partition()));
+        assertThat(header(dead, Topics.DLQ_PARTITION_HEADER))
+                .isEqualTo(String.valueOf(sent.partition()));
         assertThat(header(dead, Topics.DLQ_OFFSET_HEADER)).isEqualTo(String.valueOf(sent.offset()));
         assertThat(awaitApplied(key, 1).outcome()).isEqualTo(TrafficApplied.Outcome.APPLIED);
     }
 
     private TrafficApplied awaitApplied(String rollout, long sequence) {
-        ConsumerRecord<String, String> record = probe.awaitRecord(Topics.TRAFFIC_APPLIED, WAIT,
-                r -> rollout.equals(r.key()) && codec.decode(r.value(), TrafficApplied.class).sequence() == sequence);
+        ConsumerRecord<String, String> record =
+                probe.awaitRecord(
+                        Topics.TRAFFIC_APPLIED,
+                        WAIT,
+                        r ->
+                                rollout.equals(r.key())
+                                        && codec.decode(r.value(), TrafficApplied.class).sequence()
+                                                == sequence);
         return codec.decode(record.value(), TrafficApplied.class);
     }
 
@@ -104,10 +119,18 @@ class RolloutStepsTest implements ServesOperationalEndpoints {
     }
 
     static RolloutStep step(String rollout, long sequence, double canaryPercent, String adapter) {
-        return new RolloutStep(RolloutStep.SCHEMA_VERSION, rollout, sequence, "checkout", "prod",
+        return new RolloutStep(
+                RolloutStep.SCHEMA_VERSION,
+                rollout,
+                sequence,
+                "checkout",
+                "prod",
                 new Backend("v1", List.of("http://127.0.0.1:9001")),
                 new Backend("v2", List.of("http://127.0.0.1:9002")),
-                Weights.canaryPercent(canaryPercent), List.of(),
-                new GatewayBinding(adapter, "checkout-" + rollout, null, null), null, Instant.now());
+                Weights.canaryPercent(canaryPercent),
+                List.of(),
+                new GatewayBinding(adapter, "checkout-" + rollout, null, null),
+                null,
+                Instant.now());
     }
 }

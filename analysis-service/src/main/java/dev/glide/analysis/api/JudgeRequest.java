@@ -7,10 +7,17 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.util.List;
 
-/** A scenario for the offline judge: criteria (defaults where absent) and its windows, oldest first. */
-public record JudgeRequest(@Valid Criteria criteria, @NotEmpty List<@NotNull @Valid WindowPair> windows) {
+/**
+ * A scenario for the offline judge: criteria (defaults where absent) and its windows, oldest first.
+ */
+public record JudgeRequest(
+        @Valid Criteria criteria, @NotEmpty List<@NotNull @Valid WindowPair> windows) {
 
     public JudgeRequest {
-        criteria = criteria == null ? new Criteria(null, null, null, null, null, null, null, null, null, null, null) : criteria;
+        criteria =
+                criteria == null
+                        ? new Criteria(
+                                null, null, null, null, null, null, null, null, null, null, null)
+                        : criteria;
     }
 }

@@ -9,7 +9,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** The offline judge: a scenario in, its verdict out, by the same engine as live analysis, without Kafka. */
+/**
+ * The offline judge: a scenario in, its verdict out, by the same engine as live analysis, without
+ * Kafka.
+ */
 @Path("/api/analysis")
 public class JudgeResource {
 
@@ -24,9 +27,11 @@ public class JudgeResource {
     @Path("/judge")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Judge a scenario of canary and baseline windows",
-            description = "Returns PASS, FAIL or INCONCLUSIVE, the window the verdict was reached at, a 0-100 score and "
-                    + "the evidence. A malformed scenario is answered 400 naming each bad field.")
+    @Operation(
+            summary = "Judge a scenario of canary and baseline windows",
+            description =
+                    "Returns PASS, FAIL or INCONCLUSIVE, the window the verdict was reached at, a 0-100 score and "
+                            + "the evidence. A malformed scenario is answered 400 naming each bad field.")
     public AnalysisEngine.Result judge(String body) {
         JudgeRequest request = codec.decode(body, JudgeRequest.class);
         return engine.judge(request.windows(), request.criteria());

@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Live analysis settings ({@code glide.analysis.*}), validated at start-up so a bad value fails fast with its key
- * in the message. The criteria apply to the metrics an analysis step names: {@code error-rate} switches the
- * error-rate ceiling on, {@code latency-p99} the p99 ceiling, any other name a custom value with its bounds.
+ * Live analysis settings ({@code glide.analysis.*}), validated at start-up so a bad value fails
+ * fast with its key in the message. The criteria apply to the metrics an analysis step names:
+ * {@code error-rate} switches the error-rate ceiling on, {@code latency-p99} the p99 ceiling, any
+ * other name a custom value with its bounds.
  */
 @ConfigMapping(prefix = "glide.analysis")
 public interface AnalysisConfig {
@@ -39,7 +40,9 @@ public interface AnalysisConfig {
     @WithDefault("true")
     boolean compare();
 
-    /** Canary requests a whole analysis needs to PASS (pro rata per window); fewer is INCONCLUSIVE. */
+    /**
+     * Canary requests a whole analysis needs to PASS (pro rata per window); fewer is INCONCLUSIVE.
+     */
     @WithDefault("100")
     @PositiveOrZero
     long minRequests();
@@ -54,18 +57,24 @@ public interface AnalysisConfig {
     @Min(1)
     int consecutiveFailures();
 
-    /** How long after a window ends it is judged, so the gateways' last metrics for it have arrived. */
+    /**
+     * How long after a window ends it is judged, so the gateways' last metrics for it have arrived.
+     */
     @WithDefault("1500ms")
     Duration grace();
 
     /**
-     * How much longer a window waits when its source has nothing yet from its last second (the metrics consumer
-     * is behind: a replica crashed, a rebalance, the broker restarted) before it is judged on what there is.
+     * How much longer a window waits when its source has nothing yet from its last second (the
+     * metrics consumer is behind: a replica crashed, a rebalance, the broker restarted) before it
+     * is judged on what there is.
      */
     @WithDefault("15s")
     Duration maxMetricsDelay();
 
-    /** Where windows come from unless a service has its own: {@code traffic-metrics} or {@code prometheus}. */
+    /**
+     * Where windows come from unless a service has its own: {@code traffic-metrics} or {@code
+     * prometheus}.
+     */
     @WithDefault("traffic-metrics")
     String source();
 
@@ -88,9 +97,9 @@ public interface AnalysisConfig {
         Optional<String> url();
 
         /**
-         * PromQL per metric, with {@code {{service}}}, {@code {{version}}}, {@code {{role}}} and {@code {{interval}}}
-         * filled in: {@code requests} and {@code errors} (counts in the window), {@code latency-p99} (ms), and
-         * any custom value by name.
+         * PromQL per metric, with {@code {{service}}}, {@code {{version}}}, {@code {{role}}} and
+         * {@code {{interval}}} filled in: {@code requests} and {@code errors} (counts in the
+         * window), {@code latency-p99} (ms), and any custom value by name.
          */
         Map<String, String> queries();
 
@@ -104,11 +113,22 @@ public interface AnalysisConfig {
         for (String metric : metrics) {
             Bound bound = bounds().get(metric);
             if (bound != null) {
-                custom.put(metric, new Criteria.Bounds(bound.min().orElse(null), bound.max().orElse(null)));
+                custom.put(
+                        metric,
+                        new Criteria.Bounds(bound.min().orElse(null), bound.max().orElse(null)));
             }
         }
-        return new Criteria(metrics.contains("error-rate") ? maxErrorRate() : null,
-                metrics.contains("latency-p99") ? maxP99Ms() : null, alpha(), compare(), true, minRequests(),
-                minWindowRequests(), consecutiveFailures(), null, null, custom);
+        return new Criteria(
+                metrics.contains("error-rate") ? maxErrorRate() : null,
+                metrics.contains("latency-p99") ? maxP99Ms() : null,
+                alpha(),
+                compare(),
+                true,
+                minRequests(),
+                minWindowRequests(),
+                consecutiveFailures(),
+                null,
+                null,
+                custom);
     }
 }

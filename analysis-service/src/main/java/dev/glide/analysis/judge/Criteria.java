@@ -12,18 +12,23 @@ import java.util.Map;
 /**
  * What a canary must satisfy. Absent fields take the defaults shown.
  *
- * @param maxErrorRate         the canary's error rate per window may not exceed this (thresholds; none if null)
- * @param maxP99Ms             the canary's p99 latency per window may not exceed this (thresholds; none if null)
- * @param alpha                the false-abort rate the comparisons keep across all their looks (0.01)
- * @param compare              compare the canary with the baseline statistically (true)
- * @param sequential           look at every window and stop at the first clear regression (true); false tests once,
- *                             after the last window (fixed horizon)
- * @param minRequests          canary requests the whole analysis needs before it may PASS (200); fewer is INCONCLUSIVE
- * @param minWindowRequests    canary requests a window needs for its thresholds to count (20)
- * @param consecutiveFailures  threshold failures in a row that make a FAIL (2)
- * @param minErrorIncrease     a significant error-rate rise must also be at least this much, relative (0.2 = +20 %)
- * @param minLatencyIncrease   a significant latency rise must also move the median by this much, relative (0.05)
- * @param bounds               custom values (by name) the canary must keep within
+ * @param maxErrorRate the canary's error rate per window may not exceed this (thresholds; none if
+ *     null)
+ * @param maxP99Ms the canary's p99 latency per window may not exceed this (thresholds; none if
+ *     null)
+ * @param alpha the false-abort rate the comparisons keep across all their looks (0.01)
+ * @param compare compare the canary with the baseline statistically (true)
+ * @param sequential look at every window and stop at the first clear regression (true); false tests
+ *     once, after the last window (fixed horizon)
+ * @param minRequests canary requests the whole analysis needs before it may PASS (200); fewer is
+ *     INCONCLUSIVE
+ * @param minWindowRequests canary requests a window needs for its thresholds to count (20)
+ * @param consecutiveFailures threshold failures in a row that make a FAIL (2)
+ * @param minErrorIncrease a significant error-rate rise must also be at least this much, relative
+ *     (0.2 = +20 %)
+ * @param minLatencyIncrease a significant latency rise must also move the median by this much,
+ *     relative (0.05)
+ * @param bounds custom values (by name) the canary must keep within
  */
 public record Criteria(
         @DecimalMin("0") @DecimalMax("1") Double maxErrorRate,
@@ -52,11 +57,20 @@ public record Criteria(
 
     /** The same criteria judged once after the last window instead of at every window. */
     public Criteria fixedHorizon() {
-        return new Criteria(maxErrorRate, maxP99Ms, alpha, compare, false, minRequests, minWindowRequests,
-                consecutiveFailures, minErrorIncrease, minLatencyIncrease, bounds);
+        return new Criteria(
+                maxErrorRate,
+                maxP99Ms,
+                alpha,
+                compare,
+                false,
+                minRequests,
+                minWindowRequests,
+                consecutiveFailures,
+                minErrorIncrease,
+                minLatencyIncrease,
+                bounds);
     }
 
     /** The range a custom value must stay in; either end may be open. */
-    public record Bounds(Double min, Double max) {
-    }
+    public record Bounds(Double min, Double max) {}
 }

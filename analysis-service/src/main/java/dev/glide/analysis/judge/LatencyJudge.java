@@ -6,13 +6,14 @@ import java.util.List;
 import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
 
 /**
- * Is the canary slower than the baseline? The Mann-Whitney U test on every latency sample so far (as Kayenta's
- * judge does): rank-based, so it needs no assumption on the shape of latency and one slow outlier cannot swing
- * it. One-sided (only slower is a regression), from commons-math's two-sided p-value and the direction of the
- * medians. A FAIL needs the test to reject at this look's level and the canary's median to be at least
- * {@code minLatencyIncrease} above the baseline's and at least {@value #MIN_ABSOLUTE_INCREASE_MS} ms (a service
- * answering in 1.5 ms is not regressed by a canary answering in 3.5 ms on fresh connections). Sources without
- * samples (Prometheus aggregates) are left to the p99 threshold.
+ * Is the canary slower than the baseline? The Mann-Whitney U test on every latency sample so far
+ * (as Kayenta's judge does): rank-based, so it needs no assumption on the shape of latency and one
+ * slow outlier cannot swing it. One-sided (only slower is a regression), from commons-math's
+ * two-sided p-value and the direction of the medians. A FAIL needs the test to reject at this
+ * look's level and the canary's median to be at least {@code minLatencyIncrease} above the
+ * baseline's and at least {@value #MIN_ABSOLUTE_INCREASE_MS} ms (a service answering in 1.5 ms is
+ * not regressed by a canary answering in 3.5 ms on fresh connections). Sources without samples
+ * (Prometheus aggregates) are left to the p99 threshold.
  */
 public class LatencyJudge implements Judge {
 
@@ -31,7 +32,8 @@ public class LatencyJudge implements Judge {
 
     @Override
     public double alphaShare() {
-        // Latency samples are plentiful: a quarter of the budget finds a +30 % median in the first window.
+        // Latency samples are plentiful: a quarter of the budget finds a +30 % median in the first
+        // window.
         return 0.25;
     }
 
@@ -44,9 +46,23 @@ public class LatencyJudge implements Judge {
             return List.of();
         }
         if (baseline.latencyMs().size() < MIN_SAMPLES || canary.latencyMs().size() < MIN_SAMPLES) {
-            return List.of(new Finding(new Check("latency", name(), null, null, null, null, level, false,
-                    String.format("%d baseline and %d canary latency samples; at least %d each are needed",
-                            baseline.latencyMs().size(), canary.latencyMs().size(), MIN_SAMPLES)), Status.INCONCLUSIVE));
+            return List.of(
+                    new Finding(
+                            new Check(
+                                    "latency",
+                                    name(),
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    level,
+                                    false,
+                                    String.format(
+                                            "%d baseline and %d canary latency samples; at least %d each are needed",
+                                            baseline.latencyMs().size(),
+                                            canary.latencyMs().size(),
+                                            MIN_SAMPLES)),
+                            Status.INCONCLUSIVE));
         }
         double[] x = toArray(canary.latencyMs());
         double[] y = toArray(baseline.latencyMs());
@@ -55,13 +71,32 @@ public class LatencyJudge implements Judge {
         double u = test.mannWhitneyU(x, y);
         double twoSided = test.mannWhitneyUTest(x, y);
         double p = canaryMedian > baselineMedian ? twoSided / 2 : 1 - twoSided / 2;
-        boolean larger = canaryMedian >= baselineMedian * (1 + look.criteria().minLatencyIncrease())
-                && canaryMedian - baselineMedian >= MIN_ABSOLUTE_INCREASE_MS;
+        boolean larger =
+                canaryMedian >= baselineMedian * (1 + look.criteria().minLatencyIncrease())
+                        && canaryMedian - baselineMedian >= MIN_ABSOLUTE_INCREASE_MS;
         boolean regression = larger && p <= level;
-        String detail = String.format("canary median %.1f ms against baseline %.1f ms (%+.1f %%), %d and %d samples: p = %.3g %s level %.3g",
-                canaryMedian, baselineMedian, 100 * (canaryMedian / baselineMedian - 1), x.length, y.length, p,
-                p <= level ? "within" : "above", level);
-        Check check = new Check("latency", name(), baselineMedian, canaryMedian, u, p, level, !regression, detail);
+        String detail =
+                String.format(
+                        "canary median %.1f ms against baseline %.1f ms (%+.1f %%), %d and %d samples: p = %.3g %s level %.3g",
+                        canaryMedian,
+                        baselineMedian,
+                        100 * (canaryMedian / baselineMedian - 1),
+                        x.length,
+                        y.length,
+                        p,
+                        p <= level ? "within" : "above",
+                        level);
+        Check check =
+                new Check(
+                        "latency",
+                        name(),
+                        baselineMedian,
+                        canaryMedian,
+                        u,
+                        p,
+                        level,
+                        !regression,
+                        detail);
         return List.of(new Finding(check, regression ? Status.FAIL : Status.PASS));
     }
 

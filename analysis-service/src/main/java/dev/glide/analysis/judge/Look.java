@@ -3,7 +3,8 @@ package dev.glide.analysis.judge;
 import java.util.List;
 
 /**
- * One look at an analysis: the windows so far (oldest first), how many are planned, and the criteria.
+ * One look at an analysis: the windows so far (oldest first), how many are planned, and the
+ * criteria.
  */
 public record Look(List<WindowPair> windows, int planned, Criteria criteria) {
 
@@ -15,9 +16,16 @@ public record Look(List<WindowPair> windows, int planned, Criteria criteria) {
         return windows.size();
     }
 
-    /** The level a comparison with this share of alpha is tested at on this look (see {@link AlphaSpending}). */
+    /**
+     * The level a comparison with this share of alpha is tested at on this look (see {@link
+     * AlphaSpending}).
+     */
     public double level(double alphaShare) {
-        return AlphaSpending.level(criteria.alpha() * alphaShare, index(), Math.max(planned, 1), criteria.sequential());
+        return AlphaSpending.level(
+                criteria.alpha() * alphaShare,
+                index(),
+                Math.max(planned, 1),
+                criteria.sequential());
     }
 
     public WindowPair newest() {

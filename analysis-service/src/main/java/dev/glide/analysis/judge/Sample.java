@@ -9,9 +9,9 @@ import java.util.Map;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 
 /**
- * What one version served in one window: requests, server errors, and what is known of latency — samples (ms)
- * when the source has a distribution, or only a p99 when it has an aggregate (Prometheus) — plus named custom
- * values (a custom Prometheus query per name).
+ * What one version served in one window: requests, server errors, and what is known of latency —
+ * samples (ms) when the source has a distribution, or only a p99 when it has an aggregate
+ * (Prometheus) — plus named custom values (a custom Prometheus query per name).
  */
 public record Sample(
         @PositiveOrZero long requests,
@@ -48,13 +48,15 @@ public record Sample(
     }
 
     static double percentile(List<Double> values, double p) {
-        return new Percentile().evaluate(values.stream().mapToDouble(Double::doubleValue).toArray(), p);
+        return new Percentile()
+                .evaluate(values.stream().mapToDouble(Double::doubleValue).toArray(), p);
     }
 
     /** This window and another added together: what both saw. */
     public Sample plus(Sample other) {
         List<Double> latencies = new java.util.ArrayList<>(latencyMs);
         latencies.addAll(other.latencyMs);
-        return new Sample(requests + other.requests, errors + other.errors, latencies, null, Map.of());
+        return new Sample(
+                requests + other.requests, errors + other.errors, latencies, null, Map.of());
     }
 }

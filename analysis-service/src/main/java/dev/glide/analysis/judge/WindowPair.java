@@ -4,5 +4,4 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
 /** One analysis window: the baseline (stable) and the canary side by side. */
-public record WindowPair(@NotNull @Valid Sample baseline, @NotNull @Valid Sample canary) {
-}
+public record WindowPair(@NotNull @Valid Sample baseline, @NotNull @Valid Sample canary) {}

@@ -23,8 +23,7 @@ public class MetricWindow extends PanacheEntityBase {
     @Column(name = "rollout_id")
     public String rolloutId;
 
-    @Id
-    public String source;
+    @Id public String source;
 
     @Id
     @Column(name = "window_start")
@@ -41,7 +40,11 @@ public class MetricWindow extends PanacheEntityBase {
 
     /** The rollout's windows that ended in {@code (from, to]}, oldest first. */
     public static List<MetricWindow> endingBetween(String rolloutId, Instant from, Instant to) {
-        return list("rolloutId = ?1 and windowEnd > ?2 and windowEnd <= ?3 order by windowEnd, source", rolloutId, from, to);
+        return list(
+                "rolloutId = ?1 and windowEnd > ?2 and windowEnd <= ?3 order by windowEnd, source",
+                rolloutId,
+                from,
+                to);
     }
 
     /** The primary key: one rollout, one source, one window start. */
@@ -52,8 +55,10 @@ public class MetricWindow extends PanacheEntityBase {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Key key && Objects.equals(key.rolloutId, rolloutId)
-                    && Objects.equals(key.source, source) && Objects.equals(key.windowStart, windowStart);
+            return other instanceof Key key
+                    && Objects.equals(key.rolloutId, rolloutId)
+                    && Objects.equals(key.source, source)
+                    && Objects.equals(key.windowStart, windowStart);
         }
 
         @Override

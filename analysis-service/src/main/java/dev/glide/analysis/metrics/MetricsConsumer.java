@@ -11,10 +11,10 @@ import java.time.Instant;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Stores the gateways' metrics windows, each once however often it is delivered, for the analyses to judge;
- * a window that completes an analysis window gets that analysis judged at once instead of after its grace.
- * A record that is not a valid window throws, and the channel's dead-letter strategy moves it aside with the
- * reason.
+ * Stores the gateways' metrics windows, each once however often it is delivered, for the analyses
+ * to judge; a window that completes an analysis window gets that analysis judged at once instead of
+ * after its grace. A record that is not a valid window throws, and the channel's dead-letter
+ * strategy moves it aside with the reason.
  */
 @ApplicationScoped
 public class MetricsConsumer {
@@ -31,10 +31,14 @@ public class MetricsConsumer {
     @Blocking
     public void onWindow(String json) {
         TrafficMetrics metrics = codec.decode(json, TrafficMetrics.class);
-        boolean completes = QuarkusTransaction.requiringNew().call(() -> {
-            store(metrics, json);
-            return scheduler.markCompleted(metrics.rolloutId(), metrics.windowEnd());
-        });
+        boolean completes =
+                QuarkusTransaction.requiringNew()
+                        .call(
+                                () -> {
+                                    store(metrics, json);
+                                    return scheduler.markCompleted(
+                                            metrics.rolloutId(), metrics.windowEnd());
+                                });
         if (completes) {
             scheduler.judgeDue();
         }

@@ -18,8 +18,9 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 /**
- * One analysis the planner asked for: judge the canary every {@code intervalSeconds}, {@code count} times,
- * starting when the planner started it. Kept in the database so a restart, or another replica, carries on.
+ * One analysis the planner asked for: judge the canary every {@code intervalSeconds}, {@code count}
+ * times, starting when the planner started it. Kept in the database so a restart, or another
+ * replica, carries on.
  */
 @Entity
 @Table(name = "analysis_run")
@@ -96,7 +97,9 @@ public class AnalysisRun extends PanacheEntityBase {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Key key && Objects.equals(key.rolloutId, rolloutId) && key.analysisSequence == analysisSequence;
+            return other instanceof Key key
+                    && Objects.equals(key.rolloutId, rolloutId)
+                    && key.analysisSequence == analysisSequence;
         }
 
         @Override

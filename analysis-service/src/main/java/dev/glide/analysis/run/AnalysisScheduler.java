@@ -27,10 +27,11 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
 
 /**
- * Judges every analysis when its next window is due (the window's end plus a grace for the last metrics to
- * arrive): collects windows 1..k from the service's metrics source, judges them with the {@link AnalysisEngine}
- * (the same code as the offline judge) and publishes the verdict for window k. Rows are taken with
- * {@code FOR UPDATE SKIP LOCKED}, so several replicas share the work and none judges a window twice.
+ * Judges every analysis when its next window is due (the window's end plus a grace for the last
+ * metrics to arrive): collects windows 1..k from the service's metrics source, judges them with the
+ * {@link AnalysisEngine} (the same code as the offline judge) and publishes the verdict for window
+ * k. Rows are taken with {@code FOR UPDATE SKIP LOCKED}, so several replicas share the work and
+ * none judges a window twice.
  */
 @ApplicationScoped
 public class AnalysisScheduler {
@@ -43,7 +44,11 @@ public class AnalysisScheduler {
     private final EntityManager entityManager;
     private final EventPublisher verdicts;
 
-    AnalysisScheduler(AnalysisConfig config, MetricsSources sources, EntityManager entityManager, EventCodec codec,
+    AnalysisScheduler(
+            AnalysisConfig config,
+            MetricsSources sources,
+            EntityManager entityManager,
+            EventCodec codec,
             @Channel(Topics.ANALYSIS_VERDICTS) Emitter<String> emitter) {
         this.config = config;
         this.sources = sources;
@@ -56,13 +61,14 @@ public class AnalysisScheduler {
     }
 
     /**
-     * A metrics window of the rollout ending at {@code metricsEnd} arrived: every analysis whose next window it
-     * completes is due now. True when one was.
+     * A metrics window of the rollout ending at {@code metricsEnd} arrived: every analysis whose
+     * next window it completes is due now. True when one was.
      */
     public boolean markCompleted(String rolloutId, Instant metricsEnd) {
         boolean due = false;
         for (AnalysisRun run : AnalysisRun.activeOf(rolloutId)) {
-            if (!run.windowStart(run.windowsJudged + 2).isAfter(metricsEnd) && run.dueAt.isAfter(Instant.now())) {
+            if (!run.windowStart(run.windowsJudged + 2).isAfter(metricsEnd)
+                    && run.dueAt.isAfter(Instant.now())) {
                 run.dueAt = Instant.now();
                 due = true;
             }
@@ -70,7 +76,9 @@ public class AnalysisScheduler {
         return due;
     }
 
-    @Scheduled(every = "${glide.analysis.poll-interval:250ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "${glide.analysis.poll-interval:250ms}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     public void judgeDue() {
         boolean more = true;
@@ -82,9 +90,12 @@ public class AnalysisScheduler {
     /** Judges the most overdue window, if one is due; true when it did (there may be more). */
     boolean judgeOneDue() {
         @SuppressWarnings("unchecked")
-        List<AnalysisRun> due = entityManager.createNativeQuery(
-                "select * from analysis_run where state = 'ACTIVE' and due_at <= now() order by due_at limit 1 for update skip locked",
-                AnalysisRun.class).getResultList();
+        List<AnalysisRun> due =
+                entityManager
+                        .createNativeQuery(
+                                "select * from analysis_run where state = 'ACTIVE' and due_at <= now() order by due_at limit 1 for update skip locked",
+                                AnalysisRun.class)
+                        .getResultList();
         if (due.isEmpty()) {
             return false;
         }
@@ -92,7 +103,8 @@ public class AnalysisScheduler {
         int k = run.windowsJudged + 1;
         Instant windowEnd = run.windowStart(k + 1);
         if (metricsLate(run, windowEnd)) {
-            // the window's last metrics are not in yet: judging now would call a healthy canary inconclusive
+            // the window's last metrics are not in yet: judging now would call a healthy canary
+            // inconclusive
             run.dueAt = Instant.now().plus(config.grace());
             return true;
         }
@@ -130,17 +142,51 @@ public class AnalysisScheduler {
             judgement = engine.judgeWindow(windows, run.count, criteria, run.thresholdFailures);
             run.thresholdFailures = judgement.thresholdFailures();
         } catch (SourceException e) {
-            LOG.warnf("[rollout %s] analysis %d window %d: %s", run.rolloutId, run.analysisSequence, k, e.getMessage());
-            return verdict(run, k, Verdict.INCONCLUSIVE, 50, List.of(), "metrics unavailable: " + e.getMessage());
+            LOG.warnf(
+                    "[rollout %s] analysis %d window %d: %s",
+                    run.rolloutId, run.analysisSequence, k, e.getMessage());
+            return verdict(
+                    run,
+                    k,
+                    Verdict.INCONCLUSIVE,
+                    50,
+                    List.of(),
+                    "metrics unavailable: " + e.getMessage());
         }
-        LOG.infof("[rollout %s] analysis %d window %d of %d: %s (score %d): %s", run.rolloutId, run.analysisSequence, k,
-                run.count, judgement.verdict(), judgement.score(), judgement.summary());
-        return verdict(run, k, judgement.verdict(), judgement.score(), judgement.checks(), judgement.summary());
+        LOG.infof(
+                "[rollout %s] analysis %d window %d of %d: %s (score %d): %s",
+                run.rolloutId,
+                run.analysisSequence,
+                k,
+                run.count,
+                judgement.verdict(),
+                judgement.score(),
+                judgement.summary());
+        return verdict(
+                run,
+                k,
+                judgement.verdict(),
+                judgement.score(),
+                judgement.checks(),
+                judgement.summary());
     }
 
-    private static AnalysisVerdict verdict(AnalysisRun run, int k, Verdict verdict, int score,
-            List<AnalysisVerdict.Check> checks, String summary) {
-        return new AnalysisVerdict(AnalysisVerdict.SCHEMA_VERSION, run.rolloutId, run.analysisSequence, k, verdict, score,
-                checks, summary, Instant.now());
+    private static AnalysisVerdict verdict(
+            AnalysisRun run,
+            int k,
+            Verdict verdict,
+            int score,
+            List<AnalysisVerdict.Check> checks,
+            String summary) {
+        return new AnalysisVerdict(
+                AnalysisVerdict.SCHEMA_VERSION,
+                run.rolloutId,
+                run.analysisSequence,
+                k,
+                verdict,
+                score,
+                checks,
+                summary,
+                Instant.now());
     }
 }

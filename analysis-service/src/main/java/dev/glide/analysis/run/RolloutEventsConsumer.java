@@ -13,9 +13,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Learns from the planner's events which rollouts are under analysis: an event carrying an analysis starts it
- * (from the moment the planner started it), and any later event of the rollout — it paused, was aborted or moved
- * on — ends the analyses still running for it. Redelivered events change nothing.
+ * Learns from the planner's events which rollouts are under analysis: an event carrying an analysis
+ * starts it (from the moment the planner started it), and any later event of the rollout — it
+ * paused, was aborted or moved on — ends the analyses still running for it. Redelivered events
+ * change nothing.
  */
 @ApplicationScoped
 public class RolloutEventsConsumer {
@@ -38,7 +39,9 @@ public class RolloutEventsConsumer {
         for (AnalysisRun run : AnalysisRun.activeOf(event.rolloutId())) {
             if (run.analysisSequence < event.sequence()) {
                 run.state = State.CANCELLED;
-                LOG.infof("[rollout %s] analysis %d ended: the rollout moved on (%s)", run.rolloutId, run.analysisSequence, event.to());
+                LOG.infof(
+                        "[rollout %s] analysis %d ended: the rollout moved on (%s)",
+                        run.rolloutId, run.analysisSequence, event.to());
             }
         }
         AnalysisRequest request = event.analysis();
@@ -60,14 +63,18 @@ public class RolloutEventsConsumer {
         run.metrics = request.metrics();
         run.intervalSeconds = request.intervalSeconds();
         run.count = request.count();
-        // Windows start on a whole second, where the gateways' clock-aligned metrics windows end too.
+        // Windows start on a whole second, where the gateways' clock-aligned metrics windows end
+        // too.
         Instant started = event.occurredAt() == null ? Instant.now() : event.occurredAt();
-        run.startedAt = started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).equals(started)
-                ? started : started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+        run.startedAt =
+                started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).equals(started)
+                        ? started
+                        : started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
         run.state = State.ACTIVE;
         run.dueAt = scheduler.dueAt(run, 1);
         run.persist();
-        LOG.infof("[rollout %s] analysis %d started: %d windows of %d s on %s", run.rolloutId, run.analysisSequence,
-                run.count, run.intervalSeconds, run.metrics);
+        LOG.infof(
+                "[rollout %s] analysis %d started: %d windows of %d s on %s",
+                run.rolloutId, run.analysisSequence, run.count, run.intervalSeconds, run.metrics);
     }
 }

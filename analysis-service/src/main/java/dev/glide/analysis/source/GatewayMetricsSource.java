@@ -15,10 +15,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Windows the gateways published on traffic-metrics (stored by {@code MetricsConsumer}): every stored window of
- * the rollout that ended in the interval, from every gateway, added up per version. Latency histograms become
- * samples at each bucket's middle, at most {@value #MAX_SAMPLES} per version and window (scaled down alike),
- * which is what the rank test needs and keeps a busy service's analysis small.
+ * Windows the gateways published on traffic-metrics (stored by {@code MetricsConsumer}): every
+ * stored window of the rollout that ended in the interval, from every gateway, added up per
+ * version. Latency histograms become samples at each bucket's middle, at most {@value #MAX_SAMPLES}
+ * per version and window (scaled down alike), which is what the rank test needs and keeps a busy
+ * service's analysis small.
  */
 @ApplicationScoped
 public class GatewayMetricsSource implements MetricsSource {
@@ -48,10 +49,17 @@ public class GatewayMetricsSource implements MetricsSource {
         return new WindowPair(baseline, canary);
     }
 
-    /** A gateway publishes a window a second while the route has traffic: one ending in the last second means the rest came. */
+    /**
+     * A gateway publishes a window a second while the route has traffic: one ending in the last
+     * second means the rest came.
+     */
     @Override
     public boolean heardUntil(AnalysedRollout rollout, Instant end) {
-        return MetricWindow.count("rolloutId = ?1 and windowEnd > ?2", rollout.rolloutId(), end.minusSeconds(1)) > 0;
+        return MetricWindow.count(
+                        "rolloutId = ?1 and windowEnd > ?2",
+                        rollout.rolloutId(),
+                        end.minusSeconds(1))
+                > 0;
     }
 
     static Sample sample(VersionWindow side) {
@@ -61,7 +69,10 @@ public class GatewayMetricsSource implements MetricsSource {
         return new Sample(side.requests(), side.errors(), samples(side.latency()), null, Map.of());
     }
 
-    /** A histogram as latency samples: each bucket's count at the bucket's middle (the overflow at 1.5x its floor). */
+    /**
+     * A histogram as latency samples: each bucket's count at the bucket's middle (the overflow at
+     * 1.5x its floor).
+     */
     static List<Double> samples(LatencyHistogram histogram) {
         List<Double> samples = new ArrayList<>();
         if (histogram == null || histogram.total() == 0) {

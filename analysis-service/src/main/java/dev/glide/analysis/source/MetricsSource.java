@@ -13,8 +13,8 @@ public interface MetricsSource {
     WindowPair collect(AnalysedRollout rollout, Instant from, Instant to) throws SourceException;
 
     /**
-     * Whether the source has heard about the rollout up to {@code end}: false while its metrics may still be on
-     * their way. A source that is asked (a query API) knows at once.
+     * Whether the source has heard about the rollout up to {@code end}: false while its metrics may
+     * still be on their way. A source that is asked (a query API) knows at once.
      */
     default boolean heardUntil(AnalysedRollout rollout, Instant end) {
         return true;

@@ -6,7 +6,10 @@ import jakarta.enterprise.inject.Instance;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Picks a service's metrics source: its own from {@code glide.analysis.service-sources}, else the default. */
+/**
+ * Picks a service's metrics source: its own from {@code glide.analysis.service-sources}, else the
+ * default.
+ */
 @ApplicationScoped
 public class MetricsSources {
 
@@ -22,7 +25,11 @@ public class MetricsSources {
         String type = config.serviceSources().getOrDefault(service, config.source());
         MetricsSource source = byType.get(type);
         if (source == null) {
-            throw new SourceException("no metrics source named '" + type + "'; known: " + String.join(", ", byType.keySet()));
+            throw new SourceException(
+                    "no metrics source named '"
+                            + type
+                            + "'; known: "
+                            + String.join(", ", byType.keySet()));
         }
         return source;
     }

@@ -21,11 +21,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Prometheus through its HTTP query API, with a PromQL template per metric as Flagger's metric templates: the
- * template's {@code {{service}}}, {@code {{version}}}, {@code {{role}}} and {@code {{interval}}} are filled in for
- * each version and the window, and the instant query is evaluated at the window's end. {@code requests} and
- * {@code errors} give the counts that the error-rate test compares, {@code latency-p99} the p99 in ms, and every
- * other name a custom value checked against its bounds. An empty answer is 0 for counts and unknown otherwise.
+ * Prometheus through its HTTP query API, with a PromQL template per metric as Flagger's metric
+ * templates: the template's {@code {{service}}}, {@code {{version}}}, {@code {{role}}} and {@code
+ * {{interval}}} are filled in for each version and the window, and the instant query is evaluated
+ * at the window's end. {@code requests} and {@code errors} give the counts that the error-rate test
+ * compares, {@code latency-p99} the p99 in ms, and every other name a custom value checked against
+ * its bounds. An empty answer is 0 for counts and unknown otherwise.
  */
 @ApplicationScoped
 public class PrometheusSource implements MetricsSource {
@@ -36,7 +37,8 @@ public class PrometheusSource implements MetricsSource {
 
     private final AnalysisConfig.Prometheus config;
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     PrometheusSource(AnalysisConfig config) {
         this.config = config.prometheus();
@@ -48,24 +50,39 @@ public class PrometheusSource implements MetricsSource {
     }
 
     @Override
-    public WindowPair collect(AnalysedRollout rollout, Instant from, Instant to) throws SourceException {
-        String url = config.url().orElseThrow(() -> new SourceException("glide.analysis.prometheus.url is not set"));
+    public WindowPair collect(AnalysedRollout rollout, Instant from, Instant to)
+            throws SourceException {
+        String url =
+                config.url()
+                        .orElseThrow(
+                                () ->
+                                        new SourceException(
+                                                "glide.analysis.prometheus.url is not set"));
         long seconds = Math.max(1, Duration.between(from, to).toSeconds());
-        return new WindowPair(side(url, rollout, Role.STABLE, rollout.stableVersion(), seconds, to),
+        return new WindowPair(
+                side(url, rollout, Role.STABLE, rollout.stableVersion(), seconds, to),
                 side(url, rollout, Role.CANARY, rollout.canaryVersion(), seconds, to));
     }
 
-    private Sample side(String url, AnalysedRollout rollout, Role role, String version, long seconds, Instant at) throws SourceException {
+    private Sample side(
+            String url,
+            AnalysedRollout rollout,
+            Role role,
+            String version,
+            long seconds,
+            Instant at)
+            throws SourceException {
         Map<String, Double> custom = new HashMap<>();
         Double requests = null;
         Double errors = null;
         Double p99 = null;
         for (Map.Entry<String, String> template : config.queries().entrySet()) {
-            String query = template.getValue()
-                    .replace("{{service}}", rollout.service())
-                    .replace("{{version}}", version)
-                    .replace("{{role}}", role.name().toLowerCase())
-                    .replace("{{interval}}", seconds + "s");
+            String query =
+                    template.getValue()
+                            .replace("{{service}}", rollout.service())
+                            .replace("{{version}}", version)
+                            .replace("{{role}}", role.name().toLowerCase())
+                            .replace("{{interval}}", seconds + "s");
             Double value = query(url, template.getKey(), query, at);
             switch (template.getKey()) {
                 case REQUESTS -> requests = value;
@@ -84,15 +101,26 @@ public class PrometheusSource implements MetricsSource {
     }
 
     /** One instant query's single value, or null when Prometheus has no series (or NaN) for it. */
-    private Double query(String url, String metric, String query, Instant at) throws SourceException {
-        URI uri = URI.create(url.replaceAll("/+$", "") + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
-                + "&time=" + at.getEpochSecond() + "." + String.format("%03d", at.getNano() / 1_000_000));
+    private Double query(String url, String metric, String query, Instant at)
+            throws SourceException {
+        URI uri =
+                URI.create(
+                        url.replaceAll("/+$", "")
+                                + "/api/v1/query?query="
+                                + URLEncoder.encode(query, StandardCharsets.UTF_8)
+                                + "&time="
+                                + at.getEpochSecond()
+                                + "."
+                                + String.format("%03d", at.getNano() / 1_000_000));
         HttpResponse<String> response;
         try {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(config.timeout()).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            response =
+                    http.send(
+                            HttpRequest.newBuilder(uri).timeout(config.timeout()).GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new SourceException("Prometheus at " + url + " is unreachable: " + e.getMessage(), e);
+            throw new SourceException(
+                    "Prometheus at " + url + " is unreachable: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SourceException("interrupted while querying Prometheus", e);
@@ -100,8 +128,13 @@ public class PrometheusSource implements MetricsSource {
         try {
             JsonNode body = json.readTree(response.body());
             if (response.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
-                throw new SourceException("Prometheus refused the " + metric + " query '" + query + "': "
-                        + body.path("error").asText(response.body()));
+                throw new SourceException(
+                        "Prometheus refused the "
+                                + metric
+                                + " query '"
+                                + query
+                                + "': "
+                                + body.path("error").asText(response.body()));
             }
             JsonNode result = body.path("data").path("result");
             if (!result.isArray() || result.isEmpty()) {
@@ -110,7 +143,9 @@ public class PrometheusSource implements MetricsSource {
             double value = Double.parseDouble(result.get(0).path("value").get(1).asText());
             return Double.isNaN(value) || Double.isInfinite(value) ? null : value;
         } catch (IOException e) {
-            throw new SourceException("Prometheus answered the " + metric + " query with something that is not JSON", e);
+            throw new SourceException(
+                    "Prometheus answered the " + metric + " query with something that is not JSON",
+                    e);
         }
     }
 }

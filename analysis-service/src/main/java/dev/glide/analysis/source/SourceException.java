@@ -1,6 +1,9 @@
 package dev.glide.analysis.source;
 
-/** A source could not be read (unreachable, a query it refused); the window is then judged INCONCLUSIVE. */
+/**
+ * A source could not be read (unreachable, a query it refused); the window is then judged
+ * INCONCLUSIVE.
+ */
 public class SourceException extends Exception {
 
     public SourceException(String message, Throwable cause) {

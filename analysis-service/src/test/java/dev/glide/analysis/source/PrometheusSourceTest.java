@@ -18,21 +18,30 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The Prometheus source against a real Prometheus scraping a stand-in application ({@link PrometheusWithTarget}). */
+/**
+ * The Prometheus source against a real Prometheus scraping a stand-in application ({@link
+ * PrometheusWithTarget}).
+ */
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
 @WithTestResource(PrometheusWithTarget.class)
 class PrometheusSourceTest {
 
-    private static final Criteria CRITERIA = new Criteria(0.05, 5000.0, 0.01, true, true, 100L, 20L, 2, null, null, null);
+    private static final Criteria CRITERIA =
+            new Criteria(0.05, 5000.0, 0.01, true, true, 100L, 20L, 2, null, null, null);
 
-    @Inject
-    PrometheusSource source;
+    @Inject PrometheusSource source;
 
     @Test
     void eachVersionsRequestsErrorsAndP99ComeFromItsPromqlTemplates() {
-        WindowPair window = await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(
-                () -> lastSeconds("v2-bad", 5), w -> w.baseline().requests() >= 150 && w.canary().requests() >= 150);
+        WindowPair window =
+                await().atMost(Duration.ofSeconds(60))
+                        .ignoreExceptions()
+                        .until(
+                                () -> lastSeconds("v2-bad", 5),
+                                w ->
+                                        w.baseline().requests() >= 150
+                                                && w.canary().requests() >= 150);
 
         assertThat(window.baseline().requests()).isBetween(150L, 400L);
         assertThat(window.canary().errorRate()).isCloseTo(0.10, within(0.03));
@@ -43,7 +52,8 @@ class PrometheusSourceTest {
 
     @Test
     void aCanaryWithErrorsIsFailedAndOneLikeItsBaselinePassed() throws SourceException {
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
                 .until(() -> lastSeconds("v2-good", 13).canary().requests() >= 500);
 
         assertThat(judge("v2-bad")).isEqualTo(Verdict.FAIL);
@@ -51,14 +61,19 @@ class PrometheusSourceTest {
     }
 
     /**
-     * Three windows of four seconds, judged as a live analysis would. A window spans four scrapes: increase() over a
-     * range holding a single scrape has no answer, and two-second windows of a one-second scrape sometimes did.
+     * Three windows of four seconds, judged as a live analysis would. A window spans four scrapes:
+     * increase() over a range holding a single scrape has no answer, and two-second windows of a
+     * one-second scrape sometimes did.
      */
     private Verdict judge(String canary) throws SourceException {
         Instant end = Instant.now().minusSeconds(1);
         List<WindowPair> windows = new ArrayList<>();
         for (int k = 3; k >= 1; k--) {
-            windows.add(source.collect(rollout(canary), end.minusSeconds(4L * k), end.minusSeconds(4L * (k - 1))));
+            windows.add(
+                    source.collect(
+                            rollout(canary),
+                            end.minusSeconds(4L * k),
+                            end.minusSeconds(4L * (k - 1))));
         }
         return new AnalysisEngine().judge(windows, CRITERIA).verdict();
     }

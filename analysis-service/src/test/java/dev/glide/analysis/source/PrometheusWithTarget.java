@@ -14,9 +14,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A real Prometheus scraping a stand-in application every second. The application serves 50 requests a second
- * per version, as Micrometer would expose them: {@code v1} and {@code v2-good} alike (0.2 % errors, fast),
- * {@code v2-bad} with 10 % errors and slower answers.
+ * A real Prometheus scraping a stand-in application every second. The application serves 50
+ * requests a second per version, as Micrometer would expose them: {@code v1} and {@code v2-good}
+ * alike (0.2 % errors, fast), {@code v2-bad} with 10 % errors and slower answers.
  */
 public class PrometheusWithTarget implements QuarkusTestResourceLifecycleManager {
 
@@ -28,15 +28,20 @@ public class PrometheusWithTarget implements QuarkusTestResourceLifecycleManager
     @Override
     public Map<String, String> start() {
         try {
-            target = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-            target.createContext("/metrics", exchange -> {
-                byte[] body = exposition().getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            });
+            target =
+                    HttpServer.create(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+            target.createContext(
+                    "/metrics",
+                    exchange -> {
+                        byte[] body = exposition().getBytes(StandardCharsets.UTF_8);
+                        exchange.getResponseHeaders()
+                                .set("Content-Type", "text/plain; version=0.0.4");
+                        exchange.sendResponseHeaders(200, body.length);
+                        try (OutputStream out = exchange.getResponseBody()) {
+                            out.write(body);
+                        }
+                    });
             target.start();
             Path dir = Files.createTempDirectory("glide-prometheus");
             prometheus = PrometheusProcess.start(dir, "127.0.0.1:" + target.getAddress().getPort());
@@ -65,20 +70,46 @@ public class PrometheusWithTarget implements QuarkusTestResourceLifecycleManager
         return out.toString();
     }
 
-    /** One version's series: per status, cumulative buckets (shares of requests at most each bound), count, sum. */
-    private static void version(StringBuilder out, String version, double seconds, double errorRate, double[] shareBelow) {
+    /**
+     * One version's series: per status, cumulative buckets (shares of requests at most each bound),
+     * count, sum.
+     */
+    private static void version(
+            StringBuilder out,
+            String version,
+            double seconds,
+            double errorRate,
+            double[] shareBelow) {
         long total = (long) (50 * seconds);
         long errors = (long) (total * errorRate);
         for (String status : new String[] {"200", "500"}) {
             long count = "500".equals(status) ? errors : total - errors;
-            String labels = "service=\"checkout\",version=\"" + version + "\",status=\"" + status + "\"";
+            String labels =
+                    "service=\"checkout\",version=\"" + version + "\",status=\"" + status + "\"";
             for (int i = 0; i < LE.length; i++) {
-                out.append("http_server_requests_seconds_bucket{").append(labels).append(",le=\"").append(LE[i]).append("\"} ")
-                        .append((long) (count * shareBelow[i])).append('\n');
+                out.append("http_server_requests_seconds_bucket{")
+                        .append(labels)
+                        .append(",le=\"")
+                        .append(LE[i])
+                        .append("\"} ")
+                        .append((long) (count * shareBelow[i]))
+                        .append('\n');
             }
-            out.append("http_server_requests_seconds_bucket{").append(labels).append(",le=\"+Inf\"} ").append(count).append('\n');
-            out.append("http_server_requests_seconds_count{").append(labels).append("} ").append(count).append('\n');
-            out.append("http_server_requests_seconds_sum{").append(labels).append("} ").append(count * 0.05).append('\n');
+            out.append("http_server_requests_seconds_bucket{")
+                    .append(labels)
+                    .append(",le=\"+Inf\"} ")
+                    .append(count)
+                    .append('\n');
+            out.append("http_server_requests_seconds_count{")
+                    .append(labels)
+                    .append("} ")
+                    .append(count)
+                    .append('\n');
+            out.append("http_server_requests_seconds_sum{")
+                    .append(labels)
+                    .append("} ")
+                    .append(count * 0.05)
+                    .append('\n');
         }
     }
 }

@@ -5,7 +5,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.validation.Validator;
 
-/** Makes one {@link EventCodec} a bean of every service, validating with the service's own Validator. */
+/**
+ * Makes one {@link EventCodec} a bean of every service, validating with the service's own
+ * Validator.
+ */
 @ApplicationScoped
 public class EventCodecProducer {
 

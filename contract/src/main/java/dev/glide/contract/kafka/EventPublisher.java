@@ -12,9 +12,10 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Writes shared events to one topic, keyed as the contract says, and waits for the broker's acknowledgement.
- * Waiting matters: a consumer that publishes its answer this way commits its input offset only after the
- * answer is stored, so a crash between the two re-delivers the input instead of losing the answer.
+ * Writes shared events to one topic, keyed as the contract says, and waits for the broker's
+ * acknowledgement. Waiting matters: a consumer that publishes its answer this way commits its input
+ * offset only after the answer is stored, so a crash between the two re-delivers the input instead
+ * of losing the answer.
  */
 public final class EventPublisher {
 
@@ -33,17 +34,24 @@ public final class EventPublisher {
         publish(event.recordKey(), codec.encode(event), event.getClass().getSimpleName());
     }
 
-    /** Sends an event already written as JSON (from an outbox) under its record key, and waits for the ack. */
+    /**
+     * Sends an event already written as JSON (from an outbox) under its record key, and waits for
+     * the ack.
+     */
     public void publish(String key, String json, String description) {
         await(send(key, json), description + " (key " + key + ")");
     }
 
     /**
-     * Sends every record first and then waits for all acknowledgements: one round trip for a batch instead of
-     * one per record. The producer keeps the order of records that share a partition (it is idempotent).
+     * Sends every record first and then waits for all acknowledgements: one round trip for a batch
+     * instead of one per record. The producer keeps the order of records that share a partition (it
+     * is idempotent).
      */
     public void publishAll(java.util.List<Keyed> records) {
-        CompletableFuture<?>[] acks = records.stream().map(r -> send(r.key(), r.json())).toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] acks =
+                records.stream()
+                        .map(r -> send(r.key(), r.json()))
+                        .toArray(CompletableFuture[]::new);
         await(CompletableFuture.allOf(acks), records.size() + " records");
     }
 
@@ -53,21 +61,24 @@ public final class EventPublisher {
     }
 
     /** One record to publish: its key and its JSON value. */
-    public record Keyed(String key, String json) {
-    }
+    public record Keyed(String key, String json) {}
 
     private CompletableFuture<Void> send(String key, String json) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
-        Message<String> message = Message.of(json)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build())
-                .withAck(() -> {
-                    acked.complete(null);
-                    return acked;
-                })
-                .withNack(failure -> {
-                    acked.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                });
+        Message<String> message =
+                Message.of(json)
+                        .addMetadata(
+                                OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build())
+                        .withAck(
+                                () -> {
+                                    acked.complete(null);
+                                    return acked;
+                                })
+                        .withNack(
+                                failure -> {
+                                    acked.completeExceptionally(failure);
+                                    return CompletableFuture.completedFuture(null);
+                                });
         emitter.send(message);
         return acked;
     }

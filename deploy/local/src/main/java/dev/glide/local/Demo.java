@@ -22,22 +22,45 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The local demo: the application "demo" in two versions (v1 healthy; v2 healthy, or with 5 % errors, or 200 ms
- * slower), behind the embedded gateway or a real HAProxy, light steady load from a few clients (some of them beta
- * users or asking for the blue-green preview), a release of v2 by the chosen strategy, and the rollout shown live
- * — each step, each verdict with its key numbers, a progress bar — until it ends.
+ * The local demo: the application "demo" in two versions (v1 healthy; v2 healthy, or with 5 %
+ * errors, or 200 ms slower), behind the embedded gateway or a real HAProxy, light steady load from
+ * a few clients (some of them beta users or asking for the blue-green preview), a release of v2 by
+ * the chosen strategy, and the rollout shown live — each step, each verdict with its key numbers, a
+ * progress bar — until it ends.
  */
 final class Demo implements AutoCloseable {
 
-    enum Badness { none, errors, latency }
+    enum Badness {
+        none,
+        errors,
+        latency
+    }
 
-    enum Strategy { canary, blueGreen, canaryThenBlueGreen, segmentFirst }
+    enum Strategy {
+        canary,
+        blueGreen,
+        canaryThenBlueGreen,
+        segmentFirst
+    }
 
-    enum Gateway { embedded, haproxy }
+    enum Gateway {
+        embedded,
+        haproxy
+    }
 
     private static final String SERVICE = "demo";
-    static final Map<String, Object> ANALYSIS = Map.of("analysis", Map.of(
-            "metrics", List.of("error-rate", "latency-p99"), "interval", "5s", "count", 2, "failureLimit", 0));
+    static final Map<String, Object> ANALYSIS =
+            Map.of(
+                    "analysis",
+                    Map.of(
+                            "metrics",
+                            List.of("error-rate", "latency-p99"),
+                            "interval",
+                            "5s",
+                            "count",
+                            2,
+                            "failureLimit",
+                            0));
 
     private final GlideSystem glide;
     private final Path data;
@@ -59,7 +82,10 @@ final class Demo implements AutoCloseable {
         this.planner = new PlannerApi(glide.plannerUrl());
     }
 
-    /** Runs the demo release to its end; true when it ended as it should (SUCCEEDED, or ABORTED when v2 is bad). */
+    /**
+     * Runs the demo release to its end; true when it ended as it should (SUCCEEDED, or ABORTED when
+     * v2 is bad).
+     */
     boolean run() throws Exception {
         v1 = UpstreamServer.start("v1");
         v2 = UpstreamServer.start("v2");
@@ -69,61 +95,154 @@ final class Demo implements AutoCloseable {
             v2.extraLatency(Duration.ofMillis(200));
         }
         say("");
-        say("Demo: application '%s' v1 at %s and v2 at %s%s", SERVICE, v1.endpoint(), v2.endpoint(),
-                bad == Badness.none ? " (healthy)" : bad == Badness.errors ? " (5 % of its answers are errors)" : " (200 ms slower)");
+        say(
+                "Demo: application '%s' v1 at %s and v2 at %s%s",
+                SERVICE,
+                v1.endpoint(),
+                v2.endpoint(),
+                bad == Badness.none
+                        ? " (healthy)"
+                        : bad == Badness.errors
+                                ? " (5 % of its answers are errors)"
+                                : " (200 ms slower)");
 
         Map<String, Object> binding;
         URI entry;
         if (gateway == Gateway.haproxy && Files.isExecutable(Path.of("/usr/sbin/haproxy"))) {
             haproxy = HaproxyProcess.start(data.resolve("haproxy"), v1.port(), v2.port());
-            binding = Map.of("adapter", "haproxy", "route", HaproxyProcess.BACKEND, "stableTarget", "stable",
-                    "canaryTarget", "canary", "address", haproxy.runtimeApi());
+            binding =
+                    Map.of(
+                            "adapter",
+                            "haproxy",
+                            "route",
+                            HaproxyProcess.BACKEND,
+                            "stableTarget",
+                            "stable",
+                            "canaryTarget",
+                            "canary",
+                            "address",
+                            haproxy.runtimeApi());
             entry = URI.create("http://127.0.0.1:" + haproxy.frontendPort() + "/");
             say("  through a real HAProxy: %s (Runtime API %s)", entry, haproxy.runtimeApi());
         } else {
             if (gateway == Gateway.haproxy) {
-                say("  haproxy is not installed (apt-get install haproxy): using the embedded gateway instead");
+                say(
+                        "  haproxy is not installed (apt-get install haproxy): using the embedded gateway instead");
             }
             binding = Map.of("adapter", "embedded", "route", "/" + SERVICE);
             entry = URI.create(glide.gatewayUrl() + "/" + SERVICE + "/");
             say("  through the embedded gateway: %s", entry);
         }
         boolean usesHaproxy = haproxy != null;
-        Strategy chosen = usesHaproxy && (strategy == Strategy.blueGreen || strategy == Strategy.segmentFirst)
-                ? Strategy.canary : strategy;
+        Strategy chosen =
+                usesHaproxy && (strategy == Strategy.blueGreen || strategy == Strategy.segmentFirst)
+                        ? Strategy.canary
+                        : strategy;
         if (chosen != strategy) {
-            say("  %s routes by header, which HAProxy's Runtime API cannot set up: using canary", strategy);
+            say(
+                    "  %s routes by header, which HAProxy's Runtime API cannot set up: using canary",
+                    strategy);
         }
-        planner.call("PUT", "/api/services/" + SERVICE, Map.of(
-                "team", "demo",
-                "gateway", binding,
-                "stable", Map.of("version", "v1", "endpoints", List.of(v1.endpoint())),
-                "strategy", strategy(chosen),
-                "releasePolicy", "supersede"));
-        JsonNode accepted = planner.call("POST", "/api/releases", Map.of("service", SERVICE, "version", "v2", "environment", "local",
-                "endpoints", List.of(v2.endpoint())));
+        planner.call(
+                "PUT",
+                "/api/services/" + SERVICE,
+                Map.of(
+                        "team",
+                        "demo",
+                        "gateway",
+                        binding,
+                        "stable",
+                        Map.of("version", "v1", "endpoints", List.of(v1.endpoint())),
+                        "strategy",
+                        strategy(chosen),
+                        "releasePolicy",
+                        "supersede"));
+        JsonNode accepted =
+                planner.call(
+                        "POST",
+                        "/api/releases",
+                        Map.of(
+                                "service",
+                                SERVICE,
+                                "version",
+                                "v2",
+                                "environment",
+                                "local",
+                                "endpoints",
+                                List.of(v2.endpoint())));
         String rollout = accepted.path("rolloutId").asText(accepted.path("id").asText());
-        say("  released v2 by %s: rollout %s (%s/api/rollouts/%s)", chosen, rollout, glide.plannerUrl(), rollout);
+        say(
+                "  released v2 by %s: rollout %s (%s/api/rollouts/%s)",
+                chosen, rollout, glide.plannerUrl(), rollout);
         say("");
         return watch(rollout, entry);
     }
 
     private static Map<String, Object> strategy(Strategy strategy) {
-        Map<String, Object> preview = Map.of("kind", "HEADER", "name", "x-glide-preview", "value", "true", "target", "CANARY");
-        Map<String, Object> blueGreen = new LinkedHashMap<>(Map.of("preview", preview, "autoPromote", true, "rollbackWindow", "10s"));
+        Map<String, Object> preview =
+                Map.of(
+                        "kind",
+                        "HEADER",
+                        "name",
+                        "x-glide-preview",
+                        "value",
+                        "true",
+                        "target",
+                        "CANARY");
+        Map<String, Object> blueGreen =
+                new LinkedHashMap<>(
+                        Map.of("preview", preview, "autoPromote", true, "rollbackWindow", "10s"));
         return switch (strategy) {
-            case canary -> Map.of("type", "canary", "steps", List.of(Map.of("setWeight", 5), ANALYSIS, Map.of("setWeight", 25), ANALYSIS,
-                    Map.of("setWeight", 50), ANALYSIS, Map.of("setWeight", 100)));
+            case canary ->
+                    Map.of(
+                            "type",
+                            "canary",
+                            "steps",
+                            List.of(
+                                    Map.of("setWeight", 5),
+                                    ANALYSIS,
+                                    Map.of("setWeight", 25),
+                                    ANALYSIS,
+                                    Map.of("setWeight", 50),
+                                    ANALYSIS,
+                                    Map.of("setWeight", 100)));
             case blueGreen -> {
                 blueGreen.put("prePromotionAnalysis", ANALYSIS.get("analysis"));
                 yield Map.of("type", "blueGreen", "blueGreen", blueGreen);
             }
-            case canaryThenBlueGreen -> Map.of("type", "canaryThenBlueGreen", "ceiling", 20,
-                    "steps", List.of(Map.of("setWeight", 10), ANALYSIS, Map.of("setWeight", 20), ANALYSIS), "blueGreen", blueGreen);
-            case segmentFirst -> Map.of("type", "segmentFirst",
-                    "segment", Map.of("match", List.of(Map.of("kind", "HEADER", "name", "x-beta", "value", "true", "target", "CANARY")),
-                            "stickyKey", "x-user"),
-                    "steps", List.of(ANALYSIS, Map.of("setWeight", 25), ANALYSIS, Map.of("setWeight", 100)));
+            case canaryThenBlueGreen ->
+                    Map.of(
+                            "type",
+                            "canaryThenBlueGreen",
+                            "ceiling",
+                            20,
+                            "steps",
+                            List.of(
+                                    Map.of("setWeight", 10),
+                                    ANALYSIS,
+                                    Map.of("setWeight", 20),
+                                    ANALYSIS),
+                            "blueGreen",
+                            blueGreen);
+            case segmentFirst ->
+                    Map.of(
+                            "type",
+                            "segmentFirst",
+                            "segment",
+                            Map.of(
+                                    "match",
+                                    List.of(
+                                            Map.of(
+                                                    "kind", "HEADER", "name", "x-beta", "value",
+                                                    "true", "target", "CANARY")),
+                                    "stickyKey",
+                                    "x-user"),
+                            "steps",
+                            List.of(
+                                    ANALYSIS,
+                                    Map.of("setWeight", 25),
+                                    ANALYSIS,
+                                    Map.of("setWeight", 100)));
         };
     }
 
@@ -134,7 +253,8 @@ final class Demo implements AutoCloseable {
         boolean routed = false;
         while (true) {
             JsonNode status = planner.call("GET", "/api/rollouts/" + rollout, null);
-            for (JsonNode entryOf : planner.call("GET", "/api/rollouts/" + rollout + "/history", null)) {
+            for (JsonNode entryOf :
+                    planner.call("GET", "/api/rollouts/" + rollout + "/history", null)) {
                 if (shown.add(entryOf.path("sequence").asLong())) {
                     describe(entryOf, status, started).ifPresent(line -> say("%s", line));
                 }
@@ -142,16 +262,22 @@ final class Demo implements AutoCloseable {
             }
             if (load == null && routed) {
                 // the gateway has the demo's route from its first step on: clients start then
-                load = LoadLoop.start(entry, 4, request -> {
-                    request.header("x-user", "user-" + ThreadLocalRandom.current().nextInt(1000));
-                    int dice = ThreadLocalRandom.current().nextInt(10);
-                    if (dice == 0) {
-                        request.header("x-beta", "true");
-                    } else if (dice == 1) {
-                        request.header("x-glide-preview", "true");
-                    }
-                    pause(5);
-                });
+                load =
+                        LoadLoop.start(
+                                entry,
+                                4,
+                                request -> {
+                                    request.header(
+                                            "x-user",
+                                            "user-" + ThreadLocalRandom.current().nextInt(1000));
+                                    int dice = ThreadLocalRandom.current().nextInt(10);
+                                    if (dice == 0) {
+                                        request.header("x-beta", "true");
+                                    } else if (dice == 1) {
+                                        request.header("x-glide-preview", "true");
+                                    }
+                                    pause(5);
+                                });
                 say("%s clients sending requests to %s", clock(started), entry);
             }
             String state = status.path("state").asText();
@@ -168,21 +294,45 @@ final class Demo implements AutoCloseable {
         if (type.equals("STEP")) {
             double canary = payload.path("weights").path("canary").asDouble();
             int rules = payload.path("matchRules").size();
-            return java.util.Optional.of(String.format(Locale.ROOT, "%s %s canary %5.1f %%%s", clock(started), bar(canary), canary,
-                    rules == 0 ? "" : " + " + rules + " header route(s) to v2"));
+            return java.util.Optional.of(
+                    String.format(
+                            Locale.ROOT,
+                            "%s %s canary %5.1f %%%s",
+                            clock(started),
+                            bar(canary),
+                            canary,
+                            rules == 0 ? "" : " + " + rules + " header route(s) to v2"));
         }
         if (type.equals("TRANSITION")) {
-            return java.util.Optional.of(String.format(Locale.ROOT, "%s %-11s step %d of %d: %s", clock(started), payload.path("to").asText(),
-                    Math.min(payload.path("stepIndex").asInt() + 1, payload.path("stepCount").asInt()), payload.path("stepCount").asInt(),
-                    entry.path("cause").asText()));
+            return java.util.Optional.of(
+                    String.format(
+                            Locale.ROOT,
+                            "%s %-11s step %d of %d: %s",
+                            clock(started),
+                            payload.path("to").asText(),
+                            Math.min(
+                                    payload.path("stepIndex").asInt() + 1,
+                                    payload.path("stepCount").asInt()),
+                            payload.path("stepCount").asInt(),
+                            entry.path("cause").asText()));
         }
         if (type.equals("INPUT") && payload.path("input").asText().equals("VerdictReceived")) {
-            return java.util.Optional.of(String.format(Locale.ROOT, "%s   verdict, window %d: %s — %s", clock(started),
-                    payload.path("window").asInt(), payload.path("verdict").asText(), payload.path("summary").asText()));
+            return java.util.Optional.of(
+                    String.format(
+                            Locale.ROOT,
+                            "%s   verdict, window %d: %s — %s",
+                            clock(started),
+                            payload.path("window").asInt(),
+                            payload.path("verdict").asText(),
+                            payload.path("summary").asText()));
         }
         if (type.equals("INPUT") && payload.path("input").asText().equals("CommandReceived")) {
-            return java.util.Optional.of(String.format("%s   command %s by %s", clock(started), payload.path("type").asText(),
-                    payload.path("actor").asText()));
+            return java.util.Optional.of(
+                    String.format(
+                            "%s   command %s by %s",
+                            clock(started),
+                            payload.path("type").asText(),
+                            payload.path("actor").asText()));
         }
         return java.util.Optional.empty();
     }
@@ -190,19 +340,37 @@ final class Demo implements AutoCloseable {
     private boolean summarize(JsonNode status, Instant started) {
         String state = status.path("state").asText();
         say("");
-        say("%s rollout %s%s", clock(started), state, status.path("reason").isNull() ? "" : ": " + status.path("reason").asText());
+        say(
+                "%s rollout %s%s",
+                clock(started),
+                state,
+                status.path("reason").isNull() ? "" : ": " + status.path("reason").asText());
         if (load != null) {
             Map<String, Long> byVersion = load.byVersion();
-            say("   clients sent %d requests: %s; %d failed by the gateway, %d answered with the version's own errors",
-                    load.sent(), byVersion, load.gatewayFailed(), load.failed() - load.gatewayFailed());
+            say(
+                    "   clients sent %d requests: %s; %d failed by the gateway, %d answered with the version's own errors",
+                    load.sent(),
+                    byVersion,
+                    load.gatewayFailed(),
+                    load.failed() - load.gatewayFailed());
             if (load.gatewayFailed() > 0) {
                 say("   first failures: %s", load.failures());
             }
         }
-        boolean expected = bad == Badness.none ? state.equals("SUCCEEDED") : state.equals("ABORTED");
-        say("   %s", expected ? (bad == Badness.none ? "v2 is now the stable version." : "v2 was rolled back: all traffic is on v1 again.")
-                : "this is not what the demo expected (" + (bad == Badness.none ? "SUCCEEDED" : "ABORTED") + ")");
-        say("   history: %s/api/rollouts/%s/history", glide.plannerUrl(), status.path("id").asText());
+        boolean expected =
+                bad == Badness.none ? state.equals("SUCCEEDED") : state.equals("ABORTED");
+        say(
+                "   %s",
+                expected
+                        ? (bad == Badness.none
+                                ? "v2 is now the stable version."
+                                : "v2 was rolled back: all traffic is on v1 again.")
+                        : "this is not what the demo expected ("
+                                + (bad == Badness.none ? "SUCCEEDED" : "ABORTED")
+                                + ")");
+        say(
+                "   history: %s/api/rollouts/%s/history",
+                glide.plannerUrl(), status.path("id").asText());
         return expected;
     }
 

@@ -11,67 +11,112 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Runs Glide on one machine: a real Kafka broker and a real PostgreSQL, data kept under one folder so a restart
- * keeps every rollout, then the four services — and, unless told otherwise, a demo: an application in two
- * versions behind the gateway, light steady load, and a release of v2 shown live until its rollout ends.
- * Ctrl-C stops everything, services first.
+ * Runs Glide on one machine: a real Kafka broker and a real PostgreSQL, data kept under one folder
+ * so a restart keeps every rollout, then the four services — and, unless told otherwise, a demo: an
+ * application in two versions behind the gateway, light steady load, and a release of v2 shown live
+ * until its rollout ends. Ctrl-C stops everything, services first.
  */
-@Command(name = "glide-local", mixinStandardHelpOptions = true,
-        description = "Starts Kafka, PostgreSQL and the four Glide services locally, then a demo release; Ctrl-C stops everything.")
+@Command(
+        name = "glide-local",
+        mixinStandardHelpOptions = true,
+        description =
+                "Starts Kafka, PostgreSQL and the four Glide services locally, then a demo release; Ctrl-C stops everything.")
 public final class GlideLocal implements Callable<Integer> {
 
-    @Option(names = "--root", description = "The Glide checkout (default: ${DEFAULT-VALUE}).", defaultValue = ".")
+    @Option(
+            names = "--root",
+            description = "The Glide checkout (default: ${DEFAULT-VALUE}).",
+            defaultValue = ".")
     Path root;
 
-    @Option(names = "--data-dir", description = "Where Kafka, PostgreSQL and the logs keep their files (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--data-dir",
+            description =
+                    "Where Kafka, PostgreSQL and the logs keep their files (default: ${DEFAULT-VALUE}).",
             defaultValue = ".local")
     Path dataDir;
 
-    @Option(names = "--kafka-port", description = "The broker's port (default: ${DEFAULT-VALUE}).", defaultValue = "9092")
+    @Option(
+            names = "--kafka-port",
+            description = "The broker's port (default: ${DEFAULT-VALUE}).",
+            defaultValue = "9092")
     int kafkaPort;
 
-    @Option(names = "--postgres-port", description = "PostgreSQL's port (default: ${DEFAULT-VALUE}; not 5432, to keep clear of a system PostgreSQL).",
+    @Option(
+            names = "--postgres-port",
+            description =
+                    "PostgreSQL's port (default: ${DEFAULT-VALUE}; not 5432, to keep clear of a system PostgreSQL).",
             defaultValue = "15432")
     int postgresPort;
 
-    @Option(names = "--gateway-port", description = "The embedded gateway's port (default: ${DEFAULT-VALUE}).", defaultValue = "8080")
+    @Option(
+            names = "--gateway-port",
+            description = "The embedded gateway's port (default: ${DEFAULT-VALUE}).",
+            defaultValue = "8080")
     int gatewayPort;
 
-    @Option(names = "--partitions", description = "Partitions of each topic the services create (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--partitions",
+            description =
+                    "Partitions of each topic the services create (default: ${DEFAULT-VALUE}).",
             defaultValue = "6")
     int partitions;
 
-    @Option(names = "--exit-when-healthy", description = "Stop everything once all services are healthy, without the demo (a smoke test).")
+    @Option(
+            names = "--exit-when-healthy",
+            description =
+                    "Stop everything once all services are healthy, without the demo (a smoke test).")
     boolean exitWhenHealthy;
 
-    @Option(names = "--no-demo", description = "Start Glide only: no demo application, load or release.")
+    @Option(
+            names = "--no-demo",
+            description = "Start Glide only: no demo application, load or release.")
     boolean noDemo;
 
-    @Option(names = "--bad", description = "Make the demo's v2 bad, to see the automatic rollback: ${COMPLETION-CANDIDATES} (default: none).",
+    @Option(
+            names = "--bad",
+            description =
+                    "Make the demo's v2 bad, to see the automatic rollback: ${COMPLETION-CANDIDATES} (default: none).",
             defaultValue = "none")
     Demo.Badness bad;
 
-    @Option(names = "--strategy", description = "The demo release's strategy: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--strategy",
+            description =
+                    "The demo release's strategy: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
             defaultValue = "canary")
     Demo.Strategy strategy;
 
-    @Option(names = "--gateway", description = "Which gateway the demo goes through: ${COMPLETION-CANDIDATES} (haproxy needs the "
-            + "haproxy package; default: ${DEFAULT-VALUE}).", defaultValue = "embedded")
+    @Option(
+            names = "--gateway",
+            description =
+                    "Which gateway the demo goes through: ${COMPLETION-CANDIDATES} (haproxy needs the "
+                            + "haproxy package; default: ${DEFAULT-VALUE}).",
+            defaultValue = "embedded")
     Demo.Gateway gateway;
 
-    @Option(names = "--train", description = "Release two demo services as one train (demo-web depends on demo-api; with --bad, "
-            + "demo-web's v2 is the bad one) instead of one service.")
+    @Option(
+            names = "--train",
+            description =
+                    "Release two demo services as one train (demo-web depends on demo-api; with --bad, "
+                            + "demo-web's v2 is the bad one) instead of one service.")
     boolean train;
 
-    @Option(names = "--exit-when-done", description = "Stop everything once the demo's rollout (or train) has ended; exit 0 only if it ended "
-            + "as expected (SUCCEEDED, or ABORTED with --bad).")
+    @Option(
+            names = "--exit-when-done",
+            description =
+                    "Stop everything once the demo's rollout (or train) has ended; exit 0 only if it ended "
+                            + "as expected (SUCCEEDED, or ABORTED with --bad).")
     boolean exitWhenDone;
 
     private GlideSystem glide;
     private AutoCloseable demo;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new GlideLocal()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(
+                new CommandLine(new GlideLocal())
+                        .setCaseInsensitiveEnumValuesAllowed(true)
+                        .execute(args));
     }
 
     @Override
@@ -79,24 +124,40 @@ public final class GlideLocal implements Callable<Integer> {
         Path data = dataDir.toAbsolutePath().normalize();
         Files.createDirectories(data);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopAll();
-            stopped.countDown();
-        }, "glide-local-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    stopAll();
+                                    stopped.countDown();
+                                },
+                                "glide-local-stop"));
 
-        say("Starting Kafka (KRaft) on port %d, PostgreSQL on port %d and the four services; data in %s", kafkaPort,
-                postgresPort, data);
-        glide = GlideSystem.builder(root).dataDir(data).kafkaPort(kafkaPort).postgresPort(postgresPort)
-                .partitions(partitions).gatewayPort(gatewayPort)
-                .servicePort("planner-service", 8081).servicePort("traffic-service", 8082)
-                .servicePort("analysis-service", 8083).servicePort("notifier-service", 8084)
-                .start();
+        say(
+                "Starting Kafka (KRaft) on port %d, PostgreSQL on port %d and the four services; data in %s",
+                kafkaPort, postgresPort, data);
+        glide =
+                GlideSystem.builder(root)
+                        .dataDir(data)
+                        .kafkaPort(kafkaPort)
+                        .postgresPort(postgresPort)
+                        .partitions(partitions)
+                        .gatewayPort(gatewayPort)
+                        .servicePort("planner-service", 8081)
+                        .servicePort("traffic-service", 8082)
+                        .servicePort("analysis-service", 8083)
+                        .servicePort("notifier-service", 8084)
+                        .start();
         say("  Kafka      %-28s (log %s)", glide.bootstrapServers(), glide.broker().logFile());
         say("  PostgreSQL %-28s", "localhost:" + glide.database().port());
         for (ServiceProcess service : glide.services()) {
-            say("  %-16s %-22s healthy  (API %s/q/swagger-ui, log %s)", service.name(), service.url(), service.url(), service.log());
+            say(
+                    "  %-16s %-22s healthy  (API %s/q/swagger-ui, log %s)",
+                    service.name(), service.url(), service.url(), service.log());
         }
-        say("  gateway          %-22s (the embedded gateway, in traffic-service)", glide.gatewayUrl());
+        say(
+                "  gateway          %-22s (the embedded gateway, in traffic-service)",
+                glide.gatewayUrl());
         if (exitWhenHealthy) {
             return 0; // the shutdown hook stops everything
         }
@@ -107,7 +168,14 @@ public final class GlideLocal implements Callable<Integer> {
                 demo = trainDemo;
                 asExpected = trainDemo.run();
             } else {
-                Demo single = new Demo(glide, root.toAbsolutePath().normalize(), data, strategy, bad, gateway);
+                Demo single =
+                        new Demo(
+                                glide,
+                                root.toAbsolutePath().normalize(),
+                                data,
+                                strategy,
+                                bad,
+                                gateway);
                 demo = single;
                 asExpected = single.run();
             }

@@ -7,7 +7,10 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.stream.Collectors;
 
-/** Chooses the channel {@code glide.notifier.channel} names, and fails start-up on a setting that cannot work. */
+/**
+ * Chooses the channel {@code glide.notifier.channel} names, and fails start-up on a setting that
+ * cannot work.
+ */
 @ApplicationScoped
 public class ChannelSelector {
 
@@ -17,17 +20,31 @@ public class ChannelSelector {
     @Selected
     NotificationChannel selected(NotifierConfig config, Instance<NotificationChannel> channels) {
         String wanted = config.channel();
-        NotificationChannel channel = channels.stream()
-                .filter(c -> c.type().equals(wanted))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("glide.notifier.channel=" + wanted + " names no channel; known: "
-                        + channels.stream().map(NotificationChannel::type).sorted().collect(Collectors.joining(", "))));
+        NotificationChannel channel =
+                channels.stream()
+                        .filter(c -> c.type().equals(wanted))
+                        .findFirst()
+                        .orElseThrow(
+                                () ->
+                                        new IllegalStateException(
+                                                "glide.notifier.channel="
+                                                        + wanted
+                                                        + " names no channel; known: "
+                                                        + channels.stream()
+                                                                .map(NotificationChannel::type)
+                                                                .sorted()
+                                                                .collect(
+                                                                        Collectors.joining(", "))));
         if (channel.type().equals("webhook") && config.webhook().url().isEmpty()) {
-            throw new IllegalStateException("glide.notifier.channel=webhook needs glide.notifier.webhook.url");
+            throw new IllegalStateException(
+                    "glide.notifier.channel=webhook needs glide.notifier.webhook.url");
         }
-        if (channel.type().equals("slack") && (config.slack().botToken().isEmpty() || config.slack().signingSecret().isEmpty())) {
-            throw new IllegalStateException("glide.notifier.channel=slack needs glide.notifier.slack.bot-token and "
-                    + "glide.notifier.slack.signing-secret");
+        if (channel.type().equals("slack")
+                && (config.slack().botToken().isEmpty()
+                        || config.slack().signingSecret().isEmpty())) {
+            throw new IllegalStateException(
+                    "glide.notifier.channel=slack needs glide.notifier.slack.bot-token and "
+                            + "glide.notifier.slack.signing-secret");
         }
         return channel;
     }

@@ -3,8 +3,9 @@ package dev.glide.notifier.channel;
 import java.time.Duration;
 
 /**
- * A notification could not be delivered; the destination's answer is in the message. {@code retryAfter} is how
- * long the destination asked to be left alone (a 429's Retry-After), when it said.
+ * A notification could not be delivered; the destination's answer is in the message. {@code
+ * retryAfter} is how long the destination asked to be left alone (a 429's Retry-After), when it
+ * said.
  */
 public class DeliveryException extends Exception {
 

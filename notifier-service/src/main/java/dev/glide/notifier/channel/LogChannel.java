@@ -3,7 +3,9 @@ package dev.glide.notifier.channel;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-/** Writes notifications to the log: the default, and what a local run shows without any chat set up. */
+/**
+ * Writes notifications to the log: the default, and what a local run shows without any chat set up.
+ */
 @ApplicationScoped
 public class LogChannel implements NotificationChannel {
 

@@ -1,6 +1,9 @@
 package dev.glide.notifier.channel;
 
-/** Where notifications go: one implementation per kind of destination, chosen by {@code glide.notifier.channel}. */
+/**
+ * Where notifications go: one implementation per kind of destination, chosen by {@code
+ * glide.notifier.channel}.
+ */
 public interface NotificationChannel {
 
     /** The name {@code glide.notifier.channel} selects this channel by. */

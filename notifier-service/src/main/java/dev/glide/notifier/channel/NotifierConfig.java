@@ -15,7 +15,10 @@ public interface NotifierConfig {
 
     Webhook webhook();
 
-    /** The Slack settings that must be there for the Slack channel (the rest is read by the Slack package). */
+    /**
+     * The Slack settings that must be there for the Slack channel (the rest is read by the Slack
+     * package).
+     */
     SlackCredentials slack();
 
     interface SlackCredentials {
@@ -27,7 +30,9 @@ public interface NotifierConfig {
     /** The generic signed JSON webhook (for Teams, Discord or other bridges). */
     interface Webhook {
 
-        /** Receives each notification as a JSON POST. Required when the channel is {@code webhook}. */
+        /**
+         * Receives each notification as a JSON POST. Required when the channel is {@code webhook}.
+         */
         Optional<URI> url();
 
         /** Signs each body (HMAC-SHA256); without one, deliveries are unsigned. */

@@ -9,14 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the notifier knows of a rollout now, folded from its events and verdicts: what a chat message shows and
- * what decides which buttons are offered.
+ * What the notifier knows of a rollout now, folded from its events and verdicts: what a chat
+ * message shows and what decides which buttons are offered.
  *
- * @param sequence   the newest rollout event folded in (older ones change nothing)
- * @param verdict    the newest verdict, with its key evidence
- * @param activity   who did what, newest last (a few lines)
- * @param trainId    the release train a member rollout belongs to (its news goes to the train's message), or null
- * @param members    a release train's members, one line each; empty for a rollout
+ * @param sequence the newest rollout event folded in (older ones change nothing)
+ * @param verdict the newest verdict, with its key evidence
+ * @param activity who did what, newest last (a few lines)
+ * @param trainId the release train a member rollout belongs to (its news goes to the train's
+ *     message), or null
+ * @param members a release train's members, one line each; empty for a rollout
  */
 public record RolloutSnapshot(
         String rolloutId,
@@ -50,21 +51,47 @@ public record RolloutSnapshot(
     }
 
     public static RolloutSnapshot empty(String rolloutId) {
-        return new RolloutSnapshot(rolloutId, null, null, null, null, null, null, null, 0, 0, null, null, 0, null, List.of(), null, List.of());
+        return new RolloutSnapshot(
+                rolloutId, null, null, null, null, null, null, null, 0, 0, null, null, 0, null,
+                List.of(), null, List.of());
     }
 
-    /** This snapshot with a newer event folded in; an event not newer than the snapshot changes nothing. */
+    /**
+     * This snapshot with a newer event folded in; an event not newer than the snapshot changes
+     * nothing.
+     */
     public RolloutSnapshot with(RolloutEvent event) {
         if (event.sequence() <= sequence) {
             return this;
         }
         List<String> lines = activity;
         if (event.actor() != null) {
-            lines = append(activity, event.to() + " by " + event.actor() + (event.reason() == null ? "" : ": " + event.reason()));
+            lines =
+                    append(
+                            activity,
+                            event.to()
+                                    + " by "
+                                    + event.actor()
+                                    + (event.reason() == null ? "" : ": " + event.reason()));
         }
-        return new RolloutSnapshot(rolloutId, event.service(), event.team() != null ? event.team() : team, event.environment(),
-                event.strategy(), event.stableVersion(), event.canaryVersion(), event.to(), event.stepIndex(), event.stepCount(),
-                event.weights(), event.reason(), event.sequence(), verdict, lines, event.trainId(), event.members());
+        return new RolloutSnapshot(
+                rolloutId,
+                event.service(),
+                event.team() != null ? event.team() : team,
+                event.environment(),
+                event.strategy(),
+                event.stableVersion(),
+                event.canaryVersion(),
+                event.to(),
+                event.stepIndex(),
+                event.stepCount(),
+                event.weights(),
+                event.reason(),
+                event.sequence(),
+                verdict,
+                lines,
+                event.trainId(),
+                event.members());
     }
 
     /** This snapshot with a verdict, when it is newer than the one shown. */
@@ -73,36 +100,99 @@ public record RolloutSnapshot(
         if (verdict != null && !line.isNewerThan(verdict)) {
             return this;
         }
-        return new RolloutSnapshot(rolloutId, service, team, environment, strategy, stableVersion, canaryVersion, state,
-                stepIndex, stepCount, weights, reason, sequence, line, activity, trainId, members);
+        return new RolloutSnapshot(
+                rolloutId,
+                service,
+                team,
+                environment,
+                strategy,
+                stableVersion,
+                canaryVersion,
+                state,
+                stepIndex,
+                stepCount,
+                weights,
+                reason,
+                sequence,
+                line,
+                activity,
+                trainId,
+                members);
     }
 
     /** This snapshot with one more line of who did what. */
     public RolloutSnapshot withActivity(String line) {
-        return new RolloutSnapshot(rolloutId, service, team, environment, strategy, stableVersion, canaryVersion, state,
-                stepIndex, stepCount, weights, reason, sequence, verdict, append(activity, line), trainId, members);
+        return new RolloutSnapshot(
+                rolloutId,
+                service,
+                team,
+                environment,
+                strategy,
+                stableVersion,
+                canaryVersion,
+                state,
+                stepIndex,
+                stepCount,
+                weights,
+                reason,
+                sequence,
+                verdict,
+                append(activity, line),
+                trainId,
+                members);
     }
 
     private static List<String> append(List<String> lines, String line) {
         List<String> more = new ArrayList<>(lines);
         more.add(line);
-        return more.size() > ACTIVITY_LINES ? more.subList(more.size() - ACTIVITY_LINES, more.size()) : more;
+        return more.size() > ACTIVITY_LINES
+                ? more.subList(more.size() - ACTIVITY_LINES, more.size())
+                : more;
     }
 
-    /** A verdict as a message shows it: the outcome, the window, the score and each check's key numbers. */
-    public record VerdictLine(long analysisSequence, int window, String verdict, int score, String summary, List<String> evidence) {
+    /**
+     * A verdict as a message shows it: the outcome, the window, the score and each check's key
+     * numbers.
+     */
+    public record VerdictLine(
+            long analysisSequence,
+            int window,
+            String verdict,
+            int score,
+            String summary,
+            List<String> evidence) {
 
         public VerdictLine {
             evidence = evidence == null ? List.of() : List.copyOf(evidence);
         }
 
         static VerdictLine of(AnalysisVerdict verdict) {
-            List<String> evidence = verdict.checks().stream().map(c -> String.format(java.util.Locale.ROOT,
-                    "%s (%s): canary %s, baseline %s%s%s", c.metric(), c.test(), number(c.canary()), number(c.baseline()),
-                    c.pValue() == null ? "" : String.format(java.util.Locale.ROOT, ", p = %.3g", c.pValue()),
-                    c.passed() ? "" : " ✗")).toList();
-            return new VerdictLine(verdict.stepSequence(), verdict.window(), verdict.verdict().name(), verdict.score(),
-                    verdict.summary(), evidence);
+            List<String> evidence =
+                    verdict.checks().stream()
+                            .map(
+                                    c ->
+                                            String.format(
+                                                    java.util.Locale.ROOT,
+                                                    "%s (%s): canary %s, baseline %s%s%s",
+                                                    c.metric(),
+                                                    c.test(),
+                                                    number(c.canary()),
+                                                    number(c.baseline()),
+                                                    c.pValue() == null
+                                                            ? ""
+                                                            : String.format(
+                                                                    java.util.Locale.ROOT,
+                                                                    ", p = %.3g",
+                                                                    c.pValue()),
+                                                    c.passed() ? "" : " ✗"))
+                            .toList();
+            return new VerdictLine(
+                    verdict.stepSequence(),
+                    verdict.window(),
+                    verdict.verdict().name(),
+                    verdict.score(),
+                    verdict.summary(),
+                    evidence);
         }
 
         boolean isNewerThan(VerdictLine other) {
@@ -114,7 +204,8 @@ public record RolloutSnapshot(
             if (value == null) {
                 return "—";
             }
-            return value < 1 ? String.format(java.util.Locale.ROOT, "%.3f %%", value * 100)
+            return value < 1
+                    ? String.format(java.util.Locale.ROOT, "%.3f %%", value * 100)
                     : String.format(java.util.Locale.ROOT, "%.1f", value);
         }
     }

@@ -18,9 +18,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * POSTs each notification as JSON to one URL. With a secret, the request carries {@code X-Glide-Timestamp} and
- * {@code X-Glide-Signature: sha256=<hex HMAC-SHA256 of "timestamp.body">}, the scheme Slack and Stripe use,
- * so a receiver can refuse forged and replayed deliveries.
+ * POSTs each notification as JSON to one URL. With a secret, the request carries {@code
+ * X-Glide-Timestamp} and {@code X-Glide-Signature: sha256=<hex HMAC-SHA256 of "timestamp.body">},
+ * the scheme Slack and Stripe use, so a receiver can refuse forged and replayed deliveries.
  */
 @ApplicationScoped
 public class WebhookChannel implements NotificationChannel {
@@ -31,7 +31,8 @@ public class WebhookChannel implements NotificationChannel {
     private final Optional<URI> url;
     private final Optional<String> secret;
     private final ObjectMapper mapper;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     WebhookChannel(NotifierConfig config, ObjectMapper mapper) {
         this.url = config.webhook().url();
@@ -46,21 +47,33 @@ public class WebhookChannel implements NotificationChannel {
 
     @Override
     public void deliver(Notification notification) throws DeliveryException {
-        URI target = url.orElseThrow(() -> new DeliveryException("glide.notifier.webhook.url is not set"));
+        URI target =
+                url.orElseThrow(
+                        () -> new DeliveryException("glide.notifier.webhook.url is not set"));
         String body = body(notification);
-        HttpRequest.Builder request = HttpRequest.newBuilder(target)
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(target)
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (secret.isPresent()) {
             String timestamp = Long.toString(System.currentTimeMillis() / 1000);
             request.header(TIMESTAMP_HEADER, timestamp)
-                    .header(SIGNATURE_HEADER, "sha256=" + sign(secret.get(), timestamp + "." + body));
+                    .header(
+                            SIGNATURE_HEADER,
+                            "sha256=" + sign(secret.get(), timestamp + "." + body));
         }
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
-                throw new DeliveryException("webhook " + target + " answered " + response.statusCode() + ": " + response.body());
+                throw new DeliveryException(
+                        "webhook "
+                                + target
+                                + " answered "
+                                + response.statusCode()
+                                + ": "
+                                + response.body());
             }
         } catch (IOException e) {
             throw new DeliveryException("webhook " + target + " unreachable: " + e.getMessage(), e);

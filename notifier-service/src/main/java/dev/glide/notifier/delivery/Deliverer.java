@@ -11,11 +11,11 @@ import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
- * Delivers each notification once. A notification already delivered is skipped. A destination that is down or
- * rate-limiting is retried with growing pauses (0.5 s doubling up to 30 s, 8 retries, about 1.5 minutes in all),
- * never sooner than its Retry-After; after that the failure is thrown, so the record is dead-lettered with the
- * destination's last answer rather than dropped. Delivery is at least once: a crash between sending and
- * remembering sends again.
+ * Delivers each notification once. A notification already delivered is skipped. A destination that
+ * is down or rate-limiting is retried with growing pauses (0.5 s doubling up to 30 s, 8 retries,
+ * about 1.5 minutes in all), never sooner than its Retry-After; after that the failure is thrown,
+ * so the record is dead-lettered with the destination's last answer rather than dropped. Delivery
+ * is at least once: a crash between sending and remembering sends again.
  */
 @ApplicationScoped
 public class Deliverer {
@@ -33,19 +33,23 @@ public class Deliverer {
 
     /** True when it was sent now, false when it had been sent before. */
     public boolean deliver(Notification notification) {
-        boolean seen = QuarkusTransaction.requiringNew().call(() -> Delivery.findById(notification.dedupeKey()) != null);
+        boolean seen =
+                QuarkusTransaction.requiringNew()
+                        .call(() -> Delivery.findById(notification.dedupeKey()) != null);
         if (seen) {
             return false;
         }
         send(notification);
-        QuarkusTransaction.requiringNew().run(() -> {
-            Delivery delivery = new Delivery();
-            delivery.dedupeKey = notification.dedupeKey();
-            delivery.rolloutId = notification.rolloutId();
-            delivery.channel = channel.type();
-            delivery.deliveredAt = Instant.now();
-            delivery.persist();
-        });
+        QuarkusTransaction.requiringNew()
+                .run(
+                        () -> {
+                            Delivery delivery = new Delivery();
+                            delivery.dedupeKey = notification.dedupeKey();
+                            delivery.rolloutId = notification.rolloutId();
+                            delivery.channel = channel.type();
+                            delivery.deliveredAt = Instant.now();
+                            delivery.persist();
+                        });
         return true;
     }
 
@@ -57,14 +61,29 @@ public class Deliverer {
                 return;
             } catch (DeliveryException e) {
                 if (retry >= RETRIES) {
-                    throw new IllegalStateException("could not deliver " + notification.dedupeKey() + " to " + channel.type()
-                            + " after " + (retry + 1) + " tries: " + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "could not deliver "
+                                    + notification.dedupeKey()
+                                    + " to "
+                                    + channel.type()
+                                    + " after "
+                                    + (retry + 1)
+                                    + " tries: "
+                                    + e.getMessage(),
+                            e);
                 }
-                Duration wait = e.retryAfter() != null && e.retryAfter().compareTo(backoff) > 0 ? e.retryAfter() : backoff;
-                LOG.infof("[rollout %s] %s delivery failed, retrying in %d ms: %s", notification.rolloutId(), channel.type(),
-                        wait.toMillis(), e.getMessage());
+                Duration wait =
+                        e.retryAfter() != null && e.retryAfter().compareTo(backoff) > 0
+                                ? e.retryAfter()
+                                : backoff;
+                LOG.infof(
+                        "[rollout %s] %s delivery failed, retrying in %d ms: %s",
+                        notification.rolloutId(), channel.type(), wait.toMillis(), e.getMessage());
                 pause(wait);
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                backoff =
+                        backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                                ? MAX_BACKOFF
+                                : backoff.multipliedBy(2);
             }
         }
     }

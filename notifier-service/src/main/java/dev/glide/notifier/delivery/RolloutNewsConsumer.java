@@ -13,13 +13,15 @@ import java.util.Locale;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Reads rollout transitions and verdicts, folds each into the rollout's snapshot and notifies people of it. A
- * record that is not valid throws, and the channel's dead-letter strategy moves it aside with the reason.
+ * Reads rollout transitions and verdicts, folds each into the rollout's snapshot and notifies
+ * people of it. A record that is not valid throws, and the channel's dead-letter strategy moves it
+ * aside with the reason.
  */
 @ApplicationScoped
 public class RolloutNewsConsumer {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RolloutNewsConsumer.class);
+    private static final org.jboss.logging.Logger LOG =
+            org.jboss.logging.Logger.getLogger(RolloutNewsConsumer.class);
 
     private final EventCodec codec;
     private final Deliverer deliverer;
@@ -36,32 +38,65 @@ public class RolloutNewsConsumer {
     public void onRolloutEvent(String json) {
         RolloutEvent event = codec.decode(json, RolloutEvent.class);
         RolloutSnapshot rollout = views.update(event.rolloutId(), snapshot -> snapshot.with(event));
-        String text = String.format(Locale.ROOT, "%s %s (%s, %s): %s%s, canary %.1f %%", event.service(),
-                event.canaryVersion(), event.strategy(), event.environment(),
-                event.from() == null ? "" : event.from() + " -> ", event.to(),
-                event.weights() == null ? 0 : event.weights().canary())
-                + (event.actor() == null ? "" : " by " + event.actor())
-                + (event.analysis() != null ? "; analysis started" : "")
-                + (event.reason() == null ? "" : ": " + event.reason());
-        deliver(new Notification("event:" + event.rolloutId() + ":" + event.sequence(), event.rolloutId(),
-                "rollout-event", text, event, rollout));
+        String text =
+                String.format(
+                                Locale.ROOT,
+                                "%s %s (%s, %s): %s%s, canary %.1f %%",
+                                event.service(),
+                                event.canaryVersion(),
+                                event.strategy(),
+                                event.environment(),
+                                event.from() == null ? "" : event.from() + " -> ",
+                                event.to(),
+                                event.weights() == null ? 0 : event.weights().canary())
+                        + (event.actor() == null ? "" : " by " + event.actor())
+                        + (event.analysis() != null ? "; analysis started" : "")
+                        + (event.reason() == null ? "" : ": " + event.reason());
+        deliver(
+                new Notification(
+                        "event:" + event.rolloutId() + ":" + event.sequence(),
+                        event.rolloutId(),
+                        "rollout-event",
+                        text,
+                        event,
+                        rollout));
     }
 
     @Incoming(Topics.ANALYSIS_VERDICTS)
     @Blocking
     public void onVerdict(String json) {
         AnalysisVerdict verdict = codec.decode(json, AnalysisVerdict.class);
-        RolloutSnapshot rollout = views.update(verdict.rolloutId(), snapshot -> snapshot.with(verdict));
-        String text = String.format(Locale.ROOT, "analysis window %d: %s (score %d) %s", verdict.window(),
-                verdict.verdict(), verdict.score(), verdict.summary() == null ? "" : verdict.summary()).trim();
-        deliver(new Notification("verdict:" + verdict.rolloutId() + ":" + verdict.stepSequence() + ":"
-                + verdict.window(), verdict.rolloutId(), "analysis-verdict", text, verdict, rollout));
+        RolloutSnapshot rollout =
+                views.update(verdict.rolloutId(), snapshot -> snapshot.with(verdict));
+        String text =
+                String.format(
+                                Locale.ROOT,
+                                "analysis window %d: %s (score %d) %s",
+                                verdict.window(),
+                                verdict.verdict(),
+                                verdict.score(),
+                                verdict.summary() == null ? "" : verdict.summary())
+                        .trim();
+        deliver(
+                new Notification(
+                        "verdict:"
+                                + verdict.rolloutId()
+                                + ":"
+                                + verdict.stepSequence()
+                                + ":"
+                                + verdict.window(),
+                        verdict.rolloutId(),
+                        "analysis-verdict",
+                        text,
+                        verdict,
+                        rollout));
     }
 
     /**
-     * A rollout's news goes to its own message; a release train member's goes to its train's message (one per train,
-     * a line per member), in the member's name. Member news that arrives before the train's first event is dropped:
-     * the train's events carry every member's standing anyway.
+     * A rollout's news goes to its own message; a release train member's goes to its train's
+     * message (one per train, a line per member), in the member's name. Member news that arrives
+     * before the train's first event is dropped: the train's events carry every member's standing
+     * anyway.
      */
     private void deliver(Notification notification) {
         RolloutSnapshot rollout = notification.rollout();
@@ -69,10 +104,22 @@ public class RolloutNewsConsumer {
             deliverer.deliver(notification);
             return;
         }
-        views.find(rollout.trainId()).ifPresentOrElse(
-                train -> deliverer.deliver(new Notification(notification.dedupeKey(), train.rolloutId(), notification.kind(),
-                        rollout.service() + ": " + notification.text(), notification.event(), train)),
-                () -> LOG.infof("[rollout %s] news of train %s before the train's own: %s", rollout.rolloutId(),
-                        rollout.trainId(), notification.text()));
+        views.find(rollout.trainId())
+                .ifPresentOrElse(
+                        train ->
+                                deliverer.deliver(
+                                        new Notification(
+                                                notification.dedupeKey(),
+                                                train.rolloutId(),
+                                                notification.kind(),
+                                                rollout.service() + ": " + notification.text(),
+                                                notification.event(),
+                                                train)),
+                        () ->
+                                LOG.infof(
+                                        "[rollout %s] news of train %s before the train's own: %s",
+                                        rollout.rolloutId(),
+                                        rollout.trainId(),
+                                        notification.text()));
     }
 }

@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * Who may press a rollout's buttons: the Slack user ids configured for its service or team, and the members of
- * the user groups configured there (ids starting with S, asked of Slack and remembered for a minute).
+ * Who may press a rollout's buttons: the Slack user ids configured for its service or team, and the
+ * members of the user groups configured there (ids starting with S, asked of Slack and remembered
+ * for a minute).
  */
 @ApplicationScoped
 public class Approvers {
@@ -55,6 +56,5 @@ public class Approvers {
         }
     }
 
-    private record Members(List<String> users, Instant fetchedAt) {
-    }
+    private record Members(List<String> users, Instant fetchedAt) {}
 }

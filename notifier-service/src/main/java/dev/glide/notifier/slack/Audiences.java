@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** Which channel and which approvers apply to a service: its own settings, else its team's, else the defaults. */
+/**
+ * Which channel and which approvers apply to a service: its own settings, else its team's, else the
+ * defaults.
+ */
 @ApplicationScoped
 public class Audiences {
 
@@ -20,14 +23,22 @@ public class Audiences {
     }
 
     public List<String> approvers(String service, String team) {
-        return pick(service, team, SlackSettings.Audience::approvers).or(settings::approvers).orElse(List.of());
+        return pick(service, team, SlackSettings.Audience::approvers)
+                .or(settings::approvers)
+                .orElse(List.of());
     }
 
-    private <T> Optional<T> pick(String service, String team, Function<SlackSettings.Audience, Optional<T>> what) {
-        Optional<T> own = service == null ? Optional.empty() : Optional.ofNullable(settings.services().get(service)).flatMap(what);
+    private <T> Optional<T> pick(
+            String service, String team, Function<SlackSettings.Audience, Optional<T>> what) {
+        Optional<T> own =
+                service == null
+                        ? Optional.empty()
+                        : Optional.ofNullable(settings.services().get(service)).flatMap(what);
         if (own.isPresent()) {
             return own;
         }
-        return team == null ? Optional.empty() : Optional.ofNullable(settings.teams().get(team)).flatMap(what);
+        return team == null
+                ? Optional.empty()
+                : Optional.ofNullable(settings.teams().get(team)).flatMap(what);
     }
 }

@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * Slack's Web API through the Slack Java SDK, at the configured base URL. Every failure becomes a
- * {@link DeliveryException}; a 429 carries Slack's Retry-After so the retry waits as long as Slack asked.
+ * {@link DeliveryException}; a 429 carries Slack's Retry-After so the retry waits as long as Slack
+ * asked.
  */
 @ApplicationScoped
 public class SlackApi {
@@ -33,38 +34,74 @@ public class SlackApi {
     }
 
     /** Posts a message (a reply when {@code threadTs} is set); returns its ts. */
-    public String post(String channel, String text, List<LayoutBlock> blocks, String threadTs) throws DeliveryException {
-        return call("chat.postMessage", () -> methods().chatPostMessage(r -> r.channel(channel).text(text).blocks(blocks)
-                .threadTs(threadTs).unfurlLinks(false))).getTs();
+    public String post(String channel, String text, List<LayoutBlock> blocks, String threadTs)
+            throws DeliveryException {
+        return call(
+                        "chat.postMessage",
+                        () ->
+                                methods()
+                                        .chatPostMessage(
+                                                r ->
+                                                        r.channel(channel)
+                                                                .text(text)
+                                                                .blocks(blocks)
+                                                                .threadTs(threadTs)
+                                                                .unfurlLinks(false)))
+                .getTs();
     }
 
-    public void update(String channel, String ts, String text, List<LayoutBlock> blocks) throws DeliveryException {
-        call("chat.update", () -> methods().chatUpdate(r -> r.channel(channel).ts(ts).text(text).blocks(blocks)));
+    public void update(String channel, String ts, String text, List<LayoutBlock> blocks)
+            throws DeliveryException {
+        call(
+                "chat.update",
+                () ->
+                        methods()
+                                .chatUpdate(
+                                        r -> r.channel(channel).ts(ts).text(text).blocks(blocks)));
     }
 
     /** The members of a user group. */
     public List<String> usergroupMembers(String usergroup) throws DeliveryException {
-        return call("usergroups.users.list", () -> methods().usergroupsUsersList(r -> r.usergroup(usergroup))).getUsers();
+        return call(
+                        "usergroups.users.list",
+                        () -> methods().usergroupsUsersList(r -> r.usergroup(usergroup)))
+                .getUsers();
     }
 
-    /** Answers the person who clicked, through the interaction's response_url (only they see it). */
+    /**
+     * Answers the person who clicked, through the interaction's response_url (only they see it).
+     */
     public void tellUser(String responseUrl, String text) throws DeliveryException {
-        String json = "{\"response_type\":\"ephemeral\",\"replace_original\":false,\"text\":" + quote(text) + "}";
+        String json =
+                "{\"response_type\":\"ephemeral\",\"replace_original\":false,\"text\":"
+                        + quote(text)
+                        + "}";
         try {
             WebhookResponse response = slack.send(responseUrl, json);
             if (response.getCode() / 100 != 2) {
-                throw new DeliveryException("Slack's response_url answered " + response.getCode() + ": " + response.getBody());
+                throw new DeliveryException(
+                        "Slack's response_url answered "
+                                + response.getCode()
+                                + ": "
+                                + response.getBody());
             }
         } catch (IOException e) {
-            throw new DeliveryException("Slack's response_url is unreachable: " + e.getMessage(), e);
+            throw new DeliveryException(
+                    "Slack's response_url is unreachable: " + e.getMessage(), e);
         }
     }
 
     private MethodsClient methods() throws DeliveryException {
-        return slack.methods(settings.botToken().orElseThrow(() -> new DeliveryException("glide.notifier.slack.bot-token is not set")));
+        return slack.methods(
+                settings.botToken()
+                        .orElseThrow(
+                                () ->
+                                        new DeliveryException(
+                                                "glide.notifier.slack.bot-token is not set")));
     }
 
-    private <T extends SlackApiTextResponse> T call(String method, SlackCall<T> call) throws DeliveryException {
+    private <T extends SlackApiTextResponse> T call(String method, SlackCall<T> call)
+            throws DeliveryException {
         try {
             T response = call.run();
             if (!response.isOk()) {
@@ -77,10 +114,19 @@ public class SlackApi {
             if (header != null && header.matches("\\d+")) {
                 retryAfter = Duration.ofSeconds(Long.parseLong(header));
             }
-            throw new DeliveryException("Slack answered " + method + " with " + e.getResponse().code()
-                    + (retryAfter == null ? "" : " (retry after " + retryAfter.toSeconds() + " s)"), e, retryAfter);
+            throw new DeliveryException(
+                    "Slack answered "
+                            + method
+                            + " with "
+                            + e.getResponse().code()
+                            + (retryAfter == null
+                                    ? ""
+                                    : " (retry after " + retryAfter.toSeconds() + " s)"),
+                    e,
+                    retryAfter);
         } catch (IOException e) {
-            throw new DeliveryException("Slack is unreachable for " + method + ": " + e.getMessage(), e);
+            throw new DeliveryException(
+                    "Slack is unreachable for " + method + ": " + e.getMessage(), e);
         }
     }
 

@@ -9,9 +9,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 
 /**
- * One Slack message per rollout, posted to the service's (or team's) channel at its first news and kept current
- * with {@code chat.update}; each piece of news also goes to the message's thread. The message's place is stored
- * as soon as it is posted, so a retry after a failure updates it instead of posting a second one.
+ * One Slack message per rollout, posted to the service's (or team's) channel at its first news and
+ * kept current with {@code chat.update}; each piece of news also goes to the message's thread. The
+ * message's place is stored as soon as it is posted, so a retry after a failure updates it instead
+ * of posting a second one.
  */
 @ApplicationScoped
 public class SlackChannel implements NotificationChannel {
@@ -32,13 +33,30 @@ public class SlackChannel implements NotificationChannel {
     @Override
     public void deliver(Notification notification) throws DeliveryException {
         RolloutSnapshot rollout = notification.rollout();
-        SlackMessage message = QuarkusTransaction.requiringNew().call(() -> SlackMessage.findById(rollout.rolloutId()));
+        SlackMessage message =
+                QuarkusTransaction.requiringNew()
+                        .call(() -> SlackMessage.findById(rollout.rolloutId()));
         if (message == null) {
-            String channel = audiences.channel(rollout.service(), rollout.team()).orElseThrow(() -> new DeliveryException(
-                    "no Slack channel for service " + rollout.service() + " (team " + rollout.team()
-                            + "): set glide.notifier.slack.channel or one per service or team"));
-            String ts = api.post(channel, SlackBlocks.fallback(rollout), SlackBlocks.render(rollout), null);
-            message = QuarkusTransaction.requiringNew().call(() -> remember(rollout.rolloutId(), channel, ts));
+            String channel =
+                    audiences
+                            .channel(rollout.service(), rollout.team())
+                            .orElseThrow(
+                                    () ->
+                                            new DeliveryException(
+                                                    "no Slack channel for service "
+                                                            + rollout.service()
+                                                            + " (team "
+                                                            + rollout.team()
+                                                            + "): set glide.notifier.slack.channel or one per service or team"));
+            String ts =
+                    api.post(
+                            channel,
+                            SlackBlocks.fallback(rollout),
+                            SlackBlocks.render(rollout),
+                            null);
+            message =
+                    QuarkusTransaction.requiringNew()
+                            .call(() -> remember(rollout.rolloutId(), channel, ts));
         } else {
             refresh(message, rollout);
         }
@@ -47,7 +65,11 @@ public class SlackChannel implements NotificationChannel {
 
     /** Shows the rollout's current state in its message (after a click, or any news). */
     public void refresh(SlackMessage message, RolloutSnapshot rollout) throws DeliveryException {
-        api.update(message.channel, message.ts, SlackBlocks.fallback(rollout), SlackBlocks.render(rollout));
+        api.update(
+                message.channel,
+                message.ts,
+                SlackBlocks.fallback(rollout),
+                SlackBlocks.render(rollout));
     }
 
     private static SlackMessage remember(String rolloutId, String channel, String ts) {

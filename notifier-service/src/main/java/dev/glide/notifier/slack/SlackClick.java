@@ -7,7 +7,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** A button click that became a command, remembered so a replay or a second click does not make another. */
+/**
+ * A button click that became a command, remembered so a replay or a second click does not make
+ * another.
+ */
 @Entity
 @Table(name = "slack_click")
 public class SlackClick extends PanacheEntityBase {

@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Slack ({@code glide.notifier.slack.*}): the bot token and signing secret, the Web API's base URL (Slack's own
- * unless a test or a proxy says otherwise), and per service or team which channel gets its messages and who may
- * press its buttons (Slack user ids {@code U...} or user groups {@code S...}). A service's own settings win over
- * its team's, and the team's over the defaults.
+ * Slack ({@code glide.notifier.slack.*}): the bot token and signing secret, the Web API's base URL
+ * (Slack's own unless a test or a proxy says otherwise), and per service or team which channel gets
+ * its messages and who may press its buttons (Slack user ids {@code U...} or user groups {@code
+ * S...}). A service's own settings win over its team's, and the team's over the defaults.
  */
 @ConfigMapping(prefix = "glide.notifier.slack")
 public interface SlackSettings {

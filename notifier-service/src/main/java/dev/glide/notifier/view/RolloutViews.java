@@ -27,7 +27,10 @@ public class RolloutViews {
             view = new RolloutView();
             view.rolloutId = rolloutId;
         }
-        RolloutSnapshot before = view.snapshot == null ? RolloutSnapshot.empty(rolloutId) : codec.decode(view.snapshot, RolloutSnapshot.class);
+        RolloutSnapshot before =
+                view.snapshot == null
+                        ? RolloutSnapshot.empty(rolloutId)
+                        : codec.decode(view.snapshot, RolloutSnapshot.class);
         RolloutSnapshot after = change.apply(before);
         view.snapshot = codec.encode(after);
         view.updatedAt = Instant.now();
@@ -38,6 +41,8 @@ public class RolloutViews {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Optional<RolloutSnapshot> find(String rolloutId) {
         RolloutView view = RolloutView.findById(rolloutId);
-        return view == null ? Optional.empty() : Optional.of(codec.decode(view.snapshot, RolloutSnapshot.class));
+        return view == null
+                ? Optional.empty()
+                : Optional.of(codec.decode(view.snapshot, RolloutSnapshot.class));
     }
 }

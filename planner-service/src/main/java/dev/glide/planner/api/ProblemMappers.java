@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Every refusal the API gives is JSON naming what was wrong: {@code {"error": ..., "problems": [...]}}. */
+/**
+ * Every refusal the API gives is JSON naming what was wrong: {@code {"error": ..., "problems":
+ * [...]}}.
+ */
 public class ProblemMappers {
 
     @ServerExceptionMapper
@@ -45,7 +48,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unauthorized(AuthException e) {
         Response response = problem(e.status(), e.getMessage(), List.of());
-        return e.status() == 401 ? Response.fromResponse(response).header("WWW-Authenticate", "Bearer realm=\"glide\"").build() : response;
+        return e.status() == 401
+                ? Response.fromResponse(response)
+                        .header("WWW-Authenticate", "Bearer realm=\"glide\"")
+                        .build()
+                : response;
     }
 
     @ServerExceptionMapper

@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
-/** Checks team API tokens: a team may release, promote, abort and register only its own services. */
+/**
+ * Checks team API tokens: a team may release, promote, abort and register only its own services.
+ */
 @ApplicationScoped
 public class TeamAuth {
 
@@ -21,16 +23,21 @@ public class TeamAuth {
     private final String adminToken;
 
     TeamAuth(AuthConfig config) {
-        config.tokens().forEach((team, tokens) -> Arrays.stream(tokens.split(","))
-                .map(String::trim).filter(t -> !t.isEmpty())
-                .forEach(token -> teamByToken.put(token, team)));
+        config.tokens()
+                .forEach(
+                        (team, tokens) ->
+                                Arrays.stream(tokens.split(","))
+                                        .map(String::trim)
+                                        .filter(t -> !t.isEmpty())
+                                        .forEach(token -> teamByToken.put(token, team)));
         this.adminToken = config.adminToken().filter(t -> !t.isBlank()).orElse(null);
     }
 
     void warnIfOpen(@Observes StartupEvent startup) {
         if (isOpen()) {
-            LOG.warn("No API tokens are configured (glide.auth.tokens.<team>, glide.auth.admin-token): anyone who can"
-                    + " reach the planner may release, promote and abort. Fine for a local run, never for production.");
+            LOG.warn(
+                    "No API tokens are configured (glide.auth.tokens.<team>, glide.auth.admin-token): anyone who can"
+                            + " reach the planner may release, promote and abort. Fine for a local run, never for production.");
         }
     }
 
@@ -44,7 +51,9 @@ public class TeamAuth {
             return Caller.ANYONE;
         }
         if (authorization == null || !authorization.startsWith(BEARER)) {
-            throw new AuthException(401, "missing credentials: send 'Authorization: Bearer <your team's API token>'");
+            throw new AuthException(
+                    401,
+                    "missing credentials: send 'Authorization: Bearer <your team's API token>'");
         }
         String token = authorization.substring(BEARER.length()).trim();
         if (adminToken != null && constantTimeEquals(token, adminToken)) {
@@ -63,15 +72,27 @@ public class TeamAuth {
         return new Caller(team, false);
     }
 
-    /** The caller, who must belong to {@code owner} (or be an admin) to {@code action}; 403 otherwise. */
+    /**
+     * The caller, who must belong to {@code owner} (or be an admin) to {@code action}; 403
+     * otherwise.
+     */
     public Caller authorize(Caller caller, String owner, String action) {
         if (!caller.admin() && !caller.team().equals(owner)) {
-            throw new AuthException(403, "team '" + caller.team() + "' may not " + action + ": it belongs to team '" + owner + "'");
+            throw new AuthException(
+                    403,
+                    "team '"
+                            + caller.team()
+                            + "' may not "
+                            + action
+                            + ": it belongs to team '"
+                            + owner
+                            + "'");
         }
         return caller;
     }
 
     private static boolean constantTimeEquals(String a, String b) {
-        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(
+                a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 }

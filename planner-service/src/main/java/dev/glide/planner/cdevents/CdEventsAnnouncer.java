@@ -22,8 +22,9 @@ import java.time.ZoneOffset;
 import java.util.UUID;
 
 /**
- * Tells other CI/CD tools how a rollout ended, in their language: a CDEvents {@code service.upgraded} (the new
- * version serves) or {@code service.rolledback} (the old one does again), as a structured CloudEvent.
+ * Tells other CI/CD tools how a rollout ended, in their language: a CDEvents {@code
+ * service.upgraded} (the new version serves) or {@code service.rolledback} (the old one does
+ * again), as a structured CloudEvent.
  */
 @ApplicationScoped
 public class CdEventsAnnouncer {
@@ -42,21 +43,36 @@ public class CdEventsAnnouncer {
         Instant now = Instant.now();
         ObjectNode cdEvent = mapper.createObjectNode();
         ObjectNode context = cdEvent.putObject("context");
-        context.put("specversion", CDEVENTS_SPEC).put("id", id).put("source", SOURCE.toString()).put("type", type)
+        context.put("specversion", CDEVENTS_SPEC)
+                .put("id", id)
+                .put("source", SOURCE.toString())
+                .put("type", type)
                 .put("timestamp", now.toString());
         ObjectNode subject = cdEvent.putObject("subject");
         subject.put("id", rollout.service).put("source", SOURCE.toString());
         ObjectNode content = subject.putObject("content");
         content.putObject("environment").put("id", rollout.environment);
-        content.put("artifactId", end == RolloutState.SUCCEEDED ? artifact(spec) : generic(rollout.service, spec.stable().version()));
+        content.put(
+                "artifactId",
+                end == RolloutState.SUCCEEDED
+                        ? artifact(spec)
+                        : generic(rollout.service, spec.stable().version()));
         try {
-            CloudEvent cloudEvent = CloudEventBuilder.v1()
-                    .withId(id).withSource(SOURCE).withType(type).withTime(OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-                    .withSubject(rollout.service).withExtension("rolloutid", rollout.id.replace("-", ""))
-                    .withDataContentType("application/json")
-                    .withData(mapper.writeValueAsBytes(cdEvent))
-                    .build();
-            byte[] json = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE).serialize(cloudEvent);
+            CloudEvent cloudEvent =
+                    CloudEventBuilder.v1()
+                            .withId(id)
+                            .withSource(SOURCE)
+                            .withType(type)
+                            .withTime(OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                            .withSubject(rollout.service)
+                            .withExtension("rolloutid", rollout.id.replace("-", ""))
+                            .withDataContentType("application/json")
+                            .withData(mapper.writeValueAsBytes(cdEvent))
+                            .build();
+            byte[] json =
+                    EventFormatProvider.getInstance()
+                            .resolveFormat(JsonFormat.CONTENT_TYPE)
+                            .serialize(cloudEvent);
             return mapper.readTree(new String(json, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the CDEvent for rollout " + rollout.id, e);
@@ -65,10 +81,15 @@ public class CdEventsAnnouncer {
 
     private static String artifact(RolloutSpec spec) {
         String artifact = spec.release().artifact();
-        return artifact != null && artifact.startsWith("pkg:") ? artifact : generic(spec.release().service(), spec.release().version());
+        return artifact != null && artifact.startsWith("pkg:")
+                ? artifact
+                : generic(spec.release().service(), spec.release().version());
     }
 
     private static String generic(String service, String version) {
-        return "pkg:generic/" + service + "@" + java.net.URLEncoder.encode(version, StandardCharsets.UTF_8);
+        return "pkg:generic/"
+                + service
+                + "@"
+                + java.net.URLEncoder.encode(version, StandardCharsets.UTF_8);
     }
 }

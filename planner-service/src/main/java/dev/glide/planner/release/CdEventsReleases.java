@@ -22,17 +22,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a release from a CDEvents {@code service.deployed}, {@code service.upgraded} or {@code artifact.published}
- * event, carried as a structured CloudEvent ({@code application/cloudevents+json}) or bare. The service is the
- * package URL's name ({@code pkg:oci/myapp@sha256:...} is {@code myapp}) and the version its version; the
- * environment is {@code subject.content.environment.id} (the service's default for artifact.published); the
+ * Reads a release from a CDEvents {@code service.deployed}, {@code service.upgraded} or {@code
+ * artifact.published} event, carried as a structured CloudEvent ({@code
+ * application/cloudevents+json}) or bare. The service is the package URL's name ({@code
+ * pkg:oci/myapp@sha256:...} is {@code myapp}) and the version its version; the environment is
+ * {@code subject.content.environment.id} (the service's default for artifact.published); the
  * endpoints are the service's {@code canaryEndpoints}, since a CDEvent names none.
  */
 @ApplicationScoped
 public class CdEventsReleases {
 
-    private static final List<String> RELEASE_TYPES = List.of(
-            "dev.cdevents.service.deployed.", "dev.cdevents.service.upgraded.", "dev.cdevents.artifact.published.");
+    private static final List<String> RELEASE_TYPES =
+            List.of(
+                    "dev.cdevents.service.deployed.",
+                    "dev.cdevents.service.upgraded.",
+                    "dev.cdevents.artifact.published.");
     private static final String NAME = "CDEvent";
 
     private final ServiceRegistry services;
@@ -55,10 +59,13 @@ public class CdEventsReleases {
         }
         CloudEvent cloudEvent;
         try {
-            cloudEvent = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE)
-                    .deserialize(json.getBytes(StandardCharsets.UTF_8));
+            cloudEvent =
+                    EventFormatProvider.getInstance()
+                            .resolveFormat(JsonFormat.CONTENT_TYPE)
+                            .deserialize(json.getBytes(StandardCharsets.UTF_8));
         } catch (EventDeserializationException | IllegalStateException e) {
-            throw new MalformedEventException("CloudEvent", List.of("not a valid CloudEvent: " + rootMessage(e)));
+            throw new MalformedEventException(
+                    "CloudEvent", List.of("not a valid CloudEvent: " + rootMessage(e)));
         }
         if (cloudEvent.getData() == null) {
             throw new MalformedEventException("CloudEvent", List.of("data: must hold the CDEvent"));
@@ -70,15 +77,22 @@ public class CdEventsReleases {
     private ReleaseEvent fromCdEvent(JsonNode cdEvent, String type, String cloudEventId) {
         List<String> problems = new ArrayList<>();
         if (type == null || RELEASE_TYPES.stream().noneMatch(type::startsWith)) {
-            throw new MalformedEventException(NAME, List.of("type: " + (type == null ? "missing" : "'" + type + "'")
-                    + " is not a release; accepted: dev.cdevents.service.deployed, dev.cdevents.service.upgraded,"
-                    + " dev.cdevents.artifact.published (any version)"));
+            throw new MalformedEventException(
+                    NAME,
+                    List.of(
+                            "type: "
+                                    + (type == null ? "missing" : "'" + type + "'")
+                                    + " is not a release; accepted: dev.cdevents.service.deployed, dev.cdevents.service.upgraded,"
+                                    + " dev.cdevents.artifact.published (any version)"));
         }
         boolean artifactPublished = type.startsWith("dev.cdevents.artifact.published.");
         JsonNode context = cdEvent.path("context");
         JsonNode subject = cdEvent.path("subject");
         String purlField = artifactPublished ? "subject.id" : "subject.content.artifactId";
-        String purl = artifactPublished ? subject.path("id").asText(null) : subject.path("content").path("artifactId").asText(null);
+        String purl =
+                artifactPublished
+                        ? subject.path("id").asText(null)
+                        : subject.path("content").path("artifactId").asText(null);
         PackageURL artifact = null;
         if (purl == null || purl.isBlank()) {
             problems.add(purlField + ": must be a package URL such as pkg:oci/myapp@sha256:...");
@@ -86,10 +100,15 @@ public class CdEventsReleases {
             try {
                 artifact = new PackageURL(purl);
                 if (artifact.getVersion() == null) {
-                    problems.add(purlField + ": '" + purl + "' names no version (pkg:type/name@version)");
+                    problems.add(
+                            purlField
+                                    + ": '"
+                                    + purl
+                                    + "' names no version (pkg:type/name@version)");
                 }
             } catch (MalformedPackageURLException e) {
-                problems.add(purlField + ": '" + purl + "' is not a package URL: " + e.getMessage());
+                problems.add(
+                        purlField + ": '" + purl + "' is not a package URL: " + e.getMessage());
             }
         }
         String environment = subject.path("content").path("environment").path("id").asText(null);
@@ -102,11 +121,23 @@ public class CdEventsReleases {
         }
         ServiceSpec service = services.require(artifact.getName());
         if (service.canaryEndpoints().isEmpty()) {
-            throw new MalformedEventException(NAME, List.of("endpoints: a CDEvent names none, and the service '"
-                    + artifact.getName() + "' has no canaryEndpoints to deploy to; add them to its registration"));
+            throw new MalformedEventException(
+                    NAME,
+                    List.of(
+                            "endpoints: a CDEvent names none, and the service '"
+                                    + artifact.getName()
+                                    + "' has no canaryEndpoints to deploy to; add them to its registration"));
         }
-        return new ReleaseEvent(ReleaseEvent.SCHEMA_VERSION, id, artifact.getName(), artifact.getVersion(),
-                environment == null ? service.environment() : environment, purl, service.canaryEndpoints(), null, null,
+        return new ReleaseEvent(
+                ReleaseEvent.SCHEMA_VERSION,
+                id,
+                artifact.getName(),
+                artifact.getVersion(),
+                environment == null ? service.environment() : environment,
+                purl,
+                service.canaryEndpoints(),
+                null,
+                null,
                 timestamp(context.path("timestamp").asText(null)));
     }
 

@@ -10,27 +10,32 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Reads releases from Kafka. A record that is not a valid release throws, and the channel's dead-letter
- * strategy moves it aside with the reason, so the partition keeps flowing.
+ * Reads releases from Kafka. A record that is not a valid release throws, and the channel's
+ * dead-letter strategy moves it aside with the reason, so the partition keeps flowing.
  */
 @ApplicationScoped
 public class ReleaseConsumer {
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = EventCodec.defaultMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+            EventCodec.defaultMapper();
 
     private final EventCodec codec;
     private final ReleaseIntake intake;
     private final CdEventsReleases cdEvents;
     private final TrainIntake trains;
 
-    ReleaseConsumer(EventCodec codec, ReleaseIntake intake, CdEventsReleases cdEvents, TrainIntake trains) {
+    ReleaseConsumer(
+            EventCodec codec, ReleaseIntake intake, CdEventsReleases cdEvents, TrainIntake trains) {
         this.codec = codec;
         this.intake = intake;
         this.cdEvents = cdEvents;
         this.trains = trains;
     }
 
-    /** A plain release, a release train (it has {@code members}), or a CDEvents release as a structured CloudEvent or bare. */
+    /**
+     * A plain release, a release train (it has {@code members}), or a CDEvents release as a
+     * structured CloudEvent or bare.
+     */
     @Incoming(Topics.RELEASE_EVENTS)
     @Blocking
     public void onRelease(String json) {
@@ -40,7 +45,9 @@ public class ReleaseConsumer {
             return;
         }
         boolean cdEvent = object && cdEvents.isCdEvent(json);
-        intake.accept(cdEvent ? cdEvents.toRelease(json) : codec.decode(json, ReleaseEvent.class), Topics.RELEASE_EVENTS);
+        intake.accept(
+                cdEvent ? cdEvents.toRelease(json) : codec.decode(json, ReleaseEvent.class),
+                Topics.RELEASE_EVENTS);
     }
 
     private static boolean isTrain(String json) {

@@ -25,9 +25,10 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Turns a release into a rollout of its service's strategy. The same event id or idempotency key twice is one
- * rollout. Never two rollouts move one service at once: under the {@code queue} policy a release waits for the
- * running rollout to end; under {@code supersede} the running one is aborted first.
+ * Turns a release into a rollout of its service's strategy. The same event id or idempotency key
+ * twice is one rollout. Never two rollouts move one service at once: under the {@code queue} policy
+ * a release waits for the running rollout to end; under {@code supersede} the running one is
+ * aborted first.
  */
 @ApplicationScoped
 public class ReleaseIntake {
@@ -44,25 +45,32 @@ public class ReleaseIntake {
         this.codec = codec;
     }
 
-    /** Starts (or queues) the rollout this release asks for, or returns the one it already started. */
+    /**
+     * Starts (or queues) the rollout this release asks for, or returns the one it already started.
+     */
     @Transactional
     public Rollout accept(ReleaseEvent release, String actor) {
         return accept(release, UUID.randomUUID().toString(), null, actor);
     }
 
     /**
-     * Starts (or queues) the rollout of one member of release train {@code trainId}, under the id the train gave it,
-     * in the train's transaction. Its plan ends in the train's gates.
+     * Starts (or queues) the rollout of one member of release train {@code trainId}, under the id
+     * the train gave it, in the train's transaction. Its plan ends in the train's gates.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Rollout acceptMember(ReleaseEvent release, String rolloutId, String trainId, String actor) {
+    public Rollout acceptMember(
+            ReleaseEvent release, String rolloutId, String trainId, String actor) {
         return accept(release, rolloutId, trainId, actor);
     }
 
-    /** The strategy a release is rolled out by: its own type when it names one, else its service's. */
+    /**
+     * The strategy a release is rolled out by: its own type when it names one, else its service's.
+     */
     public StrategySpec strategyOf(ReleaseEvent release) {
         ServiceSpec service = services.require(release.service());
-        return release.strategy() == null ? service.strategy() : override(release.strategy(), service);
+        return release.strategy() == null
+                ? service.strategy()
+                : override(release.strategy(), service);
     }
 
     private Rollout accept(ReleaseEvent release, String rolloutId, String trainId, String actor) {
@@ -71,7 +79,8 @@ public class ReleaseIntake {
         if (key != null) {
             var existing = Rollout.findByReleaseKey(key);
             if (existing.isPresent()) {
-                LOG.infof("[rollout %s] release %s of %s already accepted; not starting another",
+                LOG.infof(
+                        "[rollout %s] release %s of %s already accepted; not starting another",
                         existing.get().id, key, release.service());
                 return existing.get();
             }
@@ -97,7 +106,15 @@ public class ReleaseIntake {
         rollout.releaseKey = key;
         rollout.trainId = trainId;
         rollout.release = codec.encode(release);
-        rollout.spec = codec.encode(new RolloutSpec(release, service.gateway(), service.stable(), strategy, service.team(), trainId));
+        rollout.spec =
+                codec.encode(
+                        new RolloutSpec(
+                                release,
+                                service.gateway(),
+                                service.stable(),
+                                strategy,
+                                service.team(),
+                                trainId));
         rollout.status = codec.encode(RolloutStatus.initial());
         rollout.createdAt = now;
         rollout.updatedAt = now;
@@ -108,19 +125,35 @@ public class ReleaseIntake {
             driver.apply(rollout, new Start(), "release " + release.version(), actor);
         } else if (service.releasePolicy() == ReleasePolicy.supersede) {
             for (Rollout old : running) {
-                String why = "superseded by release " + release.version() + " (rollout " + rollout.id + ")";
-                driver.apply(driver.lock(old.id), new CommandReceived(RolloutCommand.Type.ABORT, "glide", why), why, "glide");
+                String why =
+                        "superseded by release "
+                                + release.version()
+                                + " (rollout "
+                                + rollout.id
+                                + ")";
+                driver.apply(
+                        driver.lock(old.id),
+                        new CommandReceived(RolloutCommand.Type.ABORT, "glide", why),
+                        why,
+                        "glide");
             }
         }
-        LOG.infof("[rollout %s] %s for %s %s in %s (%s)%s", rollout.id, rollout.state == RolloutState.PENDING ? "queued" : "started",
-                release.service(), release.version(), release.environment(), strategy.type(),
+        LOG.infof(
+                "[rollout %s] %s for %s %s in %s (%s)%s",
+                rollout.id,
+                rollout.state == RolloutState.PENDING ? "queued" : "started",
+                release.service(),
+                release.version(),
+                release.environment(),
+                strategy.type(),
                 trainId == null ? "" : " as a member of train " + trainId);
         return rollout;
     }
 
     /**
-     * When a rollout ends: if it succeeded, its version becomes the service's stable one; then the oldest release
-     * waiting for the service starts, from the stable version as it is now (not as it was when it queued).
+     * When a rollout ends: if it succeeded, its version becomes the service's stable one; then the
+     * oldest release waiting for the service starts, from the stable version as it is now (not as
+     * it was when it queued).
      */
     void startNext(@Observes RolloutDriver.Ended ended) {
         if (ended.state() == RolloutState.SUCCEEDED) {
@@ -131,24 +164,39 @@ public class ReleaseIntake {
         if (busy) {
             return;
         }
-        unfinished.stream().findFirst().ifPresent(next -> {
-            Rollout locked = driver.lock(next.id);
-            RolloutSpec queued = driver.spec(locked);
-            Backend stable = services.require(locked.service).stable();
-            locked.spec = codec.encode(queued.from(stable));
-            locked.stableVersion = stable.version();
-            driver.apply(locked, new Start(), "rollout " + ended.rolloutId() + " ended " + ended.state(), null);
-        });
+        unfinished.stream()
+                .findFirst()
+                .ifPresent(
+                        next -> {
+                            Rollout locked = driver.lock(next.id);
+                            RolloutSpec queued = driver.spec(locked);
+                            Backend stable = services.require(locked.service).stable();
+                            locked.spec = codec.encode(queued.from(stable));
+                            locked.stableVersion = stable.version();
+                            driver.apply(
+                                    locked,
+                                    new Start(),
+                                    "rollout " + ended.rolloutId() + " ended " + ended.state(),
+                                    null);
+                        });
     }
 
-    /** A release may name another strategy type for itself; the service's own settings are kept where they fit. */
+    /**
+     * A release may name another strategy type for itself; the service's own settings are kept
+     * where they fit.
+     */
     private static StrategySpec override(String type, ServiceSpec service) {
         StrategySpec.Type wanted;
         try {
             wanted = StrategySpec.Type.valueOf(type);
         } catch (IllegalArgumentException e) {
-            throw new dev.glide.contract.MalformedEventException("ReleaseEvent", List.of("strategy: '" + type
-                    + "' is not one of " + java.util.Arrays.toString(StrategySpec.Type.values())));
+            throw new dev.glide.contract.MalformedEventException(
+                    "ReleaseEvent",
+                    List.of(
+                            "strategy: '"
+                                    + type
+                                    + "' is not one of "
+                                    + java.util.Arrays.toString(StrategySpec.Type.values())));
         }
         StrategySpec own = service.strategy();
         if (own.type() == wanted) {
@@ -161,6 +209,8 @@ public class ReleaseIntake {
         if (release.idempotencyKey() != null && !release.idempotencyKey().isBlank()) {
             return "key:" + release.idempotencyKey();
         }
-        return release.eventId() == null || release.eventId().isBlank() ? null : "event:" + release.eventId();
+        return release.eventId() == null || release.eventId().isBlank()
+                ? null
+                : "event:" + release.eventId();
     }
 }

@@ -6,8 +6,8 @@ import dev.glide.planner.auth.Caller;
 import dev.glide.planner.auth.TeamAuth;
 import dev.glide.planner.rollout.Rollout;
 import dev.glide.planner.service.ServiceRegistry;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -16,7 +16,10 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.Map;
 
-/** {@code POST /api/releases}: a team's CI asks for a release; answered 202 with the rollout's id and location. */
+/**
+ * {@code POST /api/releases}: a team's CI asks for a release; answered 202 with the rollout's id
+ * and location.
+ */
 @Path("/api/releases")
 public class ReleaseResource {
 
@@ -26,7 +29,12 @@ public class ReleaseResource {
     private final ServiceRegistry services;
     private final TeamAuth auth;
 
-    ReleaseResource(ReleaseIntake intake, EventCodec codec, CdEventsReleases cdEvents, ServiceRegistry services, TeamAuth auth) {
+    ReleaseResource(
+            ReleaseIntake intake,
+            EventCodec codec,
+            CdEventsReleases cdEvents,
+            ServiceRegistry services,
+            TeamAuth auth) {
         this.intake = intake;
         this.codec = codec;
         this.cdEvents = cdEvents;
@@ -42,11 +50,15 @@ public class ReleaseResource {
         return accepted(authorized(caller, codec.decode(body, ReleaseEvent.class)));
     }
 
-    /** The same release as a CloudEvent carrying a CDEvents service.deployed, service.upgraded or artifact.published. */
+    /**
+     * The same release as a CloudEvent carrying a CDEvents service.deployed, service.upgraded or
+     * artifact.published.
+     */
     @POST
     @Consumes("application/cloudevents+json")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response releaseCloudEvent(@HeaderParam("Authorization") String authorization, String body) {
+    public Response releaseCloudEvent(
+            @HeaderParam("Authorization") String authorization, String body) {
         Caller caller = auth.authenticate(authorization);
         return accepted(authorized(caller, cdEvents.toRelease(body)));
     }

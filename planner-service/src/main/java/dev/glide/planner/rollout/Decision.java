@@ -3,11 +3,12 @@ package dev.glide.planner.rollout;
 import java.util.List;
 
 /**
- * The machine's answer to one input: the status after it and the outputs to log and act on, or a refusal
- * (a command that makes no sense now, with the reason to tell whoever gave it), or nothing at all (a stale or
- * repeated input, which is not logged).
+ * The machine's answer to one input: the status after it and the outputs to log and act on, or a
+ * refusal (a command that makes no sense now, with the reason to tell whoever gave it), or nothing
+ * at all (a stale or repeated input, which is not logged).
  */
-public record Decision(RolloutStatus status, List<MachineOutput> outputs, String refusal, boolean ignored) {
+public record Decision(
+        RolloutStatus status, List<MachineOutput> outputs, String refusal, boolean ignored) {
 
     public Decision {
         outputs = List.copyOf(outputs);

@@ -9,7 +9,10 @@ import dev.glide.contract.Weights;
 import dev.glide.planner.strategy.PlannedStep.AwaitTrain;
 import java.util.List;
 
-/** What can happen to a rollout. Each accepted input is logged, so the log replays to the same state. */
+/**
+ * What can happen to a rollout. Each accepted input is logged, so the log replays to the same
+ * state.
+ */
 @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "input")
 @JsonSubTypes({
     @JsonSubTypes.Type(MachineInput.Start.class),
@@ -24,41 +27,47 @@ import java.util.List;
 public sealed interface MachineInput {
 
     /** The rollout was created from a release. */
-    record Start() implements MachineInput {
-    }
+    record Start() implements MachineInput {}
 
     /** The traffic service read back what the gateway serves after step {@code sequence}. */
-    record TrafficConfirmed(long sequence, Weights served) implements MachineInput {
-    }
+    record TrafficConfirmed(long sequence, Weights served) implements MachineInput {}
 
     /** The traffic service could not set step {@code sequence}. */
-    record TrafficFailed(long sequence, String reason) implements MachineInput {
-    }
+    record TrafficFailed(long sequence, String reason) implements MachineInput {}
 
     /**
-     * A verdict of the analysis started at log sequence {@code analysisSequence}, after window {@code window}. Its
-     * evidence rides along into the log for people (the dashboard charts canary against baseline per window); the
-     * machine decides on the verdict alone.
+     * A verdict of the analysis started at log sequence {@code analysisSequence}, after window
+     * {@code window}. Its evidence rides along into the log for people (the dashboard charts canary
+     * against baseline per window); the machine decides on the verdict alone.
      */
-    record VerdictReceived(long analysisSequence, int window, AnalysisVerdict.Verdict verdict, String summary,
-            List<AnalysisVerdict.Check> checks) implements MachineInput {
+    record VerdictReceived(
+            long analysisSequence,
+            int window,
+            AnalysisVerdict.Verdict verdict,
+            String summary,
+            List<AnalysisVerdict.Check> checks)
+            implements MachineInput {
 
         @JsonCreator
         public VerdictReceived {
             checks = checks == null ? List.of() : List.copyOf(checks);
         }
 
-        public VerdictReceived(long analysisSequence, int window, AnalysisVerdict.Verdict verdict, String summary) {
+        public VerdictReceived(
+                long analysisSequence,
+                int window,
+                AnalysisVerdict.Verdict verdict,
+                String summary) {
             this(analysisSequence, window, verdict, summary, List.of());
         }
     }
 
     /** A person's or a tool's command, with why they gave it (may be null). */
-    record CommandReceived(RolloutCommand.Type type, String actor, String reason) implements MachineInput {
+    record CommandReceived(RolloutCommand.Type type, String actor, String reason)
+            implements MachineInput {
 
         @JsonCreator
-        public CommandReceived {
-        }
+        public CommandReceived {}
 
         public CommandReceived(RolloutCommand.Type type, String actor) {
             this(type, actor, null);
@@ -66,19 +75,28 @@ public sealed interface MachineInput {
 
         /** "aborted by alice", or "aborted by alice: errors in eu-west" with a reason. */
         String describe(String verb) {
-            return verb + " by " + actor + (reason == null || reason.isBlank() ? "" : ": " + reason);
+            return verb
+                    + " by "
+                    + actor
+                    + (reason == null || reason.isBlank() ? "" : ": " + reason);
         }
     }
 
-    /** Someone asks for the desired traffic state to be sent to the gateway again (it drifted, or was rebuilt). */
-    record ReplayRequested(String actor) implements MachineInput {
-    }
+    /**
+     * Someone asks for the desired traffic state to be sent to the gateway again (it drifted, or
+     * was rebuilt).
+     */
+    record ReplayRequested(String actor) implements MachineInput {}
 
-    /** A pause or rollback-window timer set when step {@code stepIndex} was entered in {@code epoch} ran out. */
-    record TimerFired(int stepIndex, int epoch) implements MachineInput {
-    }
+    /**
+     * A pause or rollback-window timer set when step {@code stepIndex} was entered in {@code epoch}
+     * ran out.
+     */
+    record TimerFired(int stepIndex, int epoch) implements MachineInput {}
 
-    /** The rollout's release train lets it past {@code gate}: into the joint cutover, or out of the rollback window. */
-    record TrainProceeds(AwaitTrain.Gate gate, String train) implements MachineInput {
-    }
+    /**
+     * The rollout's release train lets it past {@code gate}: into the joint cutover, or out of the
+     * rollback window.
+     */
+    record TrainProceeds(AwaitTrain.Gate gate, String train) implements MachineInput {}
 }

@@ -6,16 +6,25 @@ import dev.glide.planner.strategy.AnalysisSpec;
 import java.time.Duration;
 import java.util.List;
 
-/** What the machine asks for in answer to an input; each output with a sequence becomes one log entry. */
+/**
+ * What the machine asks for in answer to an input; each output with a sequence becomes one log
+ * entry.
+ */
 public sealed interface MachineOutput {
 
     long sequence();
 
     /**
-     * Route traffic: {@code canaryPercent} to the new version plus match rules. {@code promoted}: the new version
-     * becomes stable and serves everything; an abort routes 0 % with no rules (everything on stable).
+     * Route traffic: {@code canaryPercent} to the new version plus match rules. {@code promoted}:
+     * the new version becomes stable and serves everything; an abort routes 0 % with no rules
+     * (everything on stable).
      */
-    record RouteStep(long sequence, double canaryPercent, List<MatchRule> matchRules, String stickyKey, boolean promoted)
+    record RouteStep(
+            long sequence,
+            double canaryPercent,
+            List<MatchRule> matchRules,
+            String stickyKey,
+            boolean promoted)
             implements MachineOutput {
 
         public RouteStep {
@@ -24,19 +33,28 @@ public sealed interface MachineOutput {
     }
 
     /** The rollout changed state or step: published as a rollout event. */
-    record Transition(long sequence, RolloutState from, RolloutState to, int stepIndex, String cause, String actor)
-            implements MachineOutput {
-    }
+    record Transition(
+            long sequence,
+            RolloutState from,
+            RolloutState to,
+            int stepIndex,
+            String cause,
+            String actor)
+            implements MachineOutput {}
 
-    /** An analysis begins; the analysis service judges the canary as {@code spec} says and names this sequence. */
-    record AnalysisStarted(long sequence, AnalysisSpec spec) implements MachineOutput {
-    }
+    /**
+     * An analysis begins; the analysis service judges the canary as {@code spec} says and names
+     * this sequence.
+     */
+    record AnalysisStarted(long sequence, AnalysisSpec spec) implements MachineOutput {}
 
     /** The rollout ended {@code end} (SUCCEEDED or ABORTED): tell other CI/CD tools. */
-    record Announcement(long sequence, RolloutState end) implements MachineOutput {
-    }
+    record Announcement(long sequence, RolloutState end) implements MachineOutput {}
 
-    /** Fire {@link MachineInput.TimerFired} for this step and epoch after {@code after}. Not a log entry of its own. */
+    /**
+     * Fire {@link MachineInput.TimerFired} for this step and epoch after {@code after}. Not a log
+     * entry of its own.
+     */
     record StartTimer(int stepIndex, int epoch, Duration after) implements MachineOutput {
 
         @Override

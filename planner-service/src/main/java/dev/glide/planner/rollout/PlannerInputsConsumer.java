@@ -17,9 +17,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * The planner's Kafka inputs besides releases: the gateway's read-backs, verdicts and commands (to rollouts and
- * release trains). A record that is not valid throws, and its channel dead-letters it with the reason; one about a
- * rollout or train this planner does not know is logged and skipped.
+ * The planner's Kafka inputs besides releases: the gateway's read-backs, verdicts and commands (to
+ * rollouts and release trains). A record that is not valid throws, and its channel dead-letters it
+ * with the reason; one about a rollout or train this planner does not know is logged and skipped.
  */
 @ApplicationScoped
 public class PlannerInputsConsumer {
@@ -31,7 +31,11 @@ public class PlannerInputsConsumer {
     private final RolloutCommands commands;
     private final TrainCommands trainCommands;
 
-    PlannerInputsConsumer(EventCodec codec, RolloutDriver driver, RolloutCommands commands, TrainCommands trainCommands) {
+    PlannerInputsConsumer(
+            EventCodec codec,
+            RolloutDriver driver,
+            RolloutCommands commands,
+            TrainCommands trainCommands) {
         this.codec = codec;
         this.driver = driver;
         this.commands = commands;
@@ -43,9 +47,10 @@ public class PlannerInputsConsumer {
     @Transactional
     public void onTrafficApplied(String json) {
         TrafficApplied applied = codec.decode(json, TrafficApplied.class);
-        MachineInput input = applied.outcome() == TrafficApplied.Outcome.APPLIED
-                ? new TrafficConfirmed(applied.sequence(), applied.served())
-                : new TrafficFailed(applied.sequence(), applied.reason());
+        MachineInput input =
+                applied.outcome() == TrafficApplied.Outcome.APPLIED
+                        ? new TrafficConfirmed(applied.sequence(), applied.served())
+                        : new TrafficFailed(applied.sequence(), applied.reason());
         apply(applied.rolloutId(), input, "traffic-applied from " + applied.adapter());
     }
 
@@ -54,8 +59,15 @@ public class PlannerInputsConsumer {
     @Transactional
     public void onVerdict(String json) {
         AnalysisVerdict verdict = codec.decode(json, AnalysisVerdict.class);
-        apply(verdict.rolloutId(), new VerdictReceived(verdict.stepSequence(), verdict.window(), verdict.verdict(),
-                verdict.summary(), verdict.checks()), "verdict " + verdict.verdict() + " (window " + verdict.window() + ")");
+        apply(
+                verdict.rolloutId(),
+                new VerdictReceived(
+                        verdict.stepSequence(),
+                        verdict.window(),
+                        verdict.verdict(),
+                        verdict.summary(),
+                        verdict.checks()),
+                "verdict " + verdict.verdict() + " (window " + verdict.window() + ")");
     }
 
     @Incoming(Topics.ROLLOUT_COMMANDS)
@@ -63,16 +75,25 @@ public class PlannerInputsConsumer {
     public void onCommand(String json) {
         RolloutCommand command = codec.decode(json, RolloutCommand.class);
         try {
-            RolloutCommands.Answer answer = command.forTrain() ? trainCommands.apply(command) : commands.apply(command);
-            LOG.infof("[rollout %s] %s by %s: %s", command.rolloutId(), command.type(), command.actor(), answer.message());
+            RolloutCommands.Answer answer =
+                    command.forTrain() ? trainCommands.apply(command) : commands.apply(command);
+            LOG.infof(
+                    "[rollout %s] %s by %s: %s",
+                    command.rolloutId(), command.type(), command.actor(), answer.message());
         } catch (UnknownRolloutException | UnknownTrainException e) {
-            LOG.warnf("[rollout %s] command %s skipped: %s", command.rolloutId(), command.commandId(), e.getMessage());
+            LOG.warnf(
+                    "[rollout %s] command %s skipped: %s",
+                    command.rolloutId(), command.commandId(), e.getMessage());
         }
     }
 
     private void apply(String rolloutId, MachineInput input, String cause) {
-        Rollout.findLocked(rolloutId).ifPresentOrElse(
-                rollout -> driver.apply(rollout, input, cause, null),
-                () -> LOG.warnf("[rollout %s] %s skipped: no such rollout", rolloutId, cause));
+        Rollout.findLocked(rolloutId)
+                .ifPresentOrElse(
+                        rollout -> driver.apply(rollout, input, cause, null),
+                        () ->
+                                LOG.warnf(
+                                        "[rollout %s] %s skipped: no such rollout",
+                                        rolloutId, cause));
     }
 }

@@ -16,13 +16,15 @@ import java.util.Optional;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-/** A rollout's current state. Its log ({@link RolloutLogEntry}) is the history this state folds from. */
+/**
+ * A rollout's current state. Its log ({@link RolloutLogEntry}) is the history this state folds
+ * from.
+ */
 @Entity
 @Table(name = "rollout")
 public class Rollout extends PanacheEntityBase {
 
-    @Id
-    public String id;
+    @Id public String id;
 
     public String service;
 
@@ -77,20 +79,24 @@ public class Rollout extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    /** Optimistic lock: two writers of one rollout cannot both commit, so its log stays one ordered line. */
-    @Version
-    public long version;
+    /**
+     * Optimistic lock: two writers of one rollout cannot both commit, so its log stays one ordered
+     * line.
+     */
+    @Version public long version;
 
     /**
-     * The rollout, locked until the transaction ends, so its inputs are applied one at a time; empty if unknown.
-     * Its service is locked first (see {@link #lockService}), so every writer takes the locks in one order. Read
-     * again under the lock: a copy loaded earlier in this transaction may be older than what another replica
-     * committed meanwhile.
+     * The rollout, locked until the transaction ends, so its inputs are applied one at a time;
+     * empty if unknown. Its service is locked first (see {@link #lockService}), so every writer
+     * takes the locks in one order. Read again under the lock: a copy loaded earlier in this
+     * transaction may be older than what another replica committed meanwhile.
      */
     public static Optional<Rollout> findLocked(String id) {
         var em = getEntityManager();
-        List<String> service = em.createQuery("select r.service from Rollout r where r.id = :id", String.class)
-                .setParameter("id", id).getResultList();
+        List<String> service =
+                em.createQuery("select r.service from Rollout r where r.id = :id", String.class)
+                        .setParameter("id", id)
+                        .getResultList();
         if (service.isEmpty()) {
             return Optional.empty();
         }
@@ -101,13 +107,17 @@ public class Rollout extends PanacheEntityBase {
     }
 
     /**
-     * Serialises, until the transaction ends, everything that decides which rollout of a service runs: a release
-     * arriving while the running rollout ends must either see it ended or be seen by it when it ends, never neither
-     * (which would leave the release waiting forever). A PostgreSQL advisory lock, re-entrant within a transaction.
+     * Serialises, until the transaction ends, everything that decides which rollout of a service
+     * runs: a release arriving while the running rollout ends must either see it ended or be seen
+     * by it when it ends, never neither (which would leave the release waiting forever). A
+     * PostgreSQL advisory lock, re-entrant within a transaction.
      */
     public static void lockService(String service) {
-        getEntityManager().createNativeQuery("select count(*) from (select pg_advisory_xact_lock(hashtext(?1))) l")
-                .setParameter(1, "glide-service:" + service).getSingleResult();
+        getEntityManager()
+                .createNativeQuery(
+                        "select count(*) from (select pg_advisory_xact_lock(hashtext(?1))) l")
+                .setParameter(1, "glide-service:" + service)
+                .getSingleResult();
     }
 
     public static Optional<Rollout> findByReleaseKey(String releaseKey) {
@@ -116,7 +126,9 @@ public class Rollout extends PanacheEntityBase {
 
     /** The rollouts of a service that have not ended, oldest first. */
     public static List<Rollout> unfinishedOf(String service) {
-        return list("service = ?1 and state not in ?2 order by createdAt", service,
+        return list(
+                "service = ?1 and state not in ?2 order by createdAt",
+                service,
                 List.of(RolloutState.SUCCEEDED, RolloutState.ABORTED, RolloutState.FAILED));
     }
 }

@@ -23,9 +23,10 @@ import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
- * Feeds one input to a rollout's state machine and makes its decision durable, all in the caller's transaction:
- * the input and every output go into the log with the machine's sequences (steps and events are published from
- * there by the outbox), timers into their table, the new status onto the row. An ignored input leaves no trace.
+ * Feeds one input to a rollout's state machine and makes its decision durable, all in the caller's
+ * transaction: the input and every output go into the log with the machine's sequences (steps and
+ * events are published from there by the outbox), timers into their table, the new status onto the
+ * row. An ignored input leaves no trace.
  */
 @ApplicationScoped
 public class RolloutDriver {
@@ -37,17 +38,26 @@ public class RolloutDriver {
      *
      * @param canary the new version's backend, which serves everything when the rollout SUCCEEDED
      */
-    public record Ended(String rolloutId, String service, RolloutState state, dev.glide.contract.Backend canary) {
-    }
+    public record Ended(
+            String rolloutId,
+            String service,
+            RolloutState state,
+            dev.glide.contract.Backend canary) {}
 
     /**
-     * Fired inside the transaction for every transition of a release train's member, so its train hears of it.
+     * Fired inside the transaction for every transition of a release train's member, so its train
+     * hears of it.
      *
      * @param step the plan step the member is at now, or null once it has gone past the last
      */
-    public record MemberMoved(String trainId, String rolloutId, String service, RolloutState state, PlannedStep step,
-            double canaryPercent, String reason) {
-    }
+    public record MemberMoved(
+            String trainId,
+            String rolloutId,
+            String service,
+            RolloutState state,
+            PlannedStep step,
+            double canaryPercent,
+            String reason) {}
 
     private final EventCodec codec;
     private final RolloutLog log;
@@ -55,7 +65,11 @@ public class RolloutDriver {
     private final Event<MemberMoved> memberMoved;
     private final CdEventsAnnouncer announcer;
 
-    RolloutDriver(EventCodec codec, RolloutLog log, Event<Ended> ended, Event<MemberMoved> memberMoved,
+    RolloutDriver(
+            EventCodec codec,
+            RolloutLog log,
+            Event<Ended> ended,
+            Event<MemberMoved> memberMoved,
             CdEventsAnnouncer announcer) {
         this.codec = codec;
         this.log = log;
@@ -67,7 +81,8 @@ public class RolloutDriver {
     /** The rollout, locked for this transaction, so its inputs are applied one at a time. */
     @Transactional(Transactional.TxType.MANDATORY)
     public Rollout lock(String rolloutId) {
-        return Rollout.findLocked(rolloutId).orElseThrow(() -> new UnknownRolloutException(rolloutId));
+        return Rollout.findLocked(rolloutId)
+                .orElseThrow(() -> new UnknownRolloutException(rolloutId));
     }
 
     public RolloutSpec spec(Rollout rollout) {
@@ -79,8 +94,10 @@ public class RolloutDriver {
     }
 
     public RolloutMachine machine(RolloutSpec spec) {
-        return new RolloutMachine(spec.trainId() == null ? StrategyPlanner.plan(spec.strategy())
-                : StrategyPlanner.planForTrain(spec.strategy()));
+        return new RolloutMachine(
+                spec.trainId() == null
+                        ? StrategyPlanner.plan(spec.strategy())
+                        : StrategyPlanner.planForTrain(spec.strategy()));
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -100,22 +117,72 @@ public class RolloutDriver {
         Instant now = Instant.now();
         for (MachineOutput output : decision.outputs()) {
             if (output instanceof RouteStep route) {
-                log.append(rollout, route.sequence(), Type.STEP, Topics.ROLLOUT_STEPS, step(rollout, spec, route, now), cause, actor);
+                log.append(
+                        rollout,
+                        route.sequence(),
+                        Type.STEP,
+                        Topics.ROLLOUT_STEPS,
+                        step(rollout, spec, route, now),
+                        cause,
+                        actor);
             } else if (output instanceof Transition transition) {
-                log.append(rollout, transition.sequence(), Type.TRANSITION, Topics.ROLLOUT_EVENTS,
-                        event(rollout, spec, machine, after, transition.sequence(), transition.from(), transition.to(),
-                                transition.stepIndex(), transition.cause(), transition.actor(), null, now),
-                        transition.cause(), transition.actor());
+                log.append(
+                        rollout,
+                        transition.sequence(),
+                        Type.TRANSITION,
+                        Topics.ROLLOUT_EVENTS,
+                        event(
+                                rollout,
+                                spec,
+                                machine,
+                                after,
+                                transition.sequence(),
+                                transition.from(),
+                                transition.to(),
+                                transition.stepIndex(),
+                                transition.cause(),
+                                transition.actor(),
+                                null,
+                                now),
+                        transition.cause(),
+                        transition.actor());
             } else if (output instanceof AnalysisStarted analysis) {
-                AnalysisRequest request = new AnalysisRequest(analysis.sequence(), analysis.spec().metrics(),
-                        analysis.spec().intervalDuration().toSeconds(), analysis.spec().count(), analysis.spec().failureLimit());
-                log.append(rollout, analysis.sequence(), Type.ANALYSIS, Topics.ROLLOUT_EVENTS,
-                        event(rollout, spec, machine, after, analysis.sequence(), after.state(), after.state(),
-                                after.stepIndex(), "analysis started", null, request, now),
-                        "analysis started", null);
+                AnalysisRequest request =
+                        new AnalysisRequest(
+                                analysis.sequence(),
+                                analysis.spec().metrics(),
+                                analysis.spec().intervalDuration().toSeconds(),
+                                analysis.spec().count(),
+                                analysis.spec().failureLimit());
+                log.append(
+                        rollout,
+                        analysis.sequence(),
+                        Type.ANALYSIS,
+                        Topics.ROLLOUT_EVENTS,
+                        event(
+                                rollout,
+                                spec,
+                                machine,
+                                after,
+                                analysis.sequence(),
+                                after.state(),
+                                after.state(),
+                                after.stepIndex(),
+                                "analysis started",
+                                null,
+                                request,
+                                now),
+                        "analysis started",
+                        null);
             } else if (output instanceof Announcement announcement) {
-                log.append(rollout, announcement.sequence(), Type.ANNOUNCEMENT, Topics.CDEVENTS,
-                        announcer.announce(rollout, spec, announcement.end()), "ended " + announcement.end(), null);
+                log.append(
+                        rollout,
+                        announcement.sequence(),
+                        Type.ANNOUNCEMENT,
+                        Topics.CDEVENTS,
+                        announcer.announce(rollout, spec, announcement.end()),
+                        "ended " + announcement.end(),
+                        null);
             } else if (output instanceof StartTimer timer) {
                 RolloutTimer row = new RolloutTimer();
                 row.rolloutId = rollout.id;
@@ -134,26 +201,76 @@ public class RolloutDriver {
             LOG.infof("[rollout %s] ended %s", rollout.id, after.state());
             ended.fire(new Ended(rollout.id, rollout.service, after.state(), spec.canary()));
         }
-        if (spec.trainId() != null && decision.outputs().stream().anyMatch(Transition.class::isInstance)) {
-            PlannedStep at = after.stepIndex() < machine.plan().size() ? machine.plan().get(after.stepIndex()) : null;
-            memberMoved.fire(new MemberMoved(spec.trainId(), rollout.id, rollout.service, after.state(), at,
-                    after.canaryPercent(), after.reason()));
+        if (spec.trainId() != null
+                && decision.outputs().stream().anyMatch(Transition.class::isInstance)) {
+            PlannedStep at =
+                    after.stepIndex() < machine.plan().size()
+                            ? machine.plan().get(after.stepIndex())
+                            : null;
+            memberMoved.fire(
+                    new MemberMoved(
+                            spec.trainId(),
+                            rollout.id,
+                            rollout.service,
+                            after.state(),
+                            at,
+                            after.canaryPercent(),
+                            after.reason()));
         }
         return decision;
     }
 
-    private static RolloutStep step(Rollout rollout, RolloutSpec spec, RouteStep route, Instant now) {
-        return new RolloutStep(RolloutStep.SCHEMA_VERSION, rollout.id, route.sequence(), rollout.service, rollout.environment,
-                spec.stable(), spec.canary(), Weights.canaryPercent(route.canaryPercent()), route.matchRules(), spec.gateway(),
-                route.stickyKey(), now);
+    private static RolloutStep step(
+            Rollout rollout, RolloutSpec spec, RouteStep route, Instant now) {
+        return new RolloutStep(
+                RolloutStep.SCHEMA_VERSION,
+                rollout.id,
+                route.sequence(),
+                rollout.service,
+                rollout.environment,
+                spec.stable(),
+                spec.canary(),
+                Weights.canaryPercent(route.canaryPercent()),
+                route.matchRules(),
+                spec.gateway(),
+                route.stickyKey(),
+                now);
     }
 
-    private static RolloutEvent event(Rollout rollout, RolloutSpec spec, RolloutMachine machine, RolloutStatus status,
-            long sequence, RolloutState from, RolloutState to, int stepIndex, String cause, String actor,
-            AnalysisRequest analysis, Instant now) {
-        return new RolloutEvent(RolloutEvent.SCHEMA_VERSION, rollout.id, sequence, rollout.service, rollout.environment,
-                spec.strategy().type().name(), spec.stable().version(), spec.canary().version(), from, to, stepIndex,
-                machine.plan().size(), Weights.canaryPercent(status.canaryPercent()), cause, actor, status.reason(), analysis, now,
-                spec.team(), spec.trainId(), java.util.List.of());
+    private static RolloutEvent event(
+            Rollout rollout,
+            RolloutSpec spec,
+            RolloutMachine machine,
+            RolloutStatus status,
+            long sequence,
+            RolloutState from,
+            RolloutState to,
+            int stepIndex,
+            String cause,
+            String actor,
+            AnalysisRequest analysis,
+            Instant now) {
+        return new RolloutEvent(
+                RolloutEvent.SCHEMA_VERSION,
+                rollout.id,
+                sequence,
+                rollout.service,
+                rollout.environment,
+                spec.strategy().type().name(),
+                spec.stable().version(),
+                spec.canary().version(),
+                from,
+                to,
+                stepIndex,
+                machine.plan().size(),
+                Weights.canaryPercent(status.canaryPercent()),
+                cause,
+                actor,
+                status.reason(),
+                analysis,
+                now,
+                spec.team(),
+                spec.trainId(),
+                java.util.List.of());
     }
 }

@@ -7,15 +7,18 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 
 /**
- * Appends to a rollout's log inside the caller's transaction, so an entry exists exactly when the state change
- * that produced it was committed. Sequences are given by the state machine; the log only refuses gaps.
+ * Appends to a rollout's log inside the caller's transaction, so an entry exists exactly when the
+ * state change that produced it was committed. Sequences are given by the state machine; the log
+ * only refuses gaps.
  */
 @ApplicationScoped
 public class RolloutLog {
 
-    /** Fired for every appended entry; observers that run after commit (the outbox relay) may publish it. */
-    public record Appended(String rolloutId, long sequence) {
-    }
+    /**
+     * Fired for every appended entry; observers that run after commit (the outbox relay) may
+     * publish it.
+     */
+    public record Appended(String rolloutId, long sequence) {}
 
     private final EventCodec codec;
     private final Event<Appended> appended;
@@ -25,13 +28,27 @@ public class RolloutLog {
         this.appended = appended;
     }
 
-    /** Appends {@code payload} as entry {@code sequence}, to be published on {@code topic} (null: log only). */
+    /**
+     * Appends {@code payload} as entry {@code sequence}, to be published on {@code topic} (null:
+     * log only).
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public RolloutLogEntry append(Rollout rollout, long sequence, RolloutLogEntry.Type type, String topic, Object payload,
-            String cause, String actor) {
+    public RolloutLogEntry append(
+            Rollout rollout,
+            long sequence,
+            RolloutLogEntry.Type type,
+            String topic,
+            Object payload,
+            String cause,
+            String actor) {
         if (sequence != rollout.lastSequence + 1) {
-            throw new IllegalStateException("rollout " + rollout.id + ": log entry " + sequence + " does not follow "
-                    + rollout.lastSequence);
+            throw new IllegalStateException(
+                    "rollout "
+                            + rollout.id
+                            + ": log entry "
+                            + sequence
+                            + " does not follow "
+                            + rollout.lastSequence);
         }
         RolloutLogEntry entry = new RolloutLogEntry();
         entry.rolloutId = rollout.id;

@@ -13,8 +13,8 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 /**
- * One entry of a rollout's append-only log: a step emitted or a state transition. Entries with a topic are
- * the outbox: the relay publishes them and stamps {@link #publishedAt}.
+ * One entry of a rollout's append-only log: a step emitted or a state transition. Entries with a
+ * topic are the outbox: the relay publishes them and stamps {@link #publishedAt}.
  */
 @Entity
 @Table(name = "rollout_log")
@@ -22,7 +22,10 @@ import org.hibernate.type.SqlTypes;
 public class RolloutLogEntry extends PanacheEntityBase {
 
     public enum Type {
-        /** What happened to the rollout (a confirmation, a verdict, a command, a timer): the folded history. */
+        /**
+         * What happened to the rollout (a confirmation, a verdict, a command, a timer): the folded
+         * history.
+         */
         INPUT,
         /** A traffic step asked of the gateway. */
         STEP,
@@ -38,8 +41,7 @@ public class RolloutLogEntry extends PanacheEntityBase {
     @Column(name = "rollout_id")
     public String rolloutId;
 
-    @Id
-    public long sequence;
+    @Id public long sequence;
 
     public String type;
 
@@ -67,7 +69,9 @@ public class RolloutLogEntry extends PanacheEntityBase {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Key key && key.sequence == sequence && Objects.equals(key.rolloutId, rolloutId);
+            return other instanceof Key key
+                    && key.sequence == sequence
+                    && Objects.equals(key.rolloutId, rolloutId);
         }
 
         @Override

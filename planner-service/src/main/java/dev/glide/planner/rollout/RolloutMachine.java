@@ -7,9 +7,9 @@ import dev.glide.planner.rollout.MachineInput.CommandReceived;
 import dev.glide.planner.rollout.MachineInput.ReplayRequested;
 import dev.glide.planner.rollout.MachineInput.Start;
 import dev.glide.planner.rollout.MachineInput.TimerFired;
-import dev.glide.planner.rollout.MachineInput.TrainProceeds;
 import dev.glide.planner.rollout.MachineInput.TrafficConfirmed;
 import dev.glide.planner.rollout.MachineInput.TrafficFailed;
+import dev.glide.planner.rollout.MachineInput.TrainProceeds;
 import dev.glide.planner.rollout.MachineInput.VerdictReceived;
 import dev.glide.planner.rollout.MachineOutput.AnalysisStarted;
 import dev.glide.planner.rollout.MachineOutput.Announcement;
@@ -26,8 +26,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A rollout's state machine: a pure function of (plan, status, input). It reads no clock and touches no store,
- * so folding a rollout's logged inputs from {@link RolloutStatus#initial()} always gives its stored status.
+ * A rollout's state machine: a pure function of (plan, status, input). It reads no clock and
+ * touches no store, so folding a rollout's logged inputs from {@link RolloutStatus#initial()}
+ * always gives its stored status.
  *
  * <pre>
  * state        input                              next                 outputs
@@ -57,8 +58,9 @@ import java.util.List;
  * final        command                            refused              why, for whoever gave it
  * any          stale or repeated input            ignored              not logged
  * </pre>
- * Commands that make no sense in a state (resume while progressing, pause while paused, promote while a
- * traffic change is in flight) are refused with the reason.
+ *
+ * Commands that make no sense in a state (resume while progressing, pause while paused, promote
+ * while a traffic change is in flight) are refused with the reason.
  */
 public final class RolloutMachine {
 
@@ -84,23 +86,31 @@ public final class RolloutMachine {
             case PROGRESSING -> progressing(status, input);
             case PAUSED -> paused(status, input);
             case ABORTING -> aborting(status, input);
-            case SUCCEEDED, ABORTED, FAILED -> input instanceof CommandReceived command
-                    ? Decision.refuse(status, "the rollout has already ended (" + status.state() + "); nothing to "
-                            + command.type().name().toLowerCase())
-                    : Decision.ignore(status);
+            case SUCCEEDED, ABORTED, FAILED ->
+                    input instanceof CommandReceived command
+                            ? Decision.refuse(
+                                    status,
+                                    "the rollout has already ended ("
+                                            + status.state()
+                                            + "); nothing to "
+                                            + command.type().name().toLowerCase())
+                            : Decision.ignore(status);
         };
     }
 
     /**
-     * Sends the desired traffic state again under a new sequence: the gateway drifted or was rebuilt. When a change
-     * was in flight, the rollout now waits for the new sequence instead (the old one may never be answered).
+     * Sends the desired traffic state again under a new sequence: the gateway drifted or was
+     * rebuilt. When a change was in flight, the rollout now waits for the new sequence instead (the
+     * old one may never be answered).
      */
     private Decision replay(RolloutStatus status, ReplayRequested replay) {
         if (status.state() == RolloutState.PENDING) {
-            return Decision.refuse(status, "the rollout has not moved any traffic yet; nothing to replay");
+            return Decision.refuse(
+                    status, "the rollout has not moved any traffic yet; nothing to replay");
         }
         if (status.state() == RolloutState.FAILED) {
-            return Decision.refuse(status, "the rollout failed; what the gateway should serve is not known");
+            return Decision.refuse(
+                    status, "the rollout failed; what the gateway should serve is not known");
         }
         Outcome outcome = new Outcome(status);
         long sequence = outcome.nextSequence();
@@ -119,7 +129,12 @@ public final class RolloutMachine {
         }
         for (int i = Math.min(status.stepIndex(), plan.size() - 1); i >= 0; i--) {
             if (plan.get(i) instanceof Route route) {
-                return new RouteStep(sequence, route.canaryPercent(), route.matchRules(), route.stickyKey(), route.promoted());
+                return new RouteStep(
+                        sequence,
+                        route.canaryPercent(),
+                        route.matchRules(),
+                        route.stickyKey(),
+                        route.promoted());
             }
         }
         return new RouteStep(sequence, 0, List.of(), null, false);
@@ -135,11 +150,15 @@ public final class RolloutMachine {
         if (input instanceof CommandReceived command) {
             if (command.type() == RolloutCommand.Type.ABORT) {
                 Outcome outcome = new Outcome(status);
-                outcome.transition(RolloutState.ABORTED, command.describe("aborted") + " before any traffic moved",
-                        command.actor(), command.describe("aborted") + " before any traffic moved");
+                outcome.transition(
+                        RolloutState.ABORTED,
+                        command.describe("aborted") + " before any traffic moved",
+                        command.actor(),
+                        command.describe("aborted") + " before any traffic moved");
                 return outcome.decision();
             }
-            return Decision.refuse(status, "the rollout has not started yet; only abort is possible");
+            return Decision.refuse(
+                    status, "the rollout has not started yet; only abort is possible");
         }
         return Decision.ignore(status);
     }
@@ -159,10 +178,13 @@ public final class RolloutMachine {
             return gatewayFailed(status, failed);
         }
         if (input instanceof VerdictReceived verdict) {
-            return step instanceof Analyse analyse ? counted(status, analyse, verdict) : Decision.ignore(status);
+            return step instanceof Analyse analyse
+                    ? counted(status, analyse, verdict)
+                    : Decision.ignore(status);
         }
         if (input instanceof TimerFired timer) {
-            boolean current = timer.stepIndex() == status.stepIndex() && timer.epoch() == status.epoch();
+            boolean current =
+                    timer.stepIndex() == status.stepIndex() && timer.epoch() == status.epoch();
             if (!current || !(step instanceof Pause || step instanceof HoldRollbackWindow)) {
                 return Decision.ignore(status);
             }
@@ -186,7 +208,10 @@ public final class RolloutMachine {
                 case PAUSE:
                     Outcome outcome = new Outcome(status);
                     outcome.status = outcome.status.nextEpoch();
-                    outcome.transition(RolloutState.PAUSED, command.describe("paused"), command.actor(),
+                    outcome.transition(
+                            RolloutState.PAUSED,
+                            command.describe("paused"),
+                            command.actor(),
                             command.describe("paused"));
                     return outcome.decision();
                 case RESUME:
@@ -216,8 +241,14 @@ public final class RolloutMachine {
         switch (command.type()) {
             case RESUME:
                 Outcome outcome = new Outcome(status);
-                outcome.transition(RolloutState.PROGRESSING, "resumed by " + command.actor(), command.actor(), null);
-                boolean routeConfirmed = plan.get(status.stepIndex()) instanceof Route && status.awaitingSequence() == 0;
+                outcome.transition(
+                        RolloutState.PROGRESSING,
+                        "resumed by " + command.actor(),
+                        command.actor(),
+                        null);
+                boolean routeConfirmed =
+                        plan.get(status.stepIndex()) instanceof Route
+                                && status.awaitingSequence() == 0;
                 if (routeConfirmed) {
                     enter(outcome, status.stepIndex() + 1);
                 } else if (status.awaitingSequence() == 0) {
@@ -234,13 +265,16 @@ public final class RolloutMachine {
     }
 
     private Decision aborting(RolloutStatus status, MachineInput input) {
-        if (input instanceof TrafficConfirmed confirmed && confirmed.sequence() == status.awaitingSequence()) {
+        if (input instanceof TrafficConfirmed confirmed
+                && confirmed.sequence() == status.awaitingSequence()) {
             Outcome outcome = new Outcome(status);
             outcome.status = outcome.status.awaiting(0, 0);
-            outcome.transition(RolloutState.ABORTED, "all traffic is back on stable", null, status.reason());
+            outcome.transition(
+                    RolloutState.ABORTED, "all traffic is back on stable", null, status.reason());
             return outcome.decision();
         }
-        if (input instanceof TrafficFailed failed && failed.sequence() == status.awaitingSequence()) {
+        if (input instanceof TrafficFailed failed
+                && failed.sequence() == status.awaitingSequence()) {
             Outcome outcome = new Outcome(status);
             String reason = "could not return traffic to stable: " + failed.reason();
             outcome.transition(RolloutState.FAILED, reason, null, reason);
@@ -254,15 +288,24 @@ public final class RolloutMachine {
 
     private Decision promote(RolloutStatus status, CommandReceived command) {
         if (plan.get(status.stepIndex()) instanceof AwaitTrain) {
-            return Decision.refuse(status, "the rollout is a member of a release train and waits for it here; promote the train");
+            return Decision.refuse(
+                    status,
+                    "the rollout is a member of a release train and waits for it here; promote the train");
         }
         if (status.awaitingSequence() != 0) {
-            return Decision.refuse(status, "traffic for step " + (status.stepIndex() + 1)
-                    + " is still being applied; promote again once the gateway confirms it");
+            return Decision.refuse(
+                    status,
+                    "traffic for step "
+                            + (status.stepIndex() + 1)
+                            + " is still being applied; promote again once the gateway confirms it");
         }
         Outcome outcome = new Outcome(status);
         if (status.state() == RolloutState.PAUSED) {
-            outcome.transition(RolloutState.PROGRESSING, "promoted by " + command.actor(), command.actor(), null);
+            outcome.transition(
+                    RolloutState.PROGRESSING,
+                    "promoted by " + command.actor(),
+                    command.actor(),
+                    null);
         }
         outcome.actor = command.actor();
         enter(outcome, status.stepIndex() + 1);
@@ -270,23 +313,31 @@ public final class RolloutMachine {
     }
 
     private Decision counted(RolloutStatus status, Analyse analyse, VerdictReceived verdict) {
-        if (verdict.analysisSequence() != status.analysisSequence() || verdict.window() <= status.lastWindow()) {
+        if (verdict.analysisSequence() != status.analysisSequence()
+                || verdict.window() <= status.lastWindow()) {
             return Decision.ignore(status);
         }
         int passes = status.passes() + (verdict.verdict() == Verdict.PASS ? 1 : 0);
         int failures = status.failures() + (verdict.verdict() == Verdict.FAIL ? 1 : 0);
-        int inconclusive = status.inconclusive() + (verdict.verdict() == Verdict.INCONCLUSIVE ? 1 : 0);
+        int inconclusive =
+                status.inconclusive() + (verdict.verdict() == Verdict.INCONCLUSIVE ? 1 : 0);
         Outcome outcome = new Outcome(status);
         outcome.status = outcome.status.counted(verdict.window(), passes, failures, inconclusive);
         if (failures > analyse.spec().failureLimit()) {
             return abort(outcome, "analysis failed: " + verdict.summary(), null);
         }
         if (passes + failures + inconclusive >= analyse.spec().count()) {
-            // each verdict judges all windows so far, so the last one speaks for the whole analysis: an early window
-            // that could not decide yet (too little traffic so far, metrics lost in a broker restart) is superseded
+            // each verdict judges all windows so far, so the last one speaks for the whole
+            // analysis: an early window
+            // that could not decide yet (too little traffic so far, metrics lost in a broker
+            // restart) is superseded
             if (verdict.verdict() == Verdict.INCONCLUSIVE) {
-                String reason = "analysis inconclusive: " + inconclusive + " of " + analyse.spec().count()
-                        + " windows could not decide; resume to analyse again, promote to go on, or abort";
+                String reason =
+                        "analysis inconclusive: "
+                                + inconclusive
+                                + " of "
+                                + analyse.spec().count()
+                                + " windows could not decide; resume to analyse again, promote to go on, or abort";
                 outcome.transition(RolloutState.PAUSED, reason, null, reason);
             } else {
                 enter(outcome, status.stepIndex() + 1);
@@ -318,22 +369,36 @@ public final class RolloutMachine {
         return outcome.decision();
     }
 
-    /** Enters step {@code index}: asks for its traffic, analysis or timer; past the last step, the rollout succeeded. */
+    /**
+     * Enters step {@code index}: asks for its traffic, analysis or timer; past the last step, the
+     * rollout succeeded.
+     */
     private void enter(Outcome outcome, int index) {
         outcome.status = outcome.status.atStep(index);
         if (index >= plan.size()) {
-            outcome.transition(RolloutState.SUCCEEDED, "the new version serves all traffic", outcome.actor, null);
+            outcome.transition(
+                    RolloutState.SUCCEEDED,
+                    "the new version serves all traffic",
+                    outcome.actor,
+                    null);
             return;
         }
         PlannedStep step = plan.get(index);
         outcome.transition(RolloutState.PROGRESSING, describe(step), outcome.actor, null);
         if (step instanceof Route route) {
             long sequence = outcome.nextSequence();
-            outcome.outputs.add(new RouteStep(sequence, route.canaryPercent(), route.matchRules(), route.stickyKey(), route.promoted()));
+            outcome.outputs.add(
+                    new RouteStep(
+                            sequence,
+                            route.canaryPercent(),
+                            route.matchRules(),
+                            route.stickyKey(),
+                            route.promoted()));
             outcome.status = outcome.status.awaiting(sequence, route.canaryPercent());
         } else if (step instanceof Pause pause) {
             if (!pause.untilPromoted()) {
-                outcome.outputs.add(new StartTimer(index, outcome.status.epoch(), pause.duration()));
+                outcome.outputs.add(
+                        new StartTimer(index, outcome.status.epoch(), pause.duration()));
             }
         } else if (step instanceof Analyse analyse) {
             long sequence = outcome.nextSequence();
@@ -350,23 +415,31 @@ public final class RolloutMachine {
             if (route.promoted()) {
                 return "promoting: the new version becomes stable";
             }
-            return "routing " + route.canaryPercent() + " % " + (route.matchRules().isEmpty() ? "" : "and matching requests ")
+            return "routing "
+                    + route.canaryPercent()
+                    + " % "
+                    + (route.matchRules().isEmpty() ? "" : "and matching requests ")
                     + "to the new version";
         }
         if (step instanceof Pause pause) {
-            return pause.untilPromoted() ? "waiting for promotion" : "pausing for " + pause.duration();
+            return pause.untilPromoted()
+                    ? "waiting for promotion"
+                    : "pausing for " + pause.duration();
         }
         if (step instanceof Analyse analyse) {
             return "analysing " + String.join(", ", analyse.spec().metrics());
         }
         if (step instanceof AwaitTrain gate) {
-            return gate.gate() == AwaitTrain.Gate.CUTOVER ? "gates passed: waiting for the train's cutover"
+            return gate.gate() == AwaitTrain.Gate.CUTOVER
+                    ? "gates passed: waiting for the train's cutover"
                     : "cut over: waiting for the train's rollback window to end";
         }
         return "keeping the old version ready for " + ((HoldRollbackWindow) step).window();
     }
 
-    /** The status and outputs being built for one input; the input itself takes the first sequence. */
+    /**
+     * The status and outputs being built for one input; the input itself takes the first sequence.
+     */
     private static final class Outcome {
         RolloutStatus status;
         final List<MachineOutput> outputs = new ArrayList<>();

@@ -26,7 +26,9 @@ import java.util.Locale;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
-/** {@code /api/rollouts}: see rollouts and their history, and promote, abort, pause or resume them. */
+/**
+ * {@code /api/rollouts}: see rollouts and their history, and promote, abort, pause or resume them.
+ */
 @Path("/api/rollouts")
 @Produces(MediaType.APPLICATION_JSON)
 public class RolloutResource {
@@ -37,7 +39,11 @@ public class RolloutResource {
     private final ServiceRegistry services;
     private final TeamAuth auth;
 
-    RolloutResource(RolloutQueries queries, RolloutStreams streams, RolloutCommands commands, ServiceRegistry services,
+    RolloutResource(
+            RolloutQueries queries,
+            RolloutStreams streams,
+            RolloutCommands commands,
+            ServiceRegistry services,
             TeamAuth auth) {
         this.queries = queries;
         this.streams = streams;
@@ -47,9 +53,13 @@ public class RolloutResource {
     }
 
     @GET
-    public List<RolloutView> list(@QueryParam("service") String service, @QueryParam("team") String team,
-            @QueryParam("state") String state, @QueryParam("limit") @DefaultValue("200") int limit) {
-        return queries.list(service, team, state == null ? null : parseState(state), Requests.limit(limit));
+    public List<RolloutView> list(
+            @QueryParam("service") String service,
+            @QueryParam("team") String team,
+            @QueryParam("state") String state,
+            @QueryParam("limit") @DefaultValue("200") int limit) {
+        return queries.list(
+                service, team, state == null ? null : parseState(state), Requests.limit(limit));
     }
 
     /** The list as server-sent events: now, and again whenever a rollout in it changes. */
@@ -58,12 +68,19 @@ public class RolloutResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Blocking
-    public Multi<List<RolloutView>> listStream(@QueryParam("service") String service, @QueryParam("team") String team,
-            @QueryParam("state") String state, @QueryParam("limit") @DefaultValue("200") int limit) {
-        return streams.list(service, team, state == null ? null : parseState(state), Requests.limit(limit));
+    public Multi<List<RolloutView>> listStream(
+            @QueryParam("service") String service,
+            @QueryParam("team") String team,
+            @QueryParam("state") String state,
+            @QueryParam("limit") @DefaultValue("200") int limit) {
+        return streams.list(
+                service, team, state == null ? null : parseState(state), Requests.limit(limit));
     }
 
-    /** One rollout as server-sent events: itself with its whole history, then each change with the new entries. */
+    /**
+     * One rollout as server-sent events: itself with its whole history, then each change with the
+     * new entries.
+     */
     @GET
     @Path("/{id}/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -85,34 +102,54 @@ public class RolloutResource {
         return queries.history(id);
     }
 
-    /** The stored status beside the one folded from the log: they are equal, or replay is broken. */
+    /**
+     * The stored status beside the one folded from the log: they are equal, or replay is broken.
+     */
     @GET
     @Path("/{id}/fold")
     public RolloutQueries.Fold fold(@PathParam("id") String id) {
         return queries.fold(id);
     }
 
-    /** Sends the desired traffic state to the gateway again, e.g. after it drifted or was rebuilt. */
+    /**
+     * Sends the desired traffic state to the gateway again, e.g. after it drifted or was rebuilt.
+     */
     @POST
     @Path("/{id}/replay")
-    public Response replay(@PathParam("id") String id, @QueryParam("actor") String actor,
+    public Response replay(
+            @PathParam("id") String id,
+            @QueryParam("actor") String actor,
             @HeaderParam("Authorization") String authorization) {
         Caller caller = authorize(authorization, id, "replay");
         RolloutCommands.Answer answer = commands.replay(id, caller.actor(actor));
         return Response.status(answer.accepted() ? 200 : 409).entity(answer).build();
     }
 
-    /** {@code promote}, {@code abort}, {@code pause} or {@code resume}; 409 with the reason when it makes no sense now. */
+    /**
+     * {@code promote}, {@code abort}, {@code pause} or {@code resume}; 409 with the reason when it
+     * makes no sense now.
+     */
     @POST
     @Path("/{id}/{action}")
-    public Response command(@PathParam("id") String id, @PathParam("action") String action,
-            @QueryParam("actor") String actor, @QueryParam("commandId") String commandId,
-            @QueryParam("reason") String reason, @HeaderParam("Authorization") String authorization) {
+    public Response command(
+            @PathParam("id") String id,
+            @PathParam("action") String action,
+            @QueryParam("actor") String actor,
+            @QueryParam("commandId") String commandId,
+            @QueryParam("reason") String reason,
+            @HeaderParam("Authorization") String authorization) {
         RolloutCommand.Type type = Requests.command(action);
         Caller caller = authorize(authorization, id, type.name().toLowerCase(Locale.ROOT));
-        RolloutCommand command = new RolloutCommand(RolloutCommand.SCHEMA_VERSION,
-                commandId == null ? UUID.randomUUID().toString() : commandId, id, type,
-                caller.actor(actor), "api", reason, Instant.now());
+        RolloutCommand command =
+                new RolloutCommand(
+                        RolloutCommand.SCHEMA_VERSION,
+                        commandId == null ? UUID.randomUUID().toString() : commandId,
+                        id,
+                        type,
+                        caller.actor(actor),
+                        "api",
+                        reason,
+                        Instant.now());
         RolloutCommands.Answer answer = commands.apply(command);
         return Response.status(answer.accepted() ? 200 : 409).entity(answer).build();
     }
@@ -121,7 +158,9 @@ public class RolloutResource {
     private Caller authorize(String authorization, String rolloutId, String action) {
         Caller caller = auth.authenticate(authorization);
         RolloutView rollout = queries.get(rolloutId);
-        return auth.authorize(caller, services.require(rollout.service()).team(),
+        return auth.authorize(
+                caller,
+                services.require(rollout.service()).team(),
                 action + " rollouts of service '" + rollout.service() + "'");
     }
 
@@ -129,8 +168,13 @@ public class RolloutResource {
         try {
             return RolloutState.valueOf(state.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new MalformedEventException("query", List.of("state: '" + state + "' is not one of "
-                    + Arrays.toString(RolloutState.values())));
+            throw new MalformedEventException(
+                    "query",
+                    List.of(
+                            "state: '"
+                                    + state
+                                    + "' is not one of "
+                                    + Arrays.toString(RolloutState.values())));
         }
     }
 }

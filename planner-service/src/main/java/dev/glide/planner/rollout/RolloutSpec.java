@@ -6,19 +6,33 @@ import dev.glide.contract.ReleaseEvent;
 import dev.glide.planner.strategy.StrategySpec;
 
 /**
- * What one rollout follows, fixed when it is created: the release, the service's gateway binding and stable
- * version as they were then, the strategy, and the team that owns the service (for notifications and approvals;
- * null in rollouts stored before it was kept). Re-registering the service later does not change a running rollout.
- * {@code trainId} names the release train the rollout is a member of (its plan then ends in the train's gates), or null.
+ * What one rollout follows, fixed when it is created: the release, the service's gateway binding
+ * and stable version as they were then, the strategy, and the team that owns the service (for
+ * notifications and approvals; null in rollouts stored before it was kept). Re-registering the
+ * service later does not change a running rollout. {@code trainId} names the release train the
+ * rollout is a member of (its plan then ends in the train's gates), or null.
  */
-public record RolloutSpec(ReleaseEvent release, GatewayBinding gateway, Backend stable, StrategySpec strategy, String team,
+public record RolloutSpec(
+        ReleaseEvent release,
+        GatewayBinding gateway,
+        Backend stable,
+        StrategySpec strategy,
+        String team,
         String trainId) {
 
-    public RolloutSpec(ReleaseEvent release, GatewayBinding gateway, Backend stable, StrategySpec strategy, String team) {
+    public RolloutSpec(
+            ReleaseEvent release,
+            GatewayBinding gateway,
+            Backend stable,
+            StrategySpec strategy,
+            String team) {
         this(release, gateway, stable, strategy, team, null);
     }
 
-    /** The same rollout from another stable version (a queued release starts from the stable version of its day). */
+    /**
+     * The same rollout from another stable version (a queued release starts from the stable version
+     * of its day).
+     */
     public RolloutSpec from(Backend newStable) {
         return new RolloutSpec(release, gateway, newStable, strategy, team, trainId);
     }

@@ -24,8 +24,7 @@ public class RolloutTimer extends PanacheEntityBase {
     @Column(name = "step_index")
     public int stepIndex;
 
-    @Id
-    public int epoch;
+    @Id public int epoch;
 
     @Column(name = "due_at")
     public Instant dueAt;
@@ -38,7 +37,9 @@ public class RolloutTimer extends PanacheEntityBase {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Key key && key.stepIndex == stepIndex && key.epoch == epoch
+            return other instanceof Key key
+                    && key.stepIndex == stepIndex
+                    && key.epoch == epoch
                     && Objects.equals(key.rolloutId, rolloutId);
         }
 

@@ -2,7 +2,10 @@ package dev.glide.planner.rollout;
 
 import java.time.Instant;
 
-/** A rollout as the API shows it; {@code trainId} names the release train it is a member of, or is null. */
+/**
+ * A rollout as the API shows it; {@code trainId} names the release train it is a member of, or is
+ * null.
+ */
 public record RolloutView(
         String id,
         String service,
@@ -18,5 +21,4 @@ public record RolloutView(
         Instant createdAt,
         Instant updatedAt,
         String team,
-        String trainId) {
-}
+        String trainId) {}

@@ -14,8 +14,7 @@ import org.hibernate.type.SqlTypes;
 @Table(name = "service")
 public class ServiceRegistration extends PanacheEntityBase {
 
-    @Id
-    public String name;
+    @Id public String name;
 
     public String team;
 

@@ -9,7 +9,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Registers services and reads them back; a strategy that cannot be planned is refused at registration. */
+/**
+ * Registers services and reads them back; a strategy that cannot be planned is refused at
+ * registration.
+ */
 @ApplicationScoped
 public class ServiceRegistry {
 
@@ -41,9 +44,11 @@ public class ServiceRegistry {
     /** After a successful rollout: {@code stable} is what the service runs now. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void promote(String name, Backend stable) {
-        ServiceRegistration registration = ServiceRegistration.<ServiceRegistration>findByIdOptional(name)
-                .orElseThrow(() -> new UnknownServiceException(name));
-        registration.spec = codec.encode(codec.decode(registration.spec, ServiceSpec.class).withStable(stable));
+        ServiceRegistration registration =
+                ServiceRegistration.<ServiceRegistration>findByIdOptional(name)
+                        .orElseThrow(() -> new UnknownServiceException(name));
+        registration.spec =
+                codec.encode(codec.decode(registration.spec, ServiceSpec.class).withStable(stable));
         registration.updatedAt = Instant.now();
     }
 
@@ -59,6 +64,9 @@ public class ServiceRegistry {
 
     @Transactional
     public List<String> names() {
-        return ServiceRegistration.<ServiceRegistration>listAll().stream().map(r -> r.name).sorted().toList();
+        return ServiceRegistration.<ServiceRegistration>listAll().stream()
+                .map(r -> r.name)
+                .sorted()
+                .toList();
     }
 }

@@ -16,7 +16,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 
-/** {@code /api/services}: register a service (owner, gateway binding, stable version, strategy, policy) and read it. */
+/**
+ * {@code /api/services}: register a service (owner, gateway binding, stable version, strategy,
+ * policy) and read it.
+ */
 @Path("/api/services")
 @Produces(MediaType.APPLICATION_JSON)
 public class ServiceResource {
@@ -37,18 +40,34 @@ public class ServiceResource {
     @PUT
     @Path("/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response put(@PathParam("name") String name, @HeaderParam("Authorization") String authorization, String body) {
+    public Response put(
+            @PathParam("name") String name,
+            @HeaderParam("Authorization") String authorization,
+            String body) {
         if (!name.matches(NAME)) {
-            return ProblemMappers.problem(400, "invalid service name",
-                    List.of("name: '" + name + "' must be lowercase letters, digits and dashes (at most 63)"));
+            return ProblemMappers.problem(
+                    400,
+                    "invalid service name",
+                    List.of(
+                            "name: '"
+                                    + name
+                                    + "' must be lowercase letters, digits and dashes (at most 63)"));
         }
         Caller caller = auth.authenticate(authorization);
         ServiceSpec spec = codec.decode(body, ServiceSpec.class);
         var existing = registry.find(name);
-        auth.authorize(caller, existing.map(ServiceSpec::team).orElse(spec.team()),
+        auth.authorize(
+                caller,
+                existing.map(ServiceSpec::team).orElse(spec.team()),
                 "register or change service '" + name + "'");
         if (existing.isPresent() && !existing.get().team().equals(spec.team()) && !caller.admin()) {
-            throw new AuthException(403, "only the platform team may move service '" + name + "' to team '" + spec.team() + "'");
+            throw new AuthException(
+                    403,
+                    "only the platform team may move service '"
+                            + name
+                            + "' to team '"
+                            + spec.team()
+                            + "'");
         }
         boolean created = registry.put(name, spec);
         return Response.status(created ? 201 : 200).entity(spec).build();

@@ -10,17 +10,17 @@ import jakarta.validation.constraints.NotNull;
 import java.util.List;
 
 /**
- * A service as a team registers it: who owns it, which gateway moves its traffic, what runs now, and how its
- * releases go out.
+ * A service as a team registers it: who owns it, which gateway moves its traffic, what runs now,
+ * and how its releases go out.
  *
- * @param team          the owning team; only its members may release, promote or abort
- * @param gateway       the adapter and the names the gateway knows the service by
- * @param stable        the version serving now and where it runs
- * @param strategy      how releases go out (default: canary 5 -> 25 -> 50 -> 100 % with analysis)
- * @param releasePolicy   what a release does while another rollout runs (default: queue)
- * @param canaryEndpoints where new versions are deployed (a green slot), for releases that name no endpoints
- *                        (CDEvents carry none)
- * @param environment     the environment of releases that name none (default: production)
+ * @param team the owning team; only its members may release, promote or abort
+ * @param gateway the adapter and the names the gateway knows the service by
+ * @param stable the version serving now and where it runs
+ * @param strategy how releases go out (default: canary 5 -> 25 -> 50 -> 100 % with analysis)
+ * @param releasePolicy what a release does while another rollout runs (default: queue)
+ * @param canaryEndpoints where new versions are deployed (a green slot), for releases that name no
+ *     endpoints (CDEvents carry none)
+ * @param environment the environment of releases that name none (default: production)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServiceSpec(
@@ -41,6 +41,7 @@ public record ServiceSpec(
 
     /** The same registration with another stable version, after a successful rollout. */
     public ServiceSpec withStable(Backend newStable) {
-        return new ServiceSpec(team, gateway, newStable, strategy, releasePolicy, canaryEndpoints, environment);
+        return new ServiceSpec(
+                team, gateway, newStable, strategy, releasePolicy, canaryEndpoints, environment);
     }
 }

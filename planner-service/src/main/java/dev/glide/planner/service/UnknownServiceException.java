@@ -4,6 +4,10 @@ package dev.glide.planner.service;
 public class UnknownServiceException extends RuntimeException {
 
     public UnknownServiceException(String service) {
-        super("no service named '" + service + "' is registered; register it first with PUT /api/services/" + service);
+        super(
+                "no service named '"
+                        + service
+                        + "' is registered; register it first with PUT /api/services/"
+                        + service);
     }
 }

@@ -15,7 +15,11 @@ import java.util.List;
  */
 public record AnalysisSpec(
         @NotEmpty List<@NotBlank String> metrics,
-        @NotNull @Pattern(regexp = Durations.PATTERN, message = "must be a duration such as 30s, 1m or 1h") String interval,
+        @NotNull
+                @Pattern(
+                        regexp = Durations.PATTERN,
+                        message = "must be a duration such as 30s, 1m or 1h")
+                String interval,
         @Min(1) int count,
         @PositiveOrZero int failureLimit) {
 

@@ -4,22 +4,28 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people write them in a strategy: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}. */
+/**
+ * Durations as people write them in a strategy: {@code 500ms}, {@code 30s}, {@code 10m}, {@code
+ * 1h}.
+ */
 public final class Durations {
 
     /** What a duration field accepts; used in validation messages too. */
     public static final String PATTERN = "^\\d+(ms|s|m|h)$";
+
     private static final Pattern SHAPE = Pattern.compile(PATTERN);
 
-    private Durations() {
-    }
+    private Durations() {}
 
     public static Duration parse(String text) {
         Matcher matcher = SHAPE.matcher(text == null ? "" : text.trim());
         if (!matcher.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration such as 500ms, 30s, 10m or 1h");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a duration such as 500ms, 30s, 10m or 1h");
         }
-        long amount = Long.parseLong(text.trim().substring(0, text.trim().length() - matcher.group(1).length()));
+        long amount =
+                Long.parseLong(
+                        text.trim().substring(0, text.trim().length() - matcher.group(1).length()));
         return switch (matcher.group(1)) {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);

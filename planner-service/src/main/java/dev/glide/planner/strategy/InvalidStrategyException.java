@@ -2,7 +2,10 @@ package dev.glide.planner.strategy;
 
 import java.util.List;
 
-/** A strategy that cannot be planned; each problem names its field, e.g. {@code steps[2].setWeight: ...}. */
+/**
+ * A strategy that cannot be planned; each problem names its field, e.g. {@code steps[2].setWeight:
+ * ...}.
+ */
 public class InvalidStrategyException extends RuntimeException {
 
     private final List<String> problems;

@@ -4,15 +4,21 @@ import dev.glide.contract.MatchRule;
 import java.time.Duration;
 import java.util.List;
 
-/** One step of a rollout's plan, as the state machine walks it. A strategy compiles into a list of these. */
+/**
+ * One step of a rollout's plan, as the state machine walks it. A strategy compiles into a list of
+ * these.
+ */
 public sealed interface PlannedStep {
 
     /**
-     * Move traffic: {@code canaryPercent} to the new version plus {@code matchRules} (sticky per {@code stickyKey}
-     * when set). The rollout waits for the gateway's read-back before it goes on. {@code promoted} is the last
-     * route of every plan: the new version becomes the stable one, serving everything.
+     * Move traffic: {@code canaryPercent} to the new version plus {@code matchRules} (sticky per
+     * {@code stickyKey} when set). The rollout waits for the gateway's read-back before it goes on.
+     * {@code promoted} is the last route of every plan: the new version becomes the stable one,
+     * serving everything.
      */
-    record Route(double canaryPercent, List<MatchRule> matchRules, String stickyKey, boolean promoted) implements PlannedStep {
+    record Route(
+            double canaryPercent, List<MatchRule> matchRules, String stickyKey, boolean promoted)
+            implements PlannedStep {
 
         public Route {
             matchRules = List.copyOf(matchRules);
@@ -36,17 +42,18 @@ public sealed interface PlannedStep {
     }
 
     /** Judge the canary as {@code spec} says before going on. */
-    record Analyse(AnalysisSpec spec) implements PlannedStep {
-    }
-
-    /** Keep the old version ready for {@code window} after a cutover: an abort in it returns everything at once. */
-    record HoldRollbackWindow(Duration window) implements PlannedStep {
-    }
+    record Analyse(AnalysisSpec spec) implements PlannedStep {}
 
     /**
-     * A release train's member waits here for its train: at {@link Gate#CUTOVER} its canary phase has passed and it
-     * waits for the joint cutover; at {@link Gate#FINISH} it serves the new version and waits for the train's
-     * rollback window to end. Only the train moves it on.
+     * Keep the old version ready for {@code window} after a cutover: an abort in it returns
+     * everything at once.
+     */
+    record HoldRollbackWindow(Duration window) implements PlannedStep {}
+
+    /**
+     * A release train's member waits here for its train: at {@link Gate#CUTOVER} its canary phase
+     * has passed and it waits for the joint cutover; at {@link Gate#FINISH} it serves the new
+     * version and waits for the train's rollback window to end. Only the train moves it on.
      */
     record AwaitTrain(Gate gate) implements PlannedStep {
 

@@ -9,9 +9,9 @@ import jakarta.validation.constraints.DecimalMin;
 import java.util.stream.Stream;
 
 /**
- * One step of a canary ramp, written as Argo Rollouts users know it: exactly one of
- * {@code {"setWeight": 25}}, {@code {"pause": {"duration": "10m"}}}, {@code {"pause": {}}} (until promoted) or
- * {@code {"analysis": {...}}}.
+ * One step of a canary ramp, written as Argo Rollouts users know it: exactly one of {@code
+ * {"setWeight": 25}}, {@code {"pause": {"duration": "10m"}}}, {@code {"pause": {}}} (until
+ * promoted) or {@code {"analysis": {...}}}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepSpec(
@@ -38,13 +38,15 @@ public record StepSpec(
     @JsonIgnore
     @AssertTrue(message = "must hold exactly one of setWeight, pause or analysis")
     public boolean isExactlyOneKind() {
-        return Stream.of(setWeight, pause, analysis).filter(java.util.Objects::nonNull).count() == 1;
+        return Stream.of(setWeight, pause, analysis).filter(java.util.Objects::nonNull).count()
+                == 1;
     }
 
     /** A pause; without a duration it waits for a promote command. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PauseSpec(
-            @jakarta.validation.constraints.Pattern(regexp = Durations.PATTERN,
-                    message = "must be a duration such as 30s, 10m or 1h") String duration) {
-    }
+            @jakarta.validation.constraints.Pattern(
+                            regexp = Durations.PATTERN,
+                            message = "must be a duration such as 30s, 10m or 1h")
+                    String duration) {}
 }

@@ -9,13 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Compiles a strategy into the plan a rollout walks. Field-level rules (ranges, durations) are the spec's own
- * validation; this checks what depends on the strategy's type, and names the field of every problem.
+ * Compiles a strategy into the plan a rollout walks. Field-level rules (ranges, durations) are the
+ * spec's own validation; this checks what depends on the strategy's type, and names the field of
+ * every problem.
  */
 public final class StrategyPlanner {
 
-    private StrategyPlanner() {
-    }
+    private StrategyPlanner() {}
 
     public static List<PlannedStep> plan(StrategySpec spec) {
         List<String> problems = problems(spec);
@@ -40,8 +40,9 @@ public final class StrategyPlanner {
     }
 
     /**
-     * The plan of a release train's member: its strategy's canary phase (everything before traffic reaches 100 %,
-     * less a final wait for promotion, which is the train's to give), then the train's gates around the joint cutover.
+     * The plan of a release train's member: its strategy's canary phase (everything before traffic
+     * reaches 100 %, less a final wait for promotion, which is the train's to give), then the
+     * train's gates around the joint cutover.
      */
     public static List<PlannedStep> planForTrain(StrategySpec spec) {
         List<PlannedStep> plan = new ArrayList<>();
@@ -51,7 +52,9 @@ public final class StrategyPlanner {
             }
             plan.add(step);
         }
-        while (!plan.isEmpty() && plan.get(plan.size() - 1) instanceof Pause pause && pause.untilPromoted()) {
+        while (!plan.isEmpty()
+                && plan.get(plan.size() - 1) instanceof Pause pause
+                && pause.untilPromoted()) {
             plan.remove(plan.size() - 1);
         }
         plan.add(new AwaitTrain(AwaitTrain.Gate.CUTOVER));
@@ -66,15 +69,23 @@ public final class StrategyPlanner {
             if (step.setWeight() != null) {
                 plan.add(Route.weight(step.setWeight()));
             } else if (step.pause() != null) {
-                plan.add(new Pause(step.pause().duration() == null ? null : Durations.parse(step.pause().duration())));
+                plan.add(
+                        new Pause(
+                                step.pause().duration() == null
+                                        ? null
+                                        : Durations.parse(step.pause().duration())));
             } else {
                 plan.add(new Analyse(step.analysis()));
             }
         }
     }
 
-    /** Blue-green: preview only (when green has had no traffic yet), analysis, promotion, the switch, the window. */
-    private static void addCutover(List<PlannedStep> plan, BlueGreenSpec blueGreen, boolean withPreview) {
+    /**
+     * Blue-green: preview only (when green has had no traffic yet), analysis, promotion, the
+     * switch, the window.
+     */
+    private static void addCutover(
+            List<PlannedStep> plan, BlueGreenSpec blueGreen, boolean withPreview) {
         if (withPreview) {
             plan.add(new Route(0, List.of(blueGreen.preview()), null, false));
         }
@@ -88,14 +99,21 @@ public final class StrategyPlanner {
         plan.add(new HoldRollbackWindow(Durations.parse(blueGreen.rollbackWindow())));
     }
 
-    /** The ramp's steps: the spec's own, or the default ramp (up to the ceiling for canaryThenBlueGreen). */
+    /**
+     * The ramp's steps: the spec's own, or the default ramp (up to the ceiling for
+     * canaryThenBlueGreen).
+     */
     private static List<StepSpec> steps(StrategySpec spec) {
         if (spec.steps() != null && !spec.steps().isEmpty()) {
             return spec.steps();
         }
         if (spec.type() == StrategySpec.Type.canaryThenBlueGreen) {
             AnalysisSpec analysis = AnalysisSpec.defaults();
-            return List.of(StepSpec.weight(5), StepSpec.analyse(analysis), StepSpec.weight(ceiling(spec)), StepSpec.analyse(analysis));
+            return List.of(
+                    StepSpec.weight(5),
+                    StepSpec.analyse(analysis),
+                    StepSpec.weight(ceiling(spec)),
+                    StepSpec.analyse(analysis));
         }
         return StrategySpec.defaultSteps();
     }
@@ -111,23 +129,37 @@ public final class StrategyPlanner {
     private static List<String> problems(StrategySpec spec) {
         List<String> problems = new ArrayList<>();
         if (spec.type() == null) {
-            return List.of("type: must be one of canary, blueGreen, canaryThenBlueGreen, segmentFirst");
+            return List.of(
+                    "type: must be one of canary, blueGreen, canaryThenBlueGreen, segmentFirst");
         }
-        boolean cutover = spec.type() == StrategySpec.Type.blueGreen || spec.type() == StrategySpec.Type.canaryThenBlueGreen;
+        boolean cutover =
+                spec.type() == StrategySpec.Type.blueGreen
+                        || spec.type() == StrategySpec.Type.canaryThenBlueGreen;
         if (spec.blueGreen() != null && !cutover) {
-            problems.add("blueGreen: only blueGreen and canaryThenBlueGreen strategies take it (type is " + spec.type() + ")");
+            problems.add(
+                    "blueGreen: only blueGreen and canaryThenBlueGreen strategies take it (type is "
+                            + spec.type()
+                            + ")");
         }
-        if (spec.type() == StrategySpec.Type.blueGreen && spec.steps() != null && !spec.steps().isEmpty()) {
-            problems.add("steps: a blueGreen strategy has no canary steps; use canaryThenBlueGreen");
+        if (spec.type() == StrategySpec.Type.blueGreen
+                && spec.steps() != null
+                && !spec.steps().isEmpty()) {
+            problems.add(
+                    "steps: a blueGreen strategy has no canary steps; use canaryThenBlueGreen");
         }
         if (spec.type() == StrategySpec.Type.segmentFirst && spec.segment() == null) {
-            problems.add("segment: a segmentFirst strategy needs the match rules and sticky key of its first segment");
+            problems.add(
+                    "segment: a segmentFirst strategy needs the match rules and sticky key of its first segment");
         }
         if (spec.type() != StrategySpec.Type.segmentFirst && spec.segment() != null) {
-            problems.add("segment: only segmentFirst strategies take it (type is " + spec.type() + ")");
+            problems.add(
+                    "segment: only segmentFirst strategies take it (type is " + spec.type() + ")");
         }
         if (spec.ceiling() != null && spec.type() != StrategySpec.Type.canaryThenBlueGreen) {
-            problems.add("ceiling: only canaryThenBlueGreen strategies take it (type is " + spec.type() + ")");
+            problems.add(
+                    "ceiling: only canaryThenBlueGreen strategies take it (type is "
+                            + spec.type()
+                            + ")");
         }
         if (spec.type() == StrategySpec.Type.canaryThenBlueGreen) {
             double ceiling = ceiling(spec);
@@ -135,8 +167,14 @@ public final class StrategyPlanner {
             for (int i = 0; i < steps.size(); i++) {
                 Double weight = steps.get(i).setWeight();
                 if (weight != null && weight > ceiling) {
-                    problems.add("steps[" + i + "].setWeight: " + weight + " is above the canary ceiling of " + ceiling
-                            + " % (the blue-green cutover moves the rest)");
+                    problems.add(
+                            "steps["
+                                    + i
+                                    + "].setWeight: "
+                                    + weight
+                                    + " is above the canary ceiling of "
+                                    + ceiling
+                                    + " % (the blue-green cutover moves the rest)");
                 }
             }
         }

@@ -8,13 +8,16 @@ import jakarta.validation.constraints.NotNull;
 import java.util.List;
 
 /**
- * How a service's releases go out, as a team writes it (on the service, or overriding it on one release).
+ * How a service's releases go out, as a team writes it (on the service, or overriding it on one
+ * release).
  *
  * <ul>
- *   <li>{@code canary}: {@code steps} (default 5 -> 25 -> 50 -> 100 % with analysis at each);</li>
- *   <li>{@code blueGreen}: {@code blueGreen} (default: preview header, promote by hand, 10 m rollback window);</li>
- *   <li>{@code canaryThenBlueGreen}: {@code steps} up to {@code ceiling} %, then the {@code blueGreen} cutover;</li>
- *   <li>{@code segmentFirst}: {@code segment} users first, then {@code steps} as a canary.</li>
+ *   <li>{@code canary}: {@code steps} (default 5 -> 25 -> 50 -> 100 % with analysis at each);
+ *   <li>{@code blueGreen}: {@code blueGreen} (default: preview header, promote by hand, 10 m
+ *       rollback window);
+ *   <li>{@code canaryThenBlueGreen}: {@code steps} up to {@code ceiling} %, then the {@code
+ *       blueGreen} cutover;
+ *   <li>{@code segmentFirst}: {@code segment} users first, then {@code steps} as a canary.
  * </ul>
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -23,7 +26,8 @@ public record StrategySpec(
         List<@NotNull @Valid StepSpec> steps,
         @Valid BlueGreenSpec blueGreen,
         @Valid SegmentSpec segment,
-        @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "100", inclusive = false) Double ceiling) {
+        @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "100", inclusive = false)
+                Double ceiling) {
 
     /** The strategies; JSON names as written here. */
     public enum Type {
@@ -48,7 +52,13 @@ public record StrategySpec(
     /** The default canary ramp: 5, 25, 50, 100 %, with analysis after every weight but the last. */
     public static List<StepSpec> defaultSteps() {
         AnalysisSpec analysis = AnalysisSpec.defaults();
-        return List.of(StepSpec.weight(5), StepSpec.analyse(analysis), StepSpec.weight(25), StepSpec.analyse(analysis),
-                StepSpec.weight(50), StepSpec.analyse(analysis), StepSpec.weight(100));
+        return List.of(
+                StepSpec.weight(5),
+                StepSpec.analyse(analysis),
+                StepSpec.weight(25),
+                StepSpec.analyse(analysis),
+                StepSpec.weight(50),
+                StepSpec.analyse(analysis),
+                StepSpec.weight(100));
     }
 }

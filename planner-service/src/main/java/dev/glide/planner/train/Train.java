@@ -16,17 +16,16 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 /**
- * A release train's current state; its log ({@link TrainLogEntry}) is the history it folds from. Whoever acts on a
- * train and its members locks the train first, then a member's service and rollout (see {@code Rollout.findLocked}):
- * one order, so no two writers wait on each other. Members tell their train through {@link TrainSignal}s, never by
- * locking it.
+ * A release train's current state; its log ({@link TrainLogEntry}) is the history it folds from.
+ * Whoever acts on a train and its members locks the train first, then a member's service and
+ * rollout (see {@code Rollout.findLocked}): one order, so no two writers wait on each other.
+ * Members tell their train through {@link TrainSignal}s, never by locking it.
  */
 @Entity
 @Table(name = "train")
 public class Train extends PanacheEntityBase {
 
-    @Id
-    public String id;
+    @Id public String id;
 
     public String name;
 
@@ -38,7 +37,9 @@ public class Train extends PanacheEntityBase {
     @Enumerated(EnumType.STRING)
     public TrainStatus.Phase phase;
 
-    /** The release as received ({@link dev.glide.contract.TrainRelease}) with each member's team. */
+    /**
+     * The release as received ({@link dev.glide.contract.TrainRelease}) with each member's team.
+     */
     @JdbcTypeCode(SqlTypes.JSON)
     public String spec;
 
@@ -67,8 +68,7 @@ public class Train extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    @Version
-    public long version;
+    @Version public long version;
 
     /** The train, locked until the transaction ends; read again under the lock. */
     public static Optional<Train> findLocked(String id) {

@@ -7,7 +7,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.Locale;
 
-/** Applies promote, abort, pause and resume to a whole train, once per command id, from the API or rollout-commands. */
+/**
+ * Applies promote, abort, pause and resume to a whole train, once per command id, from the API or
+ * rollout-commands.
+ */
 @ApplicationScoped
 public class TrainCommands {
 
@@ -20,12 +23,23 @@ public class TrainCommands {
     @Transactional
     public Answer apply(RolloutCommand command) {
         Train train = driver.lock(command.rolloutId());
-        return RolloutCommands.once(command, train.state.name(), () -> {
-            String verb = command.type().name().toLowerCase(Locale.ROOT);
-            TrainDecision decision = driver.apply(train, new TrainInput.CommandReceived(command.type(), command.actor(),
-                    command.reason()), verb + " (" + command.source() + ")", command.actor());
-            String message = decision.refused() ? decision.refusal() : verb + " accepted; the train is " + train.state;
-            return new Answer(!decision.refused(), message, train.state.name());
-        });
+        return RolloutCommands.once(
+                command,
+                train.state.name(),
+                () -> {
+                    String verb = command.type().name().toLowerCase(Locale.ROOT);
+                    TrainDecision decision =
+                            driver.apply(
+                                    train,
+                                    new TrainInput.CommandReceived(
+                                            command.type(), command.actor(), command.reason()),
+                                    verb + " (" + command.source() + ")",
+                                    command.actor());
+                    String message =
+                            decision.refused()
+                                    ? decision.refusal()
+                                    : verb + " accepted; the train is " + train.state;
+                    return new Answer(!decision.refused(), message, train.state.name());
+                });
     }
 }

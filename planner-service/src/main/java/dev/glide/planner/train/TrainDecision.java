@@ -2,8 +2,12 @@ package dev.glide.planner.train;
 
 import java.util.List;
 
-/** The train machine's answer to one input: the status after it and its outputs, a refusal, or nothing (ignored). */
-public record TrainDecision(TrainStatus status, List<TrainOutput> outputs, String refusal, boolean ignored) {
+/**
+ * The train machine's answer to one input: the status after it and its outputs, a refusal, or
+ * nothing (ignored).
+ */
+public record TrainDecision(
+        TrainStatus status, List<TrainOutput> outputs, String refusal, boolean ignored) {
 
     public TrainDecision {
         outputs = List.copyOf(outputs);

@@ -26,9 +26,10 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Feeds one input to a train's machine and carries out its decision in the caller's transaction: the input, each
- * action on a member and the transition go into the train's log (the transition is published from there), the
- * members' rollouts are started, let through their gates or aborted, and the new status goes onto the row.
+ * Feeds one input to a train's machine and carries out its decision in the caller's transaction:
+ * the input, each action on a member and the transition go into the train's log (the transition is
+ * published from there), the members' rollouts are started, let through their gates or aborted, and
+ * the new status goes onto the row.
  */
 @ApplicationScoped
 public class TrainDriver {
@@ -40,7 +41,11 @@ public class TrainDriver {
     private final ReleaseIntake intake;
     private final Event<OutboxRelay.TrainLogAppended> appended;
 
-    TrainDriver(EventCodec codec, RolloutDriver rollouts, ReleaseIntake intake, Event<OutboxRelay.TrainLogAppended> appended) {
+    TrainDriver(
+            EventCodec codec,
+            RolloutDriver rollouts,
+            ReleaseIntake intake,
+            Event<OutboxRelay.TrainLogAppended> appended) {
         this.codec = codec;
         this.rollouts = rollouts;
         this.intake = intake;
@@ -74,18 +79,41 @@ public class TrainDriver {
             return decision;
         }
         Instant now = Instant.now();
-        append(train, before.lastSequence() + 1, TrainLogEntry.Type.INPUT, null, input, cause, actor, now);
+        append(
+                train,
+                before.lastSequence() + 1,
+                TrainLogEntry.Type.INPUT,
+                null,
+                input,
+                cause,
+                actor,
+                now);
         TrainStatus after = decision.status();
         String by = "train " + train.name;
         for (TrainOutput output : decision.outputs()) {
             if (output instanceof Transition transition) {
-                append(train, transition.sequence(), TrainLogEntry.Type.TRANSITION, Topics.ROLLOUT_EVENTS,
-                        event(train, spec, plan, after, transition, now), transition.cause(), transition.actor(), now);
+                append(
+                        train,
+                        transition.sequence(),
+                        TrainLogEntry.Type.TRANSITION,
+                        Topics.ROLLOUT_EVENTS,
+                        event(train, spec, plan, after, transition, now),
+                        transition.cause(),
+                        transition.actor(),
+                        now);
             } else if (output instanceof StartTimer timer) {
                 train.dueAt = now.plus(timer.after());
                 train.timerEpoch = timer.epoch();
             } else if (output instanceof MemberAction action) {
-                append(train, action.sequence(), TrainLogEntry.Type.ACTION, null, action, describe(action), actor, now);
+                append(
+                        train,
+                        action.sequence(),
+                        TrainLogEntry.Type.ACTION,
+                        null,
+                        action,
+                        describe(action),
+                        actor,
+                        now);
                 act(train, spec, action, by, actor == null ? by : actor);
             }
         }
@@ -97,7 +125,11 @@ public class TrainDriver {
             train.dueAt = null;
             train.timerEpoch = null;
             if (!before.state().isFinal()) {
-                LOG.infof("[train %s] ended %s%s", train.id, after.state(), after.reason() == null ? "" : ": " + after.reason());
+                LOG.infof(
+                        "[train %s] ended %s%s",
+                        train.id,
+                        after.state(),
+                        after.reason() == null ? "" : ": " + after.reason());
             }
         }
         return decision;
@@ -106,7 +138,8 @@ public class TrainDriver {
     private void act(Train train, TrainSpec spec, MemberAction output, String by, String actor) {
         String rolloutId = TrainSpec.memberRolloutId(train.id, output.service());
         if (output instanceof StartMember) {
-            intake.acceptMember(spec.releaseOf(train.id, output.service()), rolloutId, train.id, actor);
+            intake.acceptMember(
+                    spec.releaseOf(train.id, output.service()), rolloutId, train.id, actor);
             return;
         }
         Rollout member = rollouts.lock(rolloutId);
@@ -114,27 +147,55 @@ public class TrainDriver {
         if (output instanceof ProceedMember proceed) {
             input = new MachineInput.TrainProceeds(proceed.gate(), by);
         } else if (output instanceof AbortMember abort) {
-            input = new MachineInput.CommandReceived(RolloutCommand.Type.ABORT, actor, abort.reason());
+            input =
+                    new MachineInput.CommandReceived(
+                            RolloutCommand.Type.ABORT, actor, abort.reason());
         } else {
-            input = new MachineInput.CommandReceived(output instanceof PauseMember ? RolloutCommand.Type.PAUSE
-                    : RolloutCommand.Type.RESUME, actor, "by " + by);
+            input =
+                    new MachineInput.CommandReceived(
+                            output instanceof PauseMember
+                                    ? RolloutCommand.Type.PAUSE
+                                    : RolloutCommand.Type.RESUME,
+                            actor,
+                            "by " + by);
         }
         rollouts.apply(member, input, describe(output), actor);
     }
 
     private static String describe(MemberAction action) {
         if (action instanceof ProceedMember proceed) {
-            return "let " + proceed.service() + (proceed.gate() == AwaitTrain.Gate.CUTOVER ? " cut over" : " make its new version stable");
+            return "let "
+                    + proceed.service()
+                    + (proceed.gate() == AwaitTrain.Gate.CUTOVER
+                            ? " cut over"
+                            : " make its new version stable");
         }
-        String verb = action instanceof StartMember ? "start" : action instanceof AbortMember ? "abort"
-                : action instanceof PauseMember ? "pause" : "resume";
+        String verb =
+                action instanceof StartMember
+                        ? "start"
+                        : action instanceof AbortMember
+                                ? "abort"
+                                : action instanceof PauseMember ? "pause" : "resume";
         return verb + " " + action.service();
     }
 
-    private void append(Train train, long sequence, TrainLogEntry.Type type, String topic, Object payload, String cause,
-            String actor, Instant now) {
+    private void append(
+            Train train,
+            long sequence,
+            TrainLogEntry.Type type,
+            String topic,
+            Object payload,
+            String cause,
+            String actor,
+            Instant now) {
         if (sequence != train.lastSequence + 1) {
-            throw new IllegalStateException("train " + train.id + ": log entry " + sequence + " does not follow " + train.lastSequence);
+            throw new IllegalStateException(
+                    "train "
+                            + train.id
+                            + ": log entry "
+                            + sequence
+                            + " does not follow "
+                            + train.lastSequence);
         }
         TrainLogEntry entry = new TrainLogEntry();
         entry.trainId = train.id;
@@ -153,21 +214,59 @@ public class TrainDriver {
         }
     }
 
-    /** The train's event: its state and each member's line, on the rollout-events topic under the train's id. */
-    static RolloutEvent event(Train train, TrainSpec spec, TrainPlan plan, TrainStatus status, Transition transition, Instant now) {
-        return new RolloutEvent(RolloutEvent.SCHEMA_VERSION, train.id, transition.sequence(), train.name, train.environment,
-                "train", null, null, transition.from(), transition.to(), transition.phase().ordinal(),
-                TrainStatus.Phase.values().length, null, transition.cause(), transition.actor(), status.reason(), null, now,
-                spec.team(), null, members(train.id, spec, plan, status));
+    /**
+     * The train's event: its state and each member's line, on the rollout-events topic under the
+     * train's id.
+     */
+    static RolloutEvent event(
+            Train train,
+            TrainSpec spec,
+            TrainPlan plan,
+            TrainStatus status,
+            Transition transition,
+            Instant now) {
+        return new RolloutEvent(
+                RolloutEvent.SCHEMA_VERSION,
+                train.id,
+                transition.sequence(),
+                train.name,
+                train.environment,
+                "train",
+                null,
+                null,
+                transition.from(),
+                transition.to(),
+                transition.phase().ordinal(),
+                TrainStatus.Phase.values().length,
+                null,
+                transition.cause(),
+                transition.actor(),
+                status.reason(),
+                null,
+                now,
+                spec.team(),
+                null,
+                members(train.id, spec, plan, status));
     }
 
-    static List<TrainMember> members(String trainId, TrainSpec spec, TrainPlan plan, TrainStatus status) {
-        return plan.members().stream().map(planned -> {
-            TrainStatus.Member member = status.member(planned.service());
-            boolean started = member.started();
-            return new TrainMember(planned.service(), spec.member(planned.service()).version(),
-                    started ? TrainSpec.memberRolloutId(trainId, planned.service()) : null, member.state().name(),
-                    member.canaryPercent(), planned.dependsOn(), member.reason());
-        }).toList();
+    static List<TrainMember> members(
+            String trainId, TrainSpec spec, TrainPlan plan, TrainStatus status) {
+        return plan.members().stream()
+                .map(
+                        planned -> {
+                            TrainStatus.Member member = status.member(planned.service());
+                            boolean started = member.started();
+                            return new TrainMember(
+                                    planned.service(),
+                                    spec.member(planned.service()).version(),
+                                    started
+                                            ? TrainSpec.memberRolloutId(trainId, planned.service())
+                                            : null,
+                                    member.state().name(),
+                                    member.canaryPercent(),
+                                    planned.dependsOn(),
+                                    member.reason());
+                        })
+                .toList();
     }
 }

@@ -20,10 +20,11 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * What trains hear: their members' news and their rollback-window timers. A member's news is stored as a
- * {@link TrainSignal} in the member's own transaction (which never locks the train), then read in the train's:
- * woken after each commit that stored one, and by a timer for whatever a crash left behind. Each signal is deleted
- * in the transaction that applies it, so it acts once, also with several planners.
+ * What trains hear: their members' news and their rollback-window timers. A member's news is stored
+ * as a {@link TrainSignal} in the member's own transaction (which never locks the train), then read
+ * in the train's: woken after each commit that stored one, and by a timer for whatever a crash left
+ * behind. Each signal is deleted in the transaction that applies it, so it acts once, also with
+ * several planners.
  */
 @ApplicationScoped
 public class TrainInbox {
@@ -31,8 +32,7 @@ public class TrainInbox {
     private static final Logger LOG = Logger.getLogger(TrainInbox.class);
 
     /** Fired when a signal was stored, so it is read once the member's transaction commits. */
-    record Stored(String trainId) {
-    }
+    record Stored(String trainId) {}
 
     private final EventCodec codec;
     private final TrainDriver driver;
@@ -40,7 +40,11 @@ public class TrainInbox {
     private final Event<Stored> stored;
     private final SerialWorker worker = new SerialWorker("train-inbox", this::drain);
 
-    TrainInbox(EventCodec codec, TrainDriver driver, EntityManager entityManager, Event<Stored> stored) {
+    TrainInbox(
+            EventCodec codec,
+            TrainDriver driver,
+            EntityManager entityManager,
+            Event<Stored> stored) {
         this.codec = codec;
         this.driver = driver;
         this.entityManager = entityManager;
@@ -52,14 +56,22 @@ public class TrainInbox {
         Signal signal;
         if (moved.state().isFinal()) {
             signal = Signal.ENDED;
-        } else if (moved.state() == RolloutState.PROGRESSING && moved.step() instanceof AwaitTrain gate) {
+        } else if (moved.state() == RolloutState.PROGRESSING
+                && moved.step() instanceof AwaitTrain gate) {
             signal = gate.gate() == AwaitTrain.Gate.CUTOVER ? Signal.GATES_PASSED : Signal.CUT_OVER;
         } else {
             return;
         }
         TrainSignal row = new TrainSignal();
         row.trainId = moved.trainId();
-        row.payload = codec.encode(new MemberMoved(moved.service(), signal, moved.state(), moved.canaryPercent(), moved.reason()));
+        row.payload =
+                codec.encode(
+                        new MemberMoved(
+                                moved.service(),
+                                signal,
+                                moved.state(),
+                                moved.canaryPercent(),
+                                moved.reason()));
         row.createdAt = Instant.now();
         row.persist();
         stored.fire(new Stored(moved.trainId()));
@@ -69,7 +81,10 @@ public class TrainInbox {
         worker.wake();
     }
 
-    @Scheduled(every = "${glide.timers.poll-interval}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "${glide.timers.poll-interval}",
+            delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         worker.wake();
@@ -84,53 +99,88 @@ public class TrainInbox {
         boolean any = true;
         while (any) {
             any = false;
-            List<String> trains = QuarkusTransaction.requiringNew().call(() -> entityManager
-                    .createQuery("select distinct s.trainId from TrainSignal s", String.class).setMaxResults(100).getResultList());
+            List<String> trains =
+                    QuarkusTransaction.requiringNew()
+                            .call(
+                                    () ->
+                                            entityManager
+                                                    .createQuery(
+                                                            "select distinct s.trainId from TrainSignal s",
+                                                            String.class)
+                                                    .setMaxResults(100)
+                                                    .getResultList());
             for (String trainId : trains) {
                 try {
                     while (applyNextSignal(trainId)) {
                         any = true;
                     }
                 } catch (RuntimeException e) {
-                    LOG.warnf("[train %s] its members' news could not be applied now (%s); retried shortly", trainId, e.getMessage());
+                    LOG.warnf(
+                            "[train %s] its members' news could not be applied now (%s); retried shortly",
+                            trainId, e.getMessage());
                 }
             }
         }
     }
 
-    /** Applies the oldest signal of one train, under the train's lock; false when there was none. */
+    /**
+     * Applies the oldest signal of one train, under the train's lock; false when there was none.
+     */
     private boolean applyNextSignal(String trainId) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Train train = driver.lock(trainId);
-            TrainSignal signal = TrainSignal.<TrainSignal>find("trainId = ?1 order by id", trainId).firstResult();
-            if (signal == null) {
-                return false;
-            }
-            signal.delete();
-            MemberMoved moved = codec.decode(signal.payload, MemberMoved.class);
-            driver.apply(train, moved, moved.service() + ": " + moved.signal().name().toLowerCase().replace('_', ' '), null);
-            return true;
-        });
+        return QuarkusTransaction.requiringNew()
+                .call(
+                        () -> {
+                            Train train = driver.lock(trainId);
+                            TrainSignal signal =
+                                    TrainSignal.<TrainSignal>find(
+                                                    "trainId = ?1 order by id", trainId)
+                                            .firstResult();
+                            if (signal == null) {
+                                return false;
+                            }
+                            signal.delete();
+                            MemberMoved moved = codec.decode(signal.payload, MemberMoved.class);
+                            driver.apply(
+                                    train,
+                                    moved,
+                                    moved.service()
+                                            + ": "
+                                            + moved.signal().name().toLowerCase().replace('_', ' '),
+                                    null);
+                            return true;
+                        });
     }
 
     private void fireDueTimers() {
-        List<String> due = QuarkusTransaction.requiringNew().call(() -> entityManager
-                .createQuery("select t.id from Train t where t.dueAt <= :now", String.class)
-                .setParameter("now", Instant.now()).getResultList());
+        List<String> due =
+                QuarkusTransaction.requiringNew()
+                        .call(
+                                () ->
+                                        entityManager
+                                                .createQuery(
+                                                        "select t.id from Train t where t.dueAt <= :now",
+                                                        String.class)
+                                                .setParameter("now", Instant.now())
+                                                .getResultList());
         for (String trainId : due) {
             try {
-                QuarkusTransaction.requiringNew().run(() -> {
-                    Train train = driver.lock(trainId);
-                    if (train.dueAt == null || train.dueAt.isAfter(Instant.now())) {
-                        return;
-                    }
-                    int epoch = train.timerEpoch;
-                    train.dueAt = null;
-                    train.timerEpoch = null;
-                    driver.apply(train, new TrainInput.TimerFired(epoch), "timer", null);
-                });
+                QuarkusTransaction.requiringNew()
+                        .run(
+                                () -> {
+                                    Train train = driver.lock(trainId);
+                                    if (train.dueAt == null || train.dueAt.isAfter(Instant.now())) {
+                                        return;
+                                    }
+                                    int epoch = train.timerEpoch;
+                                    train.dueAt = null;
+                                    train.timerEpoch = null;
+                                    driver.apply(
+                                            train, new TrainInput.TimerFired(epoch), "timer", null);
+                                });
             } catch (RuntimeException e) {
-                LOG.warnf("[train %s] its timer could not fire now (%s); retried next time", trainId, e.getMessage());
+                LOG.warnf(
+                        "[train %s] its timer could not fire now (%s); retried next time",
+                        trainId, e.getMessage());
             }
         }
     }

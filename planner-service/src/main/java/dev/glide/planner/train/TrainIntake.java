@@ -15,9 +15,9 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Turns a train release into a train and starts it. Everything is checked first (the dependencies, every member's
- * service and strategy), so a bad train is refused whole, naming each problem, and nothing starts. The same event
- * id or idempotency key twice is one train.
+ * Turns a train release into a train and starts it. Everything is checked first (the dependencies,
+ * every member's service and strategy), so a bad train is refused whole, naming each problem, and
+ * nothing starts. The same event id or idempotency key twice is one train.
  */
 @ApplicationScoped
 public class TrainIntake {
@@ -29,7 +29,11 @@ public class TrainIntake {
     private final TrainDriver driver;
     private final dev.glide.contract.EventCodec codec;
 
-    TrainIntake(ServiceRegistry services, ReleaseIntake releases, TrainDriver driver, dev.glide.contract.EventCodec codec) {
+    TrainIntake(
+            ServiceRegistry services,
+            ReleaseIntake releases,
+            TrainDriver driver,
+            dev.glide.contract.EventCodec codec) {
         this.services = services;
         this.releases = releases;
         this.driver = driver;
@@ -40,11 +44,16 @@ public class TrainIntake {
     public Train accept(TrainRelease release, String actor) {
         String key = releaseKey(release);
         if (key != null) {
-            Train.getEntityManager().createNativeQuery("select count(*) from (select pg_advisory_xact_lock(hashtext(?1))) l")
-                    .setParameter(1, "glide-train:" + key).getSingleResult();
+            Train.getEntityManager()
+                    .createNativeQuery(
+                            "select count(*) from (select pg_advisory_xact_lock(hashtext(?1))) l")
+                    .setParameter(1, "glide-train:" + key)
+                    .getSingleResult();
             var existing = Train.findByReleaseKey(key);
             if (existing.isPresent()) {
-                LOG.infof("[train %s] release %s already accepted; not starting another", existing.get().id, key);
+                LOG.infof(
+                        "[train %s] release %s already accepted; not starting another",
+                        existing.get().id, key);
                 return existing.get();
             }
         }
@@ -54,7 +63,8 @@ public class TrainIntake {
         TrainSpec spec = new TrainSpec(release, Map.of());
         for (TrainRelease.Member member : release.members()) {
             teams.put(member.service(), services.require(member.service()).team());
-            StrategyPlanner.planForTrain(releases.strategyOf(spec.releaseOf(trainId, member.service())));
+            StrategyPlanner.planForTrain(
+                    releases.strategyOf(spec.releaseOf(trainId, member.service())));
         }
         spec = new TrainSpec(release, teams);
 
@@ -73,7 +83,9 @@ public class TrainIntake {
         train.persist();
         Train.flush();
         driver.apply(train, new TrainInput.Start(), "train " + release.name() + " released", actor);
-        LOG.infof("[train %s] %s released: %s", train.id, release.name(), String.join(", ", teams.keySet()));
+        LOG.infof(
+                "[train %s] %s released: %s",
+                train.id, release.name(), String.join(", ", teams.keySet()));
         return train;
     }
 
@@ -81,6 +93,8 @@ public class TrainIntake {
         if (release.idempotencyKey() != null && !release.idempotencyKey().isBlank()) {
             return "key:" + release.idempotencyKey();
         }
-        return release.eventId() == null || release.eventId().isBlank() ? null : "event:" + release.eventId();
+        return release.eventId() == null || release.eventId().isBlank()
+                ? null
+                : "event:" + release.eventId();
     }
 }

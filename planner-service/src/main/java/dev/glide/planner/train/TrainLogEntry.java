@@ -12,7 +12,9 @@ import java.util.Objects;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-/** One entry of a train's append-only log; entries with a topic are published by the outbox relay. */
+/**
+ * One entry of a train's append-only log; entries with a topic are published by the outbox relay.
+ */
 @Entity
 @Table(name = "train_log")
 @IdClass(TrainLogEntry.Key.class)
@@ -31,8 +33,7 @@ public class TrainLogEntry extends PanacheEntityBase {
     @Column(name = "train_id")
     public String trainId;
 
-    @Id
-    public long sequence;
+    @Id public long sequence;
 
     public String type;
 
@@ -58,7 +59,9 @@ public class TrainLogEntry extends PanacheEntityBase {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Key key && key.sequence == sequence && Objects.equals(key.trainId, trainId);
+            return other instanceof Key key
+                    && key.sequence == sequence
+                    && Objects.equals(key.trainId, trainId);
         }
 
         @Override

@@ -24,9 +24,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A release train's state machine: a pure function of (plan, status, input), like a rollout's. Each member is a
- * rollout of its own, walking its strategy's canary phase and then the train's gates; the train starts members,
- * lets them through their gates and aborts them, and hears back when they pass a gate or end.
+ * A release train's state machine: a pure function of (plan, status, input), like a rollout's. Each
+ * member is a rollout of its own, walking its strategy's canary phase and then the train's gates;
+ * the train starts members, lets them through their gates and aborts them, and hears back when they
+ * pass a gate or end.
  *
  * <pre>
  * state / phase            input                              then
@@ -46,12 +47,19 @@ import java.util.stream.Collectors;
  *                                                             starts; the rollback window stops
  * PAUSED                   resume                             PROGRESSING: paused members resume; the train goes on
  * </pre>
- * Every accepted input ends in one transition, the train's event, so people see each member's progress.
+ *
+ * Every accepted input ends in one transition, the train's event, so people see each member's
+ * progress.
  */
 public final class TrainMachine {
 
-    private static final Set<MemberState> PASSED_GATES = Set.of(MemberState.READY, MemberState.CUTTING_OVER,
-            MemberState.CUT_OVER, MemberState.FINISHING, MemberState.SUCCEEDED);
+    private static final Set<MemberState> PASSED_GATES =
+            Set.of(
+                    MemberState.READY,
+                    MemberState.CUTTING_OVER,
+                    MemberState.CUT_OVER,
+                    MemberState.FINISHING,
+                    MemberState.SUCCEEDED);
 
     private final TrainPlan plan;
 
@@ -66,8 +74,12 @@ public final class TrainMachine {
     public TrainDecision decide(TrainStatus status, TrainInput input) {
         if (status.state().isFinal()) {
             return input instanceof CommandReceived command
-                    ? TrainDecision.refuse(status, "the train has already ended (" + status.state() + "); nothing to "
-                            + command.type().name().toLowerCase(Locale.ROOT))
+                    ? TrainDecision.refuse(
+                            status,
+                            "the train has already ended ("
+                                    + status.state()
+                                    + "); nothing to "
+                                    + command.type().name().toLowerCase(Locale.ROOT))
                     : TrainDecision.ignore(status);
         }
         if (input instanceof Start) {
@@ -80,7 +92,9 @@ public final class TrainMachine {
             return command(status, command);
         }
         TimerFired timer = (TimerFired) input;
-        if (status.state() != RolloutState.PROGRESSING || status.phase() != Phase.ROLLBACK_WINDOW || timer.epoch() != status.epoch()) {
+        if (status.state() != RolloutState.PROGRESSING
+                || status.phase() != Phase.ROLLBACK_WINDOW
+                || timer.epoch() != status.epoch()) {
             return TrainDecision.ignore(status);
         }
         Outcome outcome = new Outcome(status);
@@ -110,26 +124,34 @@ public final class TrainMachine {
                 if (member.state() == MemberState.CUTTING_OVER) {
                     // it was paused and resumed at its gate, and waits there again
                     outcome.proceed(member.service(), Gate.CUTOVER);
-                    return outcome.decision(member.service() + " waits at its cutover gate again", null);
+                    return outcome.decision(
+                            member.service() + " waits at its cutover gate again", null);
                 }
                 if (member.state() != MemberState.CANARY) {
                     return TrainDecision.ignore(status);
                 }
                 outcome.update(member.to(MemberState.READY, null).at(moved.canaryPercent()));
                 advance(outcome);
-                return outcome.decision(String.format(Locale.ROOT, "%s passed its gates at %.1f %%", member.service(),
-                        moved.canaryPercent()), null);
+                return outcome.decision(
+                        String.format(
+                                Locale.ROOT,
+                                "%s passed its gates at %.1f %%",
+                                member.service(),
+                                moved.canaryPercent()),
+                        null);
             case CUT_OVER:
                 if (member.state() == MemberState.FINISHING) {
                     outcome.proceed(member.service(), Gate.FINISH);
-                    return outcome.decision(member.service() + " waits at its last gate again", null);
+                    return outcome.decision(
+                            member.service() + " waits at its last gate again", null);
                 }
                 if (member.state() != MemberState.CUTTING_OVER) {
                     return TrainDecision.ignore(status);
                 }
                 outcome.update(member.to(MemberState.CUT_OVER, null).at(100));
                 advance(outcome);
-                return outcome.decision(member.service() + " serves its new version to all traffic", null);
+                return outcome.decision(
+                        member.service() + " serves its new version to all traffic", null);
             default:
                 return ended(outcome, member, moved);
         }
@@ -149,8 +171,13 @@ public final class TrainMachine {
             return outcome.decision(member.service() + "'s new version is stable", null);
         }
         boolean failed = moved.state() == RolloutState.FAILED;
-        outcome.update(member.to(failed ? MemberState.FAILED : MemberState.ABORTED, moved.reason()).at(failed ? moved.canaryPercent() : 0));
-        String cause = member.service() + (failed ? " failed" : " was aborted") + (moved.reason() == null ? "" : ": " + moved.reason());
+        outcome.update(
+                member.to(failed ? MemberState.FAILED : MemberState.ABORTED, moved.reason())
+                        .at(failed ? moved.canaryPercent() : 0));
+        String cause =
+                member.service()
+                        + (failed ? " failed" : " was aborted")
+                        + (moved.reason() == null ? "" : ": " + moved.reason());
         if (outcome.status.state() == RolloutState.ABORTING) {
             abortNext(outcome);
         } else {
@@ -163,7 +190,8 @@ public final class TrainMachine {
         Outcome outcome = new Outcome(status);
         if (status.state() == RolloutState.PENDING) {
             if (command.type() != RolloutCommand.Type.ABORT) {
-                return TrainDecision.refuse(status, "the train has not started yet; only abort is possible");
+                return TrainDecision.refuse(
+                        status, "the train has not started yet; only abort is possible");
             }
             startAbort(outcome, command.describe("aborted") + " before any member started");
             return outcome.decision(command.describe("aborted"), command.actor());
@@ -179,10 +207,14 @@ public final class TrainMachine {
                 if (status.state() == RolloutState.PAUSED) {
                     return TrainDecision.refuse(status, "the train is already paused");
                 }
-                outcome.status = outcome.status.withState(RolloutState.PAUSED, command.describe("paused")).nextEpoch();
+                outcome.status =
+                        outcome.status
+                                .withState(RolloutState.PAUSED, command.describe("paused"))
+                                .nextEpoch();
                 for (Member member : status.members()) {
                     if (member.state() == MemberState.CANARY) {
-                        outcome.outputs.add(new PauseMember(outcome.nextSequence(), member.service()));
+                        outcome.outputs.add(
+                                new PauseMember(outcome.nextSequence(), member.service()));
                     }
                 }
                 return outcome.decision(command.describe("paused"), command.actor());
@@ -193,7 +225,8 @@ public final class TrainMachine {
                 outcome.status = outcome.status.withState(RolloutState.PROGRESSING, null);
                 for (Member member : status.members()) {
                     if (member.state() == MemberState.CANARY) {
-                        outcome.outputs.add(new ResumeMember(outcome.nextSequence(), member.service()));
+                        outcome.outputs.add(
+                                new ResumeMember(outcome.nextSequence(), member.service()));
                     }
                 }
                 if (status.phase() == Phase.ROLLBACK_WINDOW) {
@@ -210,23 +243,40 @@ public final class TrainMachine {
     private TrainDecision promote(Outcome outcome, CommandReceived command) {
         TrainStatus status = outcome.before;
         if (status.phase() == Phase.AWAITING_PROMOTION) {
-            outcome.status = outcome.status.withState(RolloutState.PROGRESSING, null).inPhase(Phase.CUTOVER);
+            outcome.status =
+                    outcome.status.withState(RolloutState.PROGRESSING, null).inPhase(Phase.CUTOVER);
             advance(outcome);
-            return outcome.decision(command.describe("promoted") + ": the cutover begins", command.actor());
+            return outcome.decision(
+                    command.describe("promoted") + ": the cutover begins", command.actor());
         }
         if (status.phase() == Phase.ROLLBACK_WINDOW) {
-            outcome.status = outcome.status.withState(RolloutState.PROGRESSING, null).inPhase(Phase.FINISHING).nextEpoch();
+            outcome.status =
+                    outcome.status
+                            .withState(RolloutState.PROGRESSING, null)
+                            .inPhase(Phase.FINISHING)
+                            .nextEpoch();
             advance(outcome);
-            return outcome.decision(command.describe("promoted") + ": the rollback window is closed early", command.actor());
+            return outcome.decision(
+                    command.describe("promoted") + ": the rollback window is closed early",
+                    command.actor());
         }
         if (status.phase() == Phase.CANARY) {
-            String waiting = status.members().stream().filter(m -> !PASSED_GATES.contains(m.state()))
-                    .map(m -> m.service() + " (" + m.state() + ")").collect(Collectors.joining(", "));
-            return TrainDecision.refuse(status, "members have not passed their gates yet: " + waiting
-                    + "; the train cuts over once every member has");
+            String waiting =
+                    status.members().stream()
+                            .filter(m -> !PASSED_GATES.contains(m.state()))
+                            .map(m -> m.service() + " (" + m.state() + ")")
+                            .collect(Collectors.joining(", "));
+            return TrainDecision.refuse(
+                    status,
+                    "members have not passed their gates yet: "
+                            + waiting
+                            + "; the train cuts over once every member has");
         }
-        return TrainDecision.refuse(status, "the train is " + (status.phase() == Phase.CUTOVER ? "cutting over" : "finishing")
-                + " already; nothing to promote");
+        return TrainDecision.refuse(
+                status,
+                "the train is "
+                        + (status.phase() == Phase.CUTOVER ? "cutting over" : "finishing")
+                        + " already; nothing to promote");
     }
 
     /** Moves a progressing train on as far as its members' standing allows. */
@@ -236,14 +286,22 @@ public final class TrainMachine {
         }
         if (outcome.status.phase() == Phase.CANARY) {
             for (TrainPlan.Member planned : plan.members()) {
-                boolean ready = planned.dependsOn().stream().allMatch(d -> PASSED_GATES.contains(outcome.status.member(d).state()));
-                if (outcome.status.member(planned.service()).state() == MemberState.WAITING && ready) {
+                boolean ready =
+                        planned.dependsOn().stream()
+                                .allMatch(
+                                        d ->
+                                                PASSED_GATES.contains(
+                                                        outcome.status.member(d).state()));
+                if (outcome.status.member(planned.service()).state() == MemberState.WAITING
+                        && ready) {
                     outcome.update(outcome.status.member(planned.service()).begun());
                     outcome.outputs.add(new StartMember(outcome.nextSequence(), planned.service()));
                 }
             }
             if (outcome.status.all(m -> m.state() == MemberState.READY)) {
-                outcome.status = outcome.status.inPhase(plan.autoPromote() ? Phase.CUTOVER : Phase.AWAITING_PROMOTION);
+                outcome.status =
+                        outcome.status.inPhase(
+                                plan.autoPromote() ? Phase.CUTOVER : Phase.AWAITING_PROMOTION);
             }
         }
         if (outcome.status.phase() == Phase.CUTOVER) {
@@ -252,10 +310,14 @@ public final class TrainMachine {
                 return;
             }
             if (!outcome.status.any(m -> m.state() == MemberState.CUTTING_OVER)) {
-                outcome.status.members().stream().filter(m -> m.state() == MemberState.READY).findFirst().ifPresent(next -> {
-                    outcome.update(next.to(MemberState.CUTTING_OVER, null));
-                    outcome.proceed(next.service(), Gate.CUTOVER);
-                });
+                outcome.status.members().stream()
+                        .filter(m -> m.state() == MemberState.READY)
+                        .findFirst()
+                        .ifPresent(
+                                next -> {
+                                    outcome.update(next.to(MemberState.CUTTING_OVER, null));
+                                    outcome.proceed(next.service(), Gate.CUTOVER);
+                                });
             }
         }
         if (outcome.status.phase() == Phase.FINISHING) {
@@ -282,8 +344,8 @@ public final class TrainMachine {
     }
 
     /**
-     * Aborts, last dependents first, every running member that nothing running depends on any more; members that
-     * never started end at once. When all have ended, so has the train.
+     * Aborts, last dependents first, every running member that nothing running depends on any more;
+     * members that never started end at once. When all have ended, so has the train.
      */
     private void abortNext(Outcome outcome) {
         boolean changed = true;
@@ -291,30 +353,58 @@ public final class TrainMachine {
             changed = false;
             for (int i = plan.members().size() - 1; i >= 0; i--) {
                 Member member = outcome.status.member(plan.members().get(i).service());
-                boolean dependentsEnded = plan.dependentsOf(member.service()).stream()
-                        .allMatch(d -> outcome.status.member(d).state().isFinal());
+                boolean dependentsEnded =
+                        plan.dependentsOf(member.service()).stream()
+                                .allMatch(d -> outcome.status.member(d).state().isFinal());
                 if (member.state() == MemberState.WAITING) {
-                    outcome.update(member.to(MemberState.ABORTED, "never started: the train was aborted"));
+                    outcome.update(
+                            member.to(MemberState.ABORTED, "never started: the train was aborted"));
                     changed = true;
-                } else if (member.state().isActive() && member.state() != MemberState.ABORTING && dependentsEnded) {
+                } else if (member.state().isActive()
+                        && member.state() != MemberState.ABORTING
+                        && dependentsEnded) {
                     outcome.update(member.to(MemberState.ABORTING, null));
-                    outcome.outputs.add(new AbortMember(outcome.nextSequence(), member.service(), outcome.status.reason()));
+                    outcome.outputs.add(
+                            new AbortMember(
+                                    outcome.nextSequence(),
+                                    member.service(),
+                                    outcome.status.reason()));
                     changed = true;
                 }
             }
         }
         if (outcome.status.all(m -> m.state().isFinal())) {
-            List<String> failed = outcome.status.members().stream().filter(m -> m.state() == MemberState.FAILED)
-                    .map(m -> m.service() + " (" + m.reason() + ")").toList();
-            List<String> kept = outcome.status.members().stream().filter(m -> m.state() == MemberState.SUCCEEDED)
-                    .map(Member::service).toList();
-            String reason = outcome.status.reason() + (kept.isEmpty() ? "" : "; already stable before the abort: " + String.join(", ", kept));
-            outcome.status = failed.isEmpty() ? outcome.status.withState(RolloutState.ABORTED, reason)
-                    : outcome.status.withState(RolloutState.FAILED, reason + "; could not return to stable: " + String.join(", ", failed));
+            List<String> failed =
+                    outcome.status.members().stream()
+                            .filter(m -> m.state() == MemberState.FAILED)
+                            .map(m -> m.service() + " (" + m.reason() + ")")
+                            .toList();
+            List<String> kept =
+                    outcome.status.members().stream()
+                            .filter(m -> m.state() == MemberState.SUCCEEDED)
+                            .map(Member::service)
+                            .toList();
+            String reason =
+                    outcome.status.reason()
+                            + (kept.isEmpty()
+                                    ? ""
+                                    : "; already stable before the abort: "
+                                            + String.join(", ", kept));
+            outcome.status =
+                    failed.isEmpty()
+                            ? outcome.status.withState(RolloutState.ABORTED, reason)
+                            : outcome.status.withState(
+                                    RolloutState.FAILED,
+                                    reason
+                                            + "; could not return to stable: "
+                                            + String.join(", ", failed));
         }
     }
 
-    /** The status and outputs being built for one input; the input takes the first sequence, the transition the last. */
+    /**
+     * The status and outputs being built for one input; the input takes the first sequence, the
+     * transition the last.
+     */
     private static final class Outcome {
         final TrainStatus before;
         TrainStatus status;
@@ -340,7 +430,14 @@ public final class TrainMachine {
 
         TrainDecision decision(String cause, String actor) {
             long sequence = nextSequence();
-            outputs.add(new Transition(sequence, before.state(), status.state(), status.phase(), cause, actor));
+            outputs.add(
+                    new Transition(
+                            sequence,
+                            before.state(),
+                            status.state(),
+                            status.phase(),
+                            cause,
+                            actor));
             return new TrainDecision(status, outputs, null, false);
         }
     }

@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What a train walks, fixed when it is released: its members in dependency order (each after everything it depends
- * on, level by level; ties in the order they were listed), whether the cutover waits for promote, and the rollback window.
+ * What a train walks, fixed when it is released: its members in dependency order (each after
+ * everything it depends on, level by level; ties in the order they were listed), whether the
+ * cutover waits for promote, and the rollback window.
  */
 public record TrainPlan(List<Member> members, boolean autoPromote, Duration rollbackWindow) {
 
@@ -36,22 +37,41 @@ public record TrainPlan(List<Member> members, boolean autoPromote, Duration roll
         for (int i = 0; i < release.members().size(); i++) {
             TrainRelease.Member member = release.members().get(i);
             if (byService.put(member.service(), member) != null) {
-                problems.add("members[" + i + "].service: '" + member.service() + "' is in the train twice");
+                problems.add(
+                        "members["
+                                + i
+                                + "].service: '"
+                                + member.service()
+                                + "' is in the train twice");
             }
         }
         for (int i = 0; i < release.members().size(); i++) {
             TrainRelease.Member member = release.members().get(i);
             for (String dependency : member.dependsOn()) {
                 if (!byService.containsKey(dependency)) {
-                    problems.add("members[" + i + "].dependsOn: '" + dependency + "' is not a member of the train (members: "
-                            + String.join(", ", byService.keySet()) + ")");
+                    problems.add(
+                            "members["
+                                    + i
+                                    + "].dependsOn: '"
+                                    + dependency
+                                    + "' is not a member of the train (members: "
+                                    + String.join(", ", byService.keySet())
+                                    + ")");
                 } else if (dependency.equals(member.service())) {
-                    problems.add("members[" + i + "].dependsOn: '" + dependency + "' cannot depend on itself");
+                    problems.add(
+                            "members["
+                                    + i
+                                    + "].dependsOn: '"
+                                    + dependency
+                                    + "' cannot depend on itself");
                 }
             }
         }
         Duration window = null;
-        TrainRelease.Cutover cutover = release.cutover() == null ? new TrainRelease.Cutover(null, null) : release.cutover();
+        TrainRelease.Cutover cutover =
+                release.cutover() == null
+                        ? new TrainRelease.Cutover(null, null)
+                        : release.cutover();
         try {
             window = Durations.parse(cutover.window());
         } catch (IllegalArgumentException e) {
@@ -64,8 +84,12 @@ public record TrainPlan(List<Member> members, boolean autoPromote, Duration roll
         return new TrainPlan(ordered, cutover.automatic(), window);
     }
 
-    /** Dependencies first, level by level (ties in listed order); a cycle is a problem naming its members. */
-    private static List<Member> ordered(Map<String, TrainRelease.Member> byService, List<String> problems) {
+    /**
+     * Dependencies first, level by level (ties in listed order); a cycle is a problem naming its
+     * members.
+     */
+    private static List<Member> ordered(
+            Map<String, TrainRelease.Member> byService, List<String> problems) {
         List<Member> ordered = new ArrayList<>();
         Set<String> placed = new HashSet<>();
         while (ordered.size() < byService.size()) {
@@ -77,8 +101,12 @@ public record TrainPlan(List<Member> members, boolean autoPromote, Duration roll
                 }
             }
             if (placed.size() == before.size()) {
-                List<String> cycle = byService.keySet().stream().filter(s -> !placed.contains(s)).toList();
-                problems.add("members: the dependencies of " + String.join(", ", cycle) + " form a cycle");
+                List<String> cycle =
+                        byService.keySet().stream().filter(s -> !placed.contains(s)).toList();
+                problems.add(
+                        "members: the dependencies of "
+                                + String.join(", ", cycle)
+                                + " form a cycle");
                 return List.of();
             }
         }
@@ -96,6 +124,9 @@ public record TrainPlan(List<Member> members, boolean autoPromote, Duration roll
 
     /** The members that depend on {@code service} directly. */
     public List<String> dependentsOf(String service) {
-        return members.stream().filter(m -> m.dependsOn().contains(service)).map(Member::service).toList();
+        return members.stream()
+                .filter(m -> m.dependsOn().contains(service))
+                .map(Member::service)
+                .toList();
     }
 }

@@ -16,11 +16,14 @@ import java.util.List;
 @ApplicationScoped
 public class TrainQueries {
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = EventCodec.defaultMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+            EventCodec.defaultMapper();
 
-    /** The stored status beside the status folded from the logged inputs; {@code equal} is what replay promises. */
-    public record Fold(TrainStatus stored, TrainStatus folded, boolean equal, int inputs) {
-    }
+    /**
+     * The stored status beside the status folded from the logged inputs; {@code equal} is what
+     * replay promises.
+     */
+    public record Fold(TrainStatus stored, TrainStatus folded, boolean equal, int inputs) {}
 
     private final TrainDriver driver;
     private final EventCodec codec;
@@ -32,7 +35,9 @@ public class TrainQueries {
 
     @Transactional
     public List<TrainView> list(int limit) {
-        return Train.<Train>findAll(Sort.descending("createdAt")).page(0, limit).stream().map(this::view).toList();
+        return Train.<Train>findAll(Sort.descending("createdAt")).page(0, limit).stream()
+                .map(this::view)
+                .toList();
     }
 
     @Transactional
@@ -44,7 +49,16 @@ public class TrainQueries {
     public List<HistoryEntry> history(String id) {
         require(id);
         return TrainLogEntry.<TrainLogEntry>list("trainId = ?1 order by sequence", id).stream()
-                .map(e -> new HistoryEntry(e.sequence, e.type, e.cause, e.actor, e.occurredAt, e.publishedAt, json(e.payload)))
+                .map(
+                        e ->
+                                new HistoryEntry(
+                                        e.sequence,
+                                        e.type,
+                                        e.cause,
+                                        e.actor,
+                                        e.occurredAt,
+                                        e.publishedAt,
+                                        json(e.payload)))
                 .toList();
     }
 
@@ -55,8 +69,11 @@ public class TrainQueries {
         TrainSpec spec = driver.spec(train);
         TrainMachine machine = new TrainMachine(spec.plan());
         TrainStatus folded = TrainStatus.initial(spec.plan());
-        List<TrainLogEntry> inputs = TrainLogEntry.list("trainId = ?1 and type = ?2 order by sequence", id,
-                TrainLogEntry.Type.INPUT.name());
+        List<TrainLogEntry> inputs =
+                TrainLogEntry.list(
+                        "trainId = ?1 and type = ?2 order by sequence",
+                        id,
+                        TrainLogEntry.Type.INPUT.name());
         for (TrainLogEntry entry : inputs) {
             folded = machine.decide(folded, codec.decode(entry.payload, TrainInput.class)).status();
         }
@@ -74,15 +91,40 @@ public class TrainQueries {
 
     private TrainView view(Train train) {
         TrainSpec spec = driver.spec(train);
-        List<TrainMember> lines = TrainDriver.members(train.id, spec, spec.plan(), driver.status(train));
-        List<TrainView.MemberView> members = lines.stream().map(line -> {
-            Rollout rollout = line.rolloutId() == null ? null : Rollout.findById(line.rolloutId());
-            return new TrainView.MemberView(line.service(), line.version(), line.dependsOn(), line.state(), line.rolloutId(),
-                    rollout == null ? null : rollout.state.name(), rollout == null ? 0 : rollout.canaryWeight,
-                    rollout != null && rollout.reason != null ? rollout.reason : line.reason());
-        }).toList();
-        return new TrainView(train.id, train.name, train.environment, train.state.name(), train.phase.name(), train.reason,
-                spec.team(), members, train.createdAt, train.updatedAt);
+        List<TrainMember> lines =
+                TrainDriver.members(train.id, spec, spec.plan(), driver.status(train));
+        List<TrainView.MemberView> members =
+                lines.stream()
+                        .map(
+                                line -> {
+                                    Rollout rollout =
+                                            line.rolloutId() == null
+                                                    ? null
+                                                    : Rollout.findById(line.rolloutId());
+                                    return new TrainView.MemberView(
+                                            line.service(),
+                                            line.version(),
+                                            line.dependsOn(),
+                                            line.state(),
+                                            line.rolloutId(),
+                                            rollout == null ? null : rollout.state.name(),
+                                            rollout == null ? 0 : rollout.canaryWeight,
+                                            rollout != null && rollout.reason != null
+                                                    ? rollout.reason
+                                                    : line.reason());
+                                })
+                        .toList();
+        return new TrainView(
+                train.id,
+                train.name,
+                train.environment,
+                train.state.name(),
+                train.phase.name(),
+                train.reason,
+                spec.team(),
+                members,
+                train.createdAt,
+                train.updatedAt);
     }
 
     private static JsonNode json(String payload) {

@@ -29,8 +29,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * {@code /api/trains}: release several services as one train, see it and its history, and promote, abort, pause or
- * resume it whole. Acting on a train needs the right to act on every member's service.
+ * {@code /api/trains}: release several services as one train, see it and its history, and promote,
+ * abort, pause or resume it whole. Acting on a train needs the right to act on every member's
+ * service.
  */
 @Path("/api/trains")
 @Produces(MediaType.APPLICATION_JSON)
@@ -43,7 +44,12 @@ public class TrainResource {
     private final TeamAuth auth;
     private final EventCodec codec;
 
-    TrainResource(TrainIntake intake, TrainQueries queries, TrainCommands commands, ServiceRegistry services, TeamAuth auth,
+    TrainResource(
+            TrainIntake intake,
+            TrainQueries queries,
+            TrainCommands commands,
+            ServiceRegistry services,
+            TeamAuth auth,
             EventCodec codec) {
         this.intake = intake;
         this.queries = queries;
@@ -53,20 +59,39 @@ public class TrainResource {
         this.codec = codec;
     }
 
-    /** Answered 202 with the train's id, its location and each member's rollout id (known before it starts). */
+    /**
+     * Answered 202 with the train's id, its location and each member's rollout id (known before it
+     * starts).
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response release(@HeaderParam("Authorization") String authorization, String body) {
         Caller caller = auth.authenticate(authorization);
         TrainRelease release = codec.decode(body, TrainRelease.class);
         for (TrainRelease.Member member : release.members()) {
-            auth.authorize(caller, services.require(member.service()).team(), "release service '" + member.service() + "'");
+            auth.authorize(
+                    caller,
+                    services.require(member.service()).team(),
+                    "release service '" + member.service() + "'");
         }
         Train train = intake.accept(release, caller.actor(null));
         Map<String, String> members = new LinkedHashMap<>();
-        release.members().forEach(m -> members.put(m.service(), TrainSpec.memberRolloutId(train.id, m.service())));
-        return Response.accepted(Map.of("trainId", train.id, "state", train.state.name(), "members", members))
-                .location(URI.create("/api/trains/" + train.id)).build();
+        release.members()
+                .forEach(
+                        m ->
+                                members.put(
+                                        m.service(),
+                                        TrainSpec.memberRolloutId(train.id, m.service())));
+        return Response.accepted(
+                        Map.of(
+                                "trainId",
+                                train.id,
+                                "state",
+                                train.state.name(),
+                                "members",
+                                members))
+                .location(URI.create("/api/trains/" + train.id))
+                .build();
     }
 
     @GET
@@ -86,28 +111,50 @@ public class TrainResource {
         return queries.history(id);
     }
 
-    /** The stored status beside the one folded from the log: they are equal, or replay is broken. */
+    /**
+     * The stored status beside the one folded from the log: they are equal, or replay is broken.
+     */
     @GET
     @Path("/{id}/fold")
     public TrainQueries.Fold fold(@PathParam("id") String id) {
         return queries.fold(id);
     }
 
-    /** {@code promote}, {@code abort}, {@code pause} or {@code resume}; 409 with the reason when it makes no sense now. */
+    /**
+     * {@code promote}, {@code abort}, {@code pause} or {@code resume}; 409 with the reason when it
+     * makes no sense now.
+     */
     @POST
     @Path("/{id}/{action}")
-    public Response command(@PathParam("id") String id, @PathParam("action") String action,
-            @QueryParam("actor") String actor, @QueryParam("commandId") String commandId,
-            @QueryParam("reason") String reason, @HeaderParam("Authorization") String authorization) {
+    public Response command(
+            @PathParam("id") String id,
+            @PathParam("action") String action,
+            @QueryParam("actor") String actor,
+            @QueryParam("commandId") String commandId,
+            @QueryParam("reason") String reason,
+            @HeaderParam("Authorization") String authorization) {
         RolloutCommand.Type type = Requests.command(action);
         Caller caller = auth.authenticate(authorization);
         for (TrainView.MemberView member : queries.get(id).members()) {
-            auth.authorize(caller, services.require(member.service()).team(),
-                    type.name().toLowerCase(Locale.ROOT) + " a train with service '" + member.service() + "'");
+            auth.authorize(
+                    caller,
+                    services.require(member.service()).team(),
+                    type.name().toLowerCase(Locale.ROOT)
+                            + " a train with service '"
+                            + member.service()
+                            + "'");
         }
-        Answer answer = commands.apply(new RolloutCommand(RolloutCommand.SCHEMA_VERSION,
-                commandId == null ? UUID.randomUUID().toString() : commandId, id, type, caller.actor(actor), "api", reason,
-                Instant.now()));
+        Answer answer =
+                commands.apply(
+                        new RolloutCommand(
+                                RolloutCommand.SCHEMA_VERSION,
+                                commandId == null ? UUID.randomUUID().toString() : commandId,
+                                id,
+                                type,
+                                caller.actor(actor),
+                                "api",
+                                reason,
+                                Instant.now()));
         return Response.status(answer.accepted() ? 200 : 409).entity(answer).build();
     }
 }

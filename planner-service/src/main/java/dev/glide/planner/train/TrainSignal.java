@@ -11,7 +11,10 @@ import java.time.Instant;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-/** A member's news for its train ({@link TrainInput.MemberMoved}), stored with the member's change, read once. */
+/**
+ * A member's news for its train ({@link TrainInput.MemberMoved}), stored with the member's change,
+ * read once.
+ */
 @Entity
 @Table(name = "train_signal")
 public class TrainSignal extends PanacheEntityBase {

@@ -6,17 +6,24 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * What a train's state machine knows between two inputs. Stored on the train row, and equal to folding the train's
- * logged inputs through {@link TrainMachine} from {@link #initial(TrainPlan)}.
+ * What a train's state machine knows between two inputs. Stored on the train row, and equal to
+ * folding the train's logged inputs through {@link TrainMachine} from {@link #initial(TrainPlan)}.
  *
- * @param state        the train as a whole, in the same states as a rollout
- * @param phase        where a progressing or paused train is: its members' canaries, the cutover, the rollback window
- * @param epoch        grows whenever the rollback window (re)starts or is paused: an older timer is stale
+ * @param state the train as a whole, in the same states as a rollout
+ * @param phase where a progressing or paused train is: its members' canaries, the cutover, the
+ *     rollback window
+ * @param epoch grows whenever the rollback window (re)starts or is paused: an older timer is stale
  * @param lastSequence the sequence of the train's newest log entry
- * @param members      each member's standing, in the plan's (dependency) order
- * @param reason       why the train is paused, aborting or failed, for people
+ * @param members each member's standing, in the plan's (dependency) order
+ * @param reason why the train is paused, aborting or failed, for people
  */
-public record TrainStatus(RolloutState state, Phase phase, int epoch, long lastSequence, List<Member> members, String reason) {
+public record TrainStatus(
+        RolloutState state,
+        Phase phase,
+        int epoch,
+        long lastSequence,
+        List<Member> members,
+        String reason) {
 
     public enum Phase {
         /** Members canary one by one in dependency order. */
@@ -33,7 +40,16 @@ public record TrainStatus(RolloutState state, Phase phase, int epoch, long lastS
 
     /** Where one member stands in the train. */
     public enum MemberState {
-        WAITING, CANARY, READY, CUTTING_OVER, CUT_OVER, FINISHING, SUCCEEDED, ABORTING, ABORTED, FAILED;
+        WAITING,
+        CANARY,
+        READY,
+        CUTTING_OVER,
+        CUT_OVER,
+        FINISHING,
+        SUCCEEDED,
+        ABORTING,
+        ABORTED,
+        FAILED;
 
         public boolean isFinal() {
             return this == SUCCEEDED || this == ABORTED || this == FAILED;
@@ -46,10 +62,15 @@ public record TrainStatus(RolloutState state, Phase phase, int epoch, long lastS
     }
 
     /**
-     * One member's standing: {@code started} once its rollout exists, {@code canaryPercent} as its rollout last told
-     * the train.
+     * One member's standing: {@code started} once its rollout exists, {@code canaryPercent} as its
+     * rollout last told the train.
      */
-    public record Member(String service, MemberState state, boolean started, double canaryPercent, String reason) {
+    public record Member(
+            String service,
+            MemberState state,
+            boolean started,
+            double canaryPercent,
+            String reason) {
 
         Member to(MemberState newState, String newReason) {
             return new Member(service, newState, started, canaryPercent, newReason);
@@ -69,12 +90,21 @@ public record TrainStatus(RolloutState state, Phase phase, int epoch, long lastS
     }
 
     public static TrainStatus initial(TrainPlan plan) {
-        return new TrainStatus(RolloutState.PENDING, Phase.CANARY, 0, 0,
-                plan.members().stream().map(m -> new Member(m.service(), MemberState.WAITING, false, 0, null)).toList(), null);
+        return new TrainStatus(
+                RolloutState.PENDING,
+                Phase.CANARY,
+                0,
+                0,
+                plan.members().stream()
+                        .map(m -> new Member(m.service(), MemberState.WAITING, false, 0, null))
+                        .toList(),
+                null);
     }
 
     public Member member(String service) {
-        return members.stream().filter(m -> m.service().equals(service)).findFirst()
+        return members.stream()
+                .filter(m -> m.service().equals(service))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no member " + service));
     }
 

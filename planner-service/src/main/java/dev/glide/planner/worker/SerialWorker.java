@@ -5,9 +5,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One background thread that runs a job when woken: after a commit that left it work, and by a timer for what a
- * crash left behind. Wakes that come while a run is still queued fold into that run; a wake during a run queues one
- * more, so nothing written meanwhile waits for the timer.
+ * One background thread that runs a job when woken: after a commit that left it work, and by a
+ * timer for what a crash left behind. Wakes that come while a run is still queued fold into that
+ * run; a wake during a run queues one more, so nothing written meanwhile waits for the timer.
  */
 public final class SerialWorker {
 
@@ -22,10 +22,11 @@ public final class SerialWorker {
 
     public void wake() {
         if (queued.compareAndSet(false, true) && !executor.isShutdown()) {
-            executor.execute(() -> {
-                queued.set(false);
-                job.run();
-            });
+            executor.execute(
+                    () -> {
+                        queued.set(false);
+                        job.run();
+                    });
         }
     }
 

@@ -27,12 +27,23 @@ import org.junit.jupiter.api.Test;
 
 class RolloutMachineTest {
 
-    private static final AnalysisSpec TWO_WINDOWS_ONE_FAILURE_ALLOWED = new AnalysisSpec(List.of("error-rate"), "10s", 2, 1);
+    private static final AnalysisSpec TWO_WINDOWS_ONE_FAILURE_ALLOWED =
+            new AnalysisSpec(List.of("error-rate"), "10s", 2, 1);
 
-    /** 10 %, analysis (2 windows, 1 failure allowed), 50 %, a 30 s pause, a pause until promoted, then promotion. */
-    private final RolloutMachine machine = new RolloutMachine(StrategyPlanner.plan(StrategySpec.canary(List.of(
-            StepSpec.weight(10), StepSpec.analyse(TWO_WINDOWS_ONE_FAILURE_ALLOWED), StepSpec.weight(50),
-            StepSpec.pauseFor("30s"), StepSpec.pauseUntilPromoted()))));
+    /**
+     * 10 %, analysis (2 windows, 1 failure allowed), 50 %, a 30 s pause, a pause until promoted,
+     * then promotion.
+     */
+    private final RolloutMachine machine =
+            new RolloutMachine(
+                    StrategyPlanner.plan(
+                            StrategySpec.canary(
+                                    List.of(
+                                            StepSpec.weight(10),
+                                            StepSpec.analyse(TWO_WINDOWS_ONE_FAILURE_ALLOWED),
+                                            StepSpec.weight(50),
+                                            StepSpec.pauseFor("30s"),
+                                            StepSpec.pauseUntilPromoted()))));
 
     private final List<MachineInput> inputs = new ArrayList<>();
     private RolloutStatus status = RolloutStatus.initial();
@@ -48,11 +59,17 @@ class RolloutMachineTest {
     }
 
     private RouteStep route(Decision decision) {
-        return decision.outputs().stream().filter(RouteStep.class::isInstance).map(RouteStep.class::cast).findFirst().orElseThrow();
+        return decision.outputs().stream()
+                .filter(RouteStep.class::isInstance)
+                .map(RouteStep.class::cast)
+                .findFirst()
+                .orElseThrow();
     }
 
     private void confirm() {
-        give(new TrafficConfirmed(status.awaitingSequence(), Weights.canaryPercent(status.canaryPercent())));
+        give(
+                new TrafficConfirmed(
+                        status.awaitingSequence(), Weights.canaryPercent(status.canaryPercent())));
     }
 
     private long analysis() {
@@ -71,7 +88,9 @@ class RolloutMachineTest {
         Decision decision = give(new Start());
 
         assertThat(status.state()).isEqualTo(RolloutState.PROGRESSING);
-        assertThat(decision.outputs()).extracting(MachineOutput::sequence).containsExactly(2L, 3L, 4L);
+        assertThat(decision.outputs())
+                .extracting(MachineOutput::sequence)
+                .containsExactly(2L, 3L, 4L);
         assertThat(route(decision)).isEqualTo(new RouteStep(4, 10, List.of(), null, false));
         assertThat(status.awaitingSequence()).isEqualTo(4);
         assertThat(status.lastSequence()).isEqualTo(4);
@@ -94,7 +113,8 @@ class RolloutMachineTest {
         assertThat(status.stepIndex()).isEqualTo(1);
         assertThat(status.awaitingSequence()).isZero();
         assertThat(decision.outputs()).hasAtLeastOneElementOfType(AnalysisStarted.class);
-        assertThat(status.analysisSequence()).isEqualTo(((AnalysisStarted) decision.outputs().get(1)).sequence());
+        assertThat(status.analysisSequence())
+                .isEqualTo(((AnalysisStarted) decision.outputs().get(1)).sequence());
     }
 
     @Test
@@ -140,7 +160,8 @@ class RolloutMachineTest {
 
         assertThat(status.state()).isEqualTo(RolloutState.ABORTING);
         assertThat(status.reason()).isEqualTo("analysis failed: errors 6 %");
-        assertThat(route(decision)).isEqualTo(new RouteStep(status.awaitingSequence(), 0, List.of(), null, false));
+        assertThat(route(decision))
+                .isEqualTo(new RouteStep(status.awaitingSequence(), 0, List.of(), null, false));
     }
 
     @Test
@@ -148,8 +169,10 @@ class RolloutMachineTest {
         startAndConfirmFirstRoute();
         give(new VerdictReceived(analysis(), 1, Verdict.FAIL, "errors"));
 
-        assertThat(give(new VerdictReceived(analysis(), 1, Verdict.FAIL, "errors")).ignored()).isTrue();
-        assertThat(give(new VerdictReceived(analysis() + 100, 2, Verdict.FAIL, "errors")).ignored()).isTrue();
+        assertThat(give(new VerdictReceived(analysis(), 1, Verdict.FAIL, "errors")).ignored())
+                .isTrue();
+        assertThat(give(new VerdictReceived(analysis() + 100, 2, Verdict.FAIL, "errors")).ignored())
+                .isTrue();
         assertThat(status.failures()).isEqualTo(1);
         assertThat(status.state()).isEqualTo(RolloutState.PROGRESSING);
     }
@@ -162,15 +185,24 @@ class RolloutMachineTest {
         give(new VerdictReceived(analysis(), 2, Verdict.INCONCLUSIVE, "too little traffic"));
 
         assertThat(status.state()).isEqualTo(RolloutState.PAUSED);
-        assertThat(status.reason()).startsWith("analysis inconclusive: 1 of 2 windows could not decide");
+        assertThat(status.reason())
+                .startsWith("analysis inconclusive: 1 of 2 windows could not decide");
     }
 
     @Test
     void anEarlyWindowThatCouldNotDecideYetIsSupersededByALastVerdictThatPasses() {
         startAndConfirmFirstRoute();
-        give(new VerdictReceived(analysis(), 1, Verdict.INCONCLUSIVE, "only 12 canary requests after window 1"));
+        give(
+                new VerdictReceived(
+                        analysis(),
+                        1,
+                        Verdict.INCONCLUSIVE,
+                        "only 12 canary requests after window 1"));
 
-        Decision decision = give(new VerdictReceived(analysis(), 2, Verdict.PASS, "no regression found after window 2"));
+        Decision decision =
+                give(
+                        new VerdictReceived(
+                                analysis(), 2, Verdict.PASS, "no regression found after window 2"));
 
         assertThat(status.state()).isEqualTo(RolloutState.PROGRESSING);
         assertThat(status.stepIndex()).isEqualTo(2);
@@ -197,9 +229,11 @@ class RolloutMachineTest {
         startAndConfirmFirstRoute();
         give(new VerdictReceived(analysis(), 1, Verdict.PASS, "ok"));
         give(new VerdictReceived(analysis(), 2, Verdict.PASS, "ok"));
-        Decision decision = give(new TrafficConfirmed(status.awaitingSequence(), Weights.canaryPercent(50)));
+        Decision decision =
+                give(new TrafficConfirmed(status.awaitingSequence(), Weights.canaryPercent(50)));
         assertThat(status.stepIndex()).isEqualTo(3);
-        assertThat(decision.outputs()).contains(new StartTimer(3, status.epoch(), Duration.ofSeconds(30)));
+        assertThat(decision.outputs())
+                .contains(new StartTimer(3, status.epoch(), Duration.ofSeconds(30)));
     }
 
     @Test
@@ -230,7 +264,8 @@ class RolloutMachineTest {
         Decision resumed = give(new CommandReceived(Type.RESUME, "carol"));
 
         assertThat(status.state()).isEqualTo(RolloutState.PROGRESSING);
-        assertThat(resumed.outputs()).contains(new StartTimer(3, status.epoch(), Duration.ofSeconds(30)));
+        assertThat(resumed.outputs())
+                .contains(new StartTimer(3, status.epoch(), Duration.ofSeconds(30)));
     }
 
     @Test
@@ -241,7 +276,9 @@ class RolloutMachineTest {
         Decision decision = give(new CommandReceived(Type.PROMOTE, "dave"));
 
         assertThat(route(decision).promoted()).isTrue();
-        assertThat(decision.outputs()).filteredOn(Transition.class::isInstance).extracting(o -> ((Transition) o).actor())
+        assertThat(decision.outputs())
+                .filteredOn(Transition.class::isInstance)
+                .extracting(o -> ((Transition) o).actor())
                 .containsOnly("dave");
     }
 
@@ -251,18 +288,22 @@ class RolloutMachineTest {
 
         Decision decision = give(new CommandReceived(Type.PROMOTE, "dave"));
 
-        assertThat(decision.refusal()).isEqualTo("traffic for step 1 is still being applied; promote again once the gateway confirms it");
+        assertThat(decision.refusal())
+                .isEqualTo(
+                        "traffic for step 1 is still being applied; promote again once the gateway confirms it");
         assertThat(status.stepIndex()).isZero();
     }
 
     @Test
     void resumingWhileProgressingAndPausingWhilePausedAreRefused() {
         give(new Start());
-        assertThat(give(new CommandReceived(Type.RESUME, "e")).refusal()).isEqualTo("the rollout is not paused");
+        assertThat(give(new CommandReceived(Type.RESUME, "e")).refusal())
+                .isEqualTo("the rollout is not paused");
 
         give(new CommandReceived(Type.PAUSE, "e"));
 
-        assertThat(give(new CommandReceived(Type.PAUSE, "e")).refusal()).isEqualTo("the rollout is already paused");
+        assertThat(give(new CommandReceived(Type.PAUSE, "e")).refusal())
+                .isEqualTo("the rollout is already paused");
     }
 
     @Test
@@ -338,7 +379,8 @@ class RolloutMachineTest {
     void commandsWhileAbortingAndAfterTheEndAreRefused() {
         give(new Start());
         give(new CommandReceived(Type.ABORT, "h"));
-        assertThat(give(new CommandReceived(Type.PROMOTE, "h")).refusal()).isEqualTo("the rollout is already aborting");
+        assertThat(give(new CommandReceived(Type.PROMOTE, "h")).refusal())
+                .isEqualTo("the rollout is already aborting");
         confirm();
 
         assertThat(give(new CommandReceived(Type.ABORT, "h")).refusal())
@@ -416,44 +458,91 @@ class RolloutMachineTest {
         give(new Start());
         give(new CommandReceived(Type.ABORT, "ops"));
 
-        Decision decision = machine.decide(status, new TrafficConfirmed(status.awaitingSequence(), Weights.allStable()));
+        Decision decision =
+                machine.decide(
+                        status,
+                        new TrafficConfirmed(status.awaitingSequence(), Weights.allStable()));
 
-        assertThat(decision.outputs()).contains(new MachineOutput.Announcement(decision.status().lastSequence(), RolloutState.ABORTED));
+        assertThat(decision.outputs())
+                .contains(
+                        new MachineOutput.Announcement(
+                                decision.status().lastSequence(), RolloutState.ABORTED));
     }
 
     @Test
     void anAbortInsideTheBlueGreenRollbackWindowReturnsEverythingToBlueInOneStep() {
-        var blueGreen = new RolloutMachine(StrategyPlanner.plan(new StrategySpec(StrategySpec.Type.blueGreen, null, null, null, null)));
+        var blueGreen =
+                new RolloutMachine(
+                        StrategyPlanner.plan(
+                                new StrategySpec(
+                                        StrategySpec.Type.blueGreen, null, null, null, null)));
         RolloutStatus s = blueGreen.decide(RolloutStatus.initial(), new Start()).status();
-        s = blueGreen.decide(s, new TrafficConfirmed(s.awaitingSequence(), Weights.allStable())).status();
+        s =
+                blueGreen
+                        .decide(s, new TrafficConfirmed(s.awaitingSequence(), Weights.allStable()))
+                        .status();
         s = blueGreen.decide(s, new CommandReceived(Type.PROMOTE, "kim")).status();
         assertThat(s.canaryPercent()).isEqualTo(100);
-        s = blueGreen.decide(s, new TrafficConfirmed(s.awaitingSequence(), Weights.canaryPercent(100))).status();
+        s =
+                blueGreen
+                        .decide(
+                                s,
+                                new TrafficConfirmed(
+                                        s.awaitingSequence(), Weights.canaryPercent(100)))
+                        .status();
 
         Decision abort = blueGreen.decide(s, new CommandReceived(Type.ABORT, "kim"));
 
-        List<RouteStep> routes = abort.outputs().stream().filter(RouteStep.class::isInstance).map(RouteStep.class::cast).toList();
-        assertThat(routes).containsExactly(new RouteStep(abort.status().awaitingSequence(), 0, List.of(), null, false));
+        List<RouteStep> routes =
+                abort.outputs().stream()
+                        .filter(RouteStep.class::isInstance)
+                        .map(RouteStep.class::cast)
+                        .toList();
+        assertThat(routes)
+                .containsExactly(
+                        new RouteStep(
+                                abort.status().awaitingSequence(), 0, List.of(), null, false));
         assertThat(abort.status().state()).isEqualTo(RolloutState.ABORTING);
     }
 
     @Test
     void aTrainMemberWaitsAtItsGateUntilItsTrainProceedsAndRefusesAPromoteThere() {
-        RolloutMachine member = new RolloutMachine(StrategyPlanner.planForTrain(StrategySpec.canary(List.of(StepSpec.weight(10)))));
+        RolloutMachine member =
+                new RolloutMachine(
+                        StrategyPlanner.planForTrain(
+                                StrategySpec.canary(List.of(StepSpec.weight(10)))));
         RolloutStatus at = member.decide(RolloutStatus.initial(), new Start()).status();
-        at = member.decide(at, new TrafficConfirmed(at.awaitingSequence(), Weights.canaryPercent(10))).status();
+        at =
+                member.decide(
+                                at,
+                                new TrafficConfirmed(
+                                        at.awaitingSequence(), Weights.canaryPercent(10)))
+                        .status();
         assertThat(at.stepIndex()).isEqualTo(1);
 
         Decision promote = member.decide(at, new CommandReceived(Type.PROMOTE, "alice"));
         assertThat(promote.refusal()).contains("member of a release train");
-        assertThat(member.decide(at, new MachineInput.TrainProceeds(
-                dev.glide.planner.strategy.PlannedStep.AwaitTrain.Gate.FINISH, "train t")).ignored()).isTrue();
+        assertThat(
+                        member.decide(
+                                        at,
+                                        new MachineInput.TrainProceeds(
+                                                dev.glide.planner.strategy.PlannedStep.AwaitTrain
+                                                        .Gate.FINISH,
+                                                "train t"))
+                                .ignored())
+                .isTrue();
 
-        Decision proceed = member.decide(at, new MachineInput.TrainProceeds(
-                dev.glide.planner.strategy.PlannedStep.AwaitTrain.Gate.CUTOVER, "train t"));
+        Decision proceed =
+                member.decide(
+                        at,
+                        new MachineInput.TrainProceeds(
+                                dev.glide.planner.strategy.PlannedStep.AwaitTrain.Gate.CUTOVER,
+                                "train t"));
         assertThat(route(proceed).canaryPercent()).isEqualTo(100.0);
         assertThat(route(proceed).promoted()).isFalse();
-        assertThat(proceed.outputs()).filteredOn(Transition.class::isInstance).extracting(o -> ((Transition) o).actor())
+        assertThat(proceed.outputs())
+                .filteredOn(Transition.class::isInstance)
+                .extracting(o -> ((Transition) o).actor())
                 .containsExactly("train t");
     }
 }

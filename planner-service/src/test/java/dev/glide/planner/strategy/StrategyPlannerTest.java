@@ -19,113 +19,221 @@ class StrategyPlannerTest {
     void aTrainMemberKeepsItsCanaryPhaseBelow100PercentThenWaitsForTheTrainAroundTheCutover() {
         List<PlannedStep> plan = StrategyPlanner.planForTrain(StrategySpec.defaults());
 
-        assertThat(plan).extracting(PlannedStep::getClass).containsExactly(Route.class, Analyse.class, Route.class,
-                Analyse.class, Route.class, Analyse.class, PlannedStep.AwaitTrain.class, Route.class,
-                PlannedStep.AwaitTrain.class, Route.class);
-        assertThat(plan.stream().filter(Route.class::isInstance).map(Route.class::cast).map(Route::canaryPercent))
+        assertThat(plan)
+                .extracting(PlannedStep::getClass)
+                .containsExactly(
+                        Route.class,
+                        Analyse.class,
+                        Route.class,
+                        Analyse.class,
+                        Route.class,
+                        Analyse.class,
+                        PlannedStep.AwaitTrain.class,
+                        Route.class,
+                        PlannedStep.AwaitTrain.class,
+                        Route.class);
+        assertThat(
+                        plan.stream()
+                                .filter(Route.class::isInstance)
+                                .map(Route.class::cast)
+                                .map(Route::canaryPercent))
                 .containsExactly(5.0, 25.0, 50.0, 100.0, 100.0);
-        assertThat(((PlannedStep.AwaitTrain) plan.get(6)).gate()).isEqualTo(PlannedStep.AwaitTrain.Gate.CUTOVER);
+        assertThat(((PlannedStep.AwaitTrain) plan.get(6)).gate())
+                .isEqualTo(PlannedStep.AwaitTrain.Gate.CUTOVER);
         assertThat(((Route) plan.get(plan.size() - 1)).promoted()).isTrue();
     }
 
     @Test
     void aBlueGreenTrainMemberPreviewsThenLeavesItsPromotionToTheTrain() {
-        List<PlannedStep> plan = StrategyPlanner.planForTrain(new StrategySpec(StrategySpec.Type.blueGreen, null, null, null, null));
+        List<PlannedStep> plan =
+                StrategyPlanner.planForTrain(
+                        new StrategySpec(StrategySpec.Type.blueGreen, null, null, null, null));
 
-        assertThat(plan).extracting(PlannedStep::getClass).containsExactly(Route.class, PlannedStep.AwaitTrain.class,
-                Route.class, PlannedStep.AwaitTrain.class, Route.class);
+        assertThat(plan)
+                .extracting(PlannedStep::getClass)
+                .containsExactly(
+                        Route.class,
+                        PlannedStep.AwaitTrain.class,
+                        Route.class,
+                        PlannedStep.AwaitTrain.class,
+                        Route.class);
         assertThat(((Route) plan.get(0)).matchRules()).hasSize(1);
     }
 
-    private static final MatchRule BETA = new MatchRule(MatchRule.Kind.COOKIE, "beta", "yes", Role.CANARY);
+    private static final MatchRule BETA =
+            new MatchRule(MatchRule.Kind.COOKIE, "beta", "yes", Role.CANARY);
 
     @Test
     void theDefaultIsACanaryOf5_25_50_100WithAnalysisAtEachStepThenPromotion() {
         List<PlannedStep> plan = StrategyPlanner.plan(StrategySpec.defaults());
 
-        assertThat(plan).extracting(PlannedStep::getClass).containsExactly(Route.class, Analyse.class, Route.class,
-                Analyse.class, Route.class, Analyse.class, Route.class, Route.class);
-        assertThat(plan.stream().filter(Route.class::isInstance).map(Route.class::cast).map(Route::canaryPercent))
+        assertThat(plan)
+                .extracting(PlannedStep::getClass)
+                .containsExactly(
+                        Route.class,
+                        Analyse.class,
+                        Route.class,
+                        Analyse.class,
+                        Route.class,
+                        Analyse.class,
+                        Route.class,
+                        Route.class);
+        assertThat(
+                        plan.stream()
+                                .filter(Route.class::isInstance)
+                                .map(Route.class::cast)
+                                .map(Route::canaryPercent))
                 .containsExactly(5.0, 25.0, 50.0, 100.0, 100.0);
         assertThat(((Route) plan.get(plan.size() - 1)).promoted()).isTrue();
     }
 
     @Test
     void aCanaryWalksItsOwnStepsWithTimedAndOpenPauses() {
-        List<PlannedStep> plan = StrategyPlanner.plan(StrategySpec.canary(List.of(
-                StepSpec.weight(10), StepSpec.pauseFor("30s"), StepSpec.weight(60), StepSpec.pauseUntilPromoted())));
+        List<PlannedStep> plan =
+                StrategyPlanner.plan(
+                        StrategySpec.canary(
+                                List.of(
+                                        StepSpec.weight(10),
+                                        StepSpec.pauseFor("30s"),
+                                        StepSpec.weight(60),
+                                        StepSpec.pauseUntilPromoted())));
 
-        assertThat(plan).containsExactly(new Route(10, List.of(), null, false), new Pause(Duration.ofSeconds(30)),
-                new Route(60, List.of(), null, false), new Pause(null), new Route(100, List.of(), null, true));
+        assertThat(plan)
+                .containsExactly(
+                        new Route(10, List.of(), null, false),
+                        new Pause(Duration.ofSeconds(30)),
+                        new Route(60, List.of(), null, false),
+                        new Pause(null),
+                        new Route(100, List.of(), null, true));
     }
 
     @Test
     void blueGreenPreviewsByHeaderWaitsForPromotionSwitchesAtOnceAndKeepsBlueReady() {
-        List<PlannedStep> plan = StrategyPlanner.plan(new StrategySpec(StrategySpec.Type.blueGreen, null, null, null, null));
+        List<PlannedStep> plan =
+                StrategyPlanner.plan(
+                        new StrategySpec(StrategySpec.Type.blueGreen, null, null, null, null));
 
         BlueGreenSpec defaults = BlueGreenSpec.defaults();
-        assertThat(plan).containsExactly(new Route(0, List.of(defaults.preview()), null, false), new Pause(null),
-                new Route(100, List.of(), null, false), new HoldRollbackWindow(Duration.ofMinutes(10)),
-                new Route(100, List.of(), null, true));
+        assertThat(plan)
+                .containsExactly(
+                        new Route(0, List.of(defaults.preview()), null, false),
+                        new Pause(null),
+                        new Route(100, List.of(), null, false),
+                        new HoldRollbackWindow(Duration.ofMinutes(10)),
+                        new Route(100, List.of(), null, true));
     }
 
     @Test
     void autoPromotedBlueGreenWithAnalysisDoesNotWaitForAPerson() {
-        var blueGreen = new BlueGreenSpec(BlueGreenSpec.defaults().preview(), AnalysisSpec.defaults(), true, "5m");
+        var blueGreen =
+                new BlueGreenSpec(
+                        BlueGreenSpec.defaults().preview(), AnalysisSpec.defaults(), true, "5m");
 
-        List<PlannedStep> plan = StrategyPlanner.plan(new StrategySpec(StrategySpec.Type.blueGreen, null, blueGreen, null, null));
+        List<PlannedStep> plan =
+                StrategyPlanner.plan(
+                        new StrategySpec(StrategySpec.Type.blueGreen, null, blueGreen, null, null));
 
-        assertThat(plan).extracting(PlannedStep::getClass).containsExactly(Route.class, Analyse.class, Route.class,
-                HoldRollbackWindow.class, Route.class);
+        assertThat(plan)
+                .extracting(PlannedStep::getClass)
+                .containsExactly(
+                        Route.class,
+                        Analyse.class,
+                        Route.class,
+                        HoldRollbackWindow.class,
+                        Route.class);
     }
 
     @Test
     void canaryThenBlueGreenRampsToTheCeilingThenCutsOver() {
-        List<PlannedStep> plan = StrategyPlanner.plan(
-                new StrategySpec(StrategySpec.Type.canaryThenBlueGreen, null, null, null, 30.0));
+        List<PlannedStep> plan =
+                StrategyPlanner.plan(
+                        new StrategySpec(
+                                StrategySpec.Type.canaryThenBlueGreen, null, null, null, 30.0));
 
-        assertThat(plan).extracting(PlannedStep::getClass).containsExactly(Route.class, Analyse.class, Route.class,
-                Analyse.class, Pause.class, Route.class, HoldRollbackWindow.class, Route.class);
+        assertThat(plan)
+                .extracting(PlannedStep::getClass)
+                .containsExactly(
+                        Route.class,
+                        Analyse.class,
+                        Route.class,
+                        Analyse.class,
+                        Pause.class,
+                        Route.class,
+                        HoldRollbackWindow.class,
+                        Route.class);
         assertThat(((Route) plan.get(2)).canaryPercent()).isEqualTo(30.0);
         assertThat(((Route) plan.get(5)).canaryPercent()).isEqualTo(100.0);
     }
 
     @Test
     void segmentFirstSendsOnlyTheSegmentToTheCanaryStickilyBeforeTheRamp() {
-        var spec = new StrategySpec(StrategySpec.Type.segmentFirst, List.of(StepSpec.weight(50)), null,
-                new SegmentSpec(List.of(BETA), "x-user-id"), null);
+        var spec =
+                new StrategySpec(
+                        StrategySpec.Type.segmentFirst,
+                        List.of(StepSpec.weight(50)),
+                        null,
+                        new SegmentSpec(List.of(BETA), "x-user-id"),
+                        null);
 
-        assertThat(StrategyPlanner.plan(spec)).containsExactly(new Route(0, List.of(BETA), "x-user-id", false),
-                new Route(50, List.of(), null, false), new Route(100, List.of(), null, true));
+        assertThat(StrategyPlanner.plan(spec))
+                .containsExactly(
+                        new Route(0, List.of(BETA), "x-user-id", false),
+                        new Route(50, List.of(), null, false),
+                        new Route(100, List.of(), null, true));
     }
 
     @Test
     void aCanaryStepAboveTheCeilingIsRefusedNamingTheStep() {
-        var spec = new StrategySpec(StrategySpec.Type.canaryThenBlueGreen,
-                List.of(StepSpec.weight(10), StepSpec.weight(40)), null, null, 20.0);
+        var spec =
+                new StrategySpec(
+                        StrategySpec.Type.canaryThenBlueGreen,
+                        List.of(StepSpec.weight(10), StepSpec.weight(40)),
+                        null,
+                        null,
+                        20.0);
 
-        assertThatThrownBy(() -> StrategyPlanner.plan(spec)).isInstanceOf(InvalidStrategyException.class)
-                .hasMessage("invalid strategy: steps[1].setWeight: 40.0 is above the canary ceiling of 20.0 %"
-                        + " (the blue-green cutover moves the rest)");
+        assertThatThrownBy(() -> StrategyPlanner.plan(spec))
+                .isInstanceOf(InvalidStrategyException.class)
+                .hasMessage(
+                        "invalid strategy: steps[1].setWeight: 40.0 is above the canary ceiling of 20.0 %"
+                                + " (the blue-green cutover moves the rest)");
     }
 
     @Test
     void fieldsThatDoNotBelongToTheTypeAreEachNamed() {
-        var spec = new StrategySpec(StrategySpec.Type.canary, null, BlueGreenSpec.defaults(),
-                new SegmentSpec(List.of(BETA), "u"), 20.0);
+        var spec =
+                new StrategySpec(
+                        StrategySpec.Type.canary,
+                        null,
+                        BlueGreenSpec.defaults(),
+                        new SegmentSpec(List.of(BETA), "u"),
+                        20.0);
 
-        assertThatThrownBy(() -> StrategyPlanner.plan(spec)).isInstanceOf(InvalidStrategyException.class)
-                .satisfies(e -> assertThat(((InvalidStrategyException) e).problems()).containsExactly(
-                        "blueGreen: only blueGreen and canaryThenBlueGreen strategies take it (type is canary)",
-                        "segment: only segmentFirst strategies take it (type is canary)",
-                        "ceiling: only canaryThenBlueGreen strategies take it (type is canary)"));
+        assertThatThrownBy(() -> StrategyPlanner.plan(spec))
+                .isInstanceOf(InvalidStrategyException.class)
+                .satisfies(
+                        e ->
+                                assertThat(((InvalidStrategyException) e).problems())
+                                        .containsExactly(
+                                                "blueGreen: only blueGreen and canaryThenBlueGreen strategies take it (type is canary)",
+                                                "segment: only segmentFirst strategies take it (type is canary)",
+                                                "ceiling: only canaryThenBlueGreen strategies take it (type is canary)"));
     }
 
     @Test
     void segmentFirstWithoutASegmentSaysWhatIsMissing() {
-        assertThatThrownBy(() -> StrategyPlanner.plan(new StrategySpec(StrategySpec.Type.segmentFirst, null, null, null, null)))
-                .hasMessage("invalid strategy: segment: a segmentFirst strategy needs the match rules and sticky key"
-                        + " of its first segment");
+        assertThatThrownBy(
+                        () ->
+                                StrategyPlanner.plan(
+                                        new StrategySpec(
+                                                StrategySpec.Type.segmentFirst,
+                                                null,
+                                                null,
+                                                null,
+                                                null)))
+                .hasMessage(
+                        "invalid strategy: segment: a segmentFirst strategy needs the match rules and sticky key"
+                                + " of its first segment");
     }
 
     @Test

@@ -29,19 +29,43 @@ import org.junit.jupiter.api.Test;
 
 class TrainMachineTest {
 
-    /** A backend, an api depending on it, and a web depending on the api; a mobile app depending on the backend. */
+    /**
+     * A backend, an api depending on it, and a web depending on the api; a mobile app depending on
+     * the backend.
+     */
     private static TrainRelease release(Boolean autoPromote, String... dependencies) {
         List<TrainRelease.Member> members = new ArrayList<>();
         for (String dependency : dependencies) {
             String[] parts = dependency.split("<-");
-            members.add(new TrainRelease.Member(parts[0], "v2", List.of("http://new"), null, null,
-                    parts.length == 1 ? List.of() : List.of(parts[1].split(","))));
+            members.add(
+                    new TrainRelease.Member(
+                            parts[0],
+                            "v2",
+                            List.of("http://new"),
+                            null,
+                            null,
+                            parts.length == 1 ? List.of() : List.of(parts[1].split(","))));
         }
-        return new TrainRelease(1, null, "checkout", "prod", members, new TrainRelease.Cutover(autoPromote, "30s"), null, null);
+        return new TrainRelease(
+                1,
+                null,
+                "checkout",
+                "prod",
+                members,
+                new TrainRelease.Cutover(autoPromote, "30s"),
+                null,
+                null);
     }
 
-    private final TrainMachine machine = new TrainMachine(TrainPlan.of(release(null, "web<-api", "api<-backend", "backend",
-            "mobile<-backend")));
+    private final TrainMachine machine =
+            new TrainMachine(
+                    TrainPlan.of(
+                            release(
+                                    null,
+                                    "web<-api",
+                                    "api<-backend",
+                                    "backend",
+                                    "mobile<-backend")));
     private TrainStatus status = TrainStatus.initial(machine.plan());
     private final List<TrainInput> inputs = new ArrayList<>();
     private TrainDecision last;
@@ -56,7 +80,8 @@ class TrainMachineTest {
     }
 
     private TrainDecision passed(String service) {
-        return give(new MemberMoved(service, Signal.GATES_PASSED, RolloutState.PROGRESSING, 20, null));
+        return give(
+                new MemberMoved(service, Signal.GATES_PASSED, RolloutState.PROGRESSING, 20, null));
     }
 
     private TrainDecision cutOver(String service) {
@@ -68,16 +93,24 @@ class TrainMachineTest {
     }
 
     private List<String> started(TrainDecision decision) {
-        return decision.outputs().stream().filter(StartMember.class::isInstance).map(o -> ((StartMember) o).service()).toList();
+        return decision.outputs().stream()
+                .filter(StartMember.class::isInstance)
+                .map(o -> ((StartMember) o).service())
+                .toList();
     }
 
     private List<String> proceeded(TrainDecision decision, Gate gate) {
-        return decision.outputs().stream().filter(o -> o instanceof ProceedMember p && p.gate() == gate)
-                .map(o -> ((ProceedMember) o).service()).toList();
+        return decision.outputs().stream()
+                .filter(o -> o instanceof ProceedMember p && p.gate() == gate)
+                .map(o -> ((ProceedMember) o).service())
+                .toList();
     }
 
     private List<String> aborted(TrainDecision decision) {
-        return decision.outputs().stream().filter(AbortMember.class::isInstance).map(o -> ((AbortMember) o).service()).toList();
+        return decision.outputs().stream()
+                .filter(AbortMember.class::isInstance)
+                .map(o -> ((AbortMember) o).service())
+                .toList();
     }
 
     private MemberState standing(String service) {
@@ -94,7 +127,8 @@ class TrainMachineTest {
 
     @Test
     void thePlanOrdersMembersDependenciesFirst() {
-        assertThat(machine.plan().members()).extracting(TrainPlan.Member::service)
+        assertThat(machine.plan().members())
+                .extracting(TrainPlan.Member::service)
                 .containsExactly("backend", "api", "mobile", "web");
     }
 
@@ -122,10 +156,12 @@ class TrainMachineTest {
         assertThat(proceeded(cutOver("mobile"), Gate.CUTOVER)).containsExactly("web");
         TrainDecision window = cutOver("web");
         assertThat(status.phase()).isEqualTo(Phase.ROLLBACK_WINDOW);
-        assertThat(window.outputs()).contains(new StartTimer(status.epoch(), Duration.ofSeconds(30)));
+        assertThat(window.outputs())
+                .contains(new StartTimer(status.epoch(), Duration.ofSeconds(30)));
 
         assertThat(give(new TimerFired(status.epoch() - 1)).ignored()).isTrue();
-        assertThat(proceeded(give(new TimerFired(status.epoch())), Gate.FINISH)).containsExactly("backend", "api", "mobile", "web");
+        assertThat(proceeded(give(new TimerFired(status.epoch())), Gate.FINISH))
+                .containsExactly("backend", "api", "mobile", "web");
         ended("backend", RolloutState.SUCCEEDED, null);
         ended("api", RolloutState.SUCCEEDED, null);
         ended("mobile", RolloutState.SUCCEEDED, null);
@@ -162,7 +198,8 @@ class TrainMachineTest {
         ended("backend", RolloutState.ABORTED, null);
         assertThat(status.state()).isEqualTo(RolloutState.ABORTED);
         assertThat(status.reason()).isEqualTo("aborted by alice: wrong build");
-        assertThat(give(new CommandReceived(Type.RESUME, "alice", null)).refusal()).contains("already ended");
+        assertThat(give(new CommandReceived(Type.RESUME, "alice", null)).refusal())
+                .contains("already ended");
     }
 
     @Test
@@ -171,7 +208,9 @@ class TrainMachineTest {
         give(new CommandReceived(Type.ABORT, "alice", null));
         ended("backend", RolloutState.FAILED, "the gateway could not be set: down");
         assertThat(status.state()).isEqualTo(RolloutState.FAILED);
-        assertThat(status.reason()).contains("could not return to stable: backend (the gateway could not be set: down)");
+        assertThat(status.reason())
+                .contains(
+                        "could not return to stable: backend (the gateway could not be set: down)");
     }
 
     @Test
@@ -179,7 +218,8 @@ class TrainMachineTest {
         give(new Start());
         List.of("backend", "api", "mobile", "web").forEach(this::passed);
         List.of("backend", "api", "mobile", "web").forEach(this::cutOver);
-        assertThat(aborted(give(new CommandReceived(Type.ABORT, "alice", null)))).containsExactlyInAnyOrder("web", "mobile");
+        assertThat(aborted(give(new CommandReceived(Type.ABORT, "alice", null))))
+                .containsExactlyInAnyOrder("web", "mobile");
     }
 
     @Test
@@ -193,24 +233,49 @@ class TrainMachineTest {
         TrainDecision resume = give(new CommandReceived(Type.RESUME, "alice", null));
         assertThat(resume.outputs()).filteredOn(ResumeMember.class::isInstance).hasSize(1);
         assertThat(started(resume)).containsExactly("web");
-        assertThat(give(new CommandReceived(Type.RESUME, "alice", null)).refusal()).isEqualTo("the train is not paused");
+        assertThat(give(new CommandReceived(Type.RESUME, "alice", null)).refusal())
+                .isEqualTo("the train is not paused");
         assertFoldEqualsStatus();
     }
 
     @Test
     void withoutAutoPromoteTheCutoverWaitsForPromoteAndPromoteIsRefusedBeforeAllPassed() {
-        TrainMachine manual = new TrainMachine(TrainPlan.of(release(false, "backend", "web<-backend")));
+        TrainMachine manual =
+                new TrainMachine(TrainPlan.of(release(false, "backend", "web<-backend")));
         status = TrainStatus.initial(manual.plan());
         status = manual.decide(status, new Start()).status();
-        TrainDecision early = manual.decide(status, new CommandReceived(Type.PROMOTE, "alice", null));
-        assertThat(early.refusal()).isEqualTo("members have not passed their gates yet: backend (CANARY), web (WAITING);"
-                + " the train cuts over once every member has");
-        status = manual.decide(status, new MemberMoved("backend", Signal.GATES_PASSED, RolloutState.PROGRESSING, 20, null)).status();
-        status = manual.decide(status, new MemberMoved("web", Signal.GATES_PASSED, RolloutState.PROGRESSING, 20, null)).status();
+        TrainDecision early =
+                manual.decide(status, new CommandReceived(Type.PROMOTE, "alice", null));
+        assertThat(early.refusal())
+                .isEqualTo(
+                        "members have not passed their gates yet: backend (CANARY), web (WAITING);"
+                                + " the train cuts over once every member has");
+        status =
+                manual.decide(
+                                status,
+                                new MemberMoved(
+                                        "backend",
+                                        Signal.GATES_PASSED,
+                                        RolloutState.PROGRESSING,
+                                        20,
+                                        null))
+                        .status();
+        status =
+                manual.decide(
+                                status,
+                                new MemberMoved(
+                                        "web",
+                                        Signal.GATES_PASSED,
+                                        RolloutState.PROGRESSING,
+                                        20,
+                                        null))
+                        .status();
         assertThat(status.phase()).isEqualTo(Phase.AWAITING_PROMOTION);
-        TrainDecision promote = manual.decide(status, new CommandReceived(Type.PROMOTE, "alice", null));
+        TrainDecision promote =
+                manual.decide(status, new CommandReceived(Type.PROMOTE, "alice", null));
         assertThat(promote.status().phase()).isEqualTo(Phase.CUTOVER);
-        assertThat(promote.outputs()).contains(new ProceedMember(status.lastSequence() + 2, "backend", Gate.CUTOVER));
+        assertThat(promote.outputs())
+                .contains(new ProceedMember(status.lastSequence() + 2, "backend", Gate.CUTOVER));
     }
 
     @Test
@@ -228,15 +293,25 @@ class TrainMachineTest {
         give(new Start());
         TrainDecision decision = passed("backend");
         assertThat(decision.outputs()).filteredOn(Transition.class::isInstance).hasSize(1);
-        assertThat(decision.outputs().get(decision.outputs().size() - 1)).isInstanceOf(Transition.class);
+        assertThat(decision.outputs().get(decision.outputs().size() - 1))
+                .isInstanceOf(Transition.class);
         assertThat(passed("backend").ignored()).isTrue();
-        assertThat(give(new MemberMoved("nobody", Signal.GATES_PASSED, RolloutState.PROGRESSING, 5, null)).ignored()).isTrue();
+        assertThat(
+                        give(new MemberMoved(
+                                        "nobody",
+                                        Signal.GATES_PASSED,
+                                        RolloutState.PROGRESSING,
+                                        5,
+                                        null))
+                                .ignored())
+                .isTrue();
     }
 
     @Test
     void cyclesUnknownDependenciesAndTwiceListedServicesAreRefused() {
         assertThatThrownBy(() -> TrainPlan.of(release(null, "a<-b", "b<-a")))
-                .isInstanceOf(MalformedEventException.class).hasMessageContaining("the dependencies of a, b form a cycle");
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("the dependencies of a, b form a cycle");
         assertThatThrownBy(() -> TrainPlan.of(release(null, "a<-ghost", "a")))
                 .hasMessageContaining("members[0].dependsOn: 'ghost' is not a member")
                 .hasMessageContaining("members[1].service: 'a' is in the train twice");

@@ -27,7 +27,9 @@ public interface GatewayConfig {
         @WithDefault("8080")
         int port();
 
-        /** How long the proxy waits for an upstream's answer before failing the request with 504. */
+        /**
+         * How long the proxy waits for an upstream's answer before failing the request with 504.
+         */
         @WithDefault("30s")
         Duration upstreamTimeout();
 
@@ -37,7 +39,10 @@ public interface GatewayConfig {
     }
 
     interface Haproxy {
-        /** The Runtime API used when a binding names no address: {@code unix:/path} or {@code host:port}. */
+        /**
+         * The Runtime API used when a binding names no address: {@code unix:/path} or {@code
+         * host:port}.
+         */
         Optional<String> runtimeApi();
 
         @WithDefault("2s")
@@ -49,7 +54,10 @@ public interface GatewayConfig {
         @WithDefault("default")
         String namespace();
 
-        /** The API server; without it the client's usual discovery (in-cluster, then ~/.kube/config). */
+        /**
+         * The API server; without it the client's usual discovery (in-cluster, then
+         * ~/.kube/config).
+         */
         Optional<String> masterUrl();
     }
 }

@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * The dry-run gateway: changes nothing, logs what it would do and reads back what it was last told, so a
- * rollout can be rehearsed without touching traffic.
+ * The dry-run gateway: changes nothing, logs what it would do and reads back what it was last told,
+ * so a rollout can be rehearsed without touching traffic.
  */
 @ApplicationScoped
 public class NoopGateway implements GatewayAdapter {
@@ -27,15 +27,22 @@ public class NoopGateway implements GatewayAdapter {
 
     @Override
     public void apply(RolloutStep step) {
-        LOG.infof("[rollout %s] dry run: would route %s to stable %s %.2f %% / canary %s %.2f %% with %d match rules",
-                step.rolloutId(), step.gateway().route(), step.stable().version(), step.weights().stable(),
-                step.canary().version(), step.weights().canary(), step.matchRules().size());
+        LOG.infof(
+                "[rollout %s] dry run: would route %s to stable %s %.2f %% / canary %s %.2f %% with %d match rules",
+                step.rolloutId(),
+                step.gateway().route(),
+                step.stable().version(),
+                step.weights().stable(),
+                step.canary().version(),
+                step.weights().canary(),
+                step.matchRules().size());
         routes.put(step.gateway().route(), new ServedTraffic(step.weights(), step.matchRules()));
     }
 
     @Override
     public ServedTraffic read(GatewayBinding binding) {
-        return routes.getOrDefault(binding.route(), new ServedTraffic(Weights.allStable(), List.of()));
+        return routes.getOrDefault(
+                binding.route(), new ServedTraffic(Weights.allStable(), List.of()));
     }
 
     @Override

@@ -20,7 +20,10 @@ public record ServedTraffic(Weights weights, List<MatchRule> matchRules) {
     }
 
     public String describe() {
-        return String.format("stable %.2f %% / canary %.2f %%%s", weights.stable(), weights.canary(),
+        return String.format(
+                "stable %.2f %% / canary %.2f %%%s",
+                weights.stable(),
+                weights.canary(),
                 matchRules.isEmpty() ? "" : " with " + matchRules.size() + " match rule(s)");
     }
 }

@@ -21,9 +21,10 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
 
 /**
- * Closes the window of every measuring gateway on a clock-aligned grid (every whole second by default: windows
- * end at :00.000, :01.000, ...) and publishes it on traffic-metrics. Aligned windows end exactly where analysis
- * windows end, so an analysis can judge a window the moment its last metrics arrive.
+ * Closes the window of every measuring gateway on a clock-aligned grid (every whole second by
+ * default: windows end at :00.000, :01.000, ...) and publishes it on traffic-metrics. Aligned
+ * windows end exactly where analysis windows end, so an analysis can judge a window the moment its
+ * last metrics arrive.
  */
 @ApplicationScoped
 public class MetricsPublisher {
@@ -35,7 +36,10 @@ public class MetricsPublisher {
     private final long intervalMillis;
     private ScheduledExecutorService clock;
 
-    MetricsPublisher(Instance<WindowSource> sources, EventCodec codec, TrafficConfig config,
+    MetricsPublisher(
+            Instance<WindowSource> sources,
+            EventCodec codec,
+            TrafficConfig config,
             @Channel(Topics.TRAFFIC_METRICS) Emitter<String> emitter) {
         this.sources = sources;
         this.publisher = new EventPublisher(emitter, codec);
@@ -43,7 +47,9 @@ public class MetricsPublisher {
     }
 
     void start(@Observes StartupEvent event) {
-        clock = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "glide-metrics-windows"));
+        clock =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> new Thread(r, "glide-metrics-windows"));
         scheduleNext();
     }
 
@@ -56,15 +62,18 @@ public class MetricsPublisher {
     private void scheduleNext() {
         long now = System.currentTimeMillis();
         long boundary = (now / intervalMillis + 1) * intervalMillis;
-        clock.schedule(() -> {
-            try {
-                publishWindows(Instant.ofEpochMilli(boundary));
-            } finally {
-                if (!clock.isShutdown()) {
-                    scheduleNext();
-                }
-            }
-        }, boundary - now, TimeUnit.MILLISECONDS);
+        clock.schedule(
+                () -> {
+                    try {
+                        publishWindows(Instant.ofEpochMilli(boundary));
+                    } finally {
+                        if (!clock.isShutdown()) {
+                            scheduleNext();
+                        }
+                    }
+                },
+                boundary - now,
+                TimeUnit.MILLISECONDS);
     }
 
     void publishWindows(Instant end) {
@@ -73,14 +82,18 @@ public class MetricsPublisher {
             try {
                 windows.addAll(source.closeWindow(end));
             } catch (RuntimeException e) {
-                LOG.warnf(e, "could not close the metrics window of %s", source.getClass().getSimpleName());
+                LOG.warnf(
+                        e,
+                        "could not close the metrics window of %s",
+                        source.getClass().getSimpleName());
             }
         }
         if (!windows.isEmpty()) {
             try {
                 publisher.publishEvents(windows);
             } catch (RuntimeException e) {
-                LOG.warnf("could not publish %d metrics windows: %s", windows.size(), e.getMessage());
+                LOG.warnf(
+                        "could not publish %d metrics windows: %s", windows.size(), e.getMessage());
             }
         }
     }

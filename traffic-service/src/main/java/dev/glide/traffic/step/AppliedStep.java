@@ -9,7 +9,10 @@ import java.time.Instant;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-/** The newest step applied to a rollout's route, kept so a redelivered or older step changes nothing. */
+/**
+ * The newest step applied to a rollout's route, kept so a redelivered or older step changes
+ * nothing.
+ */
 @Entity
 @Table(name = "applied_step")
 public class AppliedStep extends PanacheEntityBase {
@@ -34,11 +37,15 @@ public class AppliedStep extends PanacheEntityBase {
     @Column(name = "applied_at")
     public Instant appliedAt;
 
-    /** The ids of the newest applied step of every (adapter, route): what each route should serve now. */
+    /**
+     * The ids of the newest applied step of every (adapter, route): what each route should serve
+     * now.
+     */
     @SuppressWarnings("unchecked")
     public static java.util.List<String> newestPerRoute() {
-        return getEntityManager().createNativeQuery(
-                "select distinct on (adapter, route) rollout_id from applied_step order by adapter, route, applied_at desc")
+        return getEntityManager()
+                .createNativeQuery(
+                        "select distinct on (adapter, route) rollout_id from applied_step order by adapter, route, applied_at desc")
                 .getResultList();
     }
 }

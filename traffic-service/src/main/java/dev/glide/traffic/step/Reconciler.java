@@ -22,10 +22,11 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps every gateway route on its newest step. Each interval it reads every route back and, where the gateway
- * serves something else (someone edited it by hand, a gateway restarted empty), applies the step again and
- * reports the correction on traffic-applied with what was found. The first pass after start-up re-applies every
- * route's step outright, which refills the embedded gateway and lets the adapters' collectors know their routes.
+ * Keeps every gateway route on its newest step. Each interval it reads every route back and, where
+ * the gateway serves something else (someone edited it by hand, a gateway restarted empty), applies
+ * the step again and reports the correction on traffic-applied with what was found. The first pass
+ * after start-up re-applies every route's step outright, which refills the embedded gateway and
+ * lets the adapters' collectors know their routes.
  */
 @ApplicationScoped
 public class Reconciler {
@@ -39,7 +40,11 @@ public class Reconciler {
     private final MeterRegistry registry;
     private volatile boolean restored;
 
-    Reconciler(GatewayAdapters adapters, GatewayDriver driver, EventCodec codec, MeterRegistry registry,
+    Reconciler(
+            GatewayAdapters adapters,
+            GatewayDriver driver,
+            EventCodec codec,
+            MeterRegistry registry,
             @Channel(Topics.TRAFFIC_APPLIED) Emitter<String> emitter) {
         this.adapters = adapters;
         this.driver = driver;
@@ -48,8 +53,11 @@ public class Reconciler {
         this.publisher = new EventPublisher(emitter, codec);
     }
 
-    @Scheduled(every = "${glide.traffic.reconcile-interval:10s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    @Scheduled(
+            every = "${glide.traffic.reconcile-interval:10s}",
+            delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void scheduled() {
         if (!restored) {
             restoreAll();
@@ -61,12 +69,18 @@ public class Reconciler {
         }
     }
 
-    /** Compares every route with its newest step and corrects drift; returns one report per correction. */
+    /**
+     * Compares every route with its newest step and corrects drift; returns one report per
+     * correction.
+     */
     public List<TrafficApplied> reconcileAll() {
         List<TrafficApplied> corrections = new ArrayList<>();
-        for (String rolloutId : QuarkusTransaction.requiringNew().call(AppliedStep::newestPerRoute)) {
+        for (String rolloutId :
+                QuarkusTransaction.requiringNew().call(AppliedStep::newestPerRoute)) {
             try {
-                QuarkusTransaction.requiringNew().call(() -> reconcile(rolloutId)).ifPresent(corrections::add);
+                QuarkusTransaction.requiringNew()
+                        .call(() -> reconcile(rolloutId))
+                        .ifPresent(corrections::add);
             } catch (RuntimeException e) {
                 LOG.warnf(e, "[rollout %s] could not reconcile its route", rolloutId);
             }
@@ -90,7 +104,9 @@ public class Reconciler {
             found = "the gateway served " + served.describe();
         } catch (GatewayException e) {
             if (e.isTransient() && !adapter.get().perReplica()) {
-                LOG.debugf("[rollout %s] gateway unreachable, reconcile later: %s", rolloutId, e.getMessage());
+                LOG.debugf(
+                        "[rollout %s] gateway unreachable, reconcile later: %s",
+                        rolloutId, e.getMessage());
                 return Optional.empty();
             }
             found = e.getMessage();
@@ -100,47 +116,65 @@ public class Reconciler {
         }
         try {
             ServedTraffic corrected = driver.applyAndVerify(adapter.get(), step);
-            registry.counter("glide.traffic.drift.corrected", "adapter", applied.adapter).increment();
-            String note = "drift corrected: " + found + "; step " + step.sequence() + " applied again";
+            registry.counter("glide.traffic.drift.corrected", "adapter", applied.adapter)
+                    .increment();
+            String note =
+                    "drift corrected: " + found + "; step " + step.sequence() + " applied again";
             LOG.warnf("[rollout %s] %s", rolloutId, note);
             return Optional.of(StepApplier.applied(step, corrected, note));
         } catch (GatewayException e) {
-            LOG.warnf("[rollout %s] drift found (%s) but could not be corrected: %s", rolloutId, found, e.getMessage());
+            LOG.warnf(
+                    "[rollout %s] drift found (%s) but could not be corrected: %s",
+                    rolloutId, found, e.getMessage());
             return Optional.empty();
         }
     }
 
     /**
-     * This replica's own gateway had not seen the route's newest step (another replica consumed it): applied quietly,
-     * as at start-up, since nobody changed anything and the rollout has its answer already.
+     * This replica's own gateway had not seen the route's newest step (another replica consumed
+     * it): applied quietly, as at start-up, since nobody changed anything and the rollout has its
+     * answer already.
      */
     private Optional<TrafficApplied> catchUp(GatewayAdapter adapter, RolloutStep step) {
         try {
             adapter.apply(step);
-            LOG.debugf("[rollout %s] this replica's %s gateway caught up with step %d", step.rolloutId(), adapter.type(), step.sequence());
+            LOG.debugf(
+                    "[rollout %s] this replica's %s gateway caught up with step %d",
+                    step.rolloutId(), adapter.type(), step.sequence());
         } catch (GatewayException e) {
-            LOG.warnf("[rollout %s] this replica's %s gateway could not take step %d: %s", step.rolloutId(), adapter.type(),
-                    step.sequence(), e.getMessage());
+            LOG.warnf(
+                    "[rollout %s] this replica's %s gateway could not take step %d: %s",
+                    step.rolloutId(), adapter.type(), step.sequence(), e.getMessage());
         }
         return Optional.empty();
     }
 
-    /** Applies every route's newest step once, quietly: the gateways' state after this service (re)starts. */
+    /**
+     * Applies every route's newest step once, quietly: the gateways' state after this service
+     * (re)starts.
+     */
     void restoreAll() {
-        for (String rolloutId : QuarkusTransaction.requiringNew().call(AppliedStep::newestPerRoute)) {
+        for (String rolloutId :
+                QuarkusTransaction.requiringNew().call(AppliedStep::newestPerRoute)) {
             try {
-                QuarkusTransaction.requiringNew().run(() -> {
-                    AppliedStep applied = AppliedStep.findById(rolloutId);
-                    RolloutStep step = codec.decode(applied.desired, RolloutStep.class);
-                    Optional<GatewayAdapter> adapter = adapters.forType(applied.adapter);
-                    if (adapter.isPresent()) {
-                        try {
-                            adapter.get().apply(step);
-                        } catch (GatewayException e) {
-                            LOG.infof("[rollout %s] route %s not restored: %s", rolloutId, applied.route, e.getMessage());
-                        }
-                    }
-                });
+                QuarkusTransaction.requiringNew()
+                        .run(
+                                () -> {
+                                    AppliedStep applied = AppliedStep.findById(rolloutId);
+                                    RolloutStep step =
+                                            codec.decode(applied.desired, RolloutStep.class);
+                                    Optional<GatewayAdapter> adapter =
+                                            adapters.forType(applied.adapter);
+                                    if (adapter.isPresent()) {
+                                        try {
+                                            adapter.get().apply(step);
+                                        } catch (GatewayException e) {
+                                            LOG.infof(
+                                                    "[rollout %s] route %s not restored: %s",
+                                                    rolloutId, applied.route, e.getMessage());
+                                        }
+                                    }
+                                });
             } catch (RuntimeException e) {
                 LOG.warnf(e, "[rollout %s] could not restore its route", rolloutId);
             }

@@ -16,16 +16,20 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Applies one step to its gateway, idempotently on (rollout id, sequence): an older step is ignored, the same
- * step again is only read back and reported again (its first report may have been lost in a crash), a newer
- * one is applied and verified. Every applied or re-reported step is answered with what the gateway really serves;
- * a step the gateway would not take is answered with a failure and its reason, never skipped in silence.
+ * Applies one step to its gateway, idempotently on (rollout id, sequence): an older step is
+ * ignored, the same step again is only read back and reported again (its first report may have been
+ * lost in a crash), a newer one is applied and verified. Every applied or re-reported step is
+ * answered with what the gateway really serves; a step the gateway would not take is answered with
+ * a failure and its reason, never skipped in silence.
  */
 @ApplicationScoped
 public class StepApplier {
 
     private static final Logger LOG = Logger.getLogger(StepApplier.class);
-    /** The note on a report of a step that had been applied before: read back, not applied again. */
+
+    /**
+     * The note on a report of a step that had been applied before: read back, not applied again.
+     */
     public static final String REREAD = "already applied; read back again";
 
     private final GatewayAdapters adapters;
@@ -38,33 +42,51 @@ public class StepApplier {
         this.codec = codec;
     }
 
-    /** The answer to publish on traffic-applied, or empty when the step is older than one already applied. */
+    /**
+     * The answer to publish on traffic-applied, or empty when the step is older than one already
+     * applied.
+     */
     @Transactional
     public Optional<TrafficApplied> handle(RolloutStep step) {
         AppliedStep last = AppliedStep.findById(step.rolloutId(), LockModeType.PESSIMISTIC_WRITE);
         if (last != null && step.sequence() < last.sequence) {
-            LOG.infof("[rollout %s] step %d ignored: step %d is already applied", step.rolloutId(), step.sequence(), last.sequence);
+            LOG.infof(
+                    "[rollout %s] step %d ignored: step %d is already applied",
+                    step.rolloutId(), step.sequence(), last.sequence);
             return Optional.empty();
         }
         String type = step.gateway().adapter();
         Optional<GatewayAdapter> adapter = adapters.forType(type);
         if (adapter.isEmpty()) {
-            return Optional.of(failed(step, type, "no gateway adapter named '" + type + "'; known: " + adapters.knownTypes()));
+            return Optional.of(
+                    failed(
+                            step,
+                            type,
+                            "no gateway adapter named '"
+                                    + type
+                                    + "'; known: "
+                                    + adapters.knownTypes()));
         }
         try {
             if (last != null && step.sequence() == last.sequence) {
-                // redelivered (a rebalance, a crash before the offset was committed): report it again, change nothing
+                // redelivered (a rebalance, a crash before the offset was committed): report it
+                // again, change nothing
                 ServedTraffic served = adapter.get().read(step.gateway());
-                LOG.infof("[rollout %s] step %d again, already applied; %s serves %s", step.rolloutId(), step.sequence(), type,
-                        served.describe());
+                LOG.infof(
+                        "[rollout %s] step %d again, already applied; %s serves %s",
+                        step.rolloutId(), step.sequence(), type, served.describe());
                 return Optional.of(applied(step, served, REREAD));
             }
             ServedTraffic served = driver.applyAndVerify(adapter.get(), step);
             record(step, last);
-            LOG.infof("[rollout %s] step %d served by %s: %s", step.rolloutId(), step.sequence(), type, served.describe());
+            LOG.infof(
+                    "[rollout %s] step %d served by %s: %s",
+                    step.rolloutId(), step.sequence(), type, served.describe());
             return Optional.of(applied(step, served, null));
         } catch (GatewayException e) {
-            LOG.warnf("[rollout %s] step %d failed on %s: %s", step.rolloutId(), step.sequence(), type, e.getMessage());
+            LOG.warnf(
+                    "[rollout %s] step %d failed on %s: %s",
+                    step.rolloutId(), step.sequence(), type, e.getMessage());
             return Optional.of(failed(step, type, e.getMessage()));
         }
     }
@@ -82,12 +104,30 @@ public class StepApplier {
     }
 
     static TrafficApplied applied(RolloutStep step, ServedTraffic served, String note) {
-        return new TrafficApplied(TrafficApplied.SCHEMA_VERSION, step.rolloutId(), step.sequence(), step.service(),
-                Outcome.APPLIED, served.weights(), served.matchRules(), step.gateway().adapter(), note, Instant.now());
+        return new TrafficApplied(
+                TrafficApplied.SCHEMA_VERSION,
+                step.rolloutId(),
+                step.sequence(),
+                step.service(),
+                Outcome.APPLIED,
+                served.weights(),
+                served.matchRules(),
+                step.gateway().adapter(),
+                note,
+                Instant.now());
     }
 
     private static TrafficApplied failed(RolloutStep step, String adapter, String reason) {
-        return new TrafficApplied(TrafficApplied.SCHEMA_VERSION, step.rolloutId(), step.sequence(), step.service(),
-                Outcome.FAILED, null, null, adapter, reason, Instant.now());
+        return new TrafficApplied(
+                TrafficApplied.SCHEMA_VERSION,
+                step.rolloutId(),
+                step.sequence(),
+                step.service(),
+                Outcome.FAILED,
+                null,
+                null,
+                adapter,
+                reason,
+                Instant.now());
     }
 }

@@ -11,8 +11,9 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Reads rollout steps and answers each on traffic-applied. A record that is not a valid step throws, and the
- * channel's dead-letter strategy moves it aside with the reason, so the partition keeps flowing.
+ * Reads rollout steps and answers each on traffic-applied. A record that is not a valid step
+ * throws, and the channel's dead-letter strategy moves it aside with the reason, so the partition
+ * keeps flowing.
  */
 @ApplicationScoped
 public class StepConsumer {
@@ -21,7 +22,10 @@ public class StepConsumer {
     private final StepApplier applier;
     private final EventPublisher applied;
 
-    StepConsumer(EventCodec codec, StepApplier applier, @Channel(Topics.TRAFFIC_APPLIED) Emitter<String> emitter) {
+    StepConsumer(
+            EventCodec codec,
+            StepApplier applier,
+            @Channel(Topics.TRAFFIC_APPLIED) Emitter<String> emitter) {
         this.codec = codec;
         this.applier = applier;
         this.applied = new EventPublisher(emitter, codec);

@@ -14,12 +14,18 @@ public interface TrafficConfig {
     @WithDefault("10s")
     Duration reconcileInterval();
 
-    /** How often gateways' metrics windows are closed and published (read by {@code MetricsPublisher}). */
+    /**
+     * How often gateways' metrics windows are closed and published (read by {@code
+     * MetricsPublisher}).
+     */
     @WithDefault("1s")
     Duration metricsInterval();
 
     interface Retry {
-        /** Tries per step, the first included, while the gateway fails transiently or serves something else. */
+        /**
+         * Tries per step, the first included, while the gateway fails transiently or serves
+         * something else.
+         */
         @WithDefault("5")
         int attempts();
 

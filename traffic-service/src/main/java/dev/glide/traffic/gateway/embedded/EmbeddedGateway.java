@@ -14,9 +14,9 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * The gateway inside traffic-service (see {@link EmbeddedProxy}): a step replaces its route in one atomic write,
- * so blue-green flips with no moment where both or neither version serves, and requests already on their way
- * finish on the upstream they started on.
+ * The gateway inside traffic-service (see {@link EmbeddedProxy}): a step replaces its route in one
+ * atomic write, so blue-green flips with no moment where both or neither version serves, and
+ * requests already on their way finish on the upstream they started on.
  */
 @ApplicationScoped
 public class EmbeddedGateway implements GatewayAdapter, WindowSource {
@@ -35,15 +35,20 @@ public class EmbeddedGateway implements GatewayAdapter, WindowSource {
     @Override
     public void apply(RolloutStep step) throws GatewayException {
         routes.put(step.gateway().route(), EmbeddedRoute.of(step));
-        LOG.debugf("[rollout %s] embedded route %s now serves stable %.2f %% / canary %.2f %%", step.rolloutId(),
-                step.gateway().route(), step.weights().stable(), step.weights().canary());
+        LOG.debugf(
+                "[rollout %s] embedded route %s now serves stable %.2f %% / canary %.2f %%",
+                step.rolloutId(),
+                step.gateway().route(),
+                step.weights().stable(),
+                step.weights().canary());
     }
 
     @Override
     public ServedTraffic read(GatewayBinding binding) throws GatewayException {
         EmbeddedRoute route = routes.get(binding.route());
         if (route == null) {
-            throw new GatewayException("the embedded gateway has no route '" + binding.route() + "'", false);
+            throw new GatewayException(
+                    "the embedded gateway has no route '" + binding.route() + "'", false);
         }
         return new ServedTraffic(route.step.weights(), route.step.matchRules());
     }

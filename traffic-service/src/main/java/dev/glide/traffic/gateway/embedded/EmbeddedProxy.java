@@ -23,9 +23,10 @@ import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
- * The embedded gateway's listener: a reverse proxy (Vert.x http-proxy) that picks a version per request from the
- * route's match rules, sticky key and weights, forwards over kept-alive connections, tells the client which
- * version answered ({@value #VERSION_HEADER}) and records the outcome for the metrics windows.
+ * The embedded gateway's listener: a reverse proxy (Vert.x http-proxy) that picks a version per
+ * request from the route's match rules, sticky key and weights, forwards over kept-alive
+ * connections, tells the client which version answered ({@value #VERSION_HEADER}) and records the
+ * outcome for the metrics windows.
  */
 @ApplicationScoped
 public class EmbeddedProxy {
@@ -49,12 +50,20 @@ public class EmbeddedProxy {
         if (!config.enabled()) {
             return;
         }
-        client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setPipelining(false),
-                new PoolOptions().setHttp1MaxSize(config.poolSizePerEndpoint()));
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
-                .requestHandler(this::handle)
-                .listen()
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        client =
+                vertx.createHttpClient(
+                        new HttpClientOptions().setKeepAlive(true).setPipelining(false),
+                        new PoolOptions().setHttp1MaxSize(config.poolSizePerEndpoint()));
+        server =
+                vertx.createHttpServer(
+                                new HttpServerOptions()
+                                        .setHost(config.host())
+                                        .setPort(config.port()))
+                        .requestHandler(this::handle)
+                        .listen()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS);
         LOG.infof("embedded gateway listening on %s:%d", config.host(), server.actualPort());
     }
 
@@ -65,57 +74,105 @@ public class EmbeddedProxy {
         }
     }
 
-    /** The port the gateway listens on (the configured one, or the one picked when configured as 0). */
+    /**
+     * The port the gateway listens on (the configured one, or the one picked when configured as 0).
+     */
     public int port() {
         if (server == null) {
-            throw new IllegalStateException("the embedded gateway is disabled (glide.gateway.embedded.enabled)");
+            throw new IllegalStateException(
+                    "the embedded gateway is disabled (glide.gateway.embedded.enabled)");
         }
         return server.actualPort();
     }
 
     private void handle(HttpServerRequest request) {
         long started = System.nanoTime();
-        EmbeddedRoute route = gateway.find(request.authority() == null ? null : request.authority().host(), request.path());
+        EmbeddedRoute route =
+                gateway.find(
+                        request.authority() == null ? null : request.authority().host(),
+                        request.path());
         if (route == null) {
-            request.response().setStatusCode(404).putHeader("Content-Type", "text/plain")
-                    .end("no route for host " + request.authority() + " and path " + request.path() + "\n");
+            request.response()
+                    .setStatusCode(404)
+                    .putHeader("Content-Type", "text/plain")
+                    .end(
+                            "no route for host "
+                                    + request.authority()
+                                    + " and path "
+                                    + request.path()
+                                    + "\n");
             return;
         }
-        Role role = route.choose(request::getHeader, name -> {
-            Cookie cookie = request.getCookie(name);
-            return cookie == null ? null : cookie.getValue();
-        });
+        Role role =
+                route.choose(
+                        request::getHeader,
+                        name -> {
+                            Cookie cookie = request.getCookie(name);
+                            return cookie == null ? null : cookie.getValue();
+                        });
         String version = route.backend(role).version();
         request.pause();
         ProxyRequest proxyRequest = ProxyRequest.reverseProxy(request);
         connect(route, role, 2)
                 .compose(proxyRequest::send)
-                .compose(response -> {
-                    response.putHeader(VERSION_HEADER, version);
-                    int status = response.getStatusCode();
-                    return response.send().onComplete(sent -> gateway.record(route, role, status, System.nanoTime() - started));
-                })
-                .onFailure(failure -> {
-                    int status = failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException ? 504 : 502;
-                    gateway.record(route, role, status, System.nanoTime() - started);
-                    if (!request.response().headWritten()) {
-                        proxyRequest.release();
-                        request.response().setStatusCode(status).putHeader(VERSION_HEADER, version).end();
-                    } else {
-                        request.connection().close();
-                    }
-                    LOG.debugf("request to %s (%s) failed: %s", version, role, failure.getMessage());
-                });
+                .compose(
+                        response -> {
+                            response.putHeader(VERSION_HEADER, version);
+                            int status = response.getStatusCode();
+                            return response.send()
+                                    .onComplete(
+                                            sent ->
+                                                    gateway.record(
+                                                            route,
+                                                            role,
+                                                            status,
+                                                            System.nanoTime() - started));
+                        })
+                .onFailure(
+                        failure -> {
+                            int status =
+                                    failure instanceof TimeoutException
+                                                    || failure.getCause()
+                                                            instanceof TimeoutException
+                                            ? 504
+                                            : 502;
+                            gateway.record(route, role, status, System.nanoTime() - started);
+                            if (!request.response().headWritten()) {
+                                proxyRequest.release();
+                                request.response()
+                                        .setStatusCode(status)
+                                        .putHeader(VERSION_HEADER, version)
+                                        .end();
+                            } else {
+                                request.connection().close();
+                            }
+                            LOG.debugf(
+                                    "request to %s (%s) failed: %s",
+                                    version, role, failure.getMessage());
+                        });
     }
 
-    /** A connection to the next endpoint of the version; a refused connection tries the version's next endpoint. */
-    private Future<io.vertx.core.http.HttpClientRequest> connect(EmbeddedRoute route, Role role, int attempts) {
+    /**
+     * A connection to the next endpoint of the version; a refused connection tries the version's
+     * next endpoint.
+     */
+    private Future<io.vertx.core.http.HttpClientRequest> connect(
+            EmbeddedRoute route, Role role, int attempts) {
         Upstream upstream = route.next(role);
         if (upstream == null) {
-            return Future.failedFuture("version " + route.backend(role).version() + " has no endpoints");
+            return Future.failedFuture(
+                    "version " + route.backend(role).version() + " has no endpoints");
         }
-        RequestOptions options = new RequestOptions().setHost(upstream.host()).setPort(upstream.port())
-                .setIdleTimeout(config.upstreamTimeout().toMillis());
-        return client.request(options).recover(failure -> attempts > 1 ? connect(route, role, attempts - 1) : Future.failedFuture(failure));
+        RequestOptions options =
+                new RequestOptions()
+                        .setHost(upstream.host())
+                        .setPort(upstream.port())
+                        .setIdleTimeout(config.upstreamTimeout().toMillis());
+        return client.request(options)
+                .recover(
+                        failure ->
+                                attempts > 1
+                                        ? connect(route, role, attempts - 1)
+                                        : Future.failedFuture(failure));
     }
 }

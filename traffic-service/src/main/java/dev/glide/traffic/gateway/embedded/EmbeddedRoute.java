@@ -14,12 +14,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
- * One route of the embedded gateway as a step left it: immutable, so a new step replaces it in one atomic
- * write and a request sees either the old split or the new one, never half of each.
+ * One route of the embedded gateway as a step left it: immutable, so a new step replaces it in one
+ * atomic write and a request sees either the old split or the new one, never half of each.
  */
 final class EmbeddedRoute {
 
-    /** Sticky users are spread over this many buckets; a bucket below the canary share goes to the canary. */
+    /**
+     * Sticky users are spread over this many buckets; a bucket below the canary share goes to the
+     * canary.
+     */
     private static final int BUCKETS = 10_000;
 
     final RolloutStep step;
@@ -34,20 +37,33 @@ final class EmbeddedRoute {
         this.canary = canary;
     }
 
-    /** The route for a step, refused when a version that is to get traffic has nowhere to send it. */
+    /**
+     * The route for a step, refused when a version that is to get traffic has nowhere to send it.
+     */
     static EmbeddedRoute of(RolloutStep step) throws GatewayException {
         Weights weights = step.weights();
-        boolean canaryServes = weights.canary() > 0 || step.matchRules().stream().anyMatch(r -> r.target() == Role.CANARY);
-        boolean stableServes = weights.stable() > 0 || step.matchRules().stream().anyMatch(r -> r.target() == Role.STABLE);
-        return new EmbeddedRoute(step,
+        boolean canaryServes =
+                weights.canary() > 0
+                        || step.matchRules().stream().anyMatch(r -> r.target() == Role.CANARY);
+        boolean stableServes =
+                weights.stable() > 0
+                        || step.matchRules().stream().anyMatch(r -> r.target() == Role.STABLE);
+        return new EmbeddedRoute(
+                step,
                 upstreams(step.stable(), "stable", stableServes),
                 upstreams(step.canary(), "canary", canaryServes));
     }
 
-    private static List<Upstream> upstreams(Backend backend, String side, boolean required) throws GatewayException {
+    private static List<Upstream> upstreams(Backend backend, String side, boolean required)
+            throws GatewayException {
         if (required && backend.endpoints().isEmpty()) {
-            throw new GatewayException("the " + side + " version " + backend.version()
-                    + " is to get traffic but names no endpoints", false);
+            throw new GatewayException(
+                    "the "
+                            + side
+                            + " version "
+                            + backend.version()
+                            + " is to get traffic but names no endpoints",
+                    false);
         }
         List<Upstream> upstreams = new ArrayList<>();
         for (String endpoint : backend.endpoints()) {
@@ -57,15 +73,19 @@ final class EmbeddedRoute {
     }
 
     /**
-     * Which version serves a request: a match rule first (beta testers, a region), then a user's sticky bucket,
-     * which keeps one version while the weights hold and only moves users stable -> canary as the canary grows;
-     * otherwise the weights, dealt evenly rather than by dice: request n of the route goes to the canary when
-     * {@code floor((n + 1) * share) > floor(n * share)}, so every run of requests gets its share to within one
-     * request (5 % is one in twenty, exactly), where random picks would stray by +-0.5 pp at 50 % over 10 000.
+     * Which version serves a request: a match rule first (beta testers, a region), then a user's
+     * sticky bucket, which keeps one version while the weights hold and only moves users stable ->
+     * canary as the canary grows; otherwise the weights, dealt evenly rather than by dice: request
+     * n of the route goes to the canary when {@code floor((n + 1) * share) > floor(n * share)}, so
+     * every run of requests gets its share to within one request (5 % is one in twenty, exactly),
+     * where random picks would stray by +-0.5 pp at 50 % over 10 000.
      */
     Role choose(UnaryOperator<String> header, UnaryOperator<String> cookie) {
         for (MatchRule rule : step.matchRules()) {
-            String actual = rule.kind() == MatchRule.Kind.HEADER ? header.apply(rule.name()) : cookie.apply(rule.name());
+            String actual =
+                    rule.kind() == MatchRule.Kind.HEADER
+                            ? header.apply(rule.name())
+                            : cookie.apply(rule.name());
             if (rule.value().equals(actual)) {
                 return rule.target();
             }
@@ -79,7 +99,9 @@ final class EmbeddedRoute {
             }
         }
         long n = dealt.getAndIncrement();
-        return Math.floor((n + 1) * canaryShare / 100) > Math.floor(n * canaryShare / 100) ? Role.CANARY : Role.STABLE;
+        return Math.floor((n + 1) * canaryShare / 100) > Math.floor(n * canaryShare / 100)
+                ? Role.CANARY
+                : Role.STABLE;
     }
 
     static int bucket(String user) {
@@ -119,7 +141,9 @@ final class EmbeddedRoute {
                 }
                 return new Upstream(uri.getHost(), uri.getPort() == -1 ? 80 : uri.getPort());
             } catch (IllegalArgumentException e) {
-                throw new GatewayException("endpoint '" + endpoint + "' is not http://host:port: " + e.getMessage(), false);
+                throw new GatewayException(
+                        "endpoint '" + endpoint + "' is not http://host:port: " + e.getMessage(),
+                        false);
             }
         }
     }

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The embedded gateway's routes by name. A name starting with {@code /} is a path prefix; any other name is a
- * Host. A request's Host wins over path prefixes; among prefixes the longest wins.
+ * The embedded gateway's routes by name. A name starting with {@code /} is a path prefix; any other
+ * name is a Host. A request's Host wins over path prefixes; among prefixes the longest wins.
  */
 final class RouteTable {
 
@@ -26,7 +26,8 @@ final class RouteTable {
     EmbeddedRoute find(String host, String path) {
         if (host != null) {
             int colon = host.lastIndexOf(':');
-            EmbeddedRoute byHost = routes.get(colon > 0 && !host.endsWith("]") ? host.substring(0, colon) : host);
+            EmbeddedRoute byHost =
+                    routes.get(colon > 0 && !host.endsWith("]") ? host.substring(0, colon) : host);
             if (byHost != null) {
                 return byHost;
             }
@@ -47,7 +48,9 @@ final class RouteTable {
         if (path == null || !path.startsWith(prefix)) {
             return false;
         }
-        return prefix.endsWith("/") || path.length() == prefix.length() || path.charAt(prefix.length()) == '/'
+        return prefix.endsWith("/")
+                || path.length() == prefix.length()
+                || path.charAt(prefix.length()) == '/'
                 || path.charAt(prefix.length()) == '?';
     }
 }

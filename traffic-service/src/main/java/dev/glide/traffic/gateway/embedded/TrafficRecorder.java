@@ -16,17 +16,23 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts what the embedded gateway serves, per rollout and version: requests, server errors (5xx, including the
- * gateway's own 502/504 when an upstream fails) and a latency histogram, in windows that {@link #close} hands out.
+ * Counts what the embedded gateway serves, per rollout and version: requests, server errors (5xx,
+ * including the gateway's own 502/504 when an upstream fails) and a latency histogram, in windows
+ * that {@link #close} hands out.
  */
 final class TrafficRecorder {
 
     /** Bucket bounds in milliseconds: fine where services usually answer, coarse in the tail. */
-    static final List<Double> BOUNDS_MS = List.of(1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 50.0, 75.0, 100.0, 150.0,
-            200.0, 250.0, 300.0, 400.0, 500.0, 750.0, 1000.0, 1500.0, 2500.0, 5000.0, 10000.0);
-    private static final double[] BOUNDS = BOUNDS_MS.stream().mapToDouble(Double::doubleValue).toArray();
+    static final List<Double> BOUNDS_MS =
+            List.of(
+                    1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 50.0, 75.0, 100.0, 150.0, 200.0, 250.0,
+                    300.0, 400.0, 500.0, 750.0, 1000.0, 1500.0, 2500.0, 5000.0, 10000.0);
 
-    private final AtomicReference<Map<String, RolloutCounts>> current = new AtomicReference<>(new ConcurrentHashMap<>());
+    private static final double[] BOUNDS =
+            BOUNDS_MS.stream().mapToDouble(Double::doubleValue).toArray();
+
+    private final AtomicReference<Map<String, RolloutCounts>> current =
+            new AtomicReference<>(new ConcurrentHashMap<>());
     private Instant windowStart = Instant.now();
 
     void record(RolloutStep step, Role role, int status, long nanos) {
@@ -42,15 +48,23 @@ final class TrafficRecorder {
         Instant start = windowStart.isBefore(end) ? windowStart : end.minusMillis(1);
         windowStart = end;
         List<TrafficMetrics> windows = new ArrayList<>();
-        closed.forEach((rolloutId, counts) -> {
-            List<VersionWindow> versions = new ArrayList<>();
-            counts.stable.window(Role.STABLE, counts.stableVersion, versions);
-            counts.canary.window(Role.CANARY, counts.canaryVersion, versions);
-            if (!versions.isEmpty()) {
-                windows.add(new TrafficMetrics(TrafficMetrics.SCHEMA_VERSION, rolloutId, counts.service, start, end,
-                        source, versions));
-            }
-        });
+        closed.forEach(
+                (rolloutId, counts) -> {
+                    List<VersionWindow> versions = new ArrayList<>();
+                    counts.stable.window(Role.STABLE, counts.stableVersion, versions);
+                    counts.canary.window(Role.CANARY, counts.canaryVersion, versions);
+                    if (!versions.isEmpty()) {
+                        windows.add(
+                                new TrafficMetrics(
+                                        TrafficMetrics.SCHEMA_VERSION,
+                                        rolloutId,
+                                        counts.service,
+                                        start,
+                                        end,
+                                        source,
+                                        versions));
+                    }
+                });
         return windows;
     }
 
@@ -95,8 +109,13 @@ final class TrafficRecorder {
             for (int i = 0; i < buckets.length(); i++) {
                 counts.add(buckets.get(i));
             }
-            into.add(new VersionWindow(role, version, total, Math.min(errors.sum(), total),
-                    new LatencyHistogram(BOUNDS_MS, counts)));
+            into.add(
+                    new VersionWindow(
+                            role,
+                            version,
+                            total,
+                            Math.min(errors.sum(), total),
+                            new LatencyHistogram(BOUNDS_MS, counts)));
         }
     }
 }

@@ -16,13 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * HAProxy through its Runtime API: the binding's route is the backend, its targets the stable and canary servers.
- * Both weights are chosen together ({@link HaproxyWeights}) and set in one batch, the side that gains first and
- * the side that loses second (make before break), so some server always takes traffic. Read-back asks for the
- * servers' state, which also shows a server someone put in maintenance by hand.
+ * HAProxy through its Runtime API: the binding's route is the backend, its targets the stable and
+ * canary servers. Both weights are chosen together ({@link HaproxyWeights}) and set in one batch,
+ * the side that gains first and the side that loses second (make before break), so some server
+ * always takes traffic. Read-back asks for the servers' state, which also shows a server someone
+ * put in maintenance by hand.
  *
- * <p>Header and cookie routes need HAProxy configuration (ACLs, maps) that the Runtime API cannot create, so a
- * step with match rules is refused with that reason instead of being half applied.
+ * <p>Header and cookie routes need HAProxy configuration (ACLs, maps) that the Runtime API cannot
+ * create, so a step with match rules is refused with that reason instead of being half applied.
  */
 @ApplicationScoped
 public class HaproxyGateway implements GatewayAdapter {
@@ -53,8 +54,10 @@ public class HaproxyGateway implements GatewayAdapter {
     public void apply(RolloutStep step) throws GatewayException {
         GatewayBinding binding = step.gateway();
         if (!step.matchRules().isEmpty()) {
-            throw new GatewayException("the haproxy adapter cannot route by header or cookie through the Runtime API; "
-                    + "use the embedded or gateway-api adapter for match rules", false);
+            throw new GatewayException(
+                    "the haproxy adapter cannot route by header or cookie through the Runtime API; "
+                            + "use the embedded or gateway-api adapter for match rules",
+                    false);
         }
         String address = address(binding);
         String backend = binding.route();
@@ -65,13 +68,19 @@ public class HaproxyGateway implements GatewayAdapter {
         int[] wanted = HaproxyWeights.split(step.weights());
         String raiseStable = "set server " + backend + "/" + stable + " weight " + wanted[0];
         String raiseCanary = "set server " + backend + "/" + canary + " weight " + wanted[1];
-        List<String> commands = wanted[1] > currentCanary ? List.of(raiseCanary, raiseStable) : List.of(raiseStable, raiseCanary);
+        List<String> commands =
+                wanted[1] > currentCanary
+                        ? List.of(raiseCanary, raiseStable)
+                        : List.of(raiseStable, raiseCanary);
         String answer = api.execute(address, commands).trim();
         if (!answer.isEmpty()) {
-            throw new GatewayException("HAProxy refused '" + String.join("; ", commands) + "': " + answer, false);
+            throw new GatewayException(
+                    "HAProxy refused '" + String.join("; ", commands) + "': " + answer, false);
         }
         routes.put(address + " " + backend, step);
-        LOG.debugf("[rollout %s] haproxy %s: %s", step.rolloutId(), address, String.join("; ", commands));
+        LOG.debugf(
+                "[rollout %s] haproxy %s: %s",
+                step.rolloutId(), address, String.join("; ", commands));
     }
 
     @Override
@@ -81,15 +90,31 @@ public class HaproxyGateway implements GatewayAdapter {
         String stable = target(binding.stableTarget(), "stableTarget");
         String canary = target(binding.canaryTarget(), "canaryTarget");
         ServerStates states = states(address, backend);
-        Weights served = HaproxyWeights.served(states.weight(backend, stable), states.weight(backend, canary));
+        Weights served =
+                HaproxyWeights.served(
+                        states.weight(backend, stable), states.weight(backend, canary));
         if (served == null) {
-            throw new GatewayException("HAProxy backend '" + backend + "' serves neither version: " + stable + " ("
-                    + describe(states, stable) + "), " + canary + " (" + describe(states, canary) + ")", false);
+            throw new GatewayException(
+                    "HAProxy backend '"
+                            + backend
+                            + "' serves neither version: "
+                            + stable
+                            + " ("
+                            + describe(states, stable)
+                            + "), "
+                            + canary
+                            + " ("
+                            + describe(states, canary)
+                            + ")",
+                    false);
         }
         return new ServedTraffic(served, List.of());
     }
 
-    /** The newest step applied to each backend this adapter moved: what its metrics collector watches. */
+    /**
+     * The newest step applied to each backend this adapter moved: what its metrics collector
+     * watches.
+     */
     Collection<RolloutStep> appliedSteps() {
         return new ArrayList<>(routes.values());
     }
@@ -102,12 +127,19 @@ public class HaproxyGateway implements GatewayAdapter {
         if (binding.address() != null && !binding.address().isBlank()) {
             return binding.address();
         }
-        return config.runtimeApi().orElseThrow(() -> new GatewayException("the binding of route '" + binding.route()
-                + "' names no HAProxy Runtime API address and glide.gateway.haproxy.runtime-api is not set", false));
+        return config.runtimeApi()
+                .orElseThrow(
+                        () ->
+                                new GatewayException(
+                                        "the binding of route '"
+                                                + binding.route()
+                                                + "' names no HAProxy Runtime API address and glide.gateway.haproxy.runtime-api is not set",
+                                        false));
     }
 
     private ServerStates states(String address, String backend) throws GatewayException {
-        return ServerStates.parse(backend, api.execute(address, List.of("show servers state " + backend)));
+        return ServerStates.parse(
+                backend, api.execute(address, List.of("show servers state " + backend)));
     }
 
     private static String describe(ServerStates states, String server) {
@@ -117,7 +149,9 @@ public class HaproxyGateway implements GatewayAdapter {
 
     private static String target(String server, String field) throws GatewayException {
         if (server == null || server.isBlank()) {
-            throw new GatewayException("the haproxy binding needs " + field + " (the server's name in the backend)", false);
+            throw new GatewayException(
+                    "the haproxy binding needs " + field + " (the server's name in the backend)",
+                    false);
         }
         return server;
     }

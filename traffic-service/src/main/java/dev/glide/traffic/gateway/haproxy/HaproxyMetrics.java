@@ -16,20 +16,23 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Reads HAProxy's per-server counters ({@code show stat}) for every backend with a canary under way and turns
- * the growth since the last reading into a metrics window: responses as requests, 5xx responses as errors.
- * The Runtime API keeps no latency distribution (only averages), so these windows carry none; latency judgements
- * for HAProxy come from Prometheus.
+ * Reads HAProxy's per-server counters ({@code show stat}) for every backend with a canary under way
+ * and turns the growth since the last reading into a metrics window: responses as requests, 5xx
+ * responses as errors. The Runtime API keeps no latency distribution (only averages), so these
+ * windows carry none; latency judgements for HAProxy come from Prometheus.
  */
 @ApplicationScoped
 public class HaproxyMetrics implements WindowSource {
 
     private static final Logger LOG = Logger.getLogger(HaproxyMetrics.class);
-    private static final List<String> RESPONSES = List.of("hrsp_1xx", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx", "hrsp_5xx", "hrsp_other");
+    private static final List<String> RESPONSES =
+            List.of("hrsp_1xx", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx", "hrsp_5xx", "hrsp_other");
 
     private final HaproxyGateway gateway;
+
     /** The last counters seen per "address backend/server": {requests, errors}, and when. */
     private final Map<String, long[]> last = new HashMap<>();
+
     private final Map<String, Instant> lastSeen = new HashMap<>();
 
     HaproxyMetrics(HaproxyGateway gateway) {
@@ -54,18 +57,23 @@ public class HaproxyMetrics implements WindowSource {
                 }
                 window(step, address, stats, end).ifPresent(windows::add);
             } catch (GatewayException e) {
-                LOG.debugf("no HAProxy counters for rollout %s: %s", step.rolloutId(), e.getMessage());
+                LOG.debugf(
+                        "no HAProxy counters for rollout %s: %s", step.rolloutId(), e.getMessage());
             }
         }
         return windows;
     }
 
-    private java.util.Optional<TrafficMetrics> window(RolloutStep step, String address, Map<String, long[]> stats, Instant end) {
+    private java.util.Optional<TrafficMetrics> window(
+            RolloutStep step, String address, Map<String, long[]> stats, Instant end) {
         String backend = step.gateway().route();
         List<VersionWindow> versions = new ArrayList<>();
         Instant start = null;
         for (Role role : Role.values()) {
-            String server = role == Role.CANARY ? step.gateway().canaryTarget() : step.gateway().stableTarget();
+            String server =
+                    role == Role.CANARY
+                            ? step.gateway().canaryTarget()
+                            : step.gateway().stableTarget();
             long[] now = stats.get(backend + "/" + server);
             if (now == null) {
                 continue;
@@ -81,15 +89,25 @@ public class HaproxyMetrics implements WindowSource {
             long requests = now[0] >= before[0] ? now[0] - before[0] : now[0];
             long errors = now[1] >= before[1] ? now[1] - before[1] : now[1];
             if (requests > 0) {
-                String version = role == Role.CANARY ? step.canary().version() : step.stable().version();
-                versions.add(new VersionWindow(role, version, requests, Math.min(errors, requests), null));
+                String version =
+                        role == Role.CANARY ? step.canary().version() : step.stable().version();
+                versions.add(
+                        new VersionWindow(
+                                role, version, requests, Math.min(errors, requests), null));
             }
         }
         if (versions.isEmpty() || start == null || !end.isAfter(start)) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(new TrafficMetrics(TrafficMetrics.SCHEMA_VERSION, step.rolloutId(), step.service(),
-                start, end, HaproxyGateway.TYPE, versions));
+        return java.util.Optional.of(
+                new TrafficMetrics(
+                        TrafficMetrics.SCHEMA_VERSION,
+                        step.rolloutId(),
+                        step.service(),
+                        start,
+                        end,
+                        HaproxyGateway.TYPE,
+                        versions));
     }
 
     /** {@code show stat} CSV: per "backend/server", {responses, 5xx responses}. */
@@ -113,7 +131,8 @@ public class HaproxyMetrics implements WindowSource {
             for (String column : RESPONSES) {
                 responses += number(fields, columns.indexOf(column));
             }
-            counters.put(fields[columns.indexOf("pxname")] + "/" + server,
+            counters.put(
+                    fields[columns.indexOf("pxname")] + "/" + server,
                     new long[] {responses, number(fields, columns.indexOf("hrsp_5xx"))});
         }
         return counters;

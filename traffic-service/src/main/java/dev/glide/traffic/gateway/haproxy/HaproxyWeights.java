@@ -3,17 +3,17 @@ package dev.glide.traffic.gateway.haproxy;
 import dev.glide.contract.Weights;
 
 /**
- * Percentages onto HAProxy's integer server weights (0-256) and back. Both weights are chosen together, as the
- * fraction with the smallest error among all pairs whose sum is at most 256: 5 % is 95/5 rather than 13/256, 1 %
- * is 99/1, and 0.5 % is 199/1. A canary that is to get any traffic gets at least weight 1, and a stable that is to
- * keep any gets at least 1, so 0.1 % and 99.9 % are never rounded away.
+ * Percentages onto HAProxy's integer server weights (0-256) and back. Both weights are chosen
+ * together, as the fraction with the smallest error among all pairs whose sum is at most 256: 5 %
+ * is 95/5 rather than 13/256, 1 % is 99/1, and 0.5 % is 199/1. A canary that is to get any traffic
+ * gets at least weight 1, and a stable that is to keep any gets at least 1, so 0.1 % and 99.9 % are
+ * never rounded away.
  */
 final class HaproxyWeights {
 
     static final int MAX_WEIGHT = 256;
 
-    private HaproxyWeights() {
-    }
+    private HaproxyWeights() {}
 
     /** The integer weights {stable, canary} closest to the requested split. */
     static int[] split(Weights weights) {
@@ -43,7 +43,10 @@ final class HaproxyWeights {
         return Math.max(1, Math.min(total - 1, share));
     }
 
-    /** The split the gateway really serves for the two weights, or null when neither server takes traffic. */
+    /**
+     * The split the gateway really serves for the two weights, or null when neither server takes
+     * traffic.
+     */
     static Weights served(int stable, int canary) {
         int total = stable + canary;
         if (total == 0) {

@@ -20,9 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * HAProxy's Runtime API in its non-interactive mode: one connection per batch, commands separated by {@code ;}
- * and run in order by HAProxy, the answer read until HAProxy closes. The address is {@code unix:/path} (or a path)
- * for the stats socket, or {@code host:port} for a TCP stats socket; it must be at admin level to set weights.
+ * HAProxy's Runtime API in its non-interactive mode: one connection per batch, commands separated
+ * by {@code ;} and run in order by HAProxy, the answer read until HAProxy closes. The address is
+ * {@code unix:/path} (or a path) for the stats socket, or {@code host:port} for a TCP stats socket;
+ * it must be at admin level to set weights.
  */
 final class RuntimeApi {
 
@@ -32,27 +33,48 @@ final class RuntimeApi {
         this.timeout = timeout;
     }
 
-    /** Runs the commands in one batch and returns HAProxy's whole answer. Unreachable sockets are transient. */
+    /**
+     * Runs the commands in one batch and returns HAProxy's whole answer. Unreachable sockets are
+     * transient.
+     */
     String execute(String address, List<String> commands) throws GatewayException {
         String batch = String.join("; ", commands) + "\n";
-        CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
-            try {
-                return isUnix(address) ? viaUnixSocket(unixPath(address), batch) : viaTcp(address, batch);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        CompletableFuture<String> answer =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return isUnix(address)
+                                        ? viaUnixSocket(unixPath(address), batch)
+                                        : viaTcp(address, batch);
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
         try {
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             answer.cancel(true);
-            throw new GatewayException("HAProxy Runtime API at " + address + " did not answer within " + timeout.toMillis() + " ms", true, e);
+            throw new GatewayException(
+                    "HAProxy Runtime API at "
+                            + address
+                            + " did not answer within "
+                            + timeout.toMillis()
+                            + " ms",
+                    true,
+                    e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof java.io.UncheckedIOException ? e.getCause().getCause() : e.getCause();
-            throw new GatewayException("HAProxy Runtime API at " + address + " is unreachable: " + cause.getMessage(), true, cause);
+            Throwable cause =
+                    e.getCause() instanceof java.io.UncheckedIOException
+                            ? e.getCause().getCause()
+                            : e.getCause();
+            throw new GatewayException(
+                    "HAProxy Runtime API at " + address + " is unreachable: " + cause.getMessage(),
+                    true,
+                    cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new GatewayException("interrupted while talking to HAProxy at " + address, true, e);
+            throw new GatewayException(
+                    "interrupted while talking to HAProxy at " + address, true, e);
         }
     }
 
@@ -87,7 +109,10 @@ final class RuntimeApi {
             throw new IOException("address '" + address + "' is neither unix:/path nor host:port");
         }
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
+            socket.connect(
+                    new InetSocketAddress(
+                            address.substring(0, colon),
+                            Integer.parseInt(address.substring(colon + 1))),
                     (int) timeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());
             OutputStream out = socket.getOutputStream();

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The answer to {@code show servers state <backend>}: per server, the weight it serves with. A server in
- * maintenance or drain (admin state not 0) or not running (operational state not 2) serves with weight 0,
- * whatever its configured weight says.
+ * The answer to {@code show servers state <backend>}: per server, the weight it serves with. A
+ * server in maintenance or drain (admin state not 0) or not running (operational state not 2)
+ * serves with weight 0, whatever its configured weight says.
  */
 final class ServerStates {
 
@@ -38,16 +38,19 @@ final class ServerStates {
             boolean serves = operational == 2 && admin == 0;
             states.effectiveWeights.put(server, serves ? weight : 0);
             if (!serves) {
-                states.notes.put(server, "operational state " + operational + ", admin state " + admin);
+                states.notes.put(
+                        server, "operational state " + operational + ", admin state " + admin);
             }
         }
         if (columns == null) {
-            throw new GatewayException("HAProxy has no backend '" + backend + "': " + answer.trim(), false);
+            throw new GatewayException(
+                    "HAProxy has no backend '" + backend + "': " + answer.trim(), false);
         }
         return states;
     }
 
-    private static String field(List<String> columns, String[] fields, String name) throws GatewayException {
+    private static String field(List<String> columns, String[] fields, String name)
+            throws GatewayException {
         int index = columns.indexOf(name);
         if (index < 0 || index >= fields.length) {
             throw new GatewayException("HAProxy's server state has no column " + name, false);
@@ -58,8 +61,14 @@ final class ServerStates {
     int weight(String backend, String server) throws GatewayException {
         Integer weight = effectiveWeights.get(server);
         if (weight == null) {
-            throw new GatewayException("HAProxy backend '" + backend + "' has no server '" + server + "'; it has "
-                    + effectiveWeights.keySet(), false);
+            throw new GatewayException(
+                    "HAProxy backend '"
+                            + backend
+                            + "' has no server '"
+                            + server
+                            + "'; it has "
+                            + effectiveWeights.keySet(),
+                    false);
         }
         return weight;
     }

@@ -29,19 +29,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The Kubernetes Gateway API: the binding's route is an HTTPRoute, its targets the Services of two backendRefs in
- * one rule (the route's main rule). A step is one write of the whole HTTPRoute, weights and match rules together,
- * so the gateway moves from one split to the next atomically. Match rules become rules of their own, named
- * {@value #RULE_PREFIX}N and placed before the main rule with its path matches plus the header (a cookie is a
- * regular-expression match on the Cookie header, the API having no cookie match). Weights are written in
- * hundredths of a percent.
+ * The Kubernetes Gateway API: the binding's route is an HTTPRoute, its targets the Services of two
+ * backendRefs in one rule (the route's main rule). A step is one write of the whole HTTPRoute,
+ * weights and match rules together, so the gateway moves from one split to the next atomically.
+ * Match rules become rules of their own, named {@value #RULE_PREFIX}N and placed before the main
+ * rule with its path matches plus the header (a cookie is a regular-expression match on the Cookie
+ * header, the API having no cookie match). Weights are written in hundredths of a percent.
  */
 @ApplicationScoped
 public class GatewayApiGateway implements GatewayAdapter {
 
     public static final String TYPE = "gateway-api";
     static final String RULE_PREFIX = "glide-match-";
-    private static final Pattern COOKIE_MATCH = Pattern.compile("\\(\\^\\|;\\\\s\\*\\)(.+?)=(.+)\\(;\\|\\$\\)");
+    private static final Pattern COOKIE_MATCH =
+            Pattern.compile("\\(\\^\\|;\\\\s\\*\\)(.+?)=(.+)\\(;\\|\\$\\)");
 
     private final String defaultNamespace;
     private final GatewayConfig.Kubernetes config;
@@ -76,7 +77,8 @@ public class GatewayApiGateway implements GatewayAdapter {
             HTTPRouteRule main = mainRule(current, binding);
             List<HTTPRouteRule> rules = new ArrayList<>();
             for (int i = 0; i < step.matchRules().size(); i++) {
-                rules.add(matchRule(RULE_PREFIX + (i + 1), step.matchRules().get(i), main, binding));
+                rules.add(
+                        matchRule(RULE_PREFIX + (i + 1), step.matchRules().get(i), main, binding));
             }
             for (HTTPRouteRule rule : current.getSpec().getRules()) {
                 if (!isManaged(rule)) {
@@ -85,7 +87,8 @@ public class GatewayApiGateway implements GatewayAdapter {
             }
             setWeights(main, binding, step.weights());
             current.getSpec().setRules(rules);
-            // The read resourceVersion makes this an optimistic write: a concurrent edit fails with 409 and is retried.
+            // The read resourceVersion makes this an optimistic write: a concurrent edit fails with
+            // 409 and is retried.
             client().resource(current).update();
         } catch (KubernetesClientException e) {
             throw failure("could not update HTTPRoute " + name(binding), e);
@@ -103,7 +106,8 @@ public class GatewayApiGateway implements GatewayAdapter {
             long stable = weightOf(main, target(binding.stableTarget(), "stableTarget"));
             long canary = weightOf(main, target(binding.canaryTarget(), "canaryTarget"));
             if (stable + canary == 0) {
-                throw new GatewayException("HTTPRoute " + name(binding) + " gives both backendRefs weight 0", false);
+                throw new GatewayException(
+                        "HTTPRoute " + name(binding) + " gives both backendRefs weight 0", false);
             }
             double canaryPercent = 100.0 * canary / (stable + canary);
             List<MatchRule> matchRules = new ArrayList<>();
@@ -142,7 +146,9 @@ public class GatewayApiGateway implements GatewayAdapter {
     private String[] namespaceAndName(GatewayBinding binding) {
         String route = binding.route();
         int slash = route.indexOf('/');
-        return slash > 0 ? new String[] {route.substring(0, slash), route.substring(slash + 1)} : new String[] {defaultNamespace, route};
+        return slash > 0
+                ? new String[] {route.substring(0, slash), route.substring(slash + 1)}
+                : new String[] {defaultNamespace, route};
     }
 
     private String name(GatewayBinding binding) {
@@ -154,20 +160,35 @@ public class GatewayApiGateway implements GatewayAdapter {
         return rule.getName() != null && rule.getName().startsWith(RULE_PREFIX);
     }
 
-    /** The first rule not managed by Glide whose backendRefs name the stable or the canary Service. */
-    private HTTPRouteRule mainRule(HTTPRoute route, GatewayBinding binding) throws GatewayException {
+    /**
+     * The first rule not managed by Glide whose backendRefs name the stable or the canary Service.
+     */
+    private HTTPRouteRule mainRule(HTTPRoute route, GatewayBinding binding)
+            throws GatewayException {
         String stable = target(binding.stableTarget(), "stableTarget");
         String canary = target(binding.canaryTarget(), "canaryTarget");
         if (route.getSpec() != null && route.getSpec().getRules() != null) {
             for (HTTPRouteRule rule : route.getSpec().getRules()) {
-                if (!isManaged(rule) && rule.getBackendRefs() != null && rule.getBackendRefs().stream()
-                        .anyMatch(ref -> stable.equals(ref.getName()) || canary.equals(ref.getName()))) {
+                if (!isManaged(rule)
+                        && rule.getBackendRefs() != null
+                        && rule.getBackendRefs().stream()
+                                .anyMatch(
+                                        ref ->
+                                                stable.equals(ref.getName())
+                                                        || canary.equals(ref.getName()))) {
                     return rule;
                 }
             }
         }
-        throw new GatewayException("HTTPRoute " + name(binding) + " has no rule with a backendRef to '" + stable
-                + "' or '" + canary + "'", false);
+        throw new GatewayException(
+                "HTTPRoute "
+                        + name(binding)
+                        + " has no rule with a backendRef to '"
+                        + stable
+                        + "' or '"
+                        + canary
+                        + "'",
+                false);
     }
 
     private static void setWeights(HTTPRouteRule main, GatewayBinding binding, Weights weights) {
@@ -177,14 +198,21 @@ public class GatewayApiGateway implements GatewayAdapter {
         canary.setWeight((int) Math.round(weights.canary() * 100));
     }
 
-    /** The backendRef to a Service, added as a copy of its sibling (same port, kind, namespace) when missing. */
+    /**
+     * The backendRef to a Service, added as a copy of its sibling (same port, kind, namespace) when
+     * missing.
+     */
     private static HTTPBackendRef ensureRef(HTTPRouteRule rule, String service, String sibling) {
         for (HTTPBackendRef ref : rule.getBackendRefs()) {
             if (service.equals(ref.getName())) {
                 return ref;
             }
         }
-        HTTPBackendRef template = rule.getBackendRefs().stream().filter(ref -> sibling.equals(ref.getName())).findFirst().orElseThrow();
+        HTTPBackendRef template =
+                rule.getBackendRefs().stream()
+                        .filter(ref -> sibling.equals(ref.getName()))
+                        .findFirst()
+                        .orElseThrow();
         HTTPBackendRef added = template.toBuilder().withName(service).build();
         List<HTTPBackendRef> refs = new ArrayList<>(rule.getBackendRefs());
         refs.add(added);
@@ -193,29 +221,46 @@ public class GatewayApiGateway implements GatewayAdapter {
     }
 
     private static long weightOf(HTTPRouteRule rule, String service) {
-        return rule.getBackendRefs().stream().filter(ref -> service.equals(ref.getName()))
-                .mapToLong(ref -> ref.getWeight() == null ? 1 : ref.getWeight()).sum();
+        return rule.getBackendRefs().stream()
+                .filter(ref -> service.equals(ref.getName()))
+                .mapToLong(ref -> ref.getWeight() == null ? 1 : ref.getWeight())
+                .sum();
     }
 
-    private static HTTPRouteRule matchRule(String name, MatchRule rule, HTTPRouteRule main, GatewayBinding binding) {
-        HTTPHeaderMatch header = rule.kind() == MatchRule.Kind.HEADER
-                ? new HTTPHeaderMatch(rule.name(), "Exact", rule.value())
-                : new HTTPHeaderMatch("Cookie", "RegularExpression",
-                        "(^|;\\s*)" + rule.name() + "=" + rule.value() + "(;|$)");
+    private static HTTPRouteRule matchRule(
+            String name, MatchRule rule, HTTPRouteRule main, GatewayBinding binding) {
+        HTTPHeaderMatch header =
+                rule.kind() == MatchRule.Kind.HEADER
+                        ? new HTTPHeaderMatch(rule.name(), "Exact", rule.value())
+                        : new HTTPHeaderMatch(
+                                "Cookie",
+                                "RegularExpression",
+                                "(^|;\\s*)" + rule.name() + "=" + rule.value() + "(;|$)");
         List<HTTPRouteMatch> matches = new ArrayList<>();
-        List<HTTPRouteMatch> mainMatches = main.getMatches() == null || main.getMatches().isEmpty()
-                ? List.of(new HTTPRouteMatch()) : main.getMatches();
+        List<HTTPRouteMatch> mainMatches =
+                main.getMatches() == null || main.getMatches().isEmpty()
+                        ? List.of(new HTTPRouteMatch())
+                        : main.getMatches();
         for (HTTPRouteMatch mainMatch : mainMatches) {
             HTTPRouteMatch match = mainMatch.toBuilder().build();
-            List<HTTPHeaderMatch> headers = new ArrayList<>(match.getHeaders() == null ? List.of() : match.getHeaders());
+            List<HTTPHeaderMatch> headers =
+                    new ArrayList<>(match.getHeaders() == null ? List.of() : match.getHeaders());
             headers.add(header);
             match.setHeaders(headers);
             matches.add(match);
         }
-        String service = rule.target() == Role.CANARY ? binding.canaryTarget() : binding.stableTarget();
-        String sibling = rule.target() == Role.CANARY ? binding.stableTarget() : binding.canaryTarget();
-        HTTPBackendRef template = main.getBackendRefs().stream()
-                .filter(ref -> service.equals(ref.getName()) || sibling.equals(ref.getName())).findFirst().orElseThrow();
+        String service =
+                rule.target() == Role.CANARY ? binding.canaryTarget() : binding.stableTarget();
+        String sibling =
+                rule.target() == Role.CANARY ? binding.stableTarget() : binding.canaryTarget();
+        HTTPBackendRef template =
+                main.getBackendRefs().stream()
+                        .filter(
+                                ref ->
+                                        service.equals(ref.getName())
+                                                || sibling.equals(ref.getName()))
+                        .findFirst()
+                        .orElseThrow();
         HTTPBackendRef ref = template.toBuilder().withName(service).withWeight(1).build();
         HTTPRouteRule managed = new HTTPRouteRule();
         managed.setName(name);
@@ -224,23 +269,35 @@ public class GatewayApiGateway implements GatewayAdapter {
         return managed;
     }
 
-    private static MatchRule readMatchRule(HTTPRouteRule rule, GatewayBinding binding) throws GatewayException {
-        Role target = binding.canaryTarget().equals(rule.getBackendRefs().get(0).getName()) ? Role.CANARY : Role.STABLE;
+    private static MatchRule readMatchRule(HTTPRouteRule rule, GatewayBinding binding)
+            throws GatewayException {
+        Role target =
+                binding.canaryTarget().equals(rule.getBackendRefs().get(0).getName())
+                        ? Role.CANARY
+                        : Role.STABLE;
         List<HTTPHeaderMatch> headers = rule.getMatches().get(0).getHeaders();
         HTTPHeaderMatch header = headers.get(headers.size() - 1);
         if ("Cookie".equals(header.getName()) && "RegularExpression".equals(header.getType())) {
             Matcher cookie = COOKIE_MATCH.matcher(header.getValue());
             if (cookie.matches()) {
-                return new MatchRule(MatchRule.Kind.COOKIE, cookie.group(1), cookie.group(2), target);
+                return new MatchRule(
+                        MatchRule.Kind.COOKIE, cookie.group(1), cookie.group(2), target);
             }
-            throw new GatewayException("rule " + rule.getName() + " has a Cookie match Glide did not write: " + header.getValue(), false);
+            throw new GatewayException(
+                    "rule "
+                            + rule.getName()
+                            + " has a Cookie match Glide did not write: "
+                            + header.getValue(),
+                    false);
         }
         return new MatchRule(MatchRule.Kind.HEADER, header.getName(), header.getValue(), target);
     }
 
     private static String target(String service, String field) throws GatewayException {
         if (service == null || service.isBlank()) {
-            throw new GatewayException("the gateway-api binding needs " + field + " (the Service of a backendRef)", false);
+            throw new GatewayException(
+                    "the gateway-api binding needs " + field + " (the Service of a backendRef)",
+                    false);
         }
         return service;
     }
@@ -248,6 +305,9 @@ public class GatewayApiGateway implements GatewayAdapter {
     private static GatewayException failure(String what, KubernetesClientException e) {
         int code = e.getCode();
         boolean transientFailure = code == 0 || code == 409 || code == 429 || code >= 500;
-        return new GatewayException(what + ": " + (code == 0 ? "" : "HTTP " + code + " ") + e.getMessage(), transientFailure, e);
+        return new GatewayException(
+                what + ": " + (code == 0 ? "" : "HTTP " + code + " ") + e.getMessage(),
+                transientFailure,
+                e);
     }
 }

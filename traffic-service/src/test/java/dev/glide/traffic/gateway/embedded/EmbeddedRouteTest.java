@@ -21,7 +21,8 @@ class EmbeddedRouteTest {
     private static final UnaryOperator<String> NONE = name -> null;
 
     @Test
-    void weightsSplitEveryRunOfRequestsInTheirProportionToWithinOneRequest() throws GatewayException {
+    void weightsSplitEveryRunOfRequestsInTheirProportionToWithinOneRequest()
+            throws GatewayException {
         for (double share : new double[] {0.1, 1, 5, 25, 50, 99, 100}) {
             EmbeddedRoute route = EmbeddedRoute.of(step(share, List.of(), null));
             int[] canaryPerThousand = new int[100];
@@ -29,7 +30,8 @@ class EmbeddedRouteTest {
                 canaryPerThousand[i / 1000] += route.choose(NONE, NONE) == Role.CANARY ? 1 : 0;
             }
             for (int run : canaryPerThousand) {
-                assertThat((double) run).as("canary answers in a run of 1000 requests at %s %%", share)
+                assertThat((double) run)
+                        .as("canary answers in a run of 1000 requests at %s %%", share)
                         .isBetween(share * 10 - 1, share * 10 + 1);
             }
         }
@@ -45,9 +47,22 @@ class EmbeddedRouteTest {
 
     @Test
     void aMatchingHeaderOrCookieWinsOverTheWeights() throws GatewayException {
-        EmbeddedRoute route = EmbeddedRoute.of(step(0, List.of(
-                new MatchRule(MatchRule.Kind.HEADER, "X-Beta", "yes", Role.CANARY),
-                new MatchRule(MatchRule.Kind.COOKIE, "region", "eu", Role.CANARY)), null));
+        EmbeddedRoute route =
+                EmbeddedRoute.of(
+                        step(
+                                0,
+                                List.of(
+                                        new MatchRule(
+                                                MatchRule.Kind.HEADER,
+                                                "X-Beta",
+                                                "yes",
+                                                Role.CANARY),
+                                        new MatchRule(
+                                                MatchRule.Kind.COOKIE,
+                                                "region",
+                                                "eu",
+                                                Role.CANARY)),
+                                null));
 
         assertThat(route.choose(Map.of("X-Beta", "yes")::get, NONE)).isEqualTo(Role.CANARY);
         assertThat(route.choose(Map.of("X-Beta", "no")::get, NONE)).isEqualTo(Role.STABLE);
@@ -63,7 +78,8 @@ class EmbeddedRouteTest {
         for (int user = 0; user < 5_000; user++) {
             UnaryOperator<String> header = Map.of("X-User", "user-" + user)::get;
             Role first = at10.choose(header, NONE);
-            // whatever the others' requests were dealt, the same user gets the same answer while the weights hold
+            // whatever the others' requests were dealt, the same user gets the same answer while
+            // the weights hold
             for (int again = 0; again < 3; again++) {
                 assertThat(at10.choose(header, NONE)).isEqualTo(first);
             }
@@ -77,9 +93,20 @@ class EmbeddedRouteTest {
 
     @Test
     void aVersionThatIsToServeMustNameEndpoints() {
-        RolloutStep noCanaryEndpoints = new RolloutStep(1, "r-1", 1, "checkout", "prod",
-                new Backend("v1", List.of("http://127.0.0.1:1")), new Backend("v2", List.of()), Weights.canaryPercent(5),
-                List.of(), new GatewayBinding("embedded", "/checkout", null, null), null, Instant.now());
+        RolloutStep noCanaryEndpoints =
+                new RolloutStep(
+                        1,
+                        "r-1",
+                        1,
+                        "checkout",
+                        "prod",
+                        new Backend("v1", List.of("http://127.0.0.1:1")),
+                        new Backend("v2", List.of()),
+                        Weights.canaryPercent(5),
+                        List.of(),
+                        new GatewayBinding("embedded", "/checkout", null, null),
+                        null,
+                        Instant.now());
         assertThatThrownBy(() -> EmbeddedRoute.of(noCanaryEndpoints))
                 .hasMessage("the canary version v2 is to get traffic but names no endpoints");
     }
@@ -101,8 +128,18 @@ class EmbeddedRouteTest {
     }
 
     private static RolloutStep step(double canary, List<MatchRule> rules, String stickyKey) {
-        return new RolloutStep(1, "r-1", 1, "checkout", "prod", new Backend("v1", List.of("http://127.0.0.1:1")),
-                new Backend("v2", List.of("127.0.0.1:2")), Weights.canaryPercent(canary), rules,
-                new GatewayBinding("embedded", "/checkout", null, null), stickyKey, Instant.now());
+        return new RolloutStep(
+                1,
+                "r-1",
+                1,
+                "checkout",
+                "prod",
+                new Backend("v1", List.of("http://127.0.0.1:1")),
+                new Backend("v2", List.of("127.0.0.1:2")),
+                Weights.canaryPercent(canary),
+                rules,
+                new GatewayBinding("embedded", "/checkout", null, null),
+                stickyKey,
+                Instant.now());
     }
 }

@@ -38,7 +38,8 @@ class HaproxyWeightsTest {
     void fractionsAreHonouredWithinAFifthOfAPercent(double canary) {
         int[] weights = HaproxyWeights.split(Weights.canaryPercent(canary));
         assertThat(weights[0] + weights[1]).isLessThanOrEqualTo(HaproxyWeights.MAX_WEIGHT);
-        assertThat(HaproxyWeights.served(weights[0], weights[1]).canary()).isCloseTo(canary, within(0.2));
+        assertThat(HaproxyWeights.served(weights[0], weights[1]).canary())
+                .isCloseTo(canary, within(0.2));
     }
 
     @Test

@@ -22,11 +22,15 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The Gateway API adapter against fabric8's Kubernetes mock server in CRUD mode (a stored HTTPRoute). */
+/**
+ * The Gateway API adapter against fabric8's Kubernetes mock server in CRUD mode (a stored
+ * HTTPRoute).
+ */
 @EnableKubernetesMockClient(crud = true)
 class GatewayApiGatewayTest {
 
-    private static final GatewayBinding BINDING = new GatewayBinding("gateway-api", "shop/checkout", "checkout-v1", "checkout-v2");
+    private static final GatewayBinding BINDING =
+            new GatewayBinding("gateway-api", "shop/checkout", "checkout-v1", "checkout-v2");
 
     KubernetesMockServer server;
     KubernetesClient client;
@@ -35,19 +39,46 @@ class GatewayApiGatewayTest {
     @BeforeEach
     void storeTheRoute() {
         gateway = new GatewayApiGateway(client, "default");
-        client.resources(HTTPRoute.class).inNamespace("shop").resource(new HTTPRouteBuilder()
-                .withNewMetadata().withName("checkout").withNamespace("shop").endMetadata()
-                .withNewSpec()
-                .addNewParentRef().withName("public").endParentRef()
-                .addNewRule()
-                .addNewMatch().withNewPath().withType("PathPrefix").withValue("/checkout").endPath().endMatch()
-                .addNewBackendRef().withName("checkout-v1").withPort(8080).withWeight(1).endBackendRef()
-                .endRule()
-                .addNewRule()
-                .addNewMatch().withNewPath().withType("PathPrefix").withValue("/health").endPath().endMatch()
-                .addNewBackendRef().withName("health").withPort(8080).endBackendRef()
-                .endRule()
-                .endSpec().build()).create();
+        client.resources(HTTPRoute.class)
+                .inNamespace("shop")
+                .resource(
+                        new HTTPRouteBuilder()
+                                .withNewMetadata()
+                                .withName("checkout")
+                                .withNamespace("shop")
+                                .endMetadata()
+                                .withNewSpec()
+                                .addNewParentRef()
+                                .withName("public")
+                                .endParentRef()
+                                .addNewRule()
+                                .addNewMatch()
+                                .withNewPath()
+                                .withType("PathPrefix")
+                                .withValue("/checkout")
+                                .endPath()
+                                .endMatch()
+                                .addNewBackendRef()
+                                .withName("checkout-v1")
+                                .withPort(8080)
+                                .withWeight(1)
+                                .endBackendRef()
+                                .endRule()
+                                .addNewRule()
+                                .addNewMatch()
+                                .withNewPath()
+                                .withType("PathPrefix")
+                                .withValue("/health")
+                                .endPath()
+                                .endMatch()
+                                .addNewBackendRef()
+                                .withName("health")
+                                .withPort(8080)
+                                .endBackendRef()
+                                .endRule()
+                                .endSpec()
+                                .build())
+                .create();
     }
 
     @Test
@@ -58,25 +89,39 @@ class GatewayApiGatewayTest {
             ServedTraffic served = gateway.read(BINDING);
             assertThat(served.weights()).isEqualTo(Weights.canaryPercent(canary));
             HTTPRouteRule main = stored().getSpec().getRules().get(0);
-            assertThat(main.getBackendRefs()).extracting(r -> r.getName() + "=" + r.getWeight())
-                    .containsExactly("checkout-v1=" + Math.round((100 - canary) * 100), "checkout-v2=" + Math.round(canary * 100));
+            assertThat(main.getBackendRefs())
+                    .extracting(r -> r.getName() + "=" + r.getWeight())
+                    .containsExactly(
+                            "checkout-v1=" + Math.round((100 - canary) * 100),
+                            "checkout-v2=" + Math.round(canary * 100));
         }
-        // the canary backendRef was added beside the stable one, on its port; the other rule is untouched
-        assertThat(stored().getSpec().getRules().get(0).getBackendRefs().get(1).getPort()).isEqualTo(8080);
-        assertThat(stored().getSpec().getRules().get(1).getBackendRefs()).extracting(r -> r.getName()).containsExactly("health");
+        // the canary backendRef was added beside the stable one, on its port; the other rule is
+        // untouched
+        assertThat(stored().getSpec().getRules().get(0).getBackendRefs().get(1).getPort())
+                .isEqualTo(8080);
+        assertThat(stored().getSpec().getRules().get(1).getBackendRefs())
+                .extracting(r -> r.getName())
+                .containsExactly("health");
     }
 
     @Test
-    void matchRulesBecomeRulesOfTheirOwnBeforeTheMainOneAndAreReplacedByTheNextStep() throws GatewayException {
-        List<MatchRule> rules = List.of(new MatchRule(MatchRule.Kind.HEADER, "X-Beta", "yes", Role.CANARY),
-                new MatchRule(MatchRule.Kind.COOKIE, "region", "eu", Role.CANARY));
+    void matchRulesBecomeRulesOfTheirOwnBeforeTheMainOneAndAreReplacedByTheNextStep()
+            throws GatewayException {
+        List<MatchRule> rules =
+                List.of(
+                        new MatchRule(MatchRule.Kind.HEADER, "X-Beta", "yes", Role.CANARY),
+                        new MatchRule(MatchRule.Kind.COOKIE, "region", "eu", Role.CANARY));
         gateway.apply(step(0, rules));
 
         List<HTTPRouteRule> stored = stored().getSpec().getRules();
-        assertThat(stored).extracting(HTTPRouteRule::getName).containsExactly("glide-match-1", "glide-match-2", null, null);
+        assertThat(stored)
+                .extracting(HTTPRouteRule::getName)
+                .containsExactly("glide-match-1", "glide-match-2", null, null);
         assertThat(stored.get(0).getMatches().get(0).getPath().getValue()).isEqualTo("/checkout");
-        assertThat(stored.get(0).getMatches().get(0).getHeaders().get(0).getName()).isEqualTo("X-Beta");
-        assertThat(stored.get(1).getMatches().get(0).getHeaders().get(0).getValue()).isEqualTo("(^|;\\s*)region=eu(;|$)");
+        assertThat(stored.get(0).getMatches().get(0).getHeaders().get(0).getName())
+                .isEqualTo("X-Beta");
+        assertThat(stored.get(1).getMatches().get(0).getHeaders().get(0).getValue())
+                .isEqualTo("(^|;\\s*)region=eu(;|$)");
         assertThat(gateway.read(BINDING).matchRules()).containsExactlyElementsOf(rules);
 
         gateway.apply(step(100, List.of()));
@@ -86,11 +131,15 @@ class GatewayApiGatewayTest {
 
     @Test
     void aMissingRouteOrBackendIsNamed() {
-        GatewayBinding missing = new GatewayBinding("gateway-api", "shop/payments", "payments-v1", "payments-v2");
-        assertThatThrownBy(() -> gateway.read(missing)).hasMessage("HTTPRoute shop/payments does not exist");
-        GatewayBinding wrongServices = new GatewayBinding("gateway-api", "shop/checkout", "cart-v1", "cart-v2");
+        GatewayBinding missing =
+                new GatewayBinding("gateway-api", "shop/payments", "payments-v1", "payments-v2");
+        assertThatThrownBy(() -> gateway.read(missing))
+                .hasMessage("HTTPRoute shop/payments does not exist");
+        GatewayBinding wrongServices =
+                new GatewayBinding("gateway-api", "shop/checkout", "cart-v1", "cart-v2");
         assertThatThrownBy(() -> gateway.read(wrongServices))
-                .hasMessage("HTTPRoute shop/checkout has no rule with a backendRef to 'cart-v1' or 'cart-v2'");
+                .hasMessage(
+                        "HTTPRoute shop/checkout has no rule with a backendRef to 'cart-v1' or 'cart-v2'");
     }
 
     private HTTPRoute stored() {
@@ -98,7 +147,18 @@ class GatewayApiGatewayTest {
     }
 
     private static RolloutStep step(double canary, List<MatchRule> rules) {
-        return new RolloutStep(1, "r-1", 1, "checkout", "prod", new Backend("v1", List.of()), new Backend("v2", List.of()),
-                Weights.canaryPercent(canary), rules, BINDING, null, Instant.now());
+        return new RolloutStep(
+                1,
+                "r-1",
+                1,
+                "checkout",
+                "prod",
+                new Backend("v1", List.of()),
+                new Backend("v2", List.of()),
+                Weights.canaryPercent(canary),
+                rules,
+                BINDING,
+                null,
+                Instant.now());
     }
 }
