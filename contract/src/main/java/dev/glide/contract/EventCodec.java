@@ -3,6 +3,7 @@ package dev.glide.contract;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -49,6 +50,23 @@ public final class EventCodec {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot write " + event.getClass().getSimpleName(), e);
         }
+    }
+
+    /**
+     * Any JSON as a tree, for showing it as it was stored; not valid JSON is a {@link
+     * MalformedEventException}.
+     */
+    public JsonNode tree(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new MalformedEventException("JSON", List.of(describe(e)));
+        }
+    }
+
+    /** The mapper events are written with, for code that builds or reads JSON of other shapes. */
+    public ObjectMapper mapper() {
+        return mapper;
     }
 
     /**

@@ -1,16 +1,11 @@
 package dev.glide.planner.auth;
 
-/** A request without valid credentials (401) or for a service of another team (403). */
-public class AuthException extends RuntimeException {
+import dev.glide.planner.kernel.Problem;
 
-    private final int status;
+/** A request without valid credentials (401) or for a service of another team (403). */
+public class AuthException extends Problem {
 
     public AuthException(int status, String message) {
-        super(message);
-        this.status = status;
-    }
-
-    public int status() {
-        return status;
+        super(status, message);
     }
 }

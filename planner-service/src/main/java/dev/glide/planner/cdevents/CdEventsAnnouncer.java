@@ -5,16 +5,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutState;
+import dev.glide.contract.Topics;
+import dev.glide.planner.kernel.EventLog;
+import dev.glide.planner.kernel.LogEntry;
 import dev.glide.planner.rollout.Rollout;
+import dev.glide.planner.rollout.RolloutDriver;
 import dev.glide.planner.rollout.RolloutSpec;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.jackson.JsonFormat;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -34,10 +40,33 @@ public class CdEventsAnnouncer {
     private static final URI SOURCE = URI.create("/glide/planner");
     private static final String CDEVENTS_SPEC = "0.4.1";
 
-    private final ObjectMapper mapper = EventCodec.defaultMapper();
+    private final ObjectMapper mapper;
+    private final EventLog log;
+
+    CdEventsAnnouncer(EventCodec codec, EventLog log) {
+        this.mapper = codec.mapper();
+        this.log = log;
+    }
+
+    /**
+     * A rollout ended: its announcement goes into its log as the entry the machine numbered, in the
+     * rollout's transaction, and the outbox publishes it.
+     */
+    void onEnd(@Observes RolloutDriver.EndAnnounced ended) {
+        log.append(
+                RolloutDriver.KIND,
+                ended.rollout(),
+                ended.sequence(),
+                LogEntry.Type.ANNOUNCEMENT,
+                Topics.CDEVENTS,
+                announce(ended.rollout(), ended.spec(), ended.end()),
+                "ended " + ended.end(),
+                null,
+                Instant.now());
+    }
 
     /** The CloudEvent announcing that {@code rollout} ended {@code end}, as JSON. */
-    public JsonNode announce(Rollout rollout, RolloutSpec spec, RolloutState end) {
+    JsonNode announce(Rollout rollout, RolloutSpec spec, RolloutState end) {
         String type = end == RolloutState.SUCCEEDED ? UPGRADED : ROLLED_BACK;
         String id = UUID.randomUUID().toString();
         Instant now = Instant.now();
@@ -87,9 +116,6 @@ public class CdEventsAnnouncer {
     }
 
     private static String generic(String service, String version) {
-        return "pkg:generic/"
-                + service
-                + "@"
-                + java.net.URLEncoder.encode(version, StandardCharsets.UTF_8);
+        return "pkg:generic/" + service + "@" + URLEncoder.encode(version, StandardCharsets.UTF_8);
     }
 }

@@ -40,10 +40,11 @@ public class CdEventsReleases {
     private static final String NAME = "CDEvent";
 
     private final ServiceRegistry services;
-    private final ObjectMapper mapper = EventCodec.defaultMapper();
+    private final ObjectMapper mapper;
 
-    CdEventsReleases(ServiceRegistry services) {
+    CdEventsReleases(ServiceRegistry services, EventCodec codec) {
         this.services = services;
+        this.mapper = codec.mapper();
     }
 
     /** True when the JSON is a CloudEvent or a bare CDEvent rather than a plain release. */

@@ -2,6 +2,7 @@ package dev.glide.planner.release;
 
 import dev.glide.contract.Backend;
 import dev.glide.contract.EventCodec;
+import dev.glide.contract.MalformedEventException;
 import dev.glide.contract.ReleaseEvent;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutState;
@@ -20,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -75,7 +77,7 @@ public class ReleaseIntake {
 
     private Rollout accept(ReleaseEvent release, String rolloutId, String trainId, String actor) {
         Rollout.lockService(release.service());
-        String key = releaseKey(release);
+        String key = releaseKey(release.idempotencyKey(), release.eventId());
         if (key != null) {
             var existing = Rollout.findByReleaseKey(key);
             if (existing.isPresent()) {
@@ -190,13 +192,13 @@ public class ReleaseIntake {
         try {
             wanted = StrategySpec.Type.valueOf(type);
         } catch (IllegalArgumentException e) {
-            throw new dev.glide.contract.MalformedEventException(
+            throw new MalformedEventException(
                     "ReleaseEvent",
                     List.of(
                             "strategy: '"
                                     + type
                                     + "' is not one of "
-                                    + java.util.Arrays.toString(StrategySpec.Type.values())));
+                                    + Arrays.toString(StrategySpec.Type.values())));
         }
         StrategySpec own = service.strategy();
         if (own.type() == wanted) {
@@ -205,12 +207,14 @@ public class ReleaseIntake {
         return new StrategySpec(wanted, null, null, null, null);
     }
 
-    private static String releaseKey(ReleaseEvent release) {
-        if (release.idempotencyKey() != null && !release.idempotencyKey().isBlank()) {
-            return "key:" + release.idempotencyKey();
+    /**
+     * What makes two releases one: the idempotency key where given, else the event id; null when
+     * neither is.
+     */
+    public static String releaseKey(String idempotencyKey, String eventId) {
+        if (idempotencyKey != null && !idempotencyKey.isBlank()) {
+            return "key:" + idempotencyKey;
         }
-        return release.eventId() == null || release.eventId().isBlank()
-                ? null
-                : "event:" + release.eventId();
+        return eventId == null || eventId.isBlank() ? null : "event:" + eventId;
     }
 }

@@ -1,30 +1,26 @@
 package dev.glide.planner.rollout;
 
 import dev.glide.contract.RolloutState;
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import dev.glide.planner.kernel.AggregateRow;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
-import java.time.Instant;
+import jakarta.persistence.Transient;
 import java.util.List;
 import java.util.Optional;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 /**
- * A rollout's current state. Its log ({@link RolloutLogEntry}) is the history this state folds
- * from.
+ * A rollout's current state. Its log (the kernel's, kind {@code rollout}) is the history this state
+ * folds from.
  */
 @Entity
 @Table(name = "rollout")
-public class Rollout extends PanacheEntityBase {
-
-    @Id public String id;
+public class Rollout extends AggregateRow {
 
     public String service;
 
@@ -46,10 +42,6 @@ public class Rollout extends PanacheEntityBase {
 
     @Column(name = "canary_weight")
     public double canaryWeight;
-
-    /** The sequence of the newest log entry; the next entry gets the one after. */
-    @Column(name = "last_sequence")
-    public long lastSequence;
 
     @Column(name = "release_key")
     public String releaseKey;
@@ -73,17 +65,10 @@ public class Rollout extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public String release;
 
-    @Column(name = "created_at")
-    public Instant createdAt;
+    /** {@link #spec} decoded, and the text it was decoded from: a decision reads it many times. */
+    @Transient RolloutSpec decodedSpec;
 
-    @Column(name = "updated_at")
-    public Instant updatedAt;
-
-    /**
-     * Optimistic lock: two writers of one rollout cannot both commit, so its log stays one ordered
-     * line.
-     */
-    @Version public long version;
+    @Transient String decodedFrom;
 
     /**
      * The rollout, locked until the transaction ends, so its inputs are applied one at a time;

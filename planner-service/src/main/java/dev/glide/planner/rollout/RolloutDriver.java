@@ -1,48 +1,59 @@
 package dev.glide.planner.rollout;
 
 import dev.glide.contract.AnalysisRequest;
+import dev.glide.contract.Backend;
 import dev.glide.contract.EventCodec;
+import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutEvent;
 import dev.glide.contract.RolloutState;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Topics;
 import dev.glide.contract.Weights;
-import dev.glide.planner.cdevents.CdEventsAnnouncer;
+import dev.glide.planner.kernel.Aggregate;
+import dev.glide.planner.kernel.Decision;
+import dev.glide.planner.kernel.Kernel;
+import dev.glide.planner.kernel.LogEntry.Type;
 import dev.glide.planner.rollout.MachineOutput.AnalysisStarted;
 import dev.glide.planner.rollout.MachineOutput.Announcement;
 import dev.glide.planner.rollout.MachineOutput.RouteStep;
 import dev.glide.planner.rollout.MachineOutput.StartTimer;
 import dev.glide.planner.rollout.MachineOutput.Transition;
-import dev.glide.planner.rollout.RolloutLogEntry.Type;
 import dev.glide.planner.strategy.PlannedStep;
 import dev.glide.planner.strategy.StrategyPlanner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Feeds one input to a rollout's state machine and makes its decision durable, all in the caller's
- * transaction: the input and every output go into the log with the machine's sequences (steps and
- * events are published from there by the outbox), timers into their table, the new status onto the
- * row. An ignored input leaves no trace.
+ * The rollout as one kind of the kernel's aggregates: its machine, and what its outputs do (steps,
+ * events and analyses into the log, published from there by the outbox; timers into their table;
+ * the new status onto the row). Callers feed it inputs through {@link #apply}.
  */
 @ApplicationScoped
-public class RolloutDriver {
+public class RolloutDriver
+        implements Aggregate<Rollout, RolloutStatus, MachineInput, MachineOutput> {
 
     private static final Logger LOG = Logger.getLogger(RolloutDriver.class);
+
+    public static final String KIND = "rollout";
 
     /**
      * Fired inside the transaction when a rollout ends, so whoever waits for the service may start.
      *
      * @param canary the new version's backend, which serves everything when the rollout SUCCEEDED
      */
-    public record Ended(
-            String rolloutId,
-            String service,
-            RolloutState state,
-            dev.glide.contract.Backend canary) {}
+    public record Ended(String rolloutId, String service, RolloutState state, Backend canary) {}
+
+    /**
+     * Fired inside the transaction when the machine asks for the rollout's end to be announced to
+     * other CI/CD tools: whoever announces it logs entry {@code sequence} (through the kernel's
+     * log), in order with the rest of the decision.
+     */
+    public record EndAnnounced(
+            Rollout rollout, RolloutSpec spec, long sequence, RolloutState end) {}
 
     /**
      * Fired inside the transaction for every transition of a release train's member, so its train
@@ -60,37 +71,95 @@ public class RolloutDriver {
             String reason) {}
 
     private final EventCodec codec;
-    private final RolloutLog log;
+    private final Kernel kernel;
     private final Event<Ended> ended;
+    private final Event<EndAnnounced> announced;
     private final Event<MemberMoved> memberMoved;
-    private final CdEventsAnnouncer announcer;
 
     RolloutDriver(
             EventCodec codec,
-            RolloutLog log,
+            Kernel kernel,
             Event<Ended> ended,
-            Event<MemberMoved> memberMoved,
-            CdEventsAnnouncer announcer) {
+            Event<EndAnnounced> announced,
+            Event<MemberMoved> memberMoved) {
         this.codec = codec;
-        this.log = log;
+        this.kernel = kernel;
         this.ended = ended;
+        this.announced = announced;
         this.memberMoved = memberMoved;
-        this.announcer = announcer;
+    }
+
+    /**
+     * Feeds one input to the rollout's machine and makes its decision durable, in the caller's
+     * transaction.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Decision<RolloutStatus, MachineOutput> apply(
+            Rollout rollout, MachineInput input, String cause, String actor) {
+        return kernel.apply(this, rollout, input, cause, actor);
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public Class<MachineInput> inputType() {
+        return MachineInput.class;
     }
 
     /** The rollout, locked for this transaction, so its inputs are applied one at a time. */
+    @Override
     @Transactional(Transactional.TxType.MANDATORY)
     public Rollout lock(String rolloutId) {
         return Rollout.findLocked(rolloutId)
                 .orElseThrow(() -> new UnknownRolloutException(rolloutId));
     }
 
-    public RolloutSpec spec(Rollout rollout) {
-        return codec.decode(rollout.spec, RolloutSpec.class);
+    @Override
+    public Rollout find(String rolloutId) {
+        Rollout rollout = Rollout.findById(rolloutId);
+        if (rollout == null) {
+            throw new UnknownRolloutException(rolloutId);
+        }
+        return rollout;
     }
 
+    /**
+     * What the rollout follows; decoded once per loaded row and spec (a decision reads it often).
+     */
+    public RolloutSpec spec(Rollout rollout) {
+        if (rollout.decodedSpec == null || rollout.decodedFrom != rollout.spec) {
+            rollout.decodedSpec = codec.decode(rollout.spec, RolloutSpec.class);
+            rollout.decodedFrom = rollout.spec;
+        }
+        return rollout.decodedSpec;
+    }
+
+    @Override
     public RolloutStatus status(Rollout rollout) {
         return codec.decode(rollout.status, RolloutStatus.class);
+    }
+
+    @Override
+    public RolloutStatus initial(Rollout rollout) {
+        return RolloutStatus.initial();
+    }
+
+    @Override
+    public String state(Rollout rollout) {
+        return rollout.state.name();
+    }
+
+    @Override
+    public MachineInput command(RolloutCommand command) {
+        return new MachineInput.CommandReceived(command.type(), command.actor(), command.reason());
+    }
+
+    @Override
+    public RolloutMachine machine(Rollout rollout) {
+        return machine(spec(rollout));
     }
 
     public RolloutMachine machine(RolloutSpec spec) {
@@ -100,113 +169,97 @@ public class RolloutDriver {
                         : StrategyPlanner.planForTrain(spec.strategy()));
     }
 
-    @Transactional(Transactional.TxType.MANDATORY)
-    public Decision apply(Rollout rollout, MachineInput input, String cause, String actor) {
+    @Override
+    public void carryOut(
+            Rollout rollout, MachineOutput output, RolloutStatus after, Kernel.Effects effects) {
         RolloutSpec spec = spec(rollout);
-        RolloutMachine machine = machine(spec);
-        RolloutStatus before = status(rollout);
-        Decision decision = machine.decide(before, input);
-        if (decision.ignored()) {
-            if (decision.refused()) {
-                LOG.infof("[rollout %s] %s refused: %s", rollout.id, cause, decision.refusal());
-            }
-            return decision;
+        Instant now = effects.now();
+        if (output instanceof RouteStep route) {
+            effects.log(
+                    route.sequence(),
+                    Type.STEP,
+                    Topics.ROLLOUT_STEPS,
+                    step(rollout, spec, route, now),
+                    effects.cause(),
+                    effects.actor());
+        } else if (output instanceof Transition transition) {
+            effects.log(
+                    transition.sequence(),
+                    Type.TRANSITION,
+                    Topics.ROLLOUT_EVENTS,
+                    event(
+                            rollout,
+                            spec,
+                            after,
+                            transition.sequence(),
+                            transition.from(),
+                            transition.to(),
+                            transition.stepIndex(),
+                            transition.cause(),
+                            transition.actor(),
+                            null,
+                            now),
+                    transition.cause(),
+                    transition.actor());
+        } else if (output instanceof AnalysisStarted analysis) {
+            AnalysisRequest request =
+                    new AnalysisRequest(
+                            analysis.sequence(),
+                            analysis.spec().metrics(),
+                            analysis.spec().intervalDuration().toSeconds(),
+                            analysis.spec().count(),
+                            analysis.spec().failureLimit());
+            effects.log(
+                    analysis.sequence(),
+                    Type.ANALYSIS,
+                    Topics.ROLLOUT_EVENTS,
+                    event(
+                            rollout,
+                            spec,
+                            after,
+                            analysis.sequence(),
+                            after.state(),
+                            after.state(),
+                            after.stepIndex(),
+                            "analysis started",
+                            null,
+                            request,
+                            now),
+                    "analysis started",
+                    null);
+        } else if (output instanceof Announcement announcement) {
+            announced.fire(
+                    new EndAnnounced(rollout, spec, announcement.sequence(), announcement.end()));
+        } else if (output instanceof StartTimer timer) {
+            RolloutTimer row = new RolloutTimer();
+            row.rolloutId = rollout.id;
+            row.stepIndex = timer.stepIndex();
+            row.epoch = timer.epoch();
+            row.dueAt = now.plus(timer.after());
+            row.persist();
         }
-        log.append(rollout, before.lastSequence() + 1, Type.INPUT, null, input, cause, actor);
+    }
+
+    @Override
+    public void settle(
+            Rollout rollout,
+            RolloutStatus before,
+            Decision<RolloutStatus, MachineOutput> decision) {
         RolloutStatus after = decision.status();
-        Instant now = Instant.now();
-        for (MachineOutput output : decision.outputs()) {
-            if (output instanceof RouteStep route) {
-                log.append(
-                        rollout,
-                        route.sequence(),
-                        Type.STEP,
-                        Topics.ROLLOUT_STEPS,
-                        step(rollout, spec, route, now),
-                        cause,
-                        actor);
-            } else if (output instanceof Transition transition) {
-                log.append(
-                        rollout,
-                        transition.sequence(),
-                        Type.TRANSITION,
-                        Topics.ROLLOUT_EVENTS,
-                        event(
-                                rollout,
-                                spec,
-                                machine,
-                                after,
-                                transition.sequence(),
-                                transition.from(),
-                                transition.to(),
-                                transition.stepIndex(),
-                                transition.cause(),
-                                transition.actor(),
-                                null,
-                                now),
-                        transition.cause(),
-                        transition.actor());
-            } else if (output instanceof AnalysisStarted analysis) {
-                AnalysisRequest request =
-                        new AnalysisRequest(
-                                analysis.sequence(),
-                                analysis.spec().metrics(),
-                                analysis.spec().intervalDuration().toSeconds(),
-                                analysis.spec().count(),
-                                analysis.spec().failureLimit());
-                log.append(
-                        rollout,
-                        analysis.sequence(),
-                        Type.ANALYSIS,
-                        Topics.ROLLOUT_EVENTS,
-                        event(
-                                rollout,
-                                spec,
-                                machine,
-                                after,
-                                analysis.sequence(),
-                                after.state(),
-                                after.state(),
-                                after.stepIndex(),
-                                "analysis started",
-                                null,
-                                request,
-                                now),
-                        "analysis started",
-                        null);
-            } else if (output instanceof Announcement announcement) {
-                log.append(
-                        rollout,
-                        announcement.sequence(),
-                        Type.ANNOUNCEMENT,
-                        Topics.CDEVENTS,
-                        announcer.announce(rollout, spec, announcement.end()),
-                        "ended " + announcement.end(),
-                        null);
-            } else if (output instanceof StartTimer timer) {
-                RolloutTimer row = new RolloutTimer();
-                row.rolloutId = rollout.id;
-                row.stepIndex = timer.stepIndex();
-                row.epoch = timer.epoch();
-                row.dueAt = now.plus(timer.after());
-                row.persist();
-            }
-        }
         rollout.state = after.state();
         rollout.stepIndex = after.stepIndex();
         rollout.canaryWeight = after.canaryPercent();
         rollout.reason = after.reason();
         rollout.status = codec.encode(after);
+        RolloutSpec spec = spec(rollout);
         if (after.state().isFinal() && !before.state().isFinal()) {
             LOG.infof("[rollout %s] ended %s", rollout.id, after.state());
             ended.fire(new Ended(rollout.id, rollout.service, after.state(), spec.canary()));
         }
         if (spec.trainId() != null
                 && decision.outputs().stream().anyMatch(Transition.class::isInstance)) {
-            PlannedStep at =
-                    after.stepIndex() < machine.plan().size()
-                            ? machine.plan().get(after.stepIndex())
-                            : null;
+            List<PlannedStep> plan = machine(spec).plan();
+            PlannedStep at = after.stepIndex() < plan.size() ? plan.get(after.stepIndex()) : null;
             memberMoved.fire(
                     new MemberMoved(
                             spec.trainId(),
@@ -217,7 +270,6 @@ public class RolloutDriver {
                             after.canaryPercent(),
                             after.reason()));
         }
-        return decision;
     }
 
     private static RolloutStep step(
@@ -237,10 +289,9 @@ public class RolloutDriver {
                 now);
     }
 
-    private static RolloutEvent event(
+    private RolloutEvent event(
             Rollout rollout,
             RolloutSpec spec,
-            RolloutMachine machine,
             RolloutStatus status,
             long sequence,
             RolloutState from,
@@ -262,7 +313,7 @@ public class RolloutDriver {
                 from,
                 to,
                 stepIndex,
-                machine.plan().size(),
+                machine(spec).plan().size(),
                 Weights.canaryPercent(status.canaryPercent()),
                 cause,
                 actor,
@@ -271,6 +322,6 @@ public class RolloutDriver {
                 now,
                 spec.team(),
                 spec.trainId(),
-                java.util.List.of());
+                List.of());
     }
 }

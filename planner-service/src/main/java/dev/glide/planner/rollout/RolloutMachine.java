@@ -3,6 +3,8 @@ package dev.glide.planner.rollout;
 import dev.glide.contract.AnalysisVerdict.Verdict;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutState;
+import dev.glide.planner.kernel.Decision;
+import dev.glide.planner.kernel.Machine;
 import dev.glide.planner.rollout.MachineInput.CommandReceived;
 import dev.glide.planner.rollout.MachineInput.ReplayRequested;
 import dev.glide.planner.rollout.MachineInput.Start;
@@ -62,7 +64,7 @@ import java.util.List;
  * Commands that make no sense in a state (resume while progressing, pause while paused, promote
  * while a traffic change is in flight) are refused with the reason.
  */
-public final class RolloutMachine {
+public final class RolloutMachine implements Machine<RolloutStatus, MachineInput, MachineOutput> {
 
     private final List<PlannedStep> plan;
 
@@ -77,7 +79,7 @@ public final class RolloutMachine {
         return plan;
     }
 
-    public Decision decide(RolloutStatus status, MachineInput input) {
+    public Decision<RolloutStatus, MachineOutput> decide(RolloutStatus status, MachineInput input) {
         if (input instanceof ReplayRequested replay) {
             return replay(status, replay);
         }
@@ -103,7 +105,8 @@ public final class RolloutMachine {
      * rebuilt. When a change was in flight, the rollout now waits for the new sequence instead (the
      * old one may never be answered).
      */
-    private Decision replay(RolloutStatus status, ReplayRequested replay) {
+    private Decision<RolloutStatus, MachineOutput> replay(
+            RolloutStatus status, ReplayRequested replay) {
         if (status.state() == RolloutState.PENDING) {
             return Decision.refuse(
                     status, "the rollout has not moved any traffic yet; nothing to replay");
@@ -140,7 +143,8 @@ public final class RolloutMachine {
         return new RouteStep(sequence, 0, List.of(), null, false);
     }
 
-    private Decision pending(RolloutStatus status, MachineInput input) {
+    private Decision<RolloutStatus, MachineOutput> pending(
+            RolloutStatus status, MachineInput input) {
         if (input instanceof Start) {
             Outcome outcome = new Outcome(status);
             outcome.transition(RolloutState.PROGRESSING, "release", null, null);
@@ -163,7 +167,8 @@ public final class RolloutMachine {
         return Decision.ignore(status);
     }
 
-    private Decision progressing(RolloutStatus status, MachineInput input) {
+    private Decision<RolloutStatus, MachineOutput> progressing(
+            RolloutStatus status, MachineInput input) {
         PlannedStep step = plan.get(status.stepIndex());
         if (input instanceof TrafficConfirmed confirmed) {
             if (confirmed.sequence() != status.awaitingSequence()) {
@@ -223,7 +228,8 @@ public final class RolloutMachine {
         return Decision.ignore(status);
     }
 
-    private Decision paused(RolloutStatus status, MachineInput input) {
+    private Decision<RolloutStatus, MachineOutput> paused(
+            RolloutStatus status, MachineInput input) {
         if (input instanceof TrafficConfirmed confirmed) {
             if (confirmed.sequence() != status.awaitingSequence()) {
                 return Decision.ignore(status);
@@ -264,7 +270,8 @@ public final class RolloutMachine {
         }
     }
 
-    private Decision aborting(RolloutStatus status, MachineInput input) {
+    private Decision<RolloutStatus, MachineOutput> aborting(
+            RolloutStatus status, MachineInput input) {
         if (input instanceof TrafficConfirmed confirmed
                 && confirmed.sequence() == status.awaitingSequence()) {
             Outcome outcome = new Outcome(status);
@@ -286,7 +293,8 @@ public final class RolloutMachine {
         return Decision.ignore(status);
     }
 
-    private Decision promote(RolloutStatus status, CommandReceived command) {
+    private Decision<RolloutStatus, MachineOutput> promote(
+            RolloutStatus status, CommandReceived command) {
         if (plan.get(status.stepIndex()) instanceof AwaitTrain) {
             return Decision.refuse(
                     status,
@@ -312,7 +320,8 @@ public final class RolloutMachine {
         return outcome.decision();
     }
 
-    private Decision counted(RolloutStatus status, Analyse analyse, VerdictReceived verdict) {
+    private Decision<RolloutStatus, MachineOutput> counted(
+            RolloutStatus status, Analyse analyse, VerdictReceived verdict) {
         if (verdict.analysisSequence() != status.analysisSequence()
                 || verdict.window() <= status.lastWindow()) {
             return Decision.ignore(status);
@@ -346,7 +355,8 @@ public final class RolloutMachine {
         return outcome.decision();
     }
 
-    private Decision gatewayFailed(RolloutStatus status, TrafficFailed failed) {
+    private Decision<RolloutStatus, MachineOutput> gatewayFailed(
+            RolloutStatus status, TrafficFailed failed) {
         if (failed.sequence() != status.awaitingSequence()) {
             return Decision.ignore(status);
         }
@@ -356,11 +366,13 @@ public final class RolloutMachine {
         return outcome.decision();
     }
 
-    private Decision abort(RolloutStatus status, String cause, String actor) {
+    private Decision<RolloutStatus, MachineOutput> abort(
+            RolloutStatus status, String cause, String actor) {
         return abort(new Outcome(status), cause, actor);
     }
 
-    private Decision abort(Outcome outcome, String cause, String actor) {
+    private Decision<RolloutStatus, MachineOutput> abort(
+            Outcome outcome, String cause, String actor) {
         outcome.status = outcome.status.nextEpoch();
         outcome.transition(RolloutState.ABORTING, cause, actor, cause);
         long sequence = outcome.nextSequence();
@@ -464,8 +476,8 @@ public final class RolloutMachine {
             }
         }
 
-        Decision decision() {
-            return new Decision(status, outputs, null, false);
+        Decision<RolloutStatus, MachineOutput> decision() {
+            return Decision.of(status, outputs);
         }
     }
 }

@@ -1,16 +1,14 @@
 package dev.glide.planner.rollout;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutState;
+import dev.glide.planner.kernel.EventLog;
+import dev.glide.planner.kernel.Fold;
+import dev.glide.planner.kernel.HistoryEntry;
+import dev.glide.planner.kernel.Kernel;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,32 +16,17 @@ import java.util.Optional;
 @ApplicationScoped
 public class RolloutQueries {
 
-    /** One log entry as the API shows it. */
-    public record HistoryEntry(
-            long sequence,
-            String type,
-            String cause,
-            String actor,
-            Instant occurredAt,
-            Instant publishedAt,
-            JsonNode payload) {}
-
     /** A rollout as it is now, with the log entries a watcher has not seen yet. */
     public record Update(RolloutView rollout, List<HistoryEntry> entries) {}
 
-    /**
-     * The stored status beside the status folded from the logged inputs; {@code equal} is what
-     * replay promises.
-     */
-    public record Fold(RolloutStatus stored, RolloutStatus folded, boolean equal, int inputs) {}
-
     private final RolloutDriver driver;
-    private final EventCodec codec;
-    private final ObjectMapper mapper = EventCodec.defaultMapper();
+    private final Kernel kernel;
+    private final EventLog log;
 
-    RolloutQueries(RolloutDriver driver, EventCodec codec) {
+    RolloutQueries(RolloutDriver driver, Kernel kernel, EventLog log) {
         this.driver = driver;
-        this.codec = codec;
+        this.kernel = kernel;
+        this.log = log;
     }
 
     /** Rollouts, newest first: of one service, team or state where given, at most {@code limit}. */
@@ -79,13 +62,7 @@ public class RolloutQueries {
     @Transactional
     public Optional<Update> since(String id, long afterSequence, boolean always) {
         List<HistoryEntry> entries =
-                RolloutLogEntry.<RolloutLogEntry>list(
-                                "rolloutId = ?1 and sequence > ?2 order by sequence",
-                                id,
-                                afterSequence)
-                        .stream()
-                        .map(this::entry)
-                        .toList();
+                log.after(RolloutDriver.KIND, id, afterSequence).stream().map(log::entry).toList();
         return entries.isEmpty() && !always
                 ? Optional.empty()
                 : Optional.of(new Update(view(require(id)), entries));
@@ -96,46 +73,17 @@ public class RolloutQueries {
         return view(require(id));
     }
 
-    @Transactional
     public List<HistoryEntry> history(String id) {
-        require(id);
-        return RolloutLogEntry.<RolloutLogEntry>list("rolloutId = ?1 order by sequence", id)
-                .stream()
-                .map(this::entry)
-                .toList();
+        return kernel.history(driver, id);
     }
 
-    private HistoryEntry entry(RolloutLogEntry e) {
-        return new HistoryEntry(
-                e.sequence, e.type, e.cause, e.actor, e.occurredAt, e.publishedAt, json(e.payload));
-    }
-
-    /** Folds the rollout's logged inputs through its state machine from the start. */
-    @Transactional
-    public Fold fold(String id) {
-        Rollout rollout = require(id);
-        RolloutMachine machine = driver.machine(driver.spec(rollout));
-        RolloutStatus folded = RolloutStatus.initial();
-        List<RolloutLogEntry> inputs =
-                RolloutLogEntry.list(
-                        "rolloutId = ?1 and type = ?2 order by sequence",
-                        id,
-                        RolloutLogEntry.Type.INPUT.name());
-        for (RolloutLogEntry entry : inputs) {
-            folded =
-                    machine.decide(folded, codec.decode(entry.payload, MachineInput.class))
-                            .status();
-        }
-        RolloutStatus stored = driver.status(rollout);
-        return new Fold(stored, folded, stored.equals(folded), inputs.size());
+    /** The stored status beside the one folded from the log. */
+    public Fold<RolloutStatus> fold(String id) {
+        return kernel.fold(driver, id);
     }
 
     private Rollout require(String id) {
-        Rollout rollout = Rollout.findById(id);
-        if (rollout == null) {
-            throw new UnknownRolloutException(id);
-        }
-        return rollout;
+        return driver.find(id);
     }
 
     private RolloutView view(Rollout rollout) {
@@ -157,13 +105,5 @@ public class RolloutQueries {
                 rollout.updatedAt,
                 spec.team(),
                 rollout.trainId);
-    }
-
-    private JsonNode json(String payload) {
-        try {
-            return mapper.readTree(payload);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.glide.planner.rollout;
 
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutState;
+import dev.glide.planner.kernel.HistoryEntry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,7 +50,7 @@ public class RolloutStreams {
                 .invoke(
                         update ->
                                 update.entries().stream()
-                                        .mapToLong(RolloutQueries.HistoryEntry::sequence)
+                                        .mapToLong(HistoryEntry::sequence)
                                         .max()
                                         .ifPresent(seen::set));
     }

@@ -1,9 +1,11 @@
 package dev.glide.planner.rollout;
 
+import dev.glide.planner.kernel.Problem;
+
 /** A request named a rollout that does not exist. */
-public class UnknownRolloutException extends RuntimeException {
+public class UnknownRolloutException extends Problem {
 
     public UnknownRolloutException(String id) {
-        super("no rollout with id '" + id + "'");
+        super(404, "no rollout with id '" + id + "'");
     }
 }

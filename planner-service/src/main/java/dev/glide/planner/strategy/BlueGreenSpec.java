@@ -2,6 +2,7 @@ package dev.glide.planner.strategy;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.glide.contract.MatchRule;
+import dev.glide.contract.Role;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -29,11 +30,7 @@ public record BlueGreenSpec(
      */
     public static BlueGreenSpec defaults() {
         return new BlueGreenSpec(
-                new MatchRule(
-                        MatchRule.Kind.HEADER,
-                        "x-glide-preview",
-                        "true",
-                        dev.glide.contract.Role.CANARY),
+                new MatchRule(MatchRule.Kind.HEADER, "x-glide-preview", "true", Role.CANARY),
                 null,
                 false,
                 "10m");

@@ -6,6 +6,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
@@ -38,8 +39,7 @@ public record StepSpec(
     @JsonIgnore
     @AssertTrue(message = "must hold exactly one of setWeight, pause or analysis")
     public boolean isExactlyOneKind() {
-        return Stream.of(setWeight, pause, analysis).filter(java.util.Objects::nonNull).count()
-                == 1;
+        return Stream.of(setWeight, pause, analysis).filter(Objects::nonNull).count() == 1;
     }
 
     /** A pause; without a duration it waits for a promote command. */

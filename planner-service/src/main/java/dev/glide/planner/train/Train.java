@@ -1,31 +1,27 @@
 package dev.glide.planner.train;
 
 import dev.glide.contract.RolloutState;
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import dev.glide.planner.kernel.AggregateRow;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.Optional;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 /**
- * A release train's current state; its log ({@link TrainLogEntry}) is the history it folds from.
- * Whoever acts on a train and its members locks the train first, then a member's service and
- * rollout (see {@code Rollout.findLocked}): one order, so no two writers wait on each other.
- * Members tell their train through {@link TrainSignal}s, never by locking it.
+ * A release train's current state; its log (the kernel's, kind {@code train}) is the history it
+ * folds from. Whoever acts on a train and its members locks the train first, then a member's
+ * service and rollout (see {@code Rollout.findLocked}): one order, so no two writers wait on each
+ * other. Members tell their train through {@link TrainSignal}s, never by locking it.
  */
 @Entity
 @Table(name = "train")
-public class Train extends PanacheEntityBase {
-
-    @Id public String id;
+public class Train extends AggregateRow {
 
     public String name;
 
@@ -49,9 +45,6 @@ public class Train extends PanacheEntityBase {
 
     public String reason;
 
-    @Column(name = "last_sequence")
-    public long lastSequence;
-
     @Column(name = "release_key")
     public String releaseKey;
 
@@ -61,14 +54,6 @@ public class Train extends PanacheEntityBase {
 
     @Column(name = "timer_epoch")
     public Integer timerEpoch;
-
-    @Column(name = "created_at")
-    public Instant createdAt;
-
-    @Column(name = "updated_at")
-    public Instant updatedAt;
-
-    @Version public long version;
 
     /** The train, locked until the transaction ends; read again under the lock. */
     public static Optional<Train> findLocked(String id) {

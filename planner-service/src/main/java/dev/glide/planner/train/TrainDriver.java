@@ -5,7 +5,10 @@ import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutEvent;
 import dev.glide.contract.Topics;
 import dev.glide.contract.TrainMember;
-import dev.glide.planner.outbox.OutboxRelay;
+import dev.glide.planner.kernel.Aggregate;
+import dev.glide.planner.kernel.Decision;
+import dev.glide.planner.kernel.Kernel;
+import dev.glide.planner.kernel.LogEntry;
 import dev.glide.planner.release.ReleaseIntake;
 import dev.glide.planner.rollout.MachineInput;
 import dev.glide.planner.rollout.Rollout;
@@ -19,104 +22,133 @@ import dev.glide.planner.train.TrainOutput.StartMember;
 import dev.glide.planner.train.TrainOutput.StartTimer;
 import dev.glide.planner.train.TrainOutput.Transition;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Feeds one input to a train's machine and carries out its decision in the caller's transaction:
- * the input, each action on a member and the transition go into the train's log (the transition is
- * published from there), the members' rollouts are started, let through their gates or aborted, and
- * the new status goes onto the row.
+ * The release train as one kind of the kernel's aggregates: its machine, and what its outputs do
+ * (its event into the log, published from there; each action on a member logged and carried out:
+ * the member's rollout started, let through its gate or aborted; the rollback-window timer onto the
+ * row). Callers feed it inputs through {@link #apply}.
  */
 @ApplicationScoped
-public class TrainDriver {
+public class TrainDriver implements Aggregate<Train, TrainStatus, TrainInput, TrainOutput> {
 
     private static final Logger LOG = Logger.getLogger(TrainDriver.class);
 
+    public static final String KIND = "train";
+
     private final EventCodec codec;
+    private final Kernel kernel;
     private final RolloutDriver rollouts;
     private final ReleaseIntake intake;
-    private final Event<OutboxRelay.TrainLogAppended> appended;
 
-    TrainDriver(
-            EventCodec codec,
-            RolloutDriver rollouts,
-            ReleaseIntake intake,
-            Event<OutboxRelay.TrainLogAppended> appended) {
+    TrainDriver(EventCodec codec, Kernel kernel, RolloutDriver rollouts, ReleaseIntake intake) {
         this.codec = codec;
+        this.kernel = kernel;
         this.rollouts = rollouts;
         this.intake = intake;
-        this.appended = appended;
+    }
+
+    /**
+     * Feeds one input to the train's machine and carries out its decision, in the caller's
+     * transaction.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Decision<TrainStatus, TrainOutput> apply(
+            Train train, TrainInput input, String cause, String actor) {
+        return kernel.apply(this, train, input, cause, actor);
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public Class<TrainInput> inputType() {
+        return TrainInput.class;
     }
 
     /** The train, locked for this transaction: take it before any member's lock. */
+    @Override
     @Transactional(Transactional.TxType.MANDATORY)
     public Train lock(String trainId) {
         return Train.findLocked(trainId).orElseThrow(() -> new UnknownTrainException(trainId));
+    }
+
+    @Override
+    public Train find(String trainId) {
+        Train train = Train.findById(trainId);
+        if (train == null) {
+            throw new UnknownTrainException(trainId);
+        }
+        return train;
     }
 
     public TrainSpec spec(Train train) {
         return codec.decode(train.spec, TrainSpec.class);
     }
 
+    @Override
     public TrainStatus status(Train train) {
         return codec.decode(train.status, TrainStatus.class);
     }
 
-    @Transactional(Transactional.TxType.MANDATORY)
-    public TrainDecision apply(Train train, TrainInput input, String cause, String actor) {
-        TrainSpec spec = spec(train);
-        TrainStatus before = status(train);
-        TrainPlan plan = spec.plan();
-        TrainDecision decision = new TrainMachine(plan).decide(before, input);
-        if (decision.ignored()) {
-            if (decision.refused()) {
-                LOG.infof("[train %s] %s refused: %s", train.id, cause, decision.refusal());
-            }
-            return decision;
+    @Override
+    public TrainStatus initial(Train train) {
+        return TrainStatus.initial(spec(train).plan());
+    }
+
+    @Override
+    public String state(Train train) {
+        return train.state.name();
+    }
+
+    @Override
+    public TrainInput command(RolloutCommand command) {
+        return new TrainInput.CommandReceived(command.type(), command.actor(), command.reason());
+    }
+
+    @Override
+    public TrainMachine machine(Train train) {
+        return new TrainMachine(spec(train).plan());
+    }
+
+    @Override
+    public void carryOut(
+            Train train, TrainOutput output, TrainStatus after, Kernel.Effects effects) {
+        if (output instanceof Transition transition) {
+            TrainSpec spec = spec(train);
+            effects.log(
+                    transition.sequence(),
+                    LogEntry.Type.TRANSITION,
+                    Topics.ROLLOUT_EVENTS,
+                    event(train, spec, spec.plan(), after, transition, effects.now()),
+                    transition.cause(),
+                    transition.actor());
+        } else if (output instanceof StartTimer timer) {
+            train.dueAt = effects.now().plus(timer.after());
+            train.timerEpoch = timer.epoch();
+        } else if (output instanceof MemberAction action) {
+            effects.log(
+                    action.sequence(),
+                    LogEntry.Type.ACTION,
+                    null,
+                    action,
+                    describe(action),
+                    effects.actor());
+            String by = "train " + train.name;
+            act(train, action, by, effects.actor() == null ? by : effects.actor());
         }
-        Instant now = Instant.now();
-        append(
-                train,
-                before.lastSequence() + 1,
-                TrainLogEntry.Type.INPUT,
-                null,
-                input,
-                cause,
-                actor,
-                now);
+    }
+
+    @Override
+    public void settle(
+            Train train, TrainStatus before, Decision<TrainStatus, TrainOutput> decision) {
         TrainStatus after = decision.status();
-        String by = "train " + train.name;
-        for (TrainOutput output : decision.outputs()) {
-            if (output instanceof Transition transition) {
-                append(
-                        train,
-                        transition.sequence(),
-                        TrainLogEntry.Type.TRANSITION,
-                        Topics.ROLLOUT_EVENTS,
-                        event(train, spec, plan, after, transition, now),
-                        transition.cause(),
-                        transition.actor(),
-                        now);
-            } else if (output instanceof StartTimer timer) {
-                train.dueAt = now.plus(timer.after());
-                train.timerEpoch = timer.epoch();
-            } else if (output instanceof MemberAction action) {
-                append(
-                        train,
-                        action.sequence(),
-                        TrainLogEntry.Type.ACTION,
-                        null,
-                        action,
-                        describe(action),
-                        actor,
-                        now);
-                act(train, spec, action, by, actor == null ? by : actor);
-            }
-        }
         train.state = after.state();
         train.phase = after.phase();
         train.reason = after.reason();
@@ -132,14 +164,13 @@ public class TrainDriver {
                         after.reason() == null ? "" : ": " + after.reason());
             }
         }
-        return decision;
     }
 
-    private void act(Train train, TrainSpec spec, MemberAction output, String by, String actor) {
+    private void act(Train train, MemberAction output, String by, String actor) {
         String rolloutId = TrainSpec.memberRolloutId(train.id, output.service());
         if (output instanceof StartMember) {
             intake.acceptMember(
-                    spec.releaseOf(train.id, output.service()), rolloutId, train.id, actor);
+                    spec(train).releaseOf(train.id, output.service()), rolloutId, train.id, actor);
             return;
         }
         Rollout member = rollouts.lock(rolloutId);
@@ -177,41 +208,6 @@ public class TrainDriver {
                                 ? "abort"
                                 : action instanceof PauseMember ? "pause" : "resume";
         return verb + " " + action.service();
-    }
-
-    private void append(
-            Train train,
-            long sequence,
-            TrainLogEntry.Type type,
-            String topic,
-            Object payload,
-            String cause,
-            String actor,
-            Instant now) {
-        if (sequence != train.lastSequence + 1) {
-            throw new IllegalStateException(
-                    "train "
-                            + train.id
-                            + ": log entry "
-                            + sequence
-                            + " does not follow "
-                            + train.lastSequence);
-        }
-        TrainLogEntry entry = new TrainLogEntry();
-        entry.trainId = train.id;
-        entry.sequence = sequence;
-        entry.type = type.name();
-        entry.topic = topic;
-        entry.payload = codec.encode(payload);
-        entry.cause = cause;
-        entry.actor = actor;
-        entry.occurredAt = now;
-        entry.persist();
-        train.lastSequence = sequence;
-        train.updatedAt = now;
-        if (topic != null) {
-            appended.fire(new OutboxRelay.TrainLogAppended(train.id));
-        }
     }
 
     /**

@@ -2,11 +2,11 @@ package dev.glide.planner.train;
 
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutState;
+import dev.glide.planner.kernel.SerialWorker;
 import dev.glide.planner.rollout.RolloutDriver;
 import dev.glide.planner.strategy.PlannedStep.AwaitTrain;
 import dev.glide.planner.train.TrainInput.MemberMoved;
 import dev.glide.planner.train.TrainInput.Signal;
-import dev.glide.planner.worker.SerialWorker;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;

@@ -1,5 +1,6 @@
 package dev.glide.planner.train;
 
+import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutState;
 import dev.glide.contract.TrainRelease;
@@ -27,13 +28,13 @@ public class TrainIntake {
     private final ServiceRegistry services;
     private final ReleaseIntake releases;
     private final TrainDriver driver;
-    private final dev.glide.contract.EventCodec codec;
+    private final EventCodec codec;
 
     TrainIntake(
             ServiceRegistry services,
             ReleaseIntake releases,
             TrainDriver driver,
-            dev.glide.contract.EventCodec codec) {
+            EventCodec codec) {
         this.services = services;
         this.releases = releases;
         this.driver = driver;
@@ -42,7 +43,7 @@ public class TrainIntake {
 
     @Transactional
     public Train accept(TrainRelease release, String actor) {
-        String key = releaseKey(release);
+        String key = ReleaseIntake.releaseKey(release.idempotencyKey(), release.eventId());
         if (key != null) {
             Train.getEntityManager()
                     .createNativeQuery(
@@ -87,14 +88,5 @@ public class TrainIntake {
                 "[train %s] %s released: %s",
                 train.id, release.name(), String.join(", ", teams.keySet()));
         return train;
-    }
-
-    private static String releaseKey(TrainRelease release) {
-        if (release.idempotencyKey() != null && !release.idempotencyKey().isBlank()) {
-            return "key:" + release.idempotencyKey();
-        }
-        return release.eventId() == null || release.eventId().isBlank()
-                ? null
-                : "event:" + release.eventId();
     }
 }

@@ -2,6 +2,8 @@ package dev.glide.planner.train;
 
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutState;
+import dev.glide.planner.kernel.Decision;
+import dev.glide.planner.kernel.Machine;
 import dev.glide.planner.strategy.PlannedStep.AwaitTrain.Gate;
 import dev.glide.planner.train.TrainInput.CommandReceived;
 import dev.glide.planner.train.TrainInput.MemberMoved;
@@ -51,7 +53,7 @@ import java.util.stream.Collectors;
  * Every accepted input ends in one transition, the train's event, so people see each member's
  * progress.
  */
-public final class TrainMachine {
+public final class TrainMachine implements Machine<TrainStatus, TrainInput, TrainOutput> {
 
     private static final Set<MemberState> PASSED_GATES =
             Set.of(
@@ -71,16 +73,16 @@ public final class TrainMachine {
         return plan;
     }
 
-    public TrainDecision decide(TrainStatus status, TrainInput input) {
+    public Decision<TrainStatus, TrainOutput> decide(TrainStatus status, TrainInput input) {
         if (status.state().isFinal()) {
             return input instanceof CommandReceived command
-                    ? TrainDecision.refuse(
+                    ? Decision.refuse(
                             status,
                             "the train has already ended ("
                                     + status.state()
                                     + "); nothing to "
                                     + command.type().name().toLowerCase(Locale.ROOT))
-                    : TrainDecision.ignore(status);
+                    : Decision.ignore(status);
         }
         if (input instanceof Start) {
             return start(status);
@@ -95,7 +97,7 @@ public final class TrainMachine {
         if (status.state() != RolloutState.PROGRESSING
                 || status.phase() != Phase.ROLLBACK_WINDOW
                 || timer.epoch() != status.epoch()) {
-            return TrainDecision.ignore(status);
+            return Decision.ignore(status);
         }
         Outcome outcome = new Outcome(status);
         outcome.status = outcome.status.inPhase(Phase.FINISHING);
@@ -103,9 +105,9 @@ public final class TrainMachine {
         return outcome.decision("the rollback window ended", null);
     }
 
-    private TrainDecision start(TrainStatus status) {
+    private Decision<TrainStatus, TrainOutput> start(TrainStatus status) {
         if (status.state() != RolloutState.PENDING) {
-            return TrainDecision.ignore(status);
+            return Decision.ignore(status);
         }
         Outcome outcome = new Outcome(status);
         outcome.status = outcome.status.withState(RolloutState.PROGRESSING, null);
@@ -113,9 +115,9 @@ public final class TrainMachine {
         return outcome.decision("train of " + plan.members().size() + " services released", null);
     }
 
-    private TrainDecision moved(TrainStatus status, MemberMoved moved) {
+    private Decision<TrainStatus, TrainOutput> moved(TrainStatus status, MemberMoved moved) {
         if (plan.indexOf(moved.service()) < 0) {
-            return TrainDecision.ignore(status);
+            return Decision.ignore(status);
         }
         Member member = status.member(moved.service());
         Outcome outcome = new Outcome(status);
@@ -128,7 +130,7 @@ public final class TrainMachine {
                             member.service() + " waits at its cutover gate again", null);
                 }
                 if (member.state() != MemberState.CANARY) {
-                    return TrainDecision.ignore(status);
+                    return Decision.ignore(status);
                 }
                 outcome.update(member.to(MemberState.READY, null).at(moved.canaryPercent()));
                 advance(outcome);
@@ -146,7 +148,7 @@ public final class TrainMachine {
                             member.service() + " waits at its last gate again", null);
                 }
                 if (member.state() != MemberState.CUTTING_OVER) {
-                    return TrainDecision.ignore(status);
+                    return Decision.ignore(status);
                 }
                 outcome.update(member.to(MemberState.CUT_OVER, null).at(100));
                 advance(outcome);
@@ -157,9 +159,10 @@ public final class TrainMachine {
         }
     }
 
-    private TrainDecision ended(Outcome outcome, Member member, MemberMoved moved) {
+    private Decision<TrainStatus, TrainOutput> ended(
+            Outcome outcome, Member member, MemberMoved moved) {
         if (member.state().isFinal()) {
-            return TrainDecision.ignore(outcome.before);
+            return Decision.ignore(outcome.before);
         }
         if (moved.state() == RolloutState.SUCCEEDED) {
             outcome.update(member.to(MemberState.SUCCEEDED, null).at(100));
@@ -186,18 +189,19 @@ public final class TrainMachine {
         return outcome.decision(cause, null);
     }
 
-    private TrainDecision command(TrainStatus status, CommandReceived command) {
+    private Decision<TrainStatus, TrainOutput> command(
+            TrainStatus status, CommandReceived command) {
         Outcome outcome = new Outcome(status);
         if (status.state() == RolloutState.PENDING) {
             if (command.type() != RolloutCommand.Type.ABORT) {
-                return TrainDecision.refuse(
+                return Decision.refuse(
                         status, "the train has not started yet; only abort is possible");
             }
             startAbort(outcome, command.describe("aborted") + " before any member started");
             return outcome.decision(command.describe("aborted"), command.actor());
         }
         if (status.state() == RolloutState.ABORTING) {
-            return TrainDecision.refuse(status, "the train is already aborting");
+            return Decision.refuse(status, "the train is already aborting");
         }
         switch (command.type()) {
             case ABORT:
@@ -205,7 +209,7 @@ public final class TrainMachine {
                 return outcome.decision(command.describe("aborted"), command.actor());
             case PAUSE:
                 if (status.state() == RolloutState.PAUSED) {
-                    return TrainDecision.refuse(status, "the train is already paused");
+                    return Decision.refuse(status, "the train is already paused");
                 }
                 outcome.status =
                         outcome.status
@@ -220,7 +224,7 @@ public final class TrainMachine {
                 return outcome.decision(command.describe("paused"), command.actor());
             case RESUME:
                 if (status.state() != RolloutState.PAUSED) {
-                    return TrainDecision.refuse(status, "the train is not paused");
+                    return Decision.refuse(status, "the train is not paused");
                 }
                 outcome.status = outcome.status.withState(RolloutState.PROGRESSING, null);
                 for (Member member : status.members()) {
@@ -240,7 +244,7 @@ public final class TrainMachine {
         }
     }
 
-    private TrainDecision promote(Outcome outcome, CommandReceived command) {
+    private Decision<TrainStatus, TrainOutput> promote(Outcome outcome, CommandReceived command) {
         TrainStatus status = outcome.before;
         if (status.phase() == Phase.AWAITING_PROMOTION) {
             outcome.status =
@@ -266,13 +270,13 @@ public final class TrainMachine {
                             .filter(m -> !PASSED_GATES.contains(m.state()))
                             .map(m -> m.service() + " (" + m.state() + ")")
                             .collect(Collectors.joining(", "));
-            return TrainDecision.refuse(
+            return Decision.refuse(
                     status,
                     "members have not passed their gates yet: "
                             + waiting
                             + "; the train cuts over once every member has");
         }
-        return TrainDecision.refuse(
+        return Decision.refuse(
                 status,
                 "the train is "
                         + (status.phase() == Phase.CUTOVER ? "cutting over" : "finishing")
@@ -428,7 +432,7 @@ public final class TrainMachine {
             outputs.add(new ProceedMember(nextSequence(), service, gate));
         }
 
-        TrainDecision decision(String cause, String actor) {
+        Decision<TrainStatus, TrainOutput> decision(String cause, String actor) {
             long sequence = nextSequence();
             outputs.add(
                     new Transition(
@@ -438,7 +442,7 @@ public final class TrainMachine {
                             status.phase(),
                             cause,
                             actor));
-            return new TrainDecision(status, outputs, null, false);
+            return Decision.of(status, outputs);
         }
     }
 }

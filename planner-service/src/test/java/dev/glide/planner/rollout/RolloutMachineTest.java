@@ -6,6 +6,7 @@ import dev.glide.contract.AnalysisVerdict.Verdict;
 import dev.glide.contract.RolloutCommand.Type;
 import dev.glide.contract.RolloutState;
 import dev.glide.contract.Weights;
+import dev.glide.planner.kernel.Decision;
 import dev.glide.planner.rollout.MachineInput.CommandReceived;
 import dev.glide.planner.rollout.MachineInput.Start;
 import dev.glide.planner.rollout.MachineInput.TimerFired;
@@ -47,9 +48,9 @@ class RolloutMachineTest {
 
     private final List<MachineInput> inputs = new ArrayList<>();
     private RolloutStatus status = RolloutStatus.initial();
-    private Decision last;
+    private Decision<RolloutStatus, MachineOutput> last;
 
-    private Decision give(MachineInput input) {
+    private Decision<RolloutStatus, MachineOutput> give(MachineInput input) {
         last = machine.decide(status, input);
         if (!last.ignored()) {
             inputs.add(input);
@@ -58,7 +59,7 @@ class RolloutMachineTest {
         return last;
     }
 
-    private RouteStep route(Decision decision) {
+    private RouteStep route(Decision<RolloutStatus, MachineOutput> decision) {
         return decision.outputs().stream()
                 .filter(RouteStep.class::isInstance)
                 .map(RouteStep.class::cast)
@@ -85,7 +86,7 @@ class RolloutMachineTest {
 
     @Test
     void startEntersTheFirstStepAndAsksForItsTraffic() {
-        Decision decision = give(new Start());
+        Decision<RolloutStatus, MachineOutput> decision = give(new Start());
 
         assertThat(status.state()).isEqualTo(RolloutState.PROGRESSING);
         assertThat(decision.outputs())
@@ -98,7 +99,8 @@ class RolloutMachineTest {
 
     @Test
     void anAbortBeforeTheStartEndsTheRolloutWithoutMovingTraffic() {
-        Decision decision = give(new CommandReceived(Type.ABORT, "alice"));
+        Decision<RolloutStatus, MachineOutput> decision =
+                give(new CommandReceived(Type.ABORT, "alice"));
 
         assertThat(status.state()).isEqualTo(RolloutState.ABORTED);
         assertThat(decision.outputs()).noneMatch(RouteStep.class::isInstance);
@@ -108,7 +110,8 @@ class RolloutMachineTest {
     void theGatewaysConfirmationOfTheAwaitedStepMovesToTheNextStep() {
         give(new Start());
 
-        Decision decision = give(new TrafficConfirmed(4, Weights.canaryPercent(10)));
+        Decision<RolloutStatus, MachineOutput> decision =
+                give(new TrafficConfirmed(4, Weights.canaryPercent(10)));
 
         assertThat(status.stepIndex()).isEqualTo(1);
         assertThat(status.awaitingSequence()).isZero();
@@ -121,7 +124,8 @@ class RolloutMachineTest {
     void aConfirmationOfAnyOtherStepIsIgnoredAndNotLogged() {
         give(new Start());
 
-        Decision decision = give(new TrafficConfirmed(3, Weights.canaryPercent(10)));
+        Decision<RolloutStatus, MachineOutput> decision =
+                give(new TrafficConfirmed(3, Weights.canaryPercent(10)));
 
         assertThat(decision.ignored()).isTrue();
         assertThat(status.stepIndex()).isZero();
@@ -144,7 +148,8 @@ class RolloutMachineTest {
 
         give(new VerdictReceived(analysis(), 1, Verdict.PASS, "ok"));
         assertThat(status.stepIndex()).isEqualTo(1);
-        Decision decision = give(new VerdictReceived(analysis(), 2, Verdict.PASS, "ok"));
+        Decision<RolloutStatus, MachineOutput> decision =
+                give(new VerdictReceived(analysis(), 2, Verdict.PASS, "ok"));
 
         assertThat(status.stepIndex()).isEqualTo(2);
         assertThat(route(decision).canaryPercent()).isEqualTo(50);
@@ -156,7 +161,8 @@ class RolloutMachineTest {
         give(new VerdictReceived(analysis(), 1, Verdict.FAIL, "errors 5 %"));
         assertThat(status.state()).isEqualTo(RolloutState.PROGRESSING);
 
-        Decision decision = give(new VerdictReceived(analysis(), 2, Verdict.FAIL, "errors 6 %"));
+        Decision<RolloutStatus, MachineOutput> decision =
+                give(new VerdictReceived(analysis(), 2, Verdict.FAIL, "errors 6 %"));
 
         assertThat(status.state()).isEqualTo(RolloutState.ABORTING);
         assertThat(status.reason()).isEqualTo("analysis failed: errors 6 %");
@@ -199,7 +205,7 @@ class RolloutMachineTest {
                         Verdict.INCONCLUSIVE,
                         "only 12 canary requests after window 1"));
 
-        Decision decision =
+        Decision<RolloutStatus, MachineOutput> decision =
                 give(
                         new VerdictReceived(
                                 analysis(), 2, Verdict.PASS, "no regression found after window 2"));
@@ -216,7 +222,8 @@ class RolloutMachineTest {
         give(new VerdictReceived(analysis(), 2, Verdict.INCONCLUSIVE, "quiet"));
         long firstAnalysis = status.analysisSequence();
 
-        Decision decision = give(new CommandReceived(Type.RESUME, "bob"));
+        Decision<RolloutStatus, MachineOutput> decision =
+                give(new CommandReceived(Type.RESUME, "bob"));
 
         assertThat(status.state()).isEqualTo(RolloutState.PROGRESSING);
         assertThat(status.stepIndex()).isEqualTo(1);
@@ -229,7 +236,7 @@ class RolloutMachineTest {
         startAndConfirmFirstRoute();
         give(new VerdictReceived(analysis(), 1, Verdict.PASS, "ok"));
         give(new VerdictReceived(analysis(), 2, Verdict.PASS, "ok"));
-        Decision decision =
+        Decision<RolloutStatus, MachineOutput> decision =
                 give(new TrafficConfirmed(status.awaitingSequence(), Weights.canaryPercent(50)));
         assertThat(status.stepIndex()).isEqualTo(3);
         assertThat(decision.outputs())
@@ -261,7 +268,8 @@ class RolloutMachineTest {
         give(new CommandReceived(Type.PAUSE, "carol"));
         assertThat(status.state()).isEqualTo(RolloutState.PAUSED);
         assertThat(give(new TimerFired(3, epochBefore)).ignored()).isTrue();
-        Decision resumed = give(new CommandReceived(Type.RESUME, "carol"));
+        Decision<RolloutStatus, MachineOutput> resumed =
+                give(new CommandReceived(Type.RESUME, "carol"));
 
         assertThat(status.state()).isEqualTo(RolloutState.PROGRESSING);
         assertThat(resumed.outputs())
@@ -273,7 +281,8 @@ class RolloutMachineTest {
         walkToTimedPause();
         give(new TimerFired(3, status.epoch()));
 
-        Decision decision = give(new CommandReceived(Type.PROMOTE, "dave"));
+        Decision<RolloutStatus, MachineOutput> decision =
+                give(new CommandReceived(Type.PROMOTE, "dave"));
 
         assertThat(route(decision).promoted()).isTrue();
         assertThat(decision.outputs())
@@ -286,7 +295,8 @@ class RolloutMachineTest {
     void promoteWhileTrafficIsStillBeingAppliedIsRefusedWithTheReason() {
         give(new Start());
 
-        Decision decision = give(new CommandReceived(Type.PROMOTE, "dave"));
+        Decision<RolloutStatus, MachineOutput> decision =
+                give(new CommandReceived(Type.PROMOTE, "dave"));
 
         assertThat(decision.refusal())
                 .isEqualTo(
@@ -313,7 +323,8 @@ class RolloutMachineTest {
         confirm();
         assertThat(status.state()).isEqualTo(RolloutState.PAUSED);
 
-        Decision decision = give(new CommandReceived(Type.RESUME, "frank"));
+        Decision<RolloutStatus, MachineOutput> decision =
+                give(new CommandReceived(Type.RESUME, "frank"));
 
         assertThat(status.stepIndex()).isEqualTo(1);
         assertThat(decision.outputs()).hasAtLeastOneElementOfType(AnalysisStarted.class);
@@ -333,7 +344,8 @@ class RolloutMachineTest {
     void abortWhileProgressingSendsAllTrafficToStableAndWaitsForTheGateway() {
         give(new Start());
 
-        Decision decision = give(new CommandReceived(Type.ABORT, "gina"));
+        Decision<RolloutStatus, MachineOutput> decision =
+                give(new CommandReceived(Type.ABORT, "gina"));
 
         assertThat(status.state()).isEqualTo(RolloutState.ABORTING);
         assertThat(route(decision).canaryPercent()).isZero();
@@ -346,7 +358,8 @@ class RolloutMachineTest {
         give(new Start());
         give(new CommandReceived(Type.PAUSE, "gina"));
 
-        Decision decision = give(new CommandReceived(Type.ABORT, "gina"));
+        Decision<RolloutStatus, MachineOutput> decision =
+                give(new CommandReceived(Type.ABORT, "gina"));
 
         assertThat(status.state()).isEqualTo(RolloutState.ABORTING);
         assertThat(route(decision).canaryPercent()).isZero();
@@ -422,7 +435,8 @@ class RolloutMachineTest {
         give(new Start());
         long first = status.awaitingSequence();
 
-        Decision decision = give(new MachineInput.ReplayRequested("ops"));
+        Decision<RolloutStatus, MachineOutput> decision =
+                give(new MachineInput.ReplayRequested("ops"));
 
         assertThat(route(decision)).isEqualTo(new RouteStep(first + 2, 10, List.of(), null, false));
         assertThat(status.awaitingSequence()).isEqualTo(first + 2);
@@ -435,7 +449,8 @@ class RolloutMachineTest {
     void replayAfterTheGatewayConfirmedResendsTheCurrentRouteWithoutWaiting() {
         startAndConfirmFirstRoute();
 
-        Decision decision = give(new MachineInput.ReplayRequested("ops"));
+        Decision<RolloutStatus, MachineOutput> decision =
+                give(new MachineInput.ReplayRequested("ops"));
 
         assertThat(route(decision).canaryPercent()).isEqualTo(10);
         assertThat(status.awaitingSequence()).isZero();
@@ -458,7 +473,7 @@ class RolloutMachineTest {
         give(new Start());
         give(new CommandReceived(Type.ABORT, "ops"));
 
-        Decision decision =
+        Decision<RolloutStatus, MachineOutput> decision =
                 machine.decide(
                         status,
                         new TrafficConfirmed(status.awaitingSequence(), Weights.allStable()));
@@ -491,7 +506,8 @@ class RolloutMachineTest {
                                         s.awaitingSequence(), Weights.canaryPercent(100)))
                         .status();
 
-        Decision abort = blueGreen.decide(s, new CommandReceived(Type.ABORT, "kim"));
+        Decision<RolloutStatus, MachineOutput> abort =
+                blueGreen.decide(s, new CommandReceived(Type.ABORT, "kim"));
 
         List<RouteStep> routes =
                 abort.outputs().stream()
@@ -520,7 +536,8 @@ class RolloutMachineTest {
                         .status();
         assertThat(at.stepIndex()).isEqualTo(1);
 
-        Decision promote = member.decide(at, new CommandReceived(Type.PROMOTE, "alice"));
+        Decision<RolloutStatus, MachineOutput> promote =
+                member.decide(at, new CommandReceived(Type.PROMOTE, "alice"));
         assertThat(promote.refusal()).contains("member of a release train");
         assertThat(
                         member.decide(
@@ -532,7 +549,7 @@ class RolloutMachineTest {
                                 .ignored())
                 .isTrue();
 
-        Decision proceed =
+        Decision<RolloutStatus, MachineOutput> proceed =
                 member.decide(
                         at,
                         new MachineInput.TrainProceeds(

@@ -7,6 +7,7 @@ import dev.glide.contract.MalformedEventException;
 import dev.glide.contract.RolloutCommand.Type;
 import dev.glide.contract.RolloutState;
 import dev.glide.contract.TrainRelease;
+import dev.glide.planner.kernel.Decision;
 import dev.glide.planner.strategy.PlannedStep.AwaitTrain.Gate;
 import dev.glide.planner.train.TrainInput.CommandReceived;
 import dev.glide.planner.train.TrainInput.MemberMoved;
@@ -68,9 +69,9 @@ class TrainMachineTest {
                                     "mobile<-backend")));
     private TrainStatus status = TrainStatus.initial(machine.plan());
     private final List<TrainInput> inputs = new ArrayList<>();
-    private TrainDecision last;
+    private Decision<TrainStatus, TrainOutput> last;
 
-    private TrainDecision give(TrainInput input) {
+    private Decision<TrainStatus, TrainOutput> give(TrainInput input) {
         last = machine.decide(status, input);
         if (!last.ignored()) {
             inputs.add(input);
@@ -79,34 +80,35 @@ class TrainMachineTest {
         return last;
     }
 
-    private TrainDecision passed(String service) {
+    private Decision<TrainStatus, TrainOutput> passed(String service) {
         return give(
                 new MemberMoved(service, Signal.GATES_PASSED, RolloutState.PROGRESSING, 20, null));
     }
 
-    private TrainDecision cutOver(String service) {
+    private Decision<TrainStatus, TrainOutput> cutOver(String service) {
         return give(new MemberMoved(service, Signal.CUT_OVER, RolloutState.PROGRESSING, 100, null));
     }
 
-    private TrainDecision ended(String service, RolloutState state, String reason) {
+    private Decision<TrainStatus, TrainOutput> ended(
+            String service, RolloutState state, String reason) {
         return give(new MemberMoved(service, Signal.ENDED, state, 0, reason));
     }
 
-    private List<String> started(TrainDecision decision) {
+    private List<String> started(Decision<TrainStatus, TrainOutput> decision) {
         return decision.outputs().stream()
                 .filter(StartMember.class::isInstance)
                 .map(o -> ((StartMember) o).service())
                 .toList();
     }
 
-    private List<String> proceeded(TrainDecision decision, Gate gate) {
+    private List<String> proceeded(Decision<TrainStatus, TrainOutput> decision, Gate gate) {
         return decision.outputs().stream()
                 .filter(o -> o instanceof ProceedMember p && p.gate() == gate)
                 .map(o -> ((ProceedMember) o).service())
                 .toList();
     }
 
-    private List<String> aborted(TrainDecision decision) {
+    private List<String> aborted(Decision<TrainStatus, TrainOutput> decision) {
         return decision.outputs().stream()
                 .filter(AbortMember.class::isInstance)
                 .map(o -> ((AbortMember) o).service())
@@ -154,7 +156,7 @@ class TrainMachineTest {
         assertThat(proceeded(cutOver("backend"), Gate.CUTOVER)).containsExactly("api");
         assertThat(proceeded(cutOver("api"), Gate.CUTOVER)).containsExactly("mobile");
         assertThat(proceeded(cutOver("mobile"), Gate.CUTOVER)).containsExactly("web");
-        TrainDecision window = cutOver("web");
+        Decision<TrainStatus, TrainOutput> window = cutOver("web");
         assertThat(status.phase()).isEqualTo(Phase.ROLLBACK_WINDOW);
         assertThat(window.outputs())
                 .contains(new StartTimer(status.epoch(), Duration.ofSeconds(30)));
@@ -176,7 +178,8 @@ class TrainMachineTest {
         give(new Start());
         passed("backend");
         passed("api");
-        TrainDecision failure = ended("mobile", RolloutState.ABORTED, "analysis failed: errors");
+        Decision<TrainStatus, TrainOutput> failure =
+                ended("mobile", RolloutState.ABORTED, "analysis failed: errors");
         assertThat(status.state()).isEqualTo(RolloutState.ABORTING);
         assertThat(status.reason()).isEqualTo("mobile was aborted: analysis failed: errors");
         // web runs and depends on api: only web aborts now; api waits for it, backend for api
@@ -191,7 +194,8 @@ class TrainMachineTest {
     @Test
     void membersThatNeverStartedEndAtOnceWhenTheTrainIsAborted() {
         give(new Start());
-        TrainDecision abort = give(new CommandReceived(Type.ABORT, "alice", "wrong build"));
+        Decision<TrainStatus, TrainOutput> abort =
+                give(new CommandReceived(Type.ABORT, "alice", "wrong build"));
         assertThat(aborted(abort)).containsExactly("backend");
         assertThat(standing("web")).isEqualTo(MemberState.ABORTED);
         assertThat(status.member("web").reason()).startsWith("never started");
@@ -226,11 +230,13 @@ class TrainMachineTest {
     void pauseHoldsMembersInTheirCanaryAndStartsNothingUntilResumed() {
         give(new Start());
         passed("backend");
-        TrainDecision pause = give(new CommandReceived(Type.PAUSE, "alice", null));
+        Decision<TrainStatus, TrainOutput> pause =
+                give(new CommandReceived(Type.PAUSE, "alice", null));
         assertThat(pause.outputs()).filteredOn(PauseMember.class::isInstance).hasSize(2);
         assertThat(started(passed("api"))).isEmpty();
         assertThat(standing("web")).isEqualTo(MemberState.WAITING);
-        TrainDecision resume = give(new CommandReceived(Type.RESUME, "alice", null));
+        Decision<TrainStatus, TrainOutput> resume =
+                give(new CommandReceived(Type.RESUME, "alice", null));
         assertThat(resume.outputs()).filteredOn(ResumeMember.class::isInstance).hasSize(1);
         assertThat(started(resume)).containsExactly("web");
         assertThat(give(new CommandReceived(Type.RESUME, "alice", null)).refusal())
@@ -244,7 +250,7 @@ class TrainMachineTest {
                 new TrainMachine(TrainPlan.of(release(false, "backend", "web<-backend")));
         status = TrainStatus.initial(manual.plan());
         status = manual.decide(status, new Start()).status();
-        TrainDecision early =
+        Decision<TrainStatus, TrainOutput> early =
                 manual.decide(status, new CommandReceived(Type.PROMOTE, "alice", null));
         assertThat(early.refusal())
                 .isEqualTo(
@@ -271,7 +277,7 @@ class TrainMachineTest {
                                         null))
                         .status();
         assertThat(status.phase()).isEqualTo(Phase.AWAITING_PROMOTION);
-        TrainDecision promote =
+        Decision<TrainStatus, TrainOutput> promote =
                 manual.decide(status, new CommandReceived(Type.PROMOTE, "alice", null));
         assertThat(promote.status().phase()).isEqualTo(Phase.CUTOVER);
         assertThat(promote.outputs())
@@ -291,7 +297,7 @@ class TrainMachineTest {
     @Test
     void everyAcceptedInputEndsInOneTransitionAndRepeatedNewsIsIgnored() {
         give(new Start());
-        TrainDecision decision = passed("backend");
+        Decision<TrainStatus, TrainOutput> decision = passed("backend");
         assertThat(decision.outputs()).filteredOn(Transition.class::isInstance).hasSize(1);
         assertThat(decision.outputs().get(decision.outputs().size() - 1))
                 .isInstanceOf(Transition.class);

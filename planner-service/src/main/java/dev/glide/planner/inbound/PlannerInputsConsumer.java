@@ -1,13 +1,19 @@
-package dev.glide.planner.rollout;
+package dev.glide.planner.inbound;
 
 import dev.glide.contract.AnalysisVerdict;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.Topics;
 import dev.glide.contract.TrafficApplied;
+import dev.glide.planner.kernel.CommandAnswer;
+import dev.glide.planner.rollout.MachineInput;
 import dev.glide.planner.rollout.MachineInput.TrafficConfirmed;
 import dev.glide.planner.rollout.MachineInput.TrafficFailed;
 import dev.glide.planner.rollout.MachineInput.VerdictReceived;
+import dev.glide.planner.rollout.Rollout;
+import dev.glide.planner.rollout.RolloutCommands;
+import dev.glide.planner.rollout.RolloutDriver;
+import dev.glide.planner.rollout.UnknownRolloutException;
 import dev.glide.planner.train.TrainCommands;
 import dev.glide.planner.train.UnknownTrainException;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -75,7 +81,7 @@ public class PlannerInputsConsumer {
     public void onCommand(String json) {
         RolloutCommand command = codec.decode(json, RolloutCommand.class);
         try {
-            RolloutCommands.Answer answer =
+            CommandAnswer answer =
                     command.forTrain() ? trainCommands.apply(command) : commands.apply(command);
             LOG.infof(
                     "[rollout %s] %s by %s: %s",

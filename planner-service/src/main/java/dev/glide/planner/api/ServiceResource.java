@@ -1,10 +1,12 @@
-package dev.glide.planner.service;
+package dev.glide.planner.api;
 
 import dev.glide.contract.EventCodec;
-import dev.glide.planner.api.ProblemMappers;
 import dev.glide.planner.auth.AuthException;
 import dev.glide.planner.auth.Caller;
 import dev.glide.planner.auth.TeamAuth;
+import dev.glide.planner.kernel.Problem;
+import dev.glide.planner.service.ServiceRegistry;
+import dev.glide.planner.service.ServiceSpec;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -45,7 +47,7 @@ public class ServiceResource {
             @HeaderParam("Authorization") String authorization,
             String body) {
         if (!name.matches(NAME)) {
-            return ProblemMappers.problem(
+            throw new Problem(
                     400,
                     "invalid service name",
                     List.of(

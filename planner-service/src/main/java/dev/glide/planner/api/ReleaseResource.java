@@ -1,9 +1,11 @@
-package dev.glide.planner.release;
+package dev.glide.planner.api;
 
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.ReleaseEvent;
 import dev.glide.planner.auth.Caller;
 import dev.glide.planner.auth.TeamAuth;
+import dev.glide.planner.release.CdEventsReleases;
+import dev.glide.planner.release.ReleaseIntake;
 import dev.glide.planner.rollout.Rollout;
 import dev.glide.planner.service.ServiceRegistry;
 import jakarta.ws.rs.Consumes;

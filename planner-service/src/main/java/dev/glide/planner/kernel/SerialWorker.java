@@ -1,4 +1,4 @@
-package dev.glide.planner.worker;
+package dev.glide.planner.kernel;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

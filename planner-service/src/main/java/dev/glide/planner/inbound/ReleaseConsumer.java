@@ -1,9 +1,12 @@
-package dev.glide.planner.release;
+package dev.glide.planner.inbound;
 
 import dev.glide.contract.EventCodec;
+import dev.glide.contract.MalformedEventException;
 import dev.glide.contract.ReleaseEvent;
 import dev.glide.contract.Topics;
 import dev.glide.contract.TrainRelease;
+import dev.glide.planner.release.CdEventsReleases;
+import dev.glide.planner.release.ReleaseIntake;
 import dev.glide.planner.train.TrainIntake;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,9 +18,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  */
 @ApplicationScoped
 public class ReleaseConsumer {
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
-            EventCodec.defaultMapper();
 
     private final EventCodec codec;
     private final ReleaseIntake intake;
@@ -50,10 +50,10 @@ public class ReleaseConsumer {
                 Topics.RELEASE_EVENTS);
     }
 
-    private static boolean isTrain(String json) {
+    private boolean isTrain(String json) {
         try {
-            return MAPPER.readTree(json).has("members");
-        } catch (java.io.IOException e) {
+            return codec.tree(json).has("members");
+        } catch (MalformedEventException e) {
             return false;
         }
     }

@@ -1,14 +1,20 @@
-package dev.glide.planner.train;
+package dev.glide.planner.api;
 
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.TrainRelease;
-import dev.glide.planner.api.Requests;
 import dev.glide.planner.auth.Caller;
 import dev.glide.planner.auth.TeamAuth;
-import dev.glide.planner.rollout.RolloutCommands.Answer;
-import dev.glide.planner.rollout.RolloutQueries.HistoryEntry;
+import dev.glide.planner.kernel.Fold;
+import dev.glide.planner.kernel.HistoryEntry;
 import dev.glide.planner.service.ServiceRegistry;
+import dev.glide.planner.train.Train;
+import dev.glide.planner.train.TrainCommands;
+import dev.glide.planner.train.TrainIntake;
+import dev.glide.planner.train.TrainQueries;
+import dev.glide.planner.train.TrainSpec;
+import dev.glide.planner.train.TrainStatus;
+import dev.glide.planner.train.TrainView;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -21,12 +27,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * {@code /api/trains}: release several services as one train, see it and its history, and promote,
@@ -116,7 +120,7 @@ public class TrainResource {
      */
     @GET
     @Path("/{id}/fold")
-    public TrainQueries.Fold fold(@PathParam("id") String id) {
+    public Fold<TrainStatus> fold(@PathParam("id") String id) {
         return queries.fold(id);
     }
 
@@ -144,17 +148,7 @@ public class TrainResource {
                             + member.service()
                             + "'");
         }
-        Answer answer =
-                commands.apply(
-                        new RolloutCommand(
-                                RolloutCommand.SCHEMA_VERSION,
-                                commandId == null ? UUID.randomUUID().toString() : commandId,
-                                id,
-                                type,
-                                caller.actor(actor),
-                                "api",
-                                reason,
-                                Instant.now()));
-        return Response.status(answer.accepted() ? 200 : 409).entity(answer).build();
+        return Requests.answered(
+                commands.apply(Requests.command(commandId, id, type, caller.actor(actor), reason)));
     }
 }

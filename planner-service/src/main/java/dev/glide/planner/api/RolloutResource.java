@@ -1,11 +1,17 @@
-package dev.glide.planner.rollout;
+package dev.glide.planner.api;
 
 import dev.glide.contract.MalformedEventException;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutState;
-import dev.glide.planner.api.Requests;
 import dev.glide.planner.auth.Caller;
 import dev.glide.planner.auth.TeamAuth;
+import dev.glide.planner.kernel.Fold;
+import dev.glide.planner.kernel.HistoryEntry;
+import dev.glide.planner.rollout.RolloutCommands;
+import dev.glide.planner.rollout.RolloutQueries;
+import dev.glide.planner.rollout.RolloutStatus;
+import dev.glide.planner.rollout.RolloutStreams;
+import dev.glide.planner.rollout.RolloutView;
 import dev.glide.planner.service.ServiceRegistry;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -19,11 +25,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
@@ -98,7 +102,7 @@ public class RolloutResource {
 
     @GET
     @Path("/{id}/history")
-    public List<RolloutQueries.HistoryEntry> history(@PathParam("id") String id) {
+    public List<HistoryEntry> history(@PathParam("id") String id) {
         return queries.history(id);
     }
 
@@ -107,7 +111,7 @@ public class RolloutResource {
      */
     @GET
     @Path("/{id}/fold")
-    public RolloutQueries.Fold fold(@PathParam("id") String id) {
+    public Fold<RolloutStatus> fold(@PathParam("id") String id) {
         return queries.fold(id);
     }
 
@@ -121,8 +125,7 @@ public class RolloutResource {
             @QueryParam("actor") String actor,
             @HeaderParam("Authorization") String authorization) {
         Caller caller = authorize(authorization, id, "replay");
-        RolloutCommands.Answer answer = commands.replay(id, caller.actor(actor));
-        return Response.status(answer.accepted() ? 200 : 409).entity(answer).build();
+        return Requests.answered(commands.replay(id, caller.actor(actor)));
     }
 
     /**
@@ -140,18 +143,8 @@ public class RolloutResource {
             @HeaderParam("Authorization") String authorization) {
         RolloutCommand.Type type = Requests.command(action);
         Caller caller = authorize(authorization, id, type.name().toLowerCase(Locale.ROOT));
-        RolloutCommand command =
-                new RolloutCommand(
-                        RolloutCommand.SCHEMA_VERSION,
-                        commandId == null ? UUID.randomUUID().toString() : commandId,
-                        id,
-                        type,
-                        caller.actor(actor),
-                        "api",
-                        reason,
-                        Instant.now());
-        RolloutCommands.Answer answer = commands.apply(command);
-        return Response.status(answer.accepted() ? 200 : 409).entity(answer).build();
+        return Requests.answered(
+                commands.apply(Requests.command(commandId, id, type, caller.actor(actor), reason)));
     }
 
     /** The caller, who must own the rollout's service to act on it. */

@@ -1,0 +1,139 @@
+package dev.glide.planner.kernel;
+
+import dev.glide.contract.EventCodec;
+import dev.glide.contract.Topics;
+import dev.glide.contract.kafka.EventPublisher;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.persistence.EntityManager;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes the log's unpublished entries (every aggregate's) to their topics, in log order, and
+ * marks them published in the same transaction that locked them. Woken after every commit that
+ * appended a published entry, and by a timer for whatever a crash or a broker outage left behind.
+ * One worker thread keeps each aggregate's entries in order; {@code SKIP LOCKED} keeps replicas
+ * from publishing the same entry together.
+ *
+ * <p>A crash after the broker acknowledged but before the commit publishes an entry again on
+ * restart: delivery is at least once, and every consumer is idempotent on (id, sequence).
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final int BATCH = 200;
+
+    private final EntityManager entityManager;
+    private final Map<String, EventPublisher> publishers;
+    private final SerialWorker worker = new SerialWorker("outbox-relay", this::drain);
+
+    OutboxRelay(
+            EntityManager entityManager,
+            EventCodec codec,
+            @Channel(Topics.ROLLOUT_STEPS) Emitter<String> steps,
+            @Channel(Topics.ROLLOUT_EVENTS) Emitter<String> events,
+            @Channel(Topics.CDEVENTS) Emitter<String> cdEvents) {
+        this.entityManager = entityManager;
+        this.publishers =
+                Map.of(
+                        Topics.ROLLOUT_STEPS, new EventPublisher(steps, codec),
+                        Topics.ROLLOUT_EVENTS, new EventPublisher(events, codec),
+                        Topics.CDEVENTS, new EventPublisher(cdEvents, codec));
+    }
+
+    void afterCommit(
+            @Observes(during = TransactionPhase.AFTER_SUCCESS) EventLog.Appended appended) {
+        if (appended.published()) {
+            worker.wake();
+        }
+    }
+
+    @Scheduled(
+            every = "${glide.outbox.poll-interval}",
+            delayed = "1s",
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void poll() {
+        worker.wake();
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        worker.stop();
+    }
+
+    private void drain() {
+        try {
+            while (publishBatch() == BATCH) {
+                // a full batch: there may be more
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("outbox relay stopped for now (%s); the next wake retries", e.getMessage());
+        }
+    }
+
+    /** Publishes one batch of unpublished entries, oldest first, and stamps them. */
+    private int publishBatch() {
+        return QuarkusTransaction.requiringNew()
+                .call(
+                        () -> {
+                            List<LogEntry> entries = unpublished();
+                            Map<String, List<EventPublisher.Keyed>> byTopic = new LinkedHashMap<>();
+                            for (LogEntry entry : entries) {
+                                if (!publishers.containsKey(entry.topic)) {
+                                    throw new IllegalStateException(
+                                            entry.kind
+                                                    + " "
+                                                    + entry.aggregateId
+                                                    + " entry "
+                                                    + entry.sequence
+                                                    + " names topic "
+                                                    + entry.topic
+                                                    + ", which the planner does not publish to");
+                                }
+                                byTopic.computeIfAbsent(entry.topic, t -> new ArrayList<>())
+                                        .add(
+                                                new EventPublisher.Keyed(
+                                                        entry.aggregateId, entry.payload));
+                            }
+                            // Entries of one aggregate share a key, hence a partition, so each
+                            // topic keeps their log order.
+                            byTopic.forEach(
+                                    (topic, records) -> publishers.get(topic).publishAll(records));
+                            if (!entries.isEmpty()) {
+                                entityManager
+                                        .createQuery(
+                                                "update LogEntry e set e.publishedAt = :now"
+                                                        + " where e.position in :positions")
+                                        .setParameter("now", Instant.now())
+                                        .setParameter(
+                                                "positions",
+                                                entries.stream().map(e -> e.position).toList())
+                                        .executeUpdate();
+                            }
+                            return entries.size();
+                        });
+    }
+
+    /** The oldest unpublished entries no other replica is publishing, locked (skip locked). */
+    @SuppressWarnings("unchecked") // a native query with an entity result gives LogEntry rows
+    private List<LogEntry> unpublished() {
+        return entityManager
+                .createNativeQuery(
+                        "select * from aggregate_log where published_at is null and topic is not null"
+                                + " order by position limit :batch for update skip locked",
+                        LogEntry.class)
+                .setParameter("batch", BATCH)
+                .getResultList();
+    }
+}
