@@ -2,6 +2,7 @@ package dev.glide.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -73,8 +74,7 @@ final class BenchReport {
         machine.put(
                 "memoryGb",
                 Math.round(
-                        ((com.sun.management.OperatingSystemMXBean)
-                                                ManagementFactory.getOperatingSystemMXBean())
+                        ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                                         .getTotalMemorySize()
                                 / 1e9));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));

@@ -14,6 +14,7 @@ import dev.glide.testsupport.GlideSystem;
 import dev.glide.testsupport.HaproxyProcess;
 import dev.glide.testsupport.TopicProbe;
 import dev.glide.testsupport.UpstreamServer;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -268,7 +270,7 @@ public final class FaultInjection implements Callable<Integer> {
                                                     id ->
                                                             Set.of("SUCCEEDED", "ABORTED", "FAILED")
                                                                     .contains(state(id))));
-        } catch (org.awaitility.core.ConditionTimeoutException stuck) {
+        } catch (ConditionTimeoutException stuck) {
             ids.forEach(
                     id ->
                             System.out.printf(
@@ -452,7 +454,7 @@ public final class FaultInjection implements Callable<Integer> {
                                     + response.body());
                 }
                 return response.body();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 last = e;
             }
         }

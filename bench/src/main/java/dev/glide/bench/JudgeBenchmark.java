@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.commons.math3.distribution.BinomialDistribution;
+import org.apache.commons.math3.distribution.HypergeometricDistribution;
 import org.apache.commons.math3.distribution.LogNormalDistribution;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
@@ -213,7 +214,7 @@ public class JudgeBenchmark implements Callable<Integer> {
         if (errors == 0) {
             return false;
         }
-        return new org.apache.commons.math3.distribution.HypergeometricDistribution(
+        return new HypergeometricDistribution(
                                 null, (int) population, errors, (int) canary.requests())
                         .upperCumulativeProbability((int) canary.errors())
                 <= alpha;

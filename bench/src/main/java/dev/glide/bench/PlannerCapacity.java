@@ -1,5 +1,6 @@
 package dev.glide.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glide.testsupport.EmbeddedDatabase;
 import dev.glide.testsupport.FreePorts;
 import dev.glide.testsupport.KafkaBroker;
@@ -11,11 +12,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.stream.IntStream;
 import picocli.CommandLine;
@@ -103,10 +106,7 @@ public final class PlannerCapacity implements Callable<Integer> {
                             Files.createDirectories(work.resolve("logs")));
             try {
                 planner.awaitHealthy(Duration.ofSeconds(120));
-                http =
-                        HttpClient.newBuilder()
-                                .executor(java.util.concurrent.Executors.newFixedThreadPool(8))
-                                .build();
+                http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
                 base = planner.url();
                 return measure(broker, planner);
             } finally {
@@ -258,8 +258,7 @@ public final class PlannerCapacity implements Callable<Integer> {
         Latencies toInput = new Latencies();
         Latencies outbox = new Latencies();
         Latencies delivery = new Latencies();
-        com.fasterxml.jackson.databind.ObjectMapper mapper =
-                new com.fasterxml.jackson.databind.ObjectMapper();
+        ObjectMapper mapper = new ObjectMapper();
         for (String id : rolloutIds) {
             HttpResponse<String> response =
                     http.send(
@@ -268,8 +267,7 @@ public final class PlannerCapacity implements Callable<Integer> {
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
             for (var entry : mapper.readTree(response.body())) {
-                java.time.Instant occurred =
-                        java.time.Instant.parse(entry.path("occurredAt").asText());
+                Instant occurred = Instant.parse(entry.path("occurredAt").asText());
                 if (occurred.isBefore(acker.measuredFrom)) {
                     continue; // only the measured part of the steady phase
                 }
@@ -277,21 +275,19 @@ public final class PlannerCapacity implements Callable<Integer> {
                 if ("INPUT".equals(type)
                         && "TrafficConfirmed"
                                 .equals(entry.path("payload").path("input").asText())) {
-                    java.time.Instant answered =
+                    Instant answered =
                             acker.answeredWall.get(
                                     id + "/" + entry.path("payload").path("sequence").asLong());
                     if (answered != null) {
-                        toInput.add(java.time.Duration.between(answered, occurred).toNanos() / 1e6);
+                        toInput.add(Duration.between(answered, occurred).toNanos() / 1e6);
                     }
                 } else if ("STEP".equals(type) && entry.hasNonNull("publishedAt")) {
-                    java.time.Instant published =
-                            java.time.Instant.parse(entry.path("publishedAt").asText());
-                    outbox.add(java.time.Duration.between(occurred, published).toNanos() / 1e6);
-                    java.time.Instant arrived =
+                    Instant published = Instant.parse(entry.path("publishedAt").asText());
+                    outbox.add(Duration.between(occurred, published).toNanos() / 1e6);
+                    Instant arrived =
                             acker.arrivedWall.get(id + "/" + entry.path("sequence").asLong());
                     if (arrived != null) {
-                        delivery.add(
-                                java.time.Duration.between(published, arrived).toNanos() / 1e6);
+                        delivery.add(Duration.between(published, arrived).toNanos() / 1e6);
                     }
                 }
             }

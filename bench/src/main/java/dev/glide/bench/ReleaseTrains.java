@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -128,8 +129,8 @@ public class ReleaseTrains implements Callable<Integer> {
     record Run(
             String state,
             double millis,
-            java.util.Optional<Double> cutoverSpreadMs,
-            java.util.Optional<Double> abortReactionMs,
+            Optional<Double> cutoverSpreadMs,
+            Optional<Double> abortReactionMs,
             int orderViolations,
             int lost,
             int duplicated) {}
@@ -246,7 +247,7 @@ public class ReleaseTrains implements Callable<Integer> {
                     state,
                     millis,
                     cutoverSpread(ids),
-                    bad ? abortReaction(ids) : java.util.Optional.empty(),
+                    bad ? abortReaction(ids) : Optional.empty(),
                     orderViolations(ids),
                     lost(ids),
                     duplicated(ids));
@@ -264,7 +265,7 @@ public class ReleaseTrains implements Callable<Integer> {
     }
 
     /** From the first member's cutover read back to the last one's. */
-    private java.util.Optional<Double> cutoverSpread(List<String> ids) {
+    private Optional<Double> cutoverSpread(List<String> ids) {
         List<Instant> cutovers = new ArrayList<>();
         for (String id : ids) {
             readBacks(id).stream()
@@ -274,9 +275,9 @@ public class ReleaseTrains implements Callable<Integer> {
                     .ifPresent(cutovers::add);
         }
         if (cutovers.size() < ids.size()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(
+        return Optional.of(
                 Duration.between(
                                         cutovers.stream().min(Instant::compareTo).orElseThrow(),
                                         cutovers.stream().max(Instant::compareTo).orElseThrow())
@@ -285,8 +286,8 @@ public class ReleaseTrains implements Callable<Integer> {
     }
 
     /** From the failing verdict to the last member serving stable again (read back). */
-    private java.util.Optional<Double> abortReaction(List<String> ids) {
-        java.util.Optional<Instant> failed =
+    private Optional<Double> abortReaction(List<String> ids) {
+        Optional<Instant> failed =
                 ids.stream()
                         .flatMap(
                                 id ->
@@ -312,9 +313,9 @@ public class ReleaseTrains implements Callable<Integer> {
                     .ifPresent(stable::add);
         }
         if (failed.isEmpty() || stable.size() < ids.size()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(
+        return Optional.of(
                 Duration.between(
                                         failed.get(),
                                         stable.stream().max(Instant::compareTo).orElseThrow())

@@ -11,6 +11,8 @@ import dev.glide.contract.TrafficApplied;
 import dev.glide.testsupport.GlideSystem;
 import dev.glide.testsupport.ServiceProcess;
 import dev.glide.testsupport.TopicProbe;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,9 +24,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -147,7 +151,7 @@ public final class ScaleOut implements Callable<Integer> {
 
             // what the broker saw: every step and every read-back of this burst's rollouts
             List<String> ids = released.stream().map(CompletableFuture::join).toList();
-            java.util.Set<String> mine = new java.util.HashSet<>(ids);
+            Set<String> mine = new HashSet<>(ids);
             List<RolloutStep> steps =
                     probe.readAll(Topics.ROLLOUT_STEPS, r -> mine.contains(r.key())).stream()
                             .map(r -> codec.decode(r.value(), RolloutStep.class))
@@ -277,8 +281,8 @@ public final class ScaleOut implements Callable<Integer> {
                                 return response.body().contains("rolloutId")
                                         ? JSON.readTree(response.body()).path("rolloutId").asText()
                                         : response.body();
-                            } catch (java.io.IOException e) {
-                                throw new java.io.UncheckedIOException(e);
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
                             }
                         });
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -54,7 +55,7 @@ final class PlannerClient {
         while (System.nanoTime() < deadline) {
             HttpRequest request = request(path).header("Accept", "text/event-stream").GET().build();
             try {
-                HttpResponse<java.io.InputStream> response =
+                HttpResponse<InputStream> response =
                         http.send(request, HttpResponse.BodyHandlers.ofInputStream());
                 if (response.statusCode() >= 400) {
                     String body =

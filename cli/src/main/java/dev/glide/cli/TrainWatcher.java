@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.StreamSupport;
 
 /**
  * Follows a release train by polling it, printing its state and each member's line when they
@@ -84,7 +85,7 @@ final class TrainWatcher {
                         : "  (after "
                                 + String.join(
                                         ", ",
-                                        java.util.stream.StreamSupport.stream(
+                                        StreamSupport.stream(
                                                         member.path("dependsOn").spliterator(),
                                                         false)
                                                 .map(JsonNode::asText)

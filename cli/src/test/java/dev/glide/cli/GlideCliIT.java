@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,7 +114,7 @@ class GlideCliIT {
         assertThat(abort.exitCode()).as(abort.err()).isZero();
         assertThat(abort.out()).startsWith("abort: ");
 
-        Run waited = release.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        Run waited = release.get(60, TimeUnit.SECONDS);
         assertThat(waited.exitCode()).as(waited.err()).isEqualTo(1);
         assertThat(waited.out())
                 .contains("released " + service + " v2: rollout " + rollout)
@@ -137,7 +138,7 @@ class GlideCliIT {
 
         assertThat(glide("promote", rollout).exitCode()).isZero();
 
-        Run waited = release.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        Run waited = release.get(60, TimeUnit.SECONDS);
         assertThat(waited.exitCode()).as(waited.err()).isZero();
         assertThat(waited.out())
                 .contains("[##..................] canary  10.00 %")
@@ -284,7 +285,7 @@ class GlideCliIT {
         Run abort = glide("abort", train, "--reason", "checkout broken");
         assertThat(abort.exitCode()).as(abort.err()).isZero();
 
-        Run waited = release.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        Run waited = release.get(60, TimeUnit.SECONDS);
         assertThat(waited.exitCode()).as(waited.err()).isEqualTo(1);
         assertThat(waited.out())
                 .startsWith("released train cli train " + service + ": " + train)

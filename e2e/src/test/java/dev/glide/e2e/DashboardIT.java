@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,7 +122,7 @@ class DashboardIT {
         browser.findElement(By.cssSelector("button[data-action=promote]")).click();
         wait.until(
                 ExpectedConditions.textMatches(
-                        By.id("answer"), java.util.regex.Pattern.compile("refused \\(401\\)")));
+                        By.id("answer"), Pattern.compile("refused \\(401\\)")));
         assertThat(browser.findElement(By.id("summary")).getText()).startsWith("step 4 of 6");
 
         type("actor", "alice");

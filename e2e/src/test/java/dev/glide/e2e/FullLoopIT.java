@@ -12,6 +12,9 @@ import dev.glide.testsupport.SlackApiStandIn;
 import dev.glide.testsupport.UpstreamServer;
 import io.restassured.http.ContentType;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -372,19 +375,19 @@ class FullLoopIT {
     }
 
     private static List<String> versionsServing(String service, int requests) throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newHttpClient();
         List<String> versions = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
             versions.add(
                     http.send(
-                                    java.net.http.HttpRequest.newBuilder(
+                                    HttpRequest.newBuilder(
                                                     URI.create(
                                                             glide.gatewayUrl()
                                                                     + "/"
                                                                     + service
                                                                     + "/"))
                                             .build(),
-                                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                                    HttpResponse.BodyHandlers.ofString())
                             .headers()
                             .firstValue("X-Glide-Version")
                             .orElse("none"));

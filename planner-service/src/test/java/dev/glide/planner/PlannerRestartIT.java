@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.hamcrest.Matchers;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -147,7 +148,7 @@ class PlannerRestartIT {
             given().when()
                     .get("/api/rollouts/" + rollout.id() + "/fold")
                     .then()
-                    .body("equal", org.hamcrest.Matchers.equalTo(true));
+                    .body("equal", Matchers.equalTo(true));
         }
     }
 
@@ -233,7 +234,7 @@ class PlannerRestartIT {
             given().when()
                     .get("/api/rollouts/" + member.id() + "/fold")
                     .then()
-                    .body("equal", org.hamcrest.Matchers.equalTo(true));
+                    .body("equal", Matchers.equalTo(true));
         }
         List<String> actions =
                 given().when()
@@ -248,6 +249,6 @@ class PlannerRestartIT {
         given().when()
                 .get("/api/trains/" + trainId + "/fold")
                 .then()
-                .body("equal", org.hamcrest.Matchers.equalTo(true));
+                .body("equal", Matchers.equalTo(true));
     }
 }

@@ -7,9 +7,12 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glide.contract.AnalysisVerdict;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutStep;
+import dev.glide.contract.Topics;
 import dev.glide.contract.Weights;
 import dev.glide.testsupport.RealInfrastructure;
 import dev.glide.testsupport.TopicProbe;
@@ -17,10 +20,16 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -219,15 +228,12 @@ class RolloutLifecycleTest {
         assertFoldEqualsStoredState(id);
     }
 
-    private com.fasterxml.jackson.databind.JsonNode announcement(String rolloutId) {
-        String value =
-                probe.awaitRecord(
-                                dev.glide.contract.Topics.CDEVENTS, r -> rolloutId.equals(r.key()))
-                        .value();
+    private JsonNode announcement(String rolloutId) {
+        String value = probe.awaitRecord(Topics.CDEVENTS, r -> rolloutId.equals(r.key())).value();
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(value);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return new ObjectMapper().readTree(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -312,19 +318,19 @@ class RolloutLifecycleTest {
     void releasesOfOneServiceArrivingTogetherAreAllAcceptedAndOnlyOneOfThemRuns() throws Exception {
         String service = newService();
         Simulated.registerService(service, CANARY);
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        var pool = Executors.newFixedThreadPool(8);
         try {
             var accepted =
                     pool.invokeAll(
-                            java.util.stream.IntStream.rangeClosed(2, 9)
+                            IntStream.rangeClosed(2, 9)
                                     .mapToObj(
                                             v ->
-                                                    (java.util.concurrent.Callable<String>)
+                                                    (Callable<String>)
                                                             () ->
                                                                     Simulated.release(
                                                                             service, "v" + v))
                                     .toList());
-            java.util.List<String> states = new java.util.ArrayList<>();
+            List<String> states = new ArrayList<>();
             for (var rollout : accepted) {
                 states.add(Simulated.state(rollout.get()));
             }

@@ -19,6 +19,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URL;
@@ -28,10 +29,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,7 +99,7 @@ class RolloutStreamTest {
         Simulated gateway = new Simulated(TopicProbe.shared(), codec, rollout, service);
         BlockingQueue<JsonNode> events = subscribe("/api/rollouts/" + rollout + "/stream");
 
-        JsonNode first = events.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+        JsonNode first = events.poll(30, TimeUnit.SECONDS);
         assertThat(first.path("rollout").path("id").asText()).isEqualTo(rollout);
         assertThat(first.path("rollout").path("team").asText()).isEqualTo("payments");
         List<String> types = types(first);
@@ -105,11 +109,11 @@ class RolloutStreamTest {
         // the gateway confirms the 10 % step: the rollout waits for promotion, and the stream sends
         // only what is new
         await().atMost(TopicProbe.WAIT).until(gateway::answer);
-        List<JsonNode> updates = new java.util.ArrayList<>();
+        List<JsonNode> updates = new ArrayList<>();
         await().atMost(Duration.ofSeconds(30))
                 .until(
                         () -> {
-                            JsonNode update = events.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                            JsonNode update = events.poll(1, TimeUnit.SECONDS);
                             if (update != null) {
                                 updates.add(update);
                             }
@@ -118,10 +122,7 @@ class RolloutStreamTest {
                         });
         List<Long> sequences =
                 updates.stream()
-                        .flatMap(
-                                u ->
-                                        java.util.stream.StreamSupport.stream(
-                                                u.path("entries").spliterator(), false))
+                        .flatMap(u -> StreamSupport.stream(u.path("entries").spliterator(), false))
                         .map(entry -> entry.path("sequence").asLong())
                         .toList();
         assertThat(sequences)
@@ -220,7 +221,7 @@ class RolloutStreamTest {
                                         events.add(JSON.readTree(line.substring(5).trim()));
                                     }
                                 }
-                            } catch (java.io.IOException e) {
+                            } catch (IOException e) {
                                 // the test ended and the planner closed the stream
                             }
                         });
@@ -228,7 +229,7 @@ class RolloutStreamTest {
     }
 
     private static List<String> types(JsonNode update) {
-        List<String> types = new java.util.ArrayList<>();
+        List<String> types = new ArrayList<>();
         update.path("entries").forEach(entry -> types.add(entry.path("type").asText()));
         return types;
     }

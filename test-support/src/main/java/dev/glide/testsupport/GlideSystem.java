@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The whole of Glide on one machine, every part real and separate: a Kafka broker (KRaft, child
@@ -267,7 +268,7 @@ public final class GlideSystem implements AutoCloseable {
                                 ServiceProcess.start(
                                         root, name, port, environment, settings, logDir));
                     }
-                    services.put(name, new java.util.concurrent.CopyOnWriteArrayList<>(started));
+                    services.put(name, new CopyOnWriteArrayList<>(started));
                 }
                 GlideSystem system = new GlideSystem(broker, database, services, gateway);
                 // the services run in sessions of their own: whoever started them stops them, also

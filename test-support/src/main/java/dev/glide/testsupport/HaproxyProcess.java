@@ -4,10 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
@@ -66,7 +72,7 @@ public final class HaproxyProcess implements AutoCloseable {
             ProcessBuilder builder =
                     new ProcessBuilder(
                                     Processes.inOwnSession(
-                                            java.util.List.of(
+                                            List.of(
                                                     binary.toString(),
                                                     "-db",
                                                     "-f",
@@ -128,14 +134,11 @@ public final class HaproxyProcess implements AutoCloseable {
 
     /** One Runtime API command, as an operator would type it by hand; returns HAProxy's answer. */
     public String command(String command) {
-        try (java.nio.channels.SocketChannel channel =
-                java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
-            channel.connect(java.net.UnixDomainSocketAddress.of(socket));
-            channel.write(
-                    java.nio.ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
             return new String(
-                    java.nio.channels.Channels.newInputStream(channel).readAllBytes(),
-                    StandardCharsets.UTF_8);
+                    Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("HAProxy did not take '" + command + "'", e);
         }

@@ -1,16 +1,22 @@
 package dev.glide.testsupport;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -196,10 +202,8 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private static boolean isListening(int port) {
-        try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(
-                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port),
-                    500);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
             return true;
         } catch (IOException notYet) {
             return false;
@@ -238,7 +242,7 @@ public final class KafkaBroker implements AutoCloseable {
         }
         try (InputStream in = resource.openStream()) {
             String dependencies = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-            return moduleRoot(resource) + java.io.File.pathSeparator + dependencies;
+            return moduleRoot(resource) + File.pathSeparator + dependencies;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -264,10 +268,10 @@ public final class KafkaBroker implements AutoCloseable {
         // --cluster-id=<id>.
         UUID uuid = UUID.randomUUID();
         var buffer =
-                java.nio.ByteBuffer.allocate(16)
+                ByteBuffer.allocate(16)
                         .putLong(uuid.getMostSignificantBits())
                         .putLong(uuid.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
     }
 
     private static String serverProperties(

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -144,7 +145,7 @@ public final class LoadLoop implements AutoCloseable {
 
     /** Answers per version so far. */
     public Map<String, Long> byVersion() {
-        Map<String, Long> counts = new java.util.TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
         byVersion.forEach((version, count) -> counts.put(version, count.get()));
         return counts;
     }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
@@ -47,7 +48,7 @@ public final class PrometheusProcess implements AutoCloseable {
             Process process =
                     new ProcessBuilder(
                                     Processes.inOwnSession(
-                                            java.util.List.of(
+                                            List.of(
                                                     binary.toString(),
                                                     "--config.file=" + config,
                                                     "--storage.tsdb.path=" + dir.resolve("data"),

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +41,6 @@ public interface ServesOperationalEndpoints {
                 .get("/q/openapi")
                 .then()
                 .statusCode(200)
-                .body("openapi", org.hamcrest.Matchers.startsWith("3."));
+                .body("openapi", Matchers.startsWith("3."));
     }
 }

@@ -10,13 +10,18 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A local stand-in for Slack's Web API (chat.postMessage, chat.update, usergroups.users.list) and
@@ -199,18 +204,15 @@ public final class SlackApiStandIn implements AutoCloseable {
                         + "\",\"action_ts\":\""
                         + actionTs
                         + "\"}]}";
-        return "payload=" + java.net.URLEncoder.encode(payload, StandardCharsets.UTF_8);
+        return "payload=" + URLEncoder.encode(payload, StandardCharsets.UTF_8);
     }
 
     private static String hmac(String key, String data) {
         try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(
-                    new javax.crypto.spec.SecretKeySpec(
-                            key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return java.util.HexFormat.of()
-                    .formatHex(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -104,7 +105,7 @@ public final class UpstreamServer implements AutoCloseable {
     }
 
     /** Extra time every answer takes from now on. */
-    public void extraLatency(java.time.Duration latency) {
+    public void extraLatency(Duration latency) {
         this.extraLatencyMillis = latency.toMillis();
     }
 

@@ -27,7 +27,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -213,11 +215,11 @@ class EmbeddedGatewayTest {
 
     private static List<TrafficMetrics.VersionWindow> sides(
             List<TrafficMetrics> windows, Role role) {
-        return windows.stream().map(w -> w.of(role)).filter(java.util.Objects::nonNull).toList();
+        return windows.stream().map(w -> w.of(role)).filter(Objects::nonNull).toList();
     }
 
     private List<String> versionsAnswering(int requests) throws Exception {
-        List<String> versions = new java.util.ArrayList<>();
+        List<String> versions = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
             versions.add(
                     get(HttpRequest.newBuilder(URI.create(gateway() + route)))

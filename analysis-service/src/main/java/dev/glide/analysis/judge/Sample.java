@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
@@ -54,7 +55,7 @@ public record Sample(
 
     /** This window and another added together: what both saw. */
     public Sample plus(Sample other) {
-        List<Double> latencies = new java.util.ArrayList<>(latencyMs);
+        List<Double> latencies = new ArrayList<>(latencyMs);
         latencies.addAll(other.latencyMs);
         return new Sample(
                 requests + other.requests, errors + other.errors, latencies, null, Map.of());

@@ -4,6 +4,7 @@ import dev.glide.contract.EventCodec;
 import dev.glide.contract.KeyedEvent;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +48,7 @@ public final class EventPublisher {
      * instead of one per record. The producer keeps the order of records that share a partition (it
      * is idempotent).
      */
-    public void publishAll(java.util.List<Keyed> records) {
+    public void publishAll(List<Keyed> records) {
         CompletableFuture<?>[] acks =
                 records.stream()
                         .map(r -> send(r.key(), r.json()))
@@ -56,7 +57,7 @@ public final class EventPublisher {
     }
 
     /** {@link #publishAll} for events, each under its own record key. */
-    public void publishEvents(java.util.List<? extends KeyedEvent> events) {
+    public void publishEvents(List<? extends KeyedEvent> events) {
         publishAll(events.stream().map(e -> new Keyed(e.recordKey(), codec.encode(e))).toList());
     }
 

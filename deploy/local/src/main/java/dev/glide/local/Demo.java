@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -288,13 +289,13 @@ final class Demo implements AutoCloseable {
         }
     }
 
-    private java.util.Optional<String> describe(JsonNode entry, JsonNode status, Instant started) {
+    private Optional<String> describe(JsonNode entry, JsonNode status, Instant started) {
         JsonNode payload = entry.path("payload");
         String type = entry.path("type").asText();
         if (type.equals("STEP")) {
             double canary = payload.path("weights").path("canary").asDouble();
             int rules = payload.path("matchRules").size();
-            return java.util.Optional.of(
+            return Optional.of(
                     String.format(
                             Locale.ROOT,
                             "%s %s canary %5.1f %%%s",
@@ -304,7 +305,7 @@ final class Demo implements AutoCloseable {
                             rules == 0 ? "" : " + " + rules + " header route(s) to v2"));
         }
         if (type.equals("TRANSITION")) {
-            return java.util.Optional.of(
+            return Optional.of(
                     String.format(
                             Locale.ROOT,
                             "%s %-11s step %d of %d: %s",
@@ -317,7 +318,7 @@ final class Demo implements AutoCloseable {
                             entry.path("cause").asText()));
         }
         if (type.equals("INPUT") && payload.path("input").asText().equals("VerdictReceived")) {
-            return java.util.Optional.of(
+            return Optional.of(
                     String.format(
                             Locale.ROOT,
                             "%s   verdict, window %d: %s — %s",
@@ -327,14 +328,14 @@ final class Demo implements AutoCloseable {
                             payload.path("summary").asText()));
         }
         if (type.equals("INPUT") && payload.path("input").asText().equals("CommandReceived")) {
-            return java.util.Optional.of(
+            return Optional.of(
                     String.format(
                             "%s   command %s by %s",
                             clock(started),
                             payload.path("type").asText(),
                             payload.path("actor").asText()));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private boolean summarize(JsonNode status, Instant started) {

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -213,7 +214,7 @@ class ManifestsTest {
                         .readTree(DEPLOY.resolve("grafana/glide-dashboard.json").toFile());
         JsonNode panels = dashboard.path("panels");
         assertThat(panels.size()).isGreaterThanOrEqualTo(6);
-        Set<Integer> ids = new java.util.HashSet<>();
+        Set<Integer> ids = new HashSet<>();
         for (JsonNode panel : panels) {
             assertThat(ids.add(panel.path("id").asInt())).as("panel ids are unique").isTrue();
             assertThat(panel.path("targets"))

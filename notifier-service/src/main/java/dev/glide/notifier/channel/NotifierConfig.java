@@ -22,9 +22,9 @@ public interface NotifierConfig {
     SlackCredentials slack();
 
     interface SlackCredentials {
-        java.util.Optional<String> botToken();
+        Optional<String> botToken();
 
-        java.util.Optional<String> signingSecret();
+        Optional<String> signingSecret();
     }
 
     /** The generic signed JSON webhook (for Teams, Discord or other bridges). */

@@ -1,5 +1,6 @@
 package dev.glide.notifier.slack;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.methods.MethodsClient;
@@ -136,7 +137,7 @@ public class SlackApi {
     }
 
     static String quote(String text) {
-        return com.fasterxml.jackson.databind.node.TextNode.valueOf(text).toString();
+        return TextNode.valueOf(text).toString();
     }
 
     @FunctionalInterface

@@ -17,6 +17,7 @@ import dev.glide.notifier.channel.RolloutSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * A rollout as one Block Kit message, built with the Slack SDK's model: what is rolling out, where
@@ -96,7 +97,7 @@ public final class SlackBlocks {
                                                                             ", ", m.dependsOn())
                                                                     + ")",
                                                     m.reason() == null ? "" : ": " + m.reason()))
-                            .collect(java.util.stream.Collectors.joining("\n"));
+                            .collect(Collectors.joining("\n"));
             blocks.add(section(s -> s.text(markdownText(lines))));
         } else {
             blocks.add(

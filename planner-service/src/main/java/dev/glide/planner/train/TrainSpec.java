@@ -2,6 +2,7 @@ package dev.glide.planner.train;
 
 import dev.glide.contract.ReleaseEvent;
 import dev.glide.contract.TrainRelease;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 
@@ -59,8 +60,7 @@ public record TrainSpec(TrainRelease release, Map<String, String> teams) {
      * exists.
      */
     public static String memberRolloutId(String trainId, String service) {
-        return UUID.nameUUIDFromBytes(
-                        (trainId + "/" + service).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        return UUID.nameUUIDFromBytes((trainId + "/" + service).getBytes(StandardCharsets.UTF_8))
                 .toString();
     }
 }

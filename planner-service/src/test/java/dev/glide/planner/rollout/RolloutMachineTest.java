@@ -18,6 +18,7 @@ import dev.glide.planner.rollout.MachineOutput.RouteStep;
 import dev.glide.planner.rollout.MachineOutput.StartTimer;
 import dev.glide.planner.rollout.MachineOutput.Transition;
 import dev.glide.planner.strategy.AnalysisSpec;
+import dev.glide.planner.strategy.PlannedStep;
 import dev.glide.planner.strategy.StepSpec;
 import dev.glide.planner.strategy.StrategyPlanner;
 import dev.glide.planner.strategy.StrategySpec;
@@ -543,9 +544,7 @@ class RolloutMachineTest {
                         member.decide(
                                         at,
                                         new MachineInput.TrainProceeds(
-                                                dev.glide.planner.strategy.PlannedStep.AwaitTrain
-                                                        .Gate.FINISH,
-                                                "train t"))
+                                                PlannedStep.AwaitTrain.Gate.FINISH, "train t"))
                                 .ignored())
                 .isTrue();
 
@@ -553,8 +552,7 @@ class RolloutMachineTest {
                 member.decide(
                         at,
                         new MachineInput.TrainProceeds(
-                                dev.glide.planner.strategy.PlannedStep.AwaitTrain.Gate.CUTOVER,
-                                "train t"));
+                                PlannedStep.AwaitTrain.Gate.CUTOVER, "train t"));
         assertThat(route(proceed).canaryPercent()).isEqualTo(100.0);
         assertThat(route(proceed).promoted()).isFalse();
         assertThat(proceed.outputs())

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -156,8 +157,7 @@ public class EmbeddedProxy {
      * A connection to the next endpoint of the version; a refused connection tries the version's
      * next endpoint.
      */
-    private Future<io.vertx.core.http.HttpClientRequest> connect(
-            EmbeddedRoute route, Role role, int attempts) {
+    private Future<HttpClientRequest> connect(EmbeddedRoute route, Role role, int attempts) {
         Upstream upstream = route.next(role);
         if (upstream == null) {
             return Future.failedFuture(

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -64,7 +65,7 @@ public class HaproxyMetrics implements WindowSource {
         return windows;
     }
 
-    private java.util.Optional<TrafficMetrics> window(
+    private Optional<TrafficMetrics> window(
             RolloutStep step, String address, Map<String, long[]> stats, Instant end) {
         String backend = step.gateway().route();
         List<VersionWindow> versions = new ArrayList<>();
@@ -97,9 +98,9 @@ public class HaproxyMetrics implements WindowSource {
             }
         }
         if (versions.isEmpty() || start == null || !end.isAfter(start)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(
+        return Optional.of(
                 new TrafficMetrics(
                         TrafficMetrics.SCHEMA_VERSION,
                         step.rolloutId(),

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
@@ -47,7 +48,7 @@ final class RuntimeApi {
                                         ? viaUnixSocket(unixPath(address), batch)
                                         : viaTcp(address, batch);
                             } catch (IOException e) {
-                                throw new java.io.UncheckedIOException(e);
+                                throw new UncheckedIOException(e);
                             }
                         });
         try {
@@ -64,7 +65,7 @@ final class RuntimeApi {
                     e);
         } catch (ExecutionException e) {
             Throwable cause =
-                    e.getCause() instanceof java.io.UncheckedIOException
+                    e.getCause() instanceof UncheckedIOException
                             ? e.getCause().getCause()
                             : e.getCause();
             throw new GatewayException(
