@@ -47,3 +47,25 @@ select command_id, case when rollout_id like 'train-%' then 'train' else 'rollou
 from rollout_command;
 
 drop table rollout_command;
+
+-- Timers of any kind of aggregate, by name (a rollout's by the step that set it; a train's rollback window), each
+-- with the epoch it was set in: a stale one is ignored by the machine when it fires.
+create table aggregate_timer (
+    kind          text        not null,
+    aggregate_id  text        not null,
+    name          text        not null,
+    epoch         integer     not null,
+    due_at        timestamptz not null,
+    primary key (kind, aggregate_id, name, epoch)
+);
+create index aggregate_timer_due on aggregate_timer (due_at);
+
+insert into aggregate_timer (kind, aggregate_id, name, epoch, due_at)
+select 'rollout', rollout_id, step_index::text, epoch, due_at from rollout_timer;
+
+insert into aggregate_timer (kind, aggregate_id, name, epoch, due_at)
+select 'train', id, 'rollback-window', timer_epoch, due_at from train where due_at is not null;
+
+drop table rollout_timer;
+drop index train_due;
+alter table train drop column due_at, drop column timer_epoch;

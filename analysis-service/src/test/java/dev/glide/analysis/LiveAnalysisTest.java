@@ -24,6 +24,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -69,6 +70,51 @@ class LiveAnalysisTest implements ServesOperationalEndpoints {
         assertThat(verdict.summary())
                 .startsWith(
                         "canary 25 errors in 500 (5.000 %) against baseline 1 in 1000 (0.100 %)");
+    }
+
+    @Test
+    void anAnalysisStartedByAnEventOfSchemaVersionOneIsJudgedAndATrainsEventStartsNone() {
+        String rollout = "r-" + UUID.randomUUID();
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        // a train's event and a rollout's, exactly as the planner of schema version 1 wrote them
+        probe.send(
+                Topics.ROLLOUT_EVENTS,
+                "train-" + rollout,
+                """
+                {"schemaVersion": 1, "rolloutId": "train-%s", "sequence": 3, "service": "trip",
+                 "environment": "prod", "strategy": "train", "to": "PROGRESSING", "stepIndex": 0,
+                 "stepCount": 5, "train": true, "members": [{"service": "checkout",
+                 "version": "v2", "rolloutId": "%s", "state": "CANARY", "canaryPercent": 0.0,
+                 "dependsOn": []}]}
+                """
+                        .formatted(rollout, rollout));
+        probe.send(
+                Topics.ROLLOUT_EVENTS,
+                rollout,
+                """
+                {"to": "PROGRESSING", "from": "PROGRESSING", "team": "payments", "actor": null,
+                 "cause": "analysis started", "train": false, "reason": null, "members": [],
+                 "service": "checkout", "trainId": null, "weights": {"canary": 25.0, "stable": 75.0},
+                 "analysis": {"count": 3, "metrics": ["error-rate", "latency-p99"],
+                  "failureLimit": 0, "intervalSeconds": 1, "analysisSequence": 7},
+                 "sequence": 7, "strategy": "canary", "rolloutId": "%s", "stepCount": 4,
+                 "stepIndex": 1, "occurredAt": "%s", "environment": "prod",
+                 "canaryVersion": "v2", "schemaVersion": 1, "stableVersion": "v1"}
+                """
+                        .formatted(rollout, start));
+        for (int k = 0; k < 3; k++) {
+            send(rollout, start.plusSeconds(k), 1000, 1, 500, 25);
+        }
+
+        AnalysisVerdict verdict = awaitVerdicts(rollout, 1).get(0);
+        assertThat(verdict.verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(verdict.stepSequence()).isEqualTo(7);
+        assertThat(
+                        probe.readAll(
+                                Topics.deadLetterOf(Topics.ROLLOUT_EVENTS),
+                                r -> r.key().endsWith(rollout)))
+                .as("neither version-1 event was dead-lettered")
+                .isEmpty();
     }
 
     @Test
@@ -155,8 +201,7 @@ class LiveAnalysisTest implements ServesOperationalEndpoints {
      * that second.
      */
     private Instant startAnalysis(String rollout, long sequence, int count) {
-        Instant start =
-                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         RolloutEvent event =
                 new RolloutEvent(
                         RolloutEvent.SCHEMA_VERSION,

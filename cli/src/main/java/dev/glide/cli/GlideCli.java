@@ -1,10 +1,13 @@
 package dev.glide.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -225,11 +228,9 @@ public final class GlideCli {
         try {
             String text =
                     file.equals("-")
-                            ? new String(
-                                    System.in.readAllBytes(),
-                                    java.nio.charset.StandardCharsets.UTF_8)
+                            ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                             : Files.readString(Path.of(file));
-            body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+            body = new ObjectMapper().readTree(text);
         } catch (IOException e) {
             throw new CliException(
                     CommandLine.ExitCode.USAGE,
@@ -408,22 +409,13 @@ public final class GlideCli {
     }
 
     /** {@code 90s}, {@code 30m}, {@code 2h}, or ISO-8601 ({@code PT30M}). */
+    /** Durations as strategies write them (90s, 30m, 2h, 500ms; or ISO-8601), refused by name. */
     static final class Durations implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            String text = value.trim().toLowerCase(java.util.Locale.ROOT);
             try {
-                if (text.startsWith("pt")) {
-                    return Duration.parse(text.toUpperCase(java.util.Locale.ROOT));
-                }
-                long amount = Long.parseLong(text.substring(0, text.length() - 1));
-                return switch (text.charAt(text.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(amount);
-                    case 'm' -> Duration.ofMinutes(amount);
-                    case 'h' -> Duration.ofHours(amount);
-                    default -> throw new NumberFormatException();
-                };
-            } catch (RuntimeException e) {
+                return dev.glide.contract.Durations.parse(value);
+            } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(
                         "'" + value + "' is not a duration like 90s, 30m or 2h");
             }
@@ -431,6 +423,6 @@ public final class GlideCli {
     }
 
     private static String encode(String value) {
-        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

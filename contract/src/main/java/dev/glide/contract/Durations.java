@@ -1,6 +1,8 @@
-package dev.glide.planner.strategy;
+package dev.glide.contract;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,8 +19,21 @@ public final class Durations {
 
     private Durations() {}
 
+    /**
+     * {@code 500ms}, {@code 30s}, {@code 10m} or {@code 1h}; also ISO-8601 ({@code PT1M30S}), which
+     * people paste from other tools.
+     */
     public static Duration parse(String text) {
-        Matcher matcher = SHAPE.matcher(text == null ? "" : text.trim());
+        String trimmed = text == null ? "" : text.trim();
+        if (trimmed.regionMatches(true, 0, "PT", 0, 2)) {
+            try {
+                return Duration.parse(trimmed.toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException(
+                        "'" + text + "' is not a duration such as 500ms, 30s, 10m or 1h");
+            }
+        }
+        Matcher matcher = SHAPE.matcher(trimmed);
         if (!matcher.matches()) {
             throw new IllegalArgumentException(
                     "'" + text + "' is not a duration such as 500ms, 30s, 10m or 1h");

@@ -13,6 +13,8 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.AssertTrue;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -165,7 +167,7 @@ public final class EventCodec {
 
     private static String typeName(Class<?> type) {
         if (type.isEnum()) {
-            return "one of " + java.util.Arrays.toString(type.getEnumConstants());
+            return "one of " + Arrays.toString(type.getEnumConstants());
         }
         if (type == int.class
                 || type == long.class
@@ -176,7 +178,7 @@ public final class EventCodec {
         if (type == double.class || type == Double.class) {
             return "a number";
         }
-        if (type == java.time.Instant.class) {
+        if (type == Instant.class) {
             return "an ISO-8601 instant such as 2026-01-31T12:00:00Z";
         }
         if (List.class.isAssignableFrom(type)) {

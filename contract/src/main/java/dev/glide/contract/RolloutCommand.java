@@ -23,10 +23,22 @@ public record RolloutCommand(
         @NotBlank String actor,
         String source,
         String reason,
-        Instant issuedAt)
+        Instant issuedAt,
+        Target target)
         implements KeyedEvent {
 
-    public static final int SCHEMA_VERSION = 1;
+    /**
+     * 2: the command names its target's kind ({@code target}); version 1 said it by the id alone.
+     */
+    public static final int SCHEMA_VERSION = 2;
+
+    /** What kind of thing the command is for. */
+    public enum Target {
+        /** One rollout. */
+        ROLLOUT,
+        /** A release train: the command acts on all its members. */
+        TRAIN
+    }
 
     /**
      * How a release train's id begins, so one topic and one button format serve rollouts and
@@ -43,10 +55,29 @@ public record RolloutCommand(
 
     public RolloutCommand {
         schemaVersion = schemaVersion == 0 ? SCHEMA_VERSION : schemaVersion;
+        // a version-1 command names no target: a train's id says it is one
+        if (target == null && rolloutId != null) {
+            target = rolloutId.startsWith(TRAIN_PREFIX) ? Target.TRAIN : Target.ROLLOUT;
+        }
+    }
+
+    /**
+     * A command whose target's kind its id tells (a train's id starts with {@value #TRAIN_PREFIX}).
+     */
+    public RolloutCommand(
+            int schemaVersion,
+            String commandId,
+            String rolloutId,
+            Type type,
+            String actor,
+            String source,
+            String reason,
+            Instant issuedAt) {
+        this(schemaVersion, commandId, rolloutId, type, actor, source, reason, issuedAt, null);
     }
 
     public boolean forTrain() {
-        return rolloutId.startsWith(TRAIN_PREFIX);
+        return target == Target.TRAIN;
     }
 
     @Override

@@ -7,7 +7,6 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * A state transition of a rollout, on {@link Topics#ROLLOUT_EVENTS}, with enough context for a
@@ -25,9 +24,6 @@ import java.util.List;
  * @param team the team that owns the service (whose people may approve in chat), when known
  * @param trainId the release train this rollout is a member of, when it is one (its news is the
  *     train's)
- * @param members for a release train's own events (whose {@code rolloutId} is the train's id,
- *     {@code service} its name and {@code strategy} "train"): each member's line, in dependency
- *     order
  */
 public record RolloutEvent(
         @Min(1) @Max(SCHEMA_VERSION) int schemaVersion,
@@ -49,15 +45,17 @@ public record RolloutEvent(
         @Valid AnalysisRequest analysis,
         Instant occurredAt,
         String team,
-        String trainId,
-        List<@Valid TrainMember> members)
-        implements KeyedEvent {
+        String trainId)
+        implements RolloutNews {
 
-    public static final int SCHEMA_VERSION = 1;
+    /**
+     * 2: a release train's news is a {@link TrainEvent} of its own; version 1 carried it here too
+     * (with {@code members}), and {@link RolloutNews#read} still reads it.
+     */
+    public static final int SCHEMA_VERSION = 2;
 
     public RolloutEvent {
         schemaVersion = schemaVersion == 0 ? SCHEMA_VERSION : schemaVersion;
-        members = members == null ? List.of() : List.copyOf(members);
     }
 
     /** A rollout's own event, of no train. */
@@ -101,13 +99,17 @@ public record RolloutEvent(
                 analysis,
                 occurredAt,
                 team,
-                null,
-                List.of());
+                null);
     }
 
-    /** True for a release train's own event (not a member rollout's). */
-    public boolean isTrain() {
-        return !members.isEmpty();
+    @Override
+    public String kind() {
+        return ROLLOUT;
+    }
+
+    @Override
+    public String id() {
+        return rolloutId;
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutEvent;
 import dev.glide.contract.RolloutState;
 import dev.glide.contract.Topics;
+import dev.glide.contract.TrainEvent;
 import dev.glide.contract.TrainMember;
 import dev.glide.contract.Weights;
 import dev.glide.testsupport.RealInfrastructure;
@@ -22,6 +23,7 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -282,27 +284,22 @@ class SlackTest {
                 Topics.ROLLOUT_EVENTS,
                 rollout,
                 codec.encode(
-                        new RolloutEvent(
-                                RolloutEvent.SCHEMA_VERSION,
+                        new TrainEvent(
+                                TrainEvent.SCHEMA_VERSION,
                                 rollout,
                                 1,
                                 "checkout " + version,
                                 "prod",
-                                "train",
-                                null,
-                                null,
                                 null,
                                 RolloutState.PROGRESSING,
+                                "CANARY",
                                 0,
                                 5,
-                                null,
                                 "released",
-                                null,
                                 null,
                                 null,
                                 Instant.now(),
                                 "payments",
-                                null,
                                 members)));
         SlackApiStandIn.Call post = awaitMessagePost();
         assertThat(post.blocks().get(0).path("text").path("text").asText())
@@ -337,8 +334,7 @@ class SlackTest {
                                 null,
                                 Instant.now(),
                                 "payments",
-                                rollout,
-                                List.of())));
+                                rollout)));
         await().atMost(TopicProbe.WAIT)
                 .until(
                         () ->
@@ -368,6 +364,38 @@ class SlackTest {
                 .extracting(RolloutCommand::type)
                 .containsExactly(RolloutCommand.Type.ABORT);
         assertThat(commands().get(0).forTrain()).isTrue();
+    }
+
+    @Test
+    void aTrainEventOfSchemaVersionOneIsStillOneTrainMessage() {
+        rollout = RolloutCommand.TRAIN_PREFIX + UUID.randomUUID();
+        // exactly as the planner of schema version 1 wrote a train's event: a rollout event with
+        // members, marked "train"
+        String v1 =
+                """
+                {"to": "PROGRESSING", "from": "PENDING", "team": "payments", "actor": null,
+                 "cause": "train of 2 services released", "train": true, "reason": null,
+                 "members": [
+                  {"state": "CANARY", "reason": null, "service": "api-%1$s", "version": "v2",
+                   "dependsOn": [], "rolloutId": "m-%2$s", "canaryPercent": 0.0},
+                  {"state": "WAITING", "reason": null, "service": "web-%1$s", "version": "v2",
+                   "dependsOn": ["api-%1$s"], "rolloutId": null, "canaryPercent": 0.0}],
+                 "service": "checkout %1$s", "trainId": null, "weights": null, "analysis": null,
+                 "sequence": 3, "strategy": "train", "rolloutId": "%2$s", "stepCount": 5,
+                 "stepIndex": 0, "occurredAt": "2026-12-01T07:18:46.952927761Z",
+                 "environment": "prod", "canaryVersion": null, "schemaVersion": 1,
+                 "stableVersion": null}
+                """
+                        .formatted(version, rollout);
+
+        probe.send(Topics.ROLLOUT_EVENTS, rollout, v1);
+
+        SlackApiStandIn.Call post = awaitMessagePost();
+        assertThat(post.blocks().get(0).path("text").path("text").asText())
+                .isEqualTo("Release train checkout " + version);
+        assertThat(post.blocks().toString())
+                .contains("*api-" + version + "* v2 — CANARY · 0.0 %")
+                .contains("*web-" + version + "* v2 — WAITING · 0.0 % (after api-" + version + ")");
     }
 
     private void publish(long sequence, RolloutState to, String reason) {
@@ -467,7 +495,7 @@ class SlackTest {
                 .clickBody(user, name, action, rollout + "|" + renderedAt, actionTs, answerId);
     }
 
-    private static java.util.Map<String, String> signed(String body, String timestamp) {
+    private static Map<String, String> signed(String body, String timestamp) {
         return SlackApiStandIn.signed(body, timestamp);
     }
 

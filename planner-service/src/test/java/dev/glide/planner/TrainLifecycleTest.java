@@ -9,8 +9,9 @@ import static org.hamcrest.Matchers.hasItem;
 
 import dev.glide.contract.AnalysisVerdict.Verdict;
 import dev.glide.contract.EventCodec;
-import dev.glide.contract.RolloutEvent;
+import dev.glide.contract.RolloutState;
 import dev.glide.contract.Topics;
+import dev.glide.contract.TrainEvent;
 import dev.glide.testsupport.RealInfrastructure;
 import dev.glide.testsupport.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
@@ -230,20 +231,17 @@ class TrainLifecycleTest {
                 .then()
                 .statusCode(200)
                 .body("cause", hasItem("the rollback window ended"));
-        RolloutEvent last =
+        TrainEvent last =
                 codec.decode(
                         probe.awaitRecord(
                                         Topics.ROLLOUT_EVENTS,
                                         r ->
                                                 train.trainId().equals(r.key())
-                                                        && codec.decode(
-                                                                                r.value(),
-                                                                                RolloutEvent.class)
+                                                        && codec.decode(r.value(), TrainEvent.class)
                                                                         .to()
-                                                                == dev.glide.contract.RolloutState
-                                                                        .SUCCEEDED)
+                                                                == RolloutState.SUCCEEDED)
                                 .value(),
-                        RolloutEvent.class);
+                        TrainEvent.class);
         assertThat(last.members())
                 .extracting(m -> m.state())
                 .containsExactly("SUCCEEDED", "SUCCEEDED", "SUCCEEDED");
@@ -332,6 +330,22 @@ class TrainLifecycleTest {
                 .then()
                 .statusCode(409)
                 .body("message", containsString("already ended"));
+    }
+
+    @Test
+    void aCommandOfSchemaVersionOneOnKafkaStillReachesItsTrainByItsId() {
+        Released train = release("10m");
+        // as a version-1 client sends it: no target, the train known by its id alone
+        probe.send(
+                Topics.ROLLOUT_COMMANDS,
+                train.trainId(),
+                """
+                {"schemaVersion": 1, "commandId": "%s", "rolloutId": "%s", "type": "PAUSE",
+                 "actor": "carol", "source": "kafka"}
+                """
+                        .formatted(UUID.randomUUID(), train.trainId()));
+
+        await().atMost(TopicProbe.WAIT).until(() -> "PAUSED".equals(trainState(train.trainId())));
     }
 
     @Test

@@ -16,10 +16,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/analysis")
 public class JudgeResource {
 
-    private final AnalysisEngine engine = new AnalysisEngine();
+    private final AnalysisEngine engine;
     private final EventCodec codec;
 
-    JudgeResource(EventCodec codec) {
+    JudgeResource(AnalysisEngine engine, EventCodec codec) {
+        this.engine = engine;
         this.codec = codec;
     }
 

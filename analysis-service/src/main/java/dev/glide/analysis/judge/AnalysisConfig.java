@@ -7,6 +7,8 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,6 +37,16 @@ public interface AnalysisConfig {
     @DecimalMin(value = "0", inclusive = false)
     @DecimalMax("0.5")
     double alpha();
+
+    /** The judges, by name: {@code threshold}, {@code fisher-exact}, {@code mann-whitney-u}. */
+    @WithDefault("threshold,fisher-exact,mann-whitney-u")
+    List<String> judges();
+
+    /**
+     * Each comparing judge's share of {@link #alpha()}; together they must add up to 1. A judge not
+     * named here keeps its default ({@link AnalysisEngine#DEFAULT_ALPHA_SHARES}).
+     */
+    Map<String, Double> alphaShares();
 
     /** Compare canary with baseline statistically, not only against thresholds. */
     @WithDefault("true")
@@ -108,8 +120,8 @@ public interface AnalysisConfig {
     }
 
     /** The criteria for an analysis of these metrics. */
-    default Criteria criteria(java.util.List<String> metrics) {
-        Map<String, Criteria.Bounds> custom = new java.util.HashMap<>();
+    default Criteria criteria(List<String> metrics) {
+        Map<String, Criteria.Bounds> custom = new HashMap<>();
         for (String metric : metrics) {
             Bound bound = bounds().get(metric);
             if (bound != null) {

@@ -4,7 +4,9 @@ import dev.glide.analysis.judge.Finding.Status;
 import dev.glide.contract.AnalysisVerdict.Check;
 import dev.glide.contract.AnalysisVerdict.Verdict;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Judges an analysis window by window, the same way live (one verdict per interval) and offline (a
@@ -25,8 +27,60 @@ import java.util.List;
  */
 public final class AnalysisEngine {
 
-    private final List<Judge> judges =
-            List.of(new ThresholdJudge(), new ErrorRateJudge(), new LatencyJudge());
+    /**
+     * How the false-abort budget is shared when configuration says nothing: errors are rare, so
+     * their test needs most of it; latency samples are plentiful, and a quarter of the budget finds
+     * a +30 % median in the first window.
+     */
+    public static final Map<String, Double> DEFAULT_ALPHA_SHARES =
+            Map.of("fisher-exact", 0.75, "mann-whitney-u", 0.25);
+
+    private final List<Judge> judges;
+    private final Map<String, Double> alphaShares;
+
+    /**
+     * The standard judges (thresholds, Fisher's exact test on errors, Mann-Whitney U on latency).
+     */
+    public AnalysisEngine() {
+        this(List.of(new ThresholdJudge(), new ErrorRateJudge(), new LatencyJudge()), Map.of());
+    }
+
+    /**
+     * These judges, the comparing ones sharing alpha as {@code alphaShares} says (else by {@link
+     * #DEFAULT_ALPHA_SHARES}): their shares must add up to 1, or the analysis would not keep its
+     * false-abort rate (too much) or would waste power (too little).
+     */
+    public AnalysisEngine(List<Judge> judges, Map<String, Double> alphaShares) {
+        this.judges = List.copyOf(judges);
+        Map<String, Double> shares = new HashMap<>();
+        double total = 0;
+        for (Judge judge : judges) {
+            if (judge.compares()) {
+                Double share =
+                        alphaShares.getOrDefault(
+                                judge.type(), DEFAULT_ALPHA_SHARES.get(judge.type()));
+                if (share == null || share <= 0 || share > 1) {
+                    throw new IllegalArgumentException(
+                            "glide.analysis.alpha-shares."
+                                    + judge.type()
+                                    + ": "
+                                    + share
+                                    + " is not a share between 0 (excluded) and 1");
+                }
+                shares.put(judge.type(), share);
+                total += share;
+            }
+        }
+        if (!shares.isEmpty() && Math.abs(total - 1) > 1e-9) {
+            throw new IllegalArgumentException(
+                    "glide.analysis.alpha-shares: "
+                            + shares
+                            + " add up to "
+                            + total
+                            + "; the comparing judges' shares must add up to 1");
+        }
+        this.alphaShares = Map.copyOf(shares);
+    }
 
     /**
      * The judgement after the newest of {@code soFar} (window {@code soFar.size()} of {@code
@@ -41,15 +95,15 @@ public final class AnalysisEngine {
         boolean thresholdFailed = false;
         boolean thresholdPassed = false;
         for (Judge judge : judges) {
-            if (judge.isComparison()
-                    && (!criteria.compare() || look.level(judge.alphaShare()) == 0)) {
+            double level = judge.compares() ? look.level(alphaShares.get(judge.type())) : 0;
+            if (judge.compares() && (!criteria.compare() || level == 0)) {
                 continue;
             }
-            for (Finding finding : judge.judge(look)) {
+            for (Finding finding : judge.judge(look, level)) {
                 findings.add(finding);
-                comparisonFailed |= judge.isComparison() && finding.status() == Status.FAIL;
-                thresholdFailed |= !judge.isComparison() && finding.status() == Status.FAIL;
-                thresholdPassed |= !judge.isComparison() && finding.status() == Status.PASS;
+                comparisonFailed |= judge.compares() && finding.status() == Status.FAIL;
+                thresholdFailed |= !judge.compares() && finding.status() == Status.FAIL;
+                thresholdPassed |= !judge.compares() && finding.status() == Status.PASS;
             }
         }
         int streak =
@@ -104,12 +158,12 @@ public final class AnalysisEngine {
                 last.verdict(), windows.size(), last.score(), last.checks(), last.summary());
     }
 
-    private static String firstDetail(List<Finding> findings, Status status, boolean comparison) {
+    private String firstDetail(List<Finding> findings, Status status, boolean comparison) {
         return findings.stream()
                 .filter(
                         f ->
                                 f.status() == status
-                                        && !"threshold".equals(f.check().test()) == comparison)
+                                        && alphaShares.containsKey(f.check().test()) == comparison)
                 .map(f -> f.check().detail())
                 .findFirst()
                 .orElse("");

@@ -2,6 +2,7 @@ package dev.glide.analysis.judge;
 
 import dev.glide.analysis.judge.Finding.Status;
 import dev.glide.contract.AnalysisVerdict.Check;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import org.apache.commons.math3.distribution.HypergeometricDistribution;
 
@@ -14,22 +15,21 @@ import org.apache.commons.math3.distribution.HypergeometricDistribution;
  * the canary's rate to be at least {@code minErrorIncrease} above the baseline's (significant and
  * large enough to matter).
  */
+@ApplicationScoped
 public class ErrorRateJudge implements Judge {
 
     @Override
-    public String name() {
+    public String type() {
         return "fisher-exact";
     }
 
     @Override
-    public double alphaShare() {
-        // Errors are rare, so their test needs most of the budget; latency samples are plentiful.
-        return 0.75;
+    public boolean compares() {
+        return true;
     }
 
     @Override
-    public List<Finding> judge(Look look) {
-        double level = look.level(alphaShare());
+    public List<Finding> judge(Look look, double level) {
         Sample baseline = look.baselineSoFar();
         Sample canary = look.canarySoFar();
         if (baseline.requests() == 0 || canary.requests() == 0) {
@@ -37,7 +37,7 @@ public class ErrorRateJudge implements Judge {
                     new Finding(
                             new Check(
                                     "error-rate",
-                                    name(),
+                                    type(),
                                     baseline.errorRate(),
                                     canary.errorRate(),
                                     null,
@@ -69,7 +69,7 @@ public class ErrorRateJudge implements Judge {
         Check check =
                 new Check(
                         "error-rate",
-                        name(),
+                        type(),
                         baseline.errorRate(),
                         canary.errorRate(),
                         (double) canary.errors(),

@@ -1,29 +1,29 @@
 package dev.glide.analysis.judge;
 
+import dev.glide.contract.seam.Typed;
 import java.util.List;
 
 /**
- * One method of judging a canary (thresholds, an error-rate test, a latency test): one
- * implementation each.
+ * One method of judging a canary (thresholds, an error-rate test, a latency test): one bean each,
+ * chosen by {@code glide.analysis.judges}.
  */
-public interface Judge {
+public interface Judge extends Typed {
 
-    /** The method's name, as it appears in a verdict's evidence. */
-    String name();
+    /** The method's name, as configuration chooses it and a verdict's evidence shows it. */
+    @Override
+    String type();
 
     /**
-     * The share of the analysis's false-abort budget (alpha) this method spends, 0 for a method
-     * that tests no hypothesis (thresholds). The shares of all methods add up to 1.
+     * True for a method that tests canary against baseline (a hypothesis test that spends a share
+     * of the analysis's false-abort budget, {@code glide.analysis.alpha-shares}); false for one
+     * that holds the canary to fixed bounds.
      */
-    double alphaShare();
-
-    default boolean isComparison() {
-        return alphaShare() > 0;
-    }
+    boolean compares();
 
     /**
      * Its findings at this look; empty when it has nothing to say (no data of its kind, not asked
-     * for).
+     * for). {@code level}: the significance level a comparison tests at on this look (0 for a
+     * method that does not compare).
      */
-    List<Finding> judge(Look look);
+    List<Finding> judge(Look look, double level);
 }

@@ -2,6 +2,7 @@ package dev.glide.analysis.judge;
 
 import dev.glide.analysis.judge.Finding.Status;
 import dev.glide.contract.AnalysisVerdict.Check;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
 
@@ -15,6 +16,7 @@ import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
  * not regressed by a canary answering in 3.5 ms on fresh connections). Sources without samples
  * (Prometheus aggregates) are left to the p99 threshold.
  */
+@ApplicationScoped
 public class LatencyJudge implements Judge {
 
     /** Fewer samples than this on either side is too little for a rank test. */
@@ -26,20 +28,17 @@ public class LatencyJudge implements Judge {
     private final MannWhitneyUTest test = new MannWhitneyUTest();
 
     @Override
-    public String name() {
+    public String type() {
         return "mann-whitney-u";
     }
 
     @Override
-    public double alphaShare() {
-        // Latency samples are plentiful: a quarter of the budget finds a +30 % median in the first
-        // window.
-        return 0.25;
+    public boolean compares() {
+        return true;
     }
 
     @Override
-    public List<Finding> judge(Look look) {
-        double level = look.level(alphaShare());
+    public List<Finding> judge(Look look, double level) {
         Sample baseline = look.baselineSoFar();
         Sample canary = look.canarySoFar();
         if (baseline.latencyMs().isEmpty() && canary.latencyMs().isEmpty()) {
@@ -50,7 +49,7 @@ public class LatencyJudge implements Judge {
                     new Finding(
                             new Check(
                                     "latency",
-                                    name(),
+                                    type(),
                                     null,
                                     null,
                                     null,
@@ -89,7 +88,7 @@ public class LatencyJudge implements Judge {
         Check check =
                 new Check(
                         "latency",
-                        name(),
+                        type(),
                         baselineMedian,
                         canaryMedian,
                         u,

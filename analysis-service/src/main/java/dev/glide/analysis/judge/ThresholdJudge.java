@@ -2,6 +2,7 @@ package dev.glide.analysis.judge;
 
 import dev.glide.analysis.judge.Finding.Status;
 import dev.glide.contract.AnalysisVerdict.Check;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,20 +13,21 @@ import java.util.Map;
  * minWindowRequests} canary requests says nothing (INCONCLUSIVE): silence is not evidence of
  * health.
  */
+@ApplicationScoped
 public class ThresholdJudge implements Judge {
 
     @Override
-    public String name() {
+    public String type() {
         return "threshold";
     }
 
     @Override
-    public double alphaShare() {
-        return 0;
+    public boolean compares() {
+        return false;
     }
 
     @Override
-    public List<Finding> judge(Look look) {
+    public List<Finding> judge(Look look, double level) {
         Criteria criteria = look.criteria();
         Sample canary = look.newest().canary();
         Sample baseline = look.newest().baseline();
@@ -84,7 +86,7 @@ public class ThresholdJudge implements Judge {
                         new Finding(
                                 new Check(
                                         entry.getKey(),
-                                        name(),
+                                        type(),
                                         baselineValue,
                                         null,
                                         null,
@@ -136,14 +138,14 @@ public class ThresholdJudge implements Judge {
                         isCeiling ? "ceiling" : "floor",
                         limit * scale);
         return new Finding(
-                new Check(metric, name(), baseline, canary, null, null, limit, passed, detail),
+                new Check(metric, type(), baseline, canary, null, null, limit, passed, detail),
                 passed ? Status.PASS : Status.FAIL);
     }
 
     private Finding scarce(
             String metric, Double baseline, Double canary, double limit, String detail) {
         return new Finding(
-                new Check(metric, name(), baseline, canary, null, null, limit, false, detail),
+                new Check(metric, type(), baseline, canary, null, null, limit, false, detail),
                 Status.INCONCLUSIVE);
     }
 }

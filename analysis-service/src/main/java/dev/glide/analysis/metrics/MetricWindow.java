@@ -1,5 +1,6 @@
 package dev.glide.analysis.metrics;
 
+import dev.glide.contract.TrafficMetrics;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -33,7 +34,7 @@ public class MetricWindow extends PanacheEntityBase {
     public Instant windowEnd;
 
     @JdbcTypeCode(SqlTypes.JSON)
-    public String payload;
+    public TrafficMetrics payload;
 
     @Column(name = "received_at")
     public Instant receivedAt;

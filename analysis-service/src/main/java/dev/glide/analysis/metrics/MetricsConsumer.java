@@ -1,12 +1,12 @@
 package dev.glide.analysis.metrics;
 
-import dev.glide.analysis.run.AnalysisScheduler;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.Topics;
 import dev.glide.contract.TrafficMetrics;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.time.Instant;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -19,32 +19,33 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class MetricsConsumer {
 
-    private final EventCodec codec;
-    private final AnalysisScheduler scheduler;
+    /**
+     * Fired in the transaction that stored a window, so whoever judges windows may see that one is
+     * complete now.
+     */
+    public record WindowStored(String rolloutId, Instant windowEnd) {}
 
-    MetricsConsumer(EventCodec codec, AnalysisScheduler scheduler) {
+    private final EventCodec codec;
+    private final Event<WindowStored> stored;
+
+    MetricsConsumer(EventCodec codec, Event<WindowStored> stored) {
         this.codec = codec;
-        this.scheduler = scheduler;
+        this.stored = stored;
     }
 
     @Incoming(Topics.TRAFFIC_METRICS)
     @Blocking
     public void onWindow(String json) {
         TrafficMetrics metrics = codec.decode(json, TrafficMetrics.class);
-        boolean completes =
-                QuarkusTransaction.requiringNew()
-                        .call(
-                                () -> {
-                                    store(metrics, json);
-                                    return scheduler.markCompleted(
-                                            metrics.rolloutId(), metrics.windowEnd());
-                                });
-        if (completes) {
-            scheduler.judgeDue();
-        }
+        QuarkusTransaction.requiringNew()
+                .run(
+                        () -> {
+                            store(metrics);
+                            stored.fire(new WindowStored(metrics.rolloutId(), metrics.windowEnd()));
+                        });
     }
 
-    private static void store(TrafficMetrics metrics, String json) {
+    private static void store(TrafficMetrics metrics) {
         String source = metrics.source() == null ? "unknown" : metrics.source();
         var key = new MetricWindow.Key();
         key.rolloutId = metrics.rolloutId();
@@ -56,7 +57,7 @@ public class MetricsConsumer {
             window.source = source;
             window.windowStart = metrics.windowStart();
             window.windowEnd = metrics.windowEnd();
-            window.payload = json;
+            window.payload = metrics;
             window.receivedAt = Instant.now();
             window.persist();
         }

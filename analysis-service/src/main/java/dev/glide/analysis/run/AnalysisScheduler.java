@@ -5,6 +5,7 @@ import dev.glide.analysis.judge.AnalysisEngine;
 import dev.glide.analysis.judge.AnalysisEngine.WindowJudgement;
 import dev.glide.analysis.judge.Criteria;
 import dev.glide.analysis.judge.WindowPair;
+import dev.glide.analysis.metrics.MetricsConsumer;
 import dev.glide.analysis.run.AnalysisRun.State;
 import dev.glide.analysis.source.AnalysedRollout;
 import dev.glide.analysis.source.MetricsSource;
@@ -18,6 +19,9 @@ import dev.glide.contract.kafka.EventPublisher;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,22 +42,30 @@ public class AnalysisScheduler {
 
     private static final Logger LOG = Logger.getLogger(AnalysisScheduler.class);
 
-    private final AnalysisEngine engine = new AnalysisEngine();
+    private final AnalysisEngine engine;
     private final AnalysisConfig config;
     private final MetricsSources sources;
     private final EntityManager entityManager;
     private final EventPublisher verdicts;
+    private final Event<JudgeNow> judgeNow;
+
+    /** Some analysis of this rollout became due in the current transaction. */
+    record JudgeNow(String rolloutId) {}
 
     AnalysisScheduler(
+            AnalysisEngine engine,
             AnalysisConfig config,
             MetricsSources sources,
             EntityManager entityManager,
             EventCodec codec,
-            @Channel(Topics.ANALYSIS_VERDICTS) Emitter<String> emitter) {
+            @Channel(Topics.ANALYSIS_VERDICTS) Emitter<String> emitter,
+            Event<JudgeNow> judgeNow) {
+        this.engine = engine;
         this.config = config;
         this.sources = sources;
         this.entityManager = entityManager;
         this.verdicts = new EventPublisher(emitter, codec);
+        this.judgeNow = judgeNow;
     }
 
     Instant dueAt(AnalysisRun run, int window) {
@@ -64,7 +76,7 @@ public class AnalysisScheduler {
      * A metrics window of the rollout ending at {@code metricsEnd} arrived: every analysis whose
      * next window it completes is due now. True when one was.
      */
-    public boolean markCompleted(String rolloutId, Instant metricsEnd) {
+    boolean markCompleted(String rolloutId, Instant metricsEnd) {
         boolean due = false;
         for (AnalysisRun run : AnalysisRun.activeOf(rolloutId)) {
             if (!run.windowStart(run.windowsJudged + 2).isAfter(metricsEnd)
@@ -74,6 +86,18 @@ public class AnalysisScheduler {
             }
         }
         return due;
+    }
+
+    /** A window was stored: the analyses it completes are due now rather than after their grace. */
+    void onWindowStored(@Observes MetricsConsumer.WindowStored stored) {
+        if (markCompleted(stored.rolloutId(), stored.windowEnd())) {
+            judgeNow.fire(new JudgeNow(stored.rolloutId()));
+        }
+    }
+
+    /** Once the window that made an analysis due is committed, it is judged at once. */
+    void judgeAfterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) JudgeNow due) {
+        judgeDue();
     }
 
     @Scheduled(

@@ -4,11 +4,13 @@ import dev.glide.analysis.run.AnalysisRun.State;
 import dev.glide.contract.AnalysisRequest;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutEvent;
+import dev.glide.contract.RolloutNews;
 import dev.glide.contract.Topics;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -35,7 +37,10 @@ public class RolloutEventsConsumer {
     @Blocking
     @Transactional
     public void onEvent(String json) {
-        RolloutEvent event = codec.decode(json, RolloutEvent.class);
+        // a release train's own news starts no analysis: its members' rollouts do
+        if (!(RolloutNews.read(codec, json) instanceof RolloutEvent event)) {
+            return;
+        }
         for (AnalysisRun run : AnalysisRun.activeOf(event.rolloutId())) {
             if (run.analysisSequence < event.sequence()) {
                 run.state = State.CANCELLED;
@@ -67,9 +72,9 @@ public class RolloutEventsConsumer {
         // too.
         Instant started = event.occurredAt() == null ? Instant.now() : event.occurredAt();
         run.startedAt =
-                started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).equals(started)
+                started.truncatedTo(ChronoUnit.SECONDS).equals(started)
                         ? started
-                        : started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+                        : started.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         run.state = State.ACTIVE;
         run.dueAt = scheduler.dueAt(run, 1);
         run.persist();

@@ -3,7 +3,6 @@ package dev.glide.analysis.source;
 import dev.glide.analysis.judge.Sample;
 import dev.glide.analysis.judge.WindowPair;
 import dev.glide.analysis.metrics.MetricWindow;
-import dev.glide.contract.EventCodec;
 import dev.glide.contract.LatencyHistogram;
 import dev.glide.contract.Role;
 import dev.glide.contract.TrafficMetrics;
@@ -26,11 +25,7 @@ public class GatewayMetricsSource implements MetricsSource {
 
     static final int MAX_SAMPLES = 2_000;
 
-    private final EventCodec codec;
-
-    GatewayMetricsSource(EventCodec codec) {
-        this.codec = codec;
-    }
+    GatewayMetricsSource() {}
 
     @Override
     public String type() {
@@ -42,7 +37,7 @@ public class GatewayMetricsSource implements MetricsSource {
         Sample baseline = Sample.counts(0, 0);
         Sample canary = Sample.counts(0, 0);
         for (MetricWindow stored : MetricWindow.endingBetween(rollout.rolloutId(), from, to)) {
-            TrafficMetrics window = codec.decode(stored.payload, TrafficMetrics.class);
+            TrafficMetrics window = stored.payload;
             baseline = baseline.plus(sample(window.of(Role.STABLE)));
             canary = canary.plus(sample(window.of(Role.CANARY)));
         }

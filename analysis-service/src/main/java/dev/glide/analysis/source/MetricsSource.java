@@ -1,10 +1,11 @@
 package dev.glide.analysis.source;
 
 import dev.glide.analysis.judge.WindowPair;
+import dev.glide.contract.seam.Typed;
 import java.time.Instant;
 
 /** Where analysis windows come from: one implementation per kind of source, chosen by name. */
-public interface MetricsSource {
+public interface MetricsSource extends Typed {
 
     /** The name configuration uses to choose this source. */
     String type();

@@ -1,10 +1,9 @@
 package dev.glide.analysis.source;
 
 import dev.glide.analysis.judge.AnalysisConfig;
+import dev.glide.contract.seam.Registry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Picks a service's metrics source: its own from {@code glide.analysis.service-sources}, else the
@@ -13,24 +12,16 @@ import java.util.TreeMap;
 @ApplicationScoped
 public class MetricsSources {
 
-    private final Map<String, MetricsSource> byType = new TreeMap<>();
+    private final Registry<MetricsSource> sources;
     private final AnalysisConfig config;
 
     MetricsSources(Instance<MetricsSource> sources, AnalysisConfig config) {
-        sources.forEach(source -> byType.put(source.type(), source));
+        this.sources = new Registry<>("metrics source", sources);
         this.config = config;
     }
 
     public MetricsSource forService(String service) throws SourceException {
         String type = config.serviceSources().getOrDefault(service, config.source());
-        MetricsSource source = byType.get(type);
-        if (source == null) {
-            throw new SourceException(
-                    "no metrics source named '"
-                            + type
-                            + "'; known: "
-                            + String.join(", ", byType.keySet()));
-        }
-        return source;
+        return sources.find(type).orElseThrow(() -> new SourceException(sources.unknown(type)));
     }
 }

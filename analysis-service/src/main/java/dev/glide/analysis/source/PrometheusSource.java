@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glide.analysis.judge.AnalysisConfig;
 import dev.glide.analysis.judge.Sample;
 import dev.glide.analysis.judge.WindowPair;
+import dev.glide.contract.EventCodec;
 import dev.glide.contract.Role;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -36,12 +37,13 @@ public class PrometheusSource implements MetricsSource {
     static final String LATENCY_P99 = "latency-p99";
 
     private final AnalysisConfig.Prometheus config;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    PrometheusSource(AnalysisConfig config) {
+    PrometheusSource(AnalysisConfig config, EventCodec codec) {
         this.config = config.prometheus();
+        this.json = codec.mapper();
     }
 
     @Override

@@ -1,11 +1,11 @@
 package dev.glide.notifier.channel;
 
+import dev.glide.contract.seam.Registry;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.util.stream.Collectors;
 
 /**
  * Chooses the channel {@code glide.notifier.channel} names, and fails start-up on a setting that
@@ -20,21 +20,12 @@ public class ChannelSelector {
     @Selected
     NotificationChannel selected(NotifierConfig config, Instance<NotificationChannel> channels) {
         String wanted = config.channel();
-        NotificationChannel channel =
-                channels.stream()
-                        .filter(c -> c.type().equals(wanted))
-                        .findFirst()
-                        .orElseThrow(
-                                () ->
-                                        new IllegalStateException(
-                                                "glide.notifier.channel="
-                                                        + wanted
-                                                        + " names no channel; known: "
-                                                        + channels.stream()
-                                                                .map(NotificationChannel::type)
-                                                                .sorted()
-                                                                .collect(
-                                                                        Collectors.joining(", "))));
+        NotificationChannel channel;
+        try {
+            channel = new Registry<>("notification channel", channels).require(wanted);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("glide.notifier.channel: " + e.getMessage(), e);
+        }
         if (channel.type().equals("webhook") && config.webhook().url().isEmpty()) {
             throw new IllegalStateException(
                     "glide.notifier.channel=webhook needs glide.notifier.webhook.url");

@@ -1,10 +1,12 @@
 package dev.glide.notifier.channel;
 
+import dev.glide.contract.seam.Typed;
+
 /**
  * Where notifications go: one implementation per kind of destination, chosen by {@code
  * glide.notifier.channel}.
  */
-public interface NotificationChannel {
+public interface NotificationChannel extends Typed {
 
     /** The name {@code glide.notifier.channel} selects this channel by. */
     String type();

@@ -2,11 +2,14 @@ package dev.glide.notifier.channel;
 
 import dev.glide.contract.AnalysisVerdict;
 import dev.glide.contract.RolloutEvent;
+import dev.glide.contract.RolloutNews;
 import dev.glide.contract.RolloutState;
+import dev.glide.contract.TrainEvent;
 import dev.glide.contract.TrainMember;
 import dev.glide.contract.Weights;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What the notifier knows of a rollout now, folded from its events and verdicts: what a chat
@@ -36,24 +39,46 @@ public record RolloutSnapshot(
         VerdictLine verdict,
         List<String> activity,
         String trainId,
-        List<TrainMember> members) {
+        List<TrainMember> members,
+        String kind) {
 
     private static final int ACTIVITY_LINES = 6;
 
     public RolloutSnapshot {
         activity = activity == null ? List.of() : List.copyOf(activity);
         members = members == null ? List.of() : List.copyOf(members);
+        // snapshots stored before trains had events of their own: a train's was the one with
+        // members
+        if (kind == null) {
+            kind = members.isEmpty() ? RolloutNews.ROLLOUT : RolloutNews.TRAIN;
+        }
     }
 
-    /** True for a release train's snapshot. */
+    /** True for a release train's snapshot (built from {@link TrainEvent}s). */
     public boolean isTrain() {
-        return !members.isEmpty();
+        return RolloutNews.TRAIN.equals(kind);
     }
 
     public static RolloutSnapshot empty(String rolloutId) {
         return new RolloutSnapshot(
-                rolloutId, null, null, null, null, null, null, null, 0, 0, null, null, 0, null,
-                List.of(), null, List.of());
+                rolloutId,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                0,
+                0,
+                null,
+                null,
+                0,
+                null,
+                List.of(),
+                null,
+                List.of(),
+                RolloutNews.ROLLOUT);
     }
 
     /**
@@ -91,7 +116,46 @@ public record RolloutSnapshot(
                 verdict,
                 lines,
                 event.trainId(),
-                event.members());
+                List.of(),
+                RolloutNews.ROLLOUT);
+    }
+
+    /**
+     * This snapshot with a newer train event folded in: the train's name stands where a rollout's
+     * service does, its phase where a step does.
+     */
+    public RolloutSnapshot with(TrainEvent event) {
+        if (event.sequence() <= sequence) {
+            return this;
+        }
+        List<String> lines =
+                event.actor() == null
+                        ? activity
+                        : append(
+                                activity,
+                                event.to()
+                                        + " by "
+                                        + event.actor()
+                                        + (event.reason() == null ? "" : ": " + event.reason()));
+        return new RolloutSnapshot(
+                rolloutId,
+                event.name(),
+                event.team() != null ? event.team() : team,
+                event.environment(),
+                RolloutNews.TRAIN,
+                null,
+                null,
+                event.to(),
+                event.phaseIndex(),
+                event.phaseCount(),
+                null,
+                event.reason(),
+                event.sequence(),
+                verdict,
+                lines,
+                null,
+                event.members(),
+                RolloutNews.TRAIN);
     }
 
     /** This snapshot with a verdict, when it is newer than the one shown. */
@@ -117,7 +181,8 @@ public record RolloutSnapshot(
                 line,
                 activity,
                 trainId,
-                members);
+                members,
+                kind);
     }
 
     /** This snapshot with one more line of who did what. */
@@ -139,7 +204,8 @@ public record RolloutSnapshot(
                 verdict,
                 append(activity, line),
                 trainId,
-                members);
+                members,
+                kind);
     }
 
     private static List<String> append(List<String> lines, String line) {
@@ -172,7 +238,7 @@ public record RolloutSnapshot(
                             .map(
                                     c ->
                                             String.format(
-                                                    java.util.Locale.ROOT,
+                                                    Locale.ROOT,
                                                     "%s (%s): canary %s, baseline %s%s%s",
                                                     c.metric(),
                                                     c.test(),
@@ -181,7 +247,7 @@ public record RolloutSnapshot(
                                                     c.pValue() == null
                                                             ? ""
                                                             : String.format(
-                                                                    java.util.Locale.ROOT,
+                                                                    Locale.ROOT,
                                                                     ", p = %.3g",
                                                                     c.pValue()),
                                                     c.passed() ? "" : " ✗"))
@@ -205,8 +271,8 @@ public record RolloutSnapshot(
                 return "—";
             }
             return value < 1
-                    ? String.format(java.util.Locale.ROOT, "%.3f %%", value * 100)
-                    : String.format(java.util.Locale.ROOT, "%.1f", value);
+                    ? String.format(Locale.ROOT, "%.3f %%", value * 100)
+                    : String.format(Locale.ROOT, "%.1f", value);
         }
     }
 }

@@ -3,7 +3,9 @@ package dev.glide.notifier.delivery;
 import dev.glide.contract.AnalysisVerdict;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutEvent;
+import dev.glide.contract.RolloutNews;
 import dev.glide.contract.Topics;
+import dev.glide.contract.TrainEvent;
 import dev.glide.notifier.channel.Notification;
 import dev.glide.notifier.channel.RolloutSnapshot;
 import dev.glide.notifier.view.RolloutViews;
@@ -11,6 +13,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 /**
  * Reads rollout transitions and verdicts, folds each into the rollout's snapshot and notifies
@@ -20,8 +23,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class RolloutNewsConsumer {
 
-    private static final org.jboss.logging.Logger LOG =
-            org.jboss.logging.Logger.getLogger(RolloutNewsConsumer.class);
+    private static final Logger LOG = Logger.getLogger(RolloutNewsConsumer.class);
 
     private final EventCodec codec;
     private final Deliverer deliverer;
@@ -36,7 +38,12 @@ public class RolloutNewsConsumer {
     @Incoming(Topics.ROLLOUT_EVENTS)
     @Blocking
     public void onRolloutEvent(String json) {
-        RolloutEvent event = codec.decode(json, RolloutEvent.class);
+        RolloutNews news = RolloutNews.read(codec, json);
+        if (news instanceof TrainEvent train) {
+            onTrainEvent(train);
+            return;
+        }
+        RolloutEvent event = (RolloutEvent) news;
         RolloutSnapshot rollout = views.update(event.rolloutId(), snapshot -> snapshot.with(event));
         String text =
                 String.format(
@@ -60,6 +67,28 @@ public class RolloutNewsConsumer {
                         text,
                         event,
                         rollout));
+    }
+
+    private void onTrainEvent(TrainEvent event) {
+        RolloutSnapshot train = views.update(event.trainId(), snapshot -> snapshot.with(event));
+        String text =
+                String.format(
+                                Locale.ROOT,
+                                "release train %s (%s): %s%s",
+                                event.name(),
+                                event.environment(),
+                                event.from() == null ? "" : event.from() + " -> ",
+                                event.to())
+                        + (event.actor() == null ? "" : " by " + event.actor())
+                        + (event.reason() == null ? "" : ": " + event.reason());
+        deliverer.deliver(
+                new Notification(
+                        "event:" + event.trainId() + ":" + event.sequence(),
+                        event.trainId(),
+                        "train-event",
+                        text,
+                        event,
+                        train));
     }
 
     @Incoming(Topics.ANALYSIS_VERDICTS)

@@ -55,7 +55,7 @@ public class SlackInteractions {
     private final Approvers approvers;
     private final RolloutViews views;
     private final EventPublisher commands;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
     private final ExecutorService followUps = Executors.newFixedThreadPool(2);
 
     SlackInteractions(
@@ -72,6 +72,7 @@ public class SlackInteractions {
         this.approvers = approvers;
         this.views = views;
         this.commands = new EventPublisher(emitter, codec);
+        this.json = codec.mapper();
     }
 
     @POST
@@ -223,7 +224,10 @@ public class SlackInteractions {
                         click.actor(),
                         "slack",
                         verb + " clicked in Slack",
-                        Instant.now());
+                        Instant.now(),
+                        rollout.isTrain()
+                                ? RolloutCommand.Target.TRAIN
+                                : RolloutCommand.Target.ROLLOUT);
         commands.publish(command);
         QuarkusTransaction.requiringNew()
                 .run(

@@ -1,5 +1,6 @@
 package dev.glide.notifier.view;
 
+import dev.glide.notifier.channel.RolloutSnapshot;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -19,7 +20,7 @@ public class RolloutView extends PanacheEntityBase {
     public String rolloutId;
 
     @JdbcTypeCode(SqlTypes.JSON)
-    public String snapshot;
+    public RolloutSnapshot snapshot;
 
     @Column(name = "updated_at")
     public Instant updatedAt;

@@ -1,6 +1,5 @@
 package dev.glide.notifier.view;
 
-import dev.glide.contract.EventCodec;
 import dev.glide.notifier.channel.RolloutSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -13,11 +12,7 @@ import java.util.function.UnaryOperator;
 @ApplicationScoped
 public class RolloutViews {
 
-    private final EventCodec codec;
-
-    RolloutViews(EventCodec codec) {
-        this.codec = codec;
-    }
+    RolloutViews() {}
 
     /** Folds a change into the rollout's snapshot (under a row lock) and returns the result. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
@@ -28,11 +23,9 @@ public class RolloutViews {
             view.rolloutId = rolloutId;
         }
         RolloutSnapshot before =
-                view.snapshot == null
-                        ? RolloutSnapshot.empty(rolloutId)
-                        : codec.decode(view.snapshot, RolloutSnapshot.class);
+                view.snapshot == null ? RolloutSnapshot.empty(rolloutId) : view.snapshot;
         RolloutSnapshot after = change.apply(before);
-        view.snapshot = codec.encode(after);
+        view.snapshot = after;
         view.updatedAt = Instant.now();
         view.persist();
         return after;
@@ -41,8 +34,6 @@ public class RolloutViews {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Optional<RolloutSnapshot> find(String rolloutId) {
         RolloutView view = RolloutView.findById(rolloutId);
-        return view == null
-                ? Optional.empty()
-                : Optional.of(codec.decode(view.snapshot, RolloutSnapshot.class));
+        return view == null ? Optional.empty() : Optional.of(view.snapshot);
     }
 }

@@ -34,6 +34,7 @@ public final class Requests {
 
     /** A command given over the API, with a new id unless the caller gave one (to retry safely). */
     public static RolloutCommand command(
+            RolloutCommand.Target kind,
             String commandId,
             String target,
             RolloutCommand.Type type,
@@ -47,7 +48,8 @@ public final class Requests {
                 actor,
                 "api",
                 reason,
-                Instant.now());
+                Instant.now(),
+                kind);
     }
 
     /** A command's answer: 200 when accepted, 409 with the reason when it makes no sense now. */

@@ -5,9 +5,12 @@ import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutState;
 import dev.glide.planner.auth.Caller;
 import dev.glide.planner.auth.TeamAuth;
-import dev.glide.planner.kernel.Fold;
-import dev.glide.planner.kernel.HistoryEntry;
+import dev.glide.planner.kernel.Kernel;
+import dev.glide.planner.rollout.MachineInput;
+import dev.glide.planner.rollout.MachineOutput;
+import dev.glide.planner.rollout.Rollout;
 import dev.glide.planner.rollout.RolloutCommands;
+import dev.glide.planner.rollout.RolloutDriver;
 import dev.glide.planner.rollout.RolloutQueries;
 import dev.glide.planner.rollout.RolloutStatus;
 import dev.glide.planner.rollout.RolloutStreams;
@@ -35,7 +38,8 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
  */
 @Path("/api/rollouts")
 @Produces(MediaType.APPLICATION_JSON)
-public class RolloutResource {
+public class RolloutResource
+        extends AggregateResource<Rollout, RolloutStatus, MachineInput, MachineOutput> {
 
     private final RolloutQueries queries;
     private final RolloutStreams streams;
@@ -47,8 +51,11 @@ public class RolloutResource {
             RolloutQueries queries,
             RolloutStreams streams,
             RolloutCommands commands,
+            Kernel kernel,
+            RolloutDriver driver,
             ServiceRegistry services,
             TeamAuth auth) {
+        super(kernel, driver, RolloutCommand.Target.ROLLOUT);
         this.queries = queries;
         this.streams = streams;
         this.commands = commands;
@@ -100,21 +107,6 @@ public class RolloutResource {
         return queries.get(id);
     }
 
-    @GET
-    @Path("/{id}/history")
-    public List<HistoryEntry> history(@PathParam("id") String id) {
-        return queries.history(id);
-    }
-
-    /**
-     * The stored status beside the one folded from the log: they are equal, or replay is broken.
-     */
-    @GET
-    @Path("/{id}/fold")
-    public Fold<RolloutStatus> fold(@PathParam("id") String id) {
-        return queries.fold(id);
-    }
-
     /**
      * Sends the desired traffic state to the gateway again, e.g. after it drifted or was rebuilt.
      */
@@ -128,27 +120,9 @@ public class RolloutResource {
         return Requests.answered(commands.replay(id, caller.actor(actor)));
     }
 
-    /**
-     * {@code promote}, {@code abort}, {@code pause} or {@code resume}; 409 with the reason when it
-     * makes no sense now.
-     */
-    @POST
-    @Path("/{id}/{action}")
-    public Response command(
-            @PathParam("id") String id,
-            @PathParam("action") String action,
-            @QueryParam("actor") String actor,
-            @QueryParam("commandId") String commandId,
-            @QueryParam("reason") String reason,
-            @HeaderParam("Authorization") String authorization) {
-        RolloutCommand.Type type = Requests.command(action);
-        Caller caller = authorize(authorization, id, type.name().toLowerCase(Locale.ROOT));
-        return Requests.answered(
-                commands.apply(Requests.command(commandId, id, type, caller.actor(actor), reason)));
-    }
-
     /** The caller, who must own the rollout's service to act on it. */
-    private Caller authorize(String authorization, String rolloutId, String action) {
+    @Override
+    Caller authorize(String authorization, String rolloutId, String action) {
         Caller caller = auth.authenticate(authorization);
         RolloutView rollout = queries.get(rolloutId);
         return auth.authorize(

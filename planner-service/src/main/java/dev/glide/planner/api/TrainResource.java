@@ -5,12 +5,13 @@ import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.TrainRelease;
 import dev.glide.planner.auth.Caller;
 import dev.glide.planner.auth.TeamAuth;
-import dev.glide.planner.kernel.Fold;
-import dev.glide.planner.kernel.HistoryEntry;
+import dev.glide.planner.kernel.Kernel;
 import dev.glide.planner.service.ServiceRegistry;
 import dev.glide.planner.train.Train;
-import dev.glide.planner.train.TrainCommands;
+import dev.glide.planner.train.TrainDriver;
+import dev.glide.planner.train.TrainInput;
 import dev.glide.planner.train.TrainIntake;
+import dev.glide.planner.train.TrainOutput;
 import dev.glide.planner.train.TrainQueries;
 import dev.glide.planner.train.TrainSpec;
 import dev.glide.planner.train.TrainStatus;
@@ -29,7 +30,6 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -39,11 +39,10 @@ import java.util.Map;
  */
 @Path("/api/trains")
 @Produces(MediaType.APPLICATION_JSON)
-public class TrainResource {
+public class TrainResource extends AggregateResource<Train, TrainStatus, TrainInput, TrainOutput> {
 
     private final TrainIntake intake;
     private final TrainQueries queries;
-    private final TrainCommands commands;
     private final ServiceRegistry services;
     private final TeamAuth auth;
     private final EventCodec codec;
@@ -51,13 +50,14 @@ public class TrainResource {
     TrainResource(
             TrainIntake intake,
             TrainQueries queries,
-            TrainCommands commands,
+            Kernel kernel,
+            TrainDriver driver,
             ServiceRegistry services,
             TeamAuth auth,
             EventCodec codec) {
+        super(kernel, driver, RolloutCommand.Target.TRAIN);
         this.intake = intake;
         this.queries = queries;
-        this.commands = commands;
         this.services = services;
         this.auth = auth;
         this.codec = codec;
@@ -109,46 +109,16 @@ public class TrainResource {
         return queries.get(id);
     }
 
-    @GET
-    @Path("/{id}/history")
-    public List<HistoryEntry> history(@PathParam("id") String id) {
-        return queries.history(id);
-    }
-
-    /**
-     * The stored status beside the one folded from the log: they are equal, or replay is broken.
-     */
-    @GET
-    @Path("/{id}/fold")
-    public Fold<TrainStatus> fold(@PathParam("id") String id) {
-        return queries.fold(id);
-    }
-
-    /**
-     * {@code promote}, {@code abort}, {@code pause} or {@code resume}; 409 with the reason when it
-     * makes no sense now.
-     */
-    @POST
-    @Path("/{id}/{action}")
-    public Response command(
-            @PathParam("id") String id,
-            @PathParam("action") String action,
-            @QueryParam("actor") String actor,
-            @QueryParam("commandId") String commandId,
-            @QueryParam("reason") String reason,
-            @HeaderParam("Authorization") String authorization) {
-        RolloutCommand.Type type = Requests.command(action);
+    /** Acting on a train needs the right to act on every member's service. */
+    @Override
+    Caller authorize(String authorization, String id, String action) {
         Caller caller = auth.authenticate(authorization);
         for (TrainView.MemberView member : queries.get(id).members()) {
             auth.authorize(
                     caller,
                     services.require(member.service()).team(),
-                    type.name().toLowerCase(Locale.ROOT)
-                            + " a train with service '"
-                            + member.service()
-                            + "'");
+                    action + " a train with service '" + member.service() + "'");
         }
-        return Requests.answered(
-                commands.apply(Requests.command(commandId, id, type, caller.actor(actor), reason)));
+        return caller;
     }
 }

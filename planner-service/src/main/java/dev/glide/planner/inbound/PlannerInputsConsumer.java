@@ -6,15 +6,15 @@ import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.Topics;
 import dev.glide.contract.TrafficApplied;
 import dev.glide.planner.kernel.CommandAnswer;
+import dev.glide.planner.kernel.Kernel;
 import dev.glide.planner.rollout.MachineInput;
 import dev.glide.planner.rollout.MachineInput.TrafficConfirmed;
 import dev.glide.planner.rollout.MachineInput.TrafficFailed;
 import dev.glide.planner.rollout.MachineInput.VerdictReceived;
 import dev.glide.planner.rollout.Rollout;
-import dev.glide.planner.rollout.RolloutCommands;
 import dev.glide.planner.rollout.RolloutDriver;
 import dev.glide.planner.rollout.UnknownRolloutException;
-import dev.glide.planner.train.TrainCommands;
+import dev.glide.planner.train.TrainDriver;
 import dev.glide.planner.train.UnknownTrainException;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,18 +34,15 @@ public class PlannerInputsConsumer {
 
     private final EventCodec codec;
     private final RolloutDriver driver;
-    private final RolloutCommands commands;
-    private final TrainCommands trainCommands;
+    private final Kernel kernel;
+    private final TrainDriver trains;
 
     PlannerInputsConsumer(
-            EventCodec codec,
-            RolloutDriver driver,
-            RolloutCommands commands,
-            TrainCommands trainCommands) {
+            EventCodec codec, RolloutDriver driver, Kernel kernel, TrainDriver trains) {
         this.codec = codec;
         this.driver = driver;
-        this.commands = commands;
-        this.trainCommands = trainCommands;
+        this.kernel = kernel;
+        this.trains = trains;
     }
 
     @Incoming(Topics.TRAFFIC_APPLIED)
@@ -82,7 +79,9 @@ public class PlannerInputsConsumer {
         RolloutCommand command = codec.decode(json, RolloutCommand.class);
         try {
             CommandAnswer answer =
-                    command.forTrain() ? trainCommands.apply(command) : commands.apply(command);
+                    command.forTrain()
+                            ? kernel.command(trains, command)
+                            : kernel.command(driver, command);
             LOG.infof(
                     "[rollout %s] %s by %s: %s",
                     command.rolloutId(), command.type(), command.actor(), answer.message());

@@ -39,6 +39,9 @@ public interface Aggregate<R extends AggregateRow, S, I, O> {
     /** The input a command becomes. */
     I command(RolloutCommand command);
 
+    /** The input a timer it asked for ({@link Kernel.Effects#startTimer}) becomes when it fires. */
+    I timerFired(String name, int epoch);
+
     /**
      * Carries out one output of a decision in the decision's transaction: logs it through {@code
      * effects} (with the sequence the machine gave it), or acts on it.

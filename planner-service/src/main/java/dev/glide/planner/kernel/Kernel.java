@@ -4,6 +4,7 @@ import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutCommand;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +58,19 @@ public class Kernel {
         /** When the decision was made: one instant for all it does. */
         public Instant now() {
             return now;
+        }
+
+        /**
+         * Fires a timer named {@code name} after {@code after}; the machine is told {@code epoch}.
+         */
+        public void startTimer(String name, int epoch, Duration after) {
+            Timer timer = new Timer();
+            timer.kind = kind;
+            timer.aggregateId = row.id;
+            timer.name = name;
+            timer.epoch = epoch;
+            timer.dueAt = now.plus(after);
+            timer.persist();
         }
 
         /**

@@ -1,7 +1,6 @@
 package dev.glide.planner.release;
 
 import dev.glide.contract.Backend;
-import dev.glide.contract.EventCodec;
 import dev.glide.contract.MalformedEventException;
 import dev.glide.contract.ReleaseEvent;
 import dev.glide.contract.RolloutCommand;
@@ -39,12 +38,10 @@ public class ReleaseIntake {
 
     private final ServiceRegistry services;
     private final RolloutDriver driver;
-    private final EventCodec codec;
 
-    ReleaseIntake(ServiceRegistry services, RolloutDriver driver, EventCodec codec) {
+    ReleaseIntake(ServiceRegistry services, RolloutDriver driver) {
         this.services = services;
         this.driver = driver;
-        this.codec = codec;
     }
 
     /**
@@ -107,17 +104,16 @@ public class ReleaseIntake {
         rollout.state = RolloutState.PENDING;
         rollout.releaseKey = key;
         rollout.trainId = trainId;
-        rollout.release = codec.encode(release);
+        rollout.release = release;
         rollout.spec =
-                codec.encode(
-                        new RolloutSpec(
-                                release,
-                                service.gateway(),
-                                service.stable(),
-                                strategy,
-                                service.team(),
-                                trainId));
-        rollout.status = codec.encode(RolloutStatus.initial());
+                new RolloutSpec(
+                        release,
+                        service.gateway(),
+                        service.stable(),
+                        strategy,
+                        service.team(),
+                        trainId);
+        rollout.status = RolloutStatus.initial();
         rollout.createdAt = now;
         rollout.updatedAt = now;
         rollout.persist();
@@ -173,7 +169,7 @@ public class ReleaseIntake {
                             Rollout locked = driver.lock(next.id);
                             RolloutSpec queued = driver.spec(locked);
                             Backend stable = services.require(locked.service).stable();
-                            locked.spec = codec.encode(queued.from(stable));
+                            locked.spec = queued.from(stable);
                             locked.stableVersion = stable.version();
                             driver.apply(
                                     locked,

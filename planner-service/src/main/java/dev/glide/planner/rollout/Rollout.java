@@ -1,5 +1,6 @@
 package dev.glide.planner.rollout;
 
+import dev.glide.contract.ReleaseEvent;
 import dev.glide.contract.RolloutState;
 import dev.glide.planner.kernel.AggregateRow;
 import jakarta.persistence.Column;
@@ -8,7 +9,6 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 import java.util.List;
 import java.util.Optional;
 import org.hibernate.annotations.JdbcTypeCode;
@@ -46,13 +46,13 @@ public class Rollout extends AggregateRow {
     @Column(name = "release_key")
     public String releaseKey;
 
-    /** What the rollout follows ({@link RolloutSpec}). */
+    /** What the rollout follows. */
     @JdbcTypeCode(SqlTypes.JSON)
-    public String spec;
+    public RolloutSpec spec;
 
-    /** The state machine's full status ({@link RolloutStatus}). */
+    /** The state machine's full status. */
     @JdbcTypeCode(SqlTypes.JSON)
-    public String status;
+    public RolloutStatus status;
 
     /** The release train this rollout is a member of, or null. */
     @Column(name = "train_id")
@@ -63,12 +63,7 @@ public class Rollout extends AggregateRow {
 
     /** The release that started it, as received. */
     @JdbcTypeCode(SqlTypes.JSON)
-    public String release;
-
-    /** {@link #spec} decoded, and the text it was decoded from: a decision reads it many times. */
-    @Transient RolloutSpec decodedSpec;
-
-    @Transient String decodedFrom;
+    public ReleaseEvent release;
 
     /**
      * The rollout, locked until the transaction ends, so its inputs are applied one at a time;

@@ -1,26 +1,18 @@
 package dev.glide.planner.rollout;
 
-import dev.glide.contract.RolloutCommand;
 import dev.glide.planner.kernel.CommandAnswer;
 import dev.glide.planner.kernel.Decision;
-import dev.glide.planner.kernel.Kernel;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-/** Promote, abort, pause and resume (once per command id), and replay, for one rollout. */
+/** Replay: the rollout's desired traffic state sent to the gateway again. */
 @ApplicationScoped
 public class RolloutCommands {
 
-    private final Kernel kernel;
     private final RolloutDriver driver;
 
-    RolloutCommands(Kernel kernel, RolloutDriver driver) {
-        this.kernel = kernel;
+    RolloutCommands(RolloutDriver driver) {
         this.driver = driver;
-    }
-
-    public CommandAnswer apply(RolloutCommand command) {
-        return kernel.command(driver, command);
     }
 
     /** Sends the rollout's desired traffic state to the gateway again. */

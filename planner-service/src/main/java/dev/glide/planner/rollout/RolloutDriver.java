@@ -2,7 +2,6 @@ package dev.glide.planner.rollout;
 
 import dev.glide.contract.AnalysisRequest;
 import dev.glide.contract.Backend;
-import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutEvent;
 import dev.glide.contract.RolloutState;
@@ -18,6 +17,7 @@ import dev.glide.planner.rollout.MachineOutput.Announcement;
 import dev.glide.planner.rollout.MachineOutput.RouteStep;
 import dev.glide.planner.rollout.MachineOutput.StartTimer;
 import dev.glide.planner.rollout.MachineOutput.Transition;
+import dev.glide.planner.strategy.AnalysisSpec;
 import dev.glide.planner.strategy.PlannedStep;
 import dev.glide.planner.strategy.StrategyPlanner;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -70,19 +70,16 @@ public class RolloutDriver
             double canaryPercent,
             String reason) {}
 
-    private final EventCodec codec;
     private final Kernel kernel;
     private final Event<Ended> ended;
     private final Event<EndAnnounced> announced;
     private final Event<MemberMoved> memberMoved;
 
     RolloutDriver(
-            EventCodec codec,
             Kernel kernel,
             Event<Ended> ended,
             Event<EndAnnounced> announced,
             Event<MemberMoved> memberMoved) {
-        this.codec = codec;
         this.kernel = kernel;
         this.ended = ended;
         this.announced = announced;
@@ -126,20 +123,13 @@ public class RolloutDriver
         return rollout;
     }
 
-    /**
-     * What the rollout follows; decoded once per loaded row and spec (a decision reads it often).
-     */
     public RolloutSpec spec(Rollout rollout) {
-        if (rollout.decodedSpec == null || rollout.decodedFrom != rollout.spec) {
-            rollout.decodedSpec = codec.decode(rollout.spec, RolloutSpec.class);
-            rollout.decodedFrom = rollout.spec;
-        }
-        return rollout.decodedSpec;
+        return rollout.spec;
     }
 
     @Override
     public RolloutStatus status(Rollout rollout) {
-        return codec.decode(rollout.status, RolloutStatus.class);
+        return rollout.status;
     }
 
     @Override
@@ -155,6 +145,11 @@ public class RolloutDriver
     @Override
     public MachineInput command(RolloutCommand command) {
         return new MachineInput.CommandReceived(command.type(), command.actor(), command.reason());
+    }
+
+    @Override
+    public MachineInput timerFired(String name, int epoch) {
+        return new MachineInput.TimerFired(Integer.parseInt(name), epoch);
     }
 
     @Override
@@ -183,60 +178,33 @@ public class RolloutDriver
                     effects.cause(),
                     effects.actor());
         } else if (output instanceof Transition transition) {
-            effects.log(
-                    transition.sequence(),
-                    Type.TRANSITION,
-                    Topics.ROLLOUT_EVENTS,
-                    event(
-                            rollout,
-                            spec,
-                            after,
-                            transition.sequence(),
-                            transition.from(),
-                            transition.to(),
-                            transition.stepIndex(),
-                            transition.cause(),
-                            transition.actor(),
-                            null,
-                            now),
-                    transition.cause(),
-                    transition.actor());
+            logEvent(rollout, spec, after, transition, null, effects);
         } else if (output instanceof AnalysisStarted analysis) {
-            AnalysisRequest request =
-                    new AnalysisRequest(
-                            analysis.sequence(),
-                            analysis.spec().metrics(),
-                            analysis.spec().intervalDuration().toSeconds(),
-                            analysis.spec().count(),
-                            analysis.spec().failureLimit());
-            effects.log(
-                    analysis.sequence(),
-                    Type.ANALYSIS,
-                    Topics.ROLLOUT_EVENTS,
-                    event(
-                            rollout,
-                            spec,
-                            after,
+            AnalysisSpec wanted = analysis.spec();
+            logEvent(
+                    rollout,
+                    spec,
+                    after,
+                    new Transition(
                             analysis.sequence(),
                             after.state(),
                             after.state(),
                             after.stepIndex(),
                             "analysis started",
-                            null,
-                            request,
-                            now),
-                    "analysis started",
-                    null);
+                            null),
+                    new AnalysisRequest(
+                            analysis.sequence(),
+                            wanted.metrics(),
+                            wanted.intervalDuration().toSeconds(),
+                            wanted.count(),
+                            wanted.failureLimit()),
+                    effects);
         } else if (output instanceof Announcement announcement) {
             announced.fire(
                     new EndAnnounced(rollout, spec, announcement.sequence(), announcement.end()));
         } else if (output instanceof StartTimer timer) {
-            RolloutTimer row = new RolloutTimer();
-            row.rolloutId = rollout.id;
-            row.stepIndex = timer.stepIndex();
-            row.epoch = timer.epoch();
-            row.dueAt = now.plus(timer.after());
-            row.persist();
+            // a rollout's timers are named by the step that set them
+            effects.startTimer(String.valueOf(timer.stepIndex()), timer.epoch(), timer.after());
         }
     }
 
@@ -250,7 +218,7 @@ public class RolloutDriver
         rollout.stepIndex = after.stepIndex();
         rollout.canaryWeight = after.canaryPercent();
         rollout.reason = after.reason();
-        rollout.status = codec.encode(after);
+        rollout.status = after;
         RolloutSpec spec = spec(rollout);
         if (after.state().isFinal() && !before.state().isFinal()) {
             LOG.infof("[rollout %s] ended %s", rollout.id, after.state());
@@ -289,39 +257,42 @@ public class RolloutDriver
                 now);
     }
 
-    private RolloutEvent event(
+    /** The rollout's event for a transition (or the start of an analysis), into the log. */
+    private void logEvent(
             Rollout rollout,
             RolloutSpec spec,
             RolloutStatus status,
-            long sequence,
-            RolloutState from,
-            RolloutState to,
-            int stepIndex,
-            String cause,
-            String actor,
+            Transition change,
             AnalysisRequest analysis,
-            Instant now) {
-        return new RolloutEvent(
-                RolloutEvent.SCHEMA_VERSION,
-                rollout.id,
-                sequence,
-                rollout.service,
-                rollout.environment,
-                spec.strategy().type().name(),
-                spec.stable().version(),
-                spec.canary().version(),
-                from,
-                to,
-                stepIndex,
-                machine(spec).plan().size(),
-                Weights.canaryPercent(status.canaryPercent()),
-                cause,
-                actor,
-                status.reason(),
-                analysis,
-                now,
-                spec.team(),
-                spec.trainId(),
-                List.of());
+            Kernel.Effects effects) {
+        RolloutEvent event =
+                new RolloutEvent(
+                        RolloutEvent.SCHEMA_VERSION,
+                        rollout.id,
+                        change.sequence(),
+                        rollout.service,
+                        rollout.environment,
+                        spec.strategy().type().name(),
+                        spec.stable().version(),
+                        spec.canary().version(),
+                        change.from(),
+                        change.to(),
+                        change.stepIndex(),
+                        machine(spec).plan().size(),
+                        Weights.canaryPercent(status.canaryPercent()),
+                        change.cause(),
+                        change.actor(),
+                        status.reason(),
+                        analysis,
+                        effects.now(),
+                        spec.team(),
+                        spec.trainId());
+        effects.log(
+                change.sequence(),
+                analysis == null ? Type.TRANSITION : Type.ANALYSIS,
+                Topics.ROLLOUT_EVENTS,
+                event,
+                change.cause(),
+                change.actor());
     }
 }

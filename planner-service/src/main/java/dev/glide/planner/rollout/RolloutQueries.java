@@ -2,9 +2,7 @@ package dev.glide.planner.rollout;
 
 import dev.glide.contract.RolloutState;
 import dev.glide.planner.kernel.EventLog;
-import dev.glide.planner.kernel.Fold;
 import dev.glide.planner.kernel.HistoryEntry;
-import dev.glide.planner.kernel.Kernel;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,12 +18,10 @@ public class RolloutQueries {
     public record Update(RolloutView rollout, List<HistoryEntry> entries) {}
 
     private final RolloutDriver driver;
-    private final Kernel kernel;
     private final EventLog log;
 
-    RolloutQueries(RolloutDriver driver, Kernel kernel, EventLog log) {
+    RolloutQueries(RolloutDriver driver, EventLog log) {
         this.driver = driver;
-        this.kernel = kernel;
         this.log = log;
     }
 
@@ -71,15 +67,6 @@ public class RolloutQueries {
     @Transactional
     public RolloutView get(String id) {
         return view(require(id));
-    }
-
-    public List<HistoryEntry> history(String id) {
-        return kernel.history(driver, id);
-    }
-
-    /** The stored status beside the one folded from the log. */
-    public Fold<RolloutStatus> fold(String id) {
-        return kernel.fold(driver, id);
     }
 
     private Rollout require(String id) {

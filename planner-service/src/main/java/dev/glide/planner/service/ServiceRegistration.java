@@ -19,7 +19,7 @@ public class ServiceRegistration extends PanacheEntityBase {
     public String team;
 
     @JdbcTypeCode(SqlTypes.JSON)
-    public String spec;
+    public ServiceSpec spec;
 
     @Column(name = "created_at")
     public Instant createdAt;

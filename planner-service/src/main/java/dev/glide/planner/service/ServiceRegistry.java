@@ -1,7 +1,6 @@
 package dev.glide.planner.service;
 
 import dev.glide.contract.Backend;
-import dev.glide.contract.EventCodec;
 import dev.glide.planner.strategy.StrategyPlanner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -16,12 +15,6 @@ import java.util.Optional;
 @ApplicationScoped
 public class ServiceRegistry {
 
-    private final EventCodec codec;
-
-    ServiceRegistry(EventCodec codec) {
-        this.codec = codec;
-    }
-
     /** Creates or replaces a registration; true when it is new. */
     @Transactional
     public boolean put(String name, ServiceSpec spec) {
@@ -35,7 +28,7 @@ public class ServiceRegistry {
             registration.createdAt = now;
         }
         registration.team = spec.team();
-        registration.spec = codec.encode(spec);
+        registration.spec = spec;
         registration.updatedAt = now;
         registration.persist();
         return created;
@@ -47,15 +40,14 @@ public class ServiceRegistry {
         ServiceRegistration registration =
                 ServiceRegistration.<ServiceRegistration>findByIdOptional(name)
                         .orElseThrow(() -> new UnknownServiceException(name));
-        registration.spec =
-                codec.encode(codec.decode(registration.spec, ServiceSpec.class).withStable(stable));
+        registration.spec = registration.spec.withStable(stable);
         registration.updatedAt = Instant.now();
     }
 
     @Transactional
     public Optional<ServiceSpec> find(String name) {
         return ServiceRegistration.<ServiceRegistration>findByIdOptional(name)
-                .map(registration -> codec.decode(registration.spec, ServiceSpec.class));
+                .map(registration -> registration.spec);
     }
 
     public ServiceSpec require(String name) {

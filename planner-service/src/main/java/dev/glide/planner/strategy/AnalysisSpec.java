@@ -1,5 +1,6 @@
 package dev.glide.planner.strategy;
 
+import dev.glide.contract.Durations;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;

@@ -1,6 +1,7 @@
 package dev.glide.planner.strategy;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.glide.contract.Durations;
 import dev.glide.contract.MatchRule;
 import dev.glide.contract.Role;
 import jakarta.validation.Valid;

@@ -1,5 +1,6 @@
 package dev.glide.planner.strategy;
 
+import dev.glide.contract.Durations;
 import dev.glide.planner.strategy.PlannedStep.Analyse;
 import dev.glide.planner.strategy.PlannedStep.AwaitTrain;
 import dev.glide.planner.strategy.PlannedStep.HoldRollbackWindow;

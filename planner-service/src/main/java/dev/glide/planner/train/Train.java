@@ -8,7 +8,6 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
-import java.time.Instant;
 import java.util.Optional;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
@@ -37,23 +36,16 @@ public class Train extends AggregateRow {
      * The release as received ({@link dev.glide.contract.TrainRelease}) with each member's team.
      */
     @JdbcTypeCode(SqlTypes.JSON)
-    public String spec;
+    public TrainSpec spec;
 
     /** The state machine's full status ({@link TrainStatus}). */
     @JdbcTypeCode(SqlTypes.JSON)
-    public String status;
+    public TrainStatus status;
 
     public String reason;
 
     @Column(name = "release_key")
     public String releaseKey;
-
-    /** When the rollback window set in {@link #timerEpoch} ends, or null. */
-    @Column(name = "due_at")
-    public Instant dueAt;
-
-    @Column(name = "timer_epoch")
-    public Integer timerEpoch;
 
     /** The train, locked until the transaction ends; read again under the lock. */
     public static Optional<Train> findLocked(String id) {

@@ -1,9 +1,8 @@
 package dev.glide.planner.train;
 
-import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutCommand;
-import dev.glide.contract.RolloutEvent;
 import dev.glide.contract.Topics;
+import dev.glide.contract.TrainEvent;
 import dev.glide.contract.TrainMember;
 import dev.glide.planner.kernel.Aggregate;
 import dev.glide.planner.kernel.Decision;
@@ -40,13 +39,14 @@ public class TrainDriver implements Aggregate<Train, TrainStatus, TrainInput, Tr
 
     public static final String KIND = "train";
 
-    private final EventCodec codec;
+    /** A train's one timer. */
+    private static final String ROLLBACK_WINDOW = "rollback-window";
+
     private final Kernel kernel;
     private final RolloutDriver rollouts;
     private final ReleaseIntake intake;
 
-    TrainDriver(EventCodec codec, Kernel kernel, RolloutDriver rollouts, ReleaseIntake intake) {
-        this.codec = codec;
+    TrainDriver(Kernel kernel, RolloutDriver rollouts, ReleaseIntake intake) {
         this.kernel = kernel;
         this.rollouts = rollouts;
         this.intake = intake;
@@ -89,12 +89,12 @@ public class TrainDriver implements Aggregate<Train, TrainStatus, TrainInput, Tr
     }
 
     public TrainSpec spec(Train train) {
-        return codec.decode(train.spec, TrainSpec.class);
+        return train.spec;
     }
 
     @Override
     public TrainStatus status(Train train) {
-        return codec.decode(train.status, TrainStatus.class);
+        return train.status;
     }
 
     @Override
@@ -110,6 +110,11 @@ public class TrainDriver implements Aggregate<Train, TrainStatus, TrainInput, Tr
     @Override
     public TrainInput command(RolloutCommand command) {
         return new TrainInput.CommandReceived(command.type(), command.actor(), command.reason());
+    }
+
+    @Override
+    public TrainInput timerFired(String name, int epoch) {
+        return new TrainInput.TimerFired(epoch);
     }
 
     @Override
@@ -130,8 +135,7 @@ public class TrainDriver implements Aggregate<Train, TrainStatus, TrainInput, Tr
                     transition.cause(),
                     transition.actor());
         } else if (output instanceof StartTimer timer) {
-            train.dueAt = effects.now().plus(timer.after());
-            train.timerEpoch = timer.epoch();
+            effects.startTimer(ROLLBACK_WINDOW, timer.epoch(), timer.after());
         } else if (output instanceof MemberAction action) {
             effects.log(
                     action.sequence(),
@@ -152,17 +156,11 @@ public class TrainDriver implements Aggregate<Train, TrainStatus, TrainInput, Tr
         train.state = after.state();
         train.phase = after.phase();
         train.reason = after.reason();
-        train.status = codec.encode(after);
-        if (after.state().isFinal()) {
-            train.dueAt = null;
-            train.timerEpoch = null;
-            if (!before.state().isFinal()) {
-                LOG.infof(
-                        "[train %s] ended %s%s",
-                        train.id,
-                        after.state(),
-                        after.reason() == null ? "" : ": " + after.reason());
-            }
+        train.status = after;
+        if (after.state().isFinal() && !before.state().isFinal()) {
+            LOG.infof(
+                    "[train %s] ended %s%s",
+                    train.id, after.state(), after.reason() == null ? "" : ": " + after.reason());
         }
     }
 
@@ -210,38 +208,30 @@ public class TrainDriver implements Aggregate<Train, TrainStatus, TrainInput, Tr
         return verb + " " + action.service();
     }
 
-    /**
-     * The train's event: its state and each member's line, on the rollout-events topic under the
-     * train's id.
-     */
-    static RolloutEvent event(
+    /** The train's event: its state, its phase and each member's line, on rollout-events. */
+    static TrainEvent event(
             Train train,
             TrainSpec spec,
             TrainPlan plan,
             TrainStatus status,
             Transition transition,
             Instant now) {
-        return new RolloutEvent(
-                RolloutEvent.SCHEMA_VERSION,
+        return new TrainEvent(
+                TrainEvent.SCHEMA_VERSION,
                 train.id,
                 transition.sequence(),
                 train.name,
                 train.environment,
-                "train",
-                null,
-                null,
                 transition.from(),
                 transition.to(),
+                transition.phase().name(),
                 transition.phase().ordinal(),
                 TrainStatus.Phase.values().length,
-                null,
                 transition.cause(),
                 transition.actor(),
                 status.reason(),
-                null,
                 now,
                 spec.team(),
-                null,
                 members(train.id, spec, plan, status));
     }
 

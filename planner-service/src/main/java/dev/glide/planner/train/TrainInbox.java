@@ -1,6 +1,5 @@
 package dev.glide.planner.train;
 
-import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutState;
 import dev.glide.planner.kernel.SerialWorker;
 import dev.glide.planner.rollout.RolloutDriver;
@@ -20,11 +19,10 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * What trains hear: their members' news and their rollback-window timers. A member's news is stored
- * as a {@link TrainSignal} in the member's own transaction (which never locks the train), then read
- * in the train's: woken after each commit that stored one, and by a timer for whatever a crash left
- * behind. Each signal is deleted in the transaction that applies it, so it acts once, also with
- * several planners.
+ * What trains hear from their members. A member's news is stored as a {@link TrainSignal} in the
+ * member's own transaction (which never locks the train), then read in the train's: woken after
+ * each commit that stored one, and by a timer for whatever a crash left behind. Each signal is
+ * deleted in the transaction that applies it, so it acts once, also with several planners.
  */
 @ApplicationScoped
 public class TrainInbox {
@@ -34,18 +32,12 @@ public class TrainInbox {
     /** Fired when a signal was stored, so it is read once the member's transaction commits. */
     record Stored(String trainId) {}
 
-    private final EventCodec codec;
     private final TrainDriver driver;
     private final EntityManager entityManager;
     private final Event<Stored> stored;
     private final SerialWorker worker = new SerialWorker("train-inbox", this::drain);
 
-    TrainInbox(
-            EventCodec codec,
-            TrainDriver driver,
-            EntityManager entityManager,
-            Event<Stored> stored) {
-        this.codec = codec;
+    TrainInbox(TrainDriver driver, EntityManager entityManager, Event<Stored> stored) {
         this.driver = driver;
         this.entityManager = entityManager;
         this.stored = stored;
@@ -65,13 +57,12 @@ public class TrainInbox {
         TrainSignal row = new TrainSignal();
         row.trainId = moved.trainId();
         row.payload =
-                codec.encode(
-                        new MemberMoved(
-                                moved.service(),
-                                signal,
-                                moved.state(),
-                                moved.canaryPercent(),
-                                moved.reason()));
+                new MemberMoved(
+                        moved.service(),
+                        signal,
+                        moved.state(),
+                        moved.canaryPercent(),
+                        moved.reason());
         row.createdAt = Instant.now();
         row.persist();
         stored.fire(new Stored(moved.trainId()));
@@ -88,7 +79,6 @@ public class TrainInbox {
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         worker.wake();
-        fireDueTimers();
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
@@ -139,7 +129,7 @@ public class TrainInbox {
                                 return false;
                             }
                             signal.delete();
-                            MemberMoved moved = codec.decode(signal.payload, MemberMoved.class);
+                            MemberMoved moved = signal.payload;
                             driver.apply(
                                     train,
                                     moved,
@@ -149,39 +139,5 @@ public class TrainInbox {
                                     null);
                             return true;
                         });
-    }
-
-    private void fireDueTimers() {
-        List<String> due =
-                QuarkusTransaction.requiringNew()
-                        .call(
-                                () ->
-                                        entityManager
-                                                .createQuery(
-                                                        "select t.id from Train t where t.dueAt <= :now",
-                                                        String.class)
-                                                .setParameter("now", Instant.now())
-                                                .getResultList());
-        for (String trainId : due) {
-            try {
-                QuarkusTransaction.requiringNew()
-                        .run(
-                                () -> {
-                                    Train train = driver.lock(trainId);
-                                    if (train.dueAt == null || train.dueAt.isAfter(Instant.now())) {
-                                        return;
-                                    }
-                                    int epoch = train.timerEpoch;
-                                    train.dueAt = null;
-                                    train.timerEpoch = null;
-                                    driver.apply(
-                                            train, new TrainInput.TimerFired(epoch), "timer", null);
-                                });
-            } catch (RuntimeException e) {
-                LOG.warnf(
-                        "[train %s] its timer could not fire now (%s); retried next time",
-                        trainId, e.getMessage());
-            }
-        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.glide.planner.train;
 
-import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutState;
 import dev.glide.contract.TrainRelease;
@@ -28,17 +27,11 @@ public class TrainIntake {
     private final ServiceRegistry services;
     private final ReleaseIntake releases;
     private final TrainDriver driver;
-    private final EventCodec codec;
 
-    TrainIntake(
-            ServiceRegistry services,
-            ReleaseIntake releases,
-            TrainDriver driver,
-            EventCodec codec) {
+    TrainIntake(ServiceRegistry services, ReleaseIntake releases, TrainDriver driver) {
         this.services = services;
         this.releases = releases;
         this.driver = driver;
-        this.codec = codec;
     }
 
     @Transactional
@@ -76,8 +69,8 @@ public class TrainIntake {
         train.environment = release.environment();
         train.state = RolloutState.PENDING;
         train.phase = TrainStatus.Phase.CANARY;
-        train.spec = codec.encode(spec);
-        train.status = codec.encode(TrainStatus.initial(spec.plan()));
+        train.spec = spec;
+        train.status = TrainStatus.initial(spec.plan());
         train.releaseKey = key;
         train.createdAt = now;
         train.updatedAt = now;

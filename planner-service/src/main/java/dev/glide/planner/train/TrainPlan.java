@@ -1,8 +1,8 @@
 package dev.glide.planner.train;
 
+import dev.glide.contract.Durations;
 import dev.glide.contract.MalformedEventException;
 import dev.glide.contract.TrainRelease;
-import dev.glide.planner.strategy.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,9 +1,6 @@
 package dev.glide.planner.train;
 
 import dev.glide.contract.TrainMember;
-import dev.glide.planner.kernel.Fold;
-import dev.glide.planner.kernel.HistoryEntry;
-import dev.glide.planner.kernel.Kernel;
 import dev.glide.planner.rollout.Rollout;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,11 +12,9 @@ import java.util.List;
 public class TrainQueries {
 
     private final TrainDriver driver;
-    private final Kernel kernel;
 
-    TrainQueries(TrainDriver driver, Kernel kernel) {
+    TrainQueries(TrainDriver driver) {
         this.driver = driver;
-        this.kernel = kernel;
     }
 
     @Transactional
@@ -32,15 +27,6 @@ public class TrainQueries {
     @Transactional
     public TrainView get(String id) {
         return view(require(id));
-    }
-
-    public List<HistoryEntry> history(String id) {
-        return kernel.history(driver, id);
-    }
-
-    /** The stored status beside the one folded from the log. */
-    public Fold<TrainStatus> fold(String id) {
-        return kernel.fold(driver, id);
     }
 
     private Train require(String id) {

@@ -27,7 +27,7 @@ public class TrainSignal extends PanacheEntityBase {
     public String trainId;
 
     @JdbcTypeCode(SqlTypes.JSON)
-    public String payload;
+    public TrainInput.MemberMoved payload;
 
     @Column(name = "created_at")
     public Instant createdAt;

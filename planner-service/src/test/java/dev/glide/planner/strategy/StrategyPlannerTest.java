@@ -3,6 +3,7 @@ package dev.glide.planner.strategy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.glide.contract.Durations;
 import dev.glide.contract.MatchRule;
 import dev.glide.contract.Role;
 import dev.glide.planner.strategy.PlannedStep.Analyse;

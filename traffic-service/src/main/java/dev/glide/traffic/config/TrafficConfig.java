@@ -1,4 +1,4 @@
-package dev.glide.traffic.step;
+package dev.glide.traffic.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -10,7 +10,10 @@ public interface TrafficConfig {
 
     Retry retry();
 
-    /** How often every route's gateway is compared with its newest step and corrected. */
+    /**
+     * How often every route's gateway is compared with its newest step and corrected (read by the
+     * reconciler's schedule, {@code ${glide.traffic.reconcile-interval}}).
+     */
     @WithDefault("10s")
     Duration reconcileInterval();
 

@@ -2,6 +2,7 @@ package dev.glide.traffic.gateway;
 
 import dev.glide.contract.GatewayBinding;
 import dev.glide.contract.RolloutStep;
+import dev.glide.contract.seam.Typed;
 
 /**
  * The seam between a rollout and a gateway: one implementation per kind of gateway, chosen by the
@@ -12,7 +13,7 @@ import dev.glide.contract.RolloutStep;
  * write), and {@link #read} must ask the gateway itself, since applying a weight is not the same as
  * the gateway serving it.
  */
-public interface GatewayAdapter {
+public interface GatewayAdapter extends Typed {
 
     /**
      * The name a binding uses to choose this adapter, also used in logs, metrics and

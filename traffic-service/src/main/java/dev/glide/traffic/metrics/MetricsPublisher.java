@@ -4,7 +4,7 @@ import dev.glide.contract.EventCodec;
 import dev.glide.contract.Topics;
 import dev.glide.contract.TrafficMetrics;
 import dev.glide.contract.kafka.EventPublisher;
-import dev.glide.traffic.step.TrafficConfig;
+import dev.glide.traffic.config.TrafficConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,11 +1,13 @@
 package dev.glide.traffic.step;
 
+import dev.glide.contract.RolloutStep;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -32,7 +34,7 @@ public class AppliedStep extends PanacheEntityBase {
 
     /** The step as received: the desired state a reconcile drives the gateway back to. */
     @JdbcTypeCode(SqlTypes.JSON)
-    public String desired;
+    public RolloutStep desired;
 
     @Column(name = "applied_at")
     public Instant appliedAt;
@@ -42,7 +44,7 @@ public class AppliedStep extends PanacheEntityBase {
      * now.
      */
     @SuppressWarnings("unchecked")
-    public static java.util.List<String> newestPerRoute() {
+    public static List<String> newestPerRoute() {
         return getEntityManager()
                 .createNativeQuery(
                         "select distinct on (adapter, route) rollout_id from applied_step order by adapter, route, applied_at desc")

@@ -1,6 +1,7 @@
 package dev.glide.traffic.step;
 
 import dev.glide.contract.RolloutStep;
+import dev.glide.traffic.config.TrafficConfig;
 import dev.glide.traffic.gateway.GatewayAdapter;
 import dev.glide.traffic.gateway.GatewayException;
 import dev.glide.traffic.gateway.ServedTraffic;

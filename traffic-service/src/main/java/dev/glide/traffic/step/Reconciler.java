@@ -5,8 +5,8 @@ import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Topics;
 import dev.glide.contract.TrafficApplied;
 import dev.glide.contract.kafka.EventPublisher;
+import dev.glide.contract.seam.Registry;
 import dev.glide.traffic.gateway.GatewayAdapter;
-import dev.glide.traffic.gateway.GatewayAdapters;
 import dev.glide.traffic.gateway.GatewayException;
 import dev.glide.traffic.gateway.ServedTraffic;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,28 +33,26 @@ public class Reconciler {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
 
-    private final GatewayAdapters adapters;
+    private final Registry<GatewayAdapter> adapters;
     private final GatewayDriver driver;
-    private final EventCodec codec;
     private final EventPublisher publisher;
     private final MeterRegistry registry;
     private volatile boolean restored;
 
     Reconciler(
-            GatewayAdapters adapters,
+            Registry<GatewayAdapter> adapters,
             GatewayDriver driver,
             EventCodec codec,
             MeterRegistry registry,
             @Channel(Topics.TRAFFIC_APPLIED) Emitter<String> emitter) {
         this.adapters = adapters;
         this.driver = driver;
-        this.codec = codec;
         this.registry = registry;
         this.publisher = new EventPublisher(emitter, codec);
     }
 
     @Scheduled(
-            every = "${glide.traffic.reconcile-interval:10s}",
+            every = "${glide.traffic.reconcile-interval}",
             delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
@@ -90,8 +88,8 @@ public class Reconciler {
 
     private Optional<TrafficApplied> reconcile(String rolloutId) {
         AppliedStep applied = AppliedStep.findById(rolloutId, LockModeType.PESSIMISTIC_WRITE);
-        RolloutStep step = codec.decode(applied.desired, RolloutStep.class);
-        Optional<GatewayAdapter> adapter = adapters.forType(applied.adapter);
+        RolloutStep step = applied.desired;
+        Optional<GatewayAdapter> adapter = adapters.find(applied.adapter);
         if (adapter.isEmpty()) {
             return Optional.empty();
         }
@@ -161,10 +159,9 @@ public class Reconciler {
                         .run(
                                 () -> {
                                     AppliedStep applied = AppliedStep.findById(rolloutId);
-                                    RolloutStep step =
-                                            codec.decode(applied.desired, RolloutStep.class);
+                                    RolloutStep step = applied.desired;
                                     Optional<GatewayAdapter> adapter =
-                                            adapters.forType(applied.adapter);
+                                            adapters.find(applied.adapter);
                                     if (adapter.isPresent()) {
                                         try {
                                             adapter.get().apply(step);

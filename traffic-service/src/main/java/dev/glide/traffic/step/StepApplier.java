@@ -1,11 +1,10 @@
 package dev.glide.traffic.step;
 
-import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.TrafficApplied;
 import dev.glide.contract.TrafficApplied.Outcome;
+import dev.glide.contract.seam.Registry;
 import dev.glide.traffic.gateway.GatewayAdapter;
-import dev.glide.traffic.gateway.GatewayAdapters;
 import dev.glide.traffic.gateway.GatewayException;
 import dev.glide.traffic.gateway.ServedTraffic;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,14 +31,12 @@ public class StepApplier {
      */
     public static final String REREAD = "already applied; read back again";
 
-    private final GatewayAdapters adapters;
+    private final Registry<GatewayAdapter> adapters;
     private final GatewayDriver driver;
-    private final EventCodec codec;
 
-    StepApplier(GatewayAdapters adapters, GatewayDriver driver, EventCodec codec) {
+    StepApplier(Registry<GatewayAdapter> adapters, GatewayDriver driver) {
         this.adapters = adapters;
         this.driver = driver;
-        this.codec = codec;
     }
 
     /**
@@ -56,16 +53,9 @@ public class StepApplier {
             return Optional.empty();
         }
         String type = step.gateway().adapter();
-        Optional<GatewayAdapter> adapter = adapters.forType(type);
+        Optional<GatewayAdapter> adapter = adapters.find(type);
         if (adapter.isEmpty()) {
-            return Optional.of(
-                    failed(
-                            step,
-                            type,
-                            "no gateway adapter named '"
-                                    + type
-                                    + "'; known: "
-                                    + adapters.knownTypes()));
+            return Optional.of(failed(step, type, adapters.unknown(type)));
         }
         try {
             if (last != null && step.sequence() == last.sequence) {
@@ -98,7 +88,7 @@ public class StepApplier {
         applied.service = step.service();
         applied.adapter = step.gateway().adapter();
         applied.route = step.gateway().route();
-        applied.desired = codec.encode(step);
+        applied.desired = step;
         applied.appliedAt = Instant.now();
         applied.persist();
     }

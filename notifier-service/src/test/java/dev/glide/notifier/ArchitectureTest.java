@@ -1,0 +1,19 @@
+package dev.glide.notifier;
+
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The notifier service's packages point one way. */
+@AnalyzeClasses(
+        packages = "dev.glide.notifier",
+        importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule noPackageCycles =
+            slices().matching("dev.glide.notifier.(*)..").should().beFreeOfCycles();
+}
