@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glide.testsupport.DebianTool;
 import dev.glide.testsupport.GlideSystem;
+import dev.glide.testsupport.RequiresTools;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,6 +37,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Promote button under the API's authorisation. The screenshot is kept as {@code
  * target/dashboard.png}.
  */
+@RequiresTools({DebianTool.Tool.CHROMIUM, DebianTool.Tool.CHROMEDRIVER})
 class DashboardIT {
 
     private static final String TOKEN = "payments-token";
@@ -46,8 +48,8 @@ class DashboardIT {
 
     @BeforeAll
     static void start() {
-        Path chromium = DebianTool.require("/usr/bin/chromium", "chromium");
-        Path driver = DebianTool.require("/usr/bin/chromedriver", "chromium-driver");
+        Path chromium = DebianTool.Tool.CHROMIUM.require();
+        Path driver = DebianTool.Tool.CHROMEDRIVER.require();
         glide =
                 GlideSystem.builder(Path.of(".."))
                         .only("planner-service", "traffic-service")

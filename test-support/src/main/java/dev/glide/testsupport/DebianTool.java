@@ -11,7 +11,45 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class DebianTool {
 
+    /** The tools tests run, where Debian installs them, and the package that does. */
+    public enum Tool {
+        HAPROXY("/usr/sbin/haproxy", "haproxy"),
+        PROMETHEUS("/usr/bin/prometheus", "prometheus"),
+        CHROMIUM("/usr/bin/chromium", "chromium"),
+        CHROMEDRIVER("/usr/bin/chromedriver", "chromium-driver");
+
+        private final String binary;
+        private final String debianPackage;
+
+        Tool(String binary, String debianPackage) {
+            this.binary = binary;
+            this.debianPackage = debianPackage;
+        }
+
+        public String binary() {
+            return binary;
+        }
+
+        public String debianPackage() {
+            return debianPackage;
+        }
+
+        public boolean installed() {
+            return Files.isExecutable(Path.of(binary));
+        }
+
+        /** The tool's path; a missing one skips the test, or fails it where tools are required. */
+        public Path require() {
+            return DebianTool.require(binary, debianPackage);
+        }
+    }
+
     private DebianTool() {}
+
+    /** True where every tool must be there ({@code GLIDE_REQUIRE_TOOLS=true}: CI installs them). */
+    public static boolean required() {
+        return "true".equalsIgnoreCase(System.getenv("GLIDE_REQUIRE_TOOLS"));
+    }
 
     public static Path require(String binary, String debianPackage) {
         Path path = Path.of(binary);
@@ -19,7 +57,7 @@ public final class DebianTool {
             return path;
         }
         String missing = binary + " is not installed (apt-get install " + debianPackage + ")";
-        if ("true".equalsIgnoreCase(System.getenv("GLIDE_REQUIRE_TOOLS"))) {
+        if (required()) {
             throw new IllegalStateException(missing + " and GLIDE_REQUIRE_TOOLS=true");
         }
         Assumptions.abort(missing + "; skipping");

@@ -43,7 +43,7 @@ public final class HaproxyProcess implements AutoCloseable {
      * Starts HAProxy sending everything to stable (weight 100) and nothing to canary (weight 0).
      */
     public static HaproxyProcess start(Path dir, int stablePort, int canaryPort) {
-        Path binary = DebianTool.require("/usr/sbin/haproxy", "haproxy");
+        Path binary = DebianTool.Tool.HAPROXY.require();
         try {
             Files.createDirectories(dir);
             int frontend = FreePorts.pick();

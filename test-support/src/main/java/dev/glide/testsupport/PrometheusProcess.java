@@ -27,7 +27,7 @@ public final class PrometheusProcess implements AutoCloseable {
 
     /** Starts Prometheus scraping {@code target} (host:port, path /metrics) every second. */
     public static PrometheusProcess start(Path dir, String target) {
-        Path binary = DebianTool.require("/usr/bin/prometheus", "prometheus");
+        Path binary = DebianTool.Tool.PROMETHEUS.require();
         try {
             Files.createDirectories(dir);
             int port = FreePorts.pick();

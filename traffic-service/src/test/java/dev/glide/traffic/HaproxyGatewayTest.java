@@ -12,9 +12,11 @@ import dev.glide.contract.Topics;
 import dev.glide.contract.TrafficApplied;
 import dev.glide.contract.TrafficMetrics;
 import dev.glide.contract.Weights;
+import dev.glide.testsupport.DebianTool;
 import dev.glide.testsupport.HaproxyProcess;
 import dev.glide.testsupport.LoadLoop;
 import dev.glide.testsupport.RealInfrastructure;
+import dev.glide.testsupport.RequiresTools;
 import dev.glide.testsupport.TopicProbe;
 import dev.glide.testsupport.UpstreamServer;
 import io.quarkus.test.common.WithTestResource;
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Steps from Kafka drive a real HAProxy (Debian's 2.6) through its Runtime API, under load. */
+@RequiresTools(DebianTool.Tool.HAPROXY)
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
 class HaproxyGatewayTest {

@@ -8,7 +8,9 @@ import dev.glide.analysis.judge.AnalysisEngine;
 import dev.glide.analysis.judge.Criteria;
 import dev.glide.analysis.judge.WindowPair;
 import dev.glide.contract.AnalysisVerdict.Verdict;
+import dev.glide.testsupport.DebianTool;
 import dev.glide.testsupport.RealInfrastructure;
+import dev.glide.testsupport.RequiresTools;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * The Prometheus source against a real Prometheus scraping a stand-in application ({@link
  * PrometheusWithTarget}).
  */
+@RequiresTools(DebianTool.Tool.PROMETHEUS)
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
 @WithTestResource(PrometheusWithTarget.class)
