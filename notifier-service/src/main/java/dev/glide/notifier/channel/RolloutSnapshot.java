@@ -89,16 +89,7 @@ public record RolloutSnapshot(
         if (event.sequence() <= sequence) {
             return this;
         }
-        List<String> lines = activity;
-        if (event.actor() != null) {
-            lines =
-                    append(
-                            activity,
-                            event.to()
-                                    + " by "
-                                    + event.actor()
-                                    + (event.reason() == null ? "" : ": " + event.reason()));
-        }
+        List<String> lines = acted(event.to(), event.actor(), event.reason());
         return new RolloutSnapshot(
                 rolloutId,
                 event.service(),
@@ -128,15 +119,7 @@ public record RolloutSnapshot(
         if (event.sequence() <= sequence) {
             return this;
         }
-        List<String> lines =
-                event.actor() == null
-                        ? activity
-                        : append(
-                                activity,
-                                event.to()
-                                        + " by "
-                                        + event.actor()
-                                        + (event.reason() == null ? "" : ": " + event.reason()));
+        List<String> lines = acted(event.to(), event.actor(), event.reason());
         return new RolloutSnapshot(
                 rolloutId,
                 event.name(),
@@ -206,6 +189,13 @@ public record RolloutSnapshot(
                 trainId,
                 members,
                 kind);
+    }
+
+    /** The activity lines, with who moved it to {@code to} when a person did. */
+    private List<String> acted(RolloutState to, String actor, String reason) {
+        return actor == null
+                ? activity
+                : append(activity, to + " by " + actor + (reason == null ? "" : ": " + reason));
     }
 
     private static List<String> append(List<String> lines, String line) {
