@@ -199,8 +199,11 @@ final class Demo implements AutoCloseable {
                             "type",
                             "canary",
                             "steps",
+                            // 10 % first: the clients start when the route does, so the first
+                            // window is short of a full one, and 5 % of a few clients on two
+                            // shared cores left the analysis with too few canary requests
                             List.of(
-                                    Map.of("setWeight", 5),
+                                    Map.of("setWeight", 10),
                                     ANALYSIS,
                                     Map.of("setWeight", 25),
                                     ANALYSIS,
@@ -266,7 +269,7 @@ final class Demo implements AutoCloseable {
                 load =
                         LoadLoop.start(
                                 entry,
-                                4,
+                                8,
                                 request -> {
                                     request.header(
                                             "x-user",
