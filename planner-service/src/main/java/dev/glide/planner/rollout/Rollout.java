@@ -9,6 +9,7 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import java.util.List;
 import java.util.Optional;
 import org.hibernate.annotations.JdbcTypeCode;
@@ -64,6 +65,11 @@ public class Rollout extends AggregateRow {
     /** The release that started it, as received. */
     @JdbcTypeCode(SqlTypes.JSON)
     public ReleaseEvent release;
+
+    /** The machine planned from {@link #spec}, and the spec it was planned from. */
+    @Transient RolloutMachine machine;
+
+    @Transient RolloutSpec machineOf;
 
     /**
      * The rollout, locked until the transaction ends, so its inputs are applied one at a time;

@@ -153,8 +153,15 @@ public class RolloutDriver
     }
 
     @Override
+    /**
+     * The rollout's machine, planned once per loaded row and spec: a decision asks for it often.
+     */
     public RolloutMachine machine(Rollout rollout) {
-        return machine(spec(rollout));
+        if (rollout.machineOf != rollout.spec) {
+            rollout.machine = machine(rollout.spec);
+            rollout.machineOf = rollout.spec;
+        }
+        return rollout.machine;
     }
 
     public RolloutMachine machine(RolloutSpec spec) {
@@ -226,7 +233,7 @@ public class RolloutDriver
         }
         if (spec.trainId() != null
                 && decision.outputs().stream().anyMatch(Transition.class::isInstance)) {
-            List<PlannedStep> plan = machine(spec).plan();
+            List<PlannedStep> plan = machine(rollout).plan();
             PlannedStep at = after.stepIndex() < plan.size() ? plan.get(after.stepIndex()) : null;
             memberMoved.fire(
                     new MemberMoved(
@@ -278,7 +285,7 @@ public class RolloutDriver
                         change.from(),
                         change.to(),
                         change.stepIndex(),
-                        machine(spec).plan().size(),
+                        machine(rollout).plan().size(),
                         Weights.canaryPercent(status.canaryPercent()),
                         change.cause(),
                         change.actor(),

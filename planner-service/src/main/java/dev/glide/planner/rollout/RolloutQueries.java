@@ -75,7 +75,7 @@ public class RolloutQueries {
 
     private RolloutView view(Rollout rollout) {
         RolloutSpec spec = driver.spec(rollout);
-        int stepCount = driver.machine(spec).plan().size();
+        int stepCount = driver.machine(rollout).plan().size();
         return new RolloutView(
                 rollout.id,
                 rollout.service,
