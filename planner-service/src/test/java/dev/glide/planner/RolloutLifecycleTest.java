@@ -3,9 +3,11 @@ package dev.glide.planner;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -463,5 +465,58 @@ class RolloutLifecycleTest {
                                 "environment: must not be blank",
                                 "version: must not be blank"));
         given().when().get("/api/services/nobody").then().statusCode(404);
+    }
+
+    @Test
+    void anAdapterTheTrafficServiceHasNotAndAnEndpointThatIsNoUrlAreRefusedAtTheDoor() {
+        String istio = newService();
+        given().contentType(ContentType.JSON)
+                .body(
+                        "{\"team\":\"payments\",\"gateway\":{\"adapter\":\"istio\",\"route\":\"r\"},"
+                                + "\"stable\":{\"version\":\"v1\",\"endpoints\":[\"http://127.0.0.1:9001\"]}}")
+                .when()
+                .put("/api/services/" + istio)
+                .then()
+                .statusCode(400)
+                .body(
+                        "problems",
+                        contains(
+                                "gateway.adapter: 'istio' is not one of embedded, haproxy, gateway-api, noop"));
+        given().when().get("/api/services/" + istio).then().statusCode(404);
+        given().contentType(ContentType.JSON)
+                .body(
+                        "{\"team\":\"payments\",\"gateway\":{\"adapter\":\"haproxy\",\"route\":\"be\"},"
+                                + "\"stable\":{\"version\":\"v1\",\"endpoints\":[\"ftp://127.0.0.1:21\"]},"
+                                + "\"canaryEndpoints\":[\"http://127.0.0.1:99999\"]}")
+                .when()
+                .put("/api/services/" + newService())
+                .then()
+                .statusCode(400)
+                .body(
+                        "problems",
+                        contains(
+                                "gateway.stableTarget: must be given for adapter 'haproxy'",
+                                "gateway.canaryTarget: must be given for adapter 'haproxy'",
+                                "stable.endpoints[0]: 'ftp://127.0.0.1:21' has scheme 'ftp'; expected http or https",
+                                "canaryEndpoints[0]: 'http://127.0.0.1:99999' has port 99999; expected 1-65535"));
+
+        String service = newService();
+        Simulated.registerService(service, CANARY);
+        given().contentType(ContentType.JSON)
+                .body(
+                        "{\"service\":\""
+                                + service
+                                + "\",\"version\":\"v2\",\"environment\":\"prod\","
+                                + "\"endpoints\":[\"http://127.0.0.1:9002\",\"not a url\"]}")
+                .when()
+                .post("/api/releases")
+                .then()
+                .statusCode(400)
+                .body(
+                        "problems",
+                        contains(
+                                startsWith(
+                                        "endpoints[1]: 'not a url' is not http(s)://host:port or host:port")));
+        given().when().get("/api/rollouts?service=" + service).then().body("size()", equalTo(0));
     }
 }

@@ -3,9 +3,11 @@ package dev.glide.planner;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
 
 import dev.glide.contract.AnalysisVerdict.Verdict;
 import dev.glide.contract.EventCodec;
@@ -403,6 +405,25 @@ class TrainLifecycleTest {
                 .body(
                         "problems",
                         hasItem("members: the dependencies of " + a + ", " + b + " form a cycle"));
+        String unreachable =
+                "{\"name\":\"nowhere\",\"environment\":\"prod\",\"members\":["
+                        + "{\"service\":\""
+                        + a
+                        + "\",\"version\":\"v2\",\"endpoints\":[\"http://10.0.0.1:8080\"]},"
+                        + "{\"service\":\""
+                        + b
+                        + "\",\"version\":\"v2\",\"endpoints\":[\"http://10.0.0.2:8080\",\"not a url\"]}]}";
+        given().contentType(ContentType.JSON)
+                .body(unreachable)
+                .when()
+                .post("/api/trains")
+                .then()
+                .statusCode(400)
+                .body(
+                        "problems",
+                        contains(
+                                startsWith(
+                                        "members[1].endpoints[1]: 'not a url' is not http(s)://host:port or host:port")));
         given().contentType(ContentType.JSON)
                 .body("{\"name\":\"x\",\"environment\":\"prod\",\"members\":[]}")
                 .when()

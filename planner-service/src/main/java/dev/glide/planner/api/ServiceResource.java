@@ -57,6 +57,9 @@ public class ServiceResource {
         }
         Caller caller = auth.authenticate(authorization);
         ServiceSpec spec = codec.decode(body, ServiceSpec.class);
+        if (!spec.problems().isEmpty()) {
+            throw new Problem(400, "invalid service registration", spec.problems());
+        }
         var existing = registry.find(name);
         auth.authorize(
                 caller,

@@ -1,6 +1,7 @@
 package dev.glide.planner.release;
 
 import dev.glide.contract.Backend;
+import dev.glide.contract.Endpoints;
 import dev.glide.contract.MalformedEventException;
 import dev.glide.contract.ReleaseEvent;
 import dev.glide.contract.RolloutCommand;
@@ -72,7 +73,22 @@ public class ReleaseIntake {
                 : override(release.strategy(), service);
     }
 
+    /**
+     * Why the gateway could not send this release's traffic to its endpoints, each problem under
+     * {@code field}; empty when it could.
+     */
+    public List<String> endpointProblems(ReleaseEvent release, String field) {
+        return Endpoints.problems(
+                field,
+                release.endpoints(),
+                services.require(release.service()).gateway().schemes());
+    }
+
     private Rollout accept(ReleaseEvent release, String rolloutId, String trainId, String actor) {
+        List<String> problems = endpointProblems(release, "endpoints");
+        if (!problems.isEmpty()) {
+            throw new MalformedEventException("ReleaseEvent", problems);
+        }
         Rollout.lockService(release.service());
         String key = releaseKey(release.idempotencyKey(), release.eventId());
         if (key != null) {

@@ -2,11 +2,13 @@ package dev.glide.planner.service;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.glide.contract.Backend;
+import dev.glide.contract.Endpoints;
 import dev.glide.contract.GatewayBinding;
 import dev.glide.planner.strategy.StrategySpec;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,6 +39,18 @@ public record ServiceSpec(
         releasePolicy = releasePolicy == null ? ReleasePolicy.queue : releasePolicy;
         canaryEndpoints = canaryEndpoints == null ? List.of() : List.copyOf(canaryEndpoints);
         environment = environment == null || environment.isBlank() ? "production" : environment;
+    }
+
+    /**
+     * What the traffic service could not serve: an adapter it has not, missing targets, endpoints
+     * that are not http(s)://host:port. Each problem names its field; empty when all is well.
+     */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>(gateway.problems("gateway"));
+        problems.addAll(
+                Endpoints.problems("stable.endpoints", stable.endpoints(), gateway.schemes()));
+        problems.addAll(Endpoints.problems("canaryEndpoints", canaryEndpoints, gateway.schemes()));
+        return problems;
     }
 
     /** The same registration with another stable version, after a successful rollout. */

@@ -1,5 +1,6 @@
 package dev.glide.planner.train;
 
+import dev.glide.contract.MalformedEventException;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutState;
 import dev.glide.contract.TrainRelease;
@@ -9,7 +10,9 @@ import dev.glide.planner.strategy.StrategyPlanner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -55,6 +58,17 @@ public class TrainIntake {
         Map<String, String> teams = new LinkedHashMap<>();
         String trainId = RolloutCommand.TRAIN_PREFIX + UUID.randomUUID();
         TrainSpec spec = new TrainSpec(release, Map.of());
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < release.members().size(); i++) {
+            String service = release.members().get(i).service();
+            services.require(service);
+            problems.addAll(
+                    releases.endpointProblems(
+                            spec.releaseOf(trainId, service), "members[" + i + "].endpoints"));
+        }
+        if (!problems.isEmpty()) {
+            throw new MalformedEventException("TrainRelease", problems);
+        }
         for (TrainRelease.Member member : release.members()) {
             teams.put(member.service(), services.require(member.service()).team());
             StrategyPlanner.planForTrain(
