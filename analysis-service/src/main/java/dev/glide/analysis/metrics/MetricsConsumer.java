@@ -3,6 +3,7 @@ package dev.glide.analysis.metrics;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.Topics;
 import dev.glide.contract.TrafficMetrics;
+import dev.glide.contract.jpa.DatabaseOutage;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,12 +38,18 @@ public class MetricsConsumer {
     @Blocking
     public void onWindow(String json) {
         TrafficMetrics metrics = codec.decode(json, TrafficMetrics.class);
-        QuarkusTransaction.requiringNew()
-                .run(
-                        () -> {
-                            store(metrics);
-                            stored.fire(new WindowStored(metrics.rolloutId(), metrics.windowEnd()));
-                        });
+        DatabaseOutage.retry(
+                "metrics window of rollout " + metrics.rolloutId(),
+                () ->
+                        QuarkusTransaction.requiringNew()
+                                .run(
+                                        () -> {
+                                            store(metrics);
+                                            stored.fire(
+                                                    new WindowStored(
+                                                            metrics.rolloutId(),
+                                                            metrics.windowEnd()));
+                                        }));
     }
 
     private static void store(TrafficMetrics metrics) {

@@ -15,6 +15,7 @@ import dev.glide.contract.AnalysisVerdict;
 import dev.glide.contract.AnalysisVerdict.Verdict;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.Topics;
+import dev.glide.contract.jpa.DatabaseOutage;
 import dev.glide.contract.kafka.EventPublisher;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -48,6 +49,15 @@ public class AnalysisScheduler {
     private final EntityManager entityManager;
     private final EventPublisher verdicts;
     private final Event<JudgeNow> judgeNow;
+
+    /**
+     * While the database was down, metrics waited in Kafka; once it is back, the windows that fell
+     * due meanwhile give them {@code max-metrics-delay} from then, not from their end, to be
+     * stored.
+     */
+    private volatile boolean databaseDown;
+
+    private volatile Instant databaseBack = Instant.EPOCH;
 
     /** Some analysis of this rollout became due in the current transaction. */
     record JudgeNow(String rolloutId) {}
@@ -107,7 +117,18 @@ public class AnalysisScheduler {
     public void judgeDue() {
         boolean more = true;
         while (more) {
-            more = QuarkusTransaction.requiringNew().call(this::judgeOneDue);
+            try {
+                more = QuarkusTransaction.requiringNew().call(this::judgeOneDue);
+            } catch (RuntimeException e) {
+                if (!DatabaseOutage.isOutage(e)) {
+                    throw e;
+                }
+                if (!databaseDown) {
+                    LOG.warnf("the database is unreachable: no window is judged until it is back");
+                }
+                databaseDown = true;
+                return;
+            }
         }
     }
 
@@ -122,6 +143,10 @@ public class AnalysisScheduler {
                         .getResultList();
         if (due.isEmpty()) {
             return false;
+        }
+        if (databaseDown) {
+            databaseDown = false;
+            databaseBack = Instant.now();
         }
         AnalysisRun run = due.get(0);
         int k = run.windowsJudged + 1;
@@ -143,7 +168,8 @@ public class AnalysisScheduler {
     }
 
     private boolean metricsLate(AnalysisRun run, Instant windowEnd) {
-        if (!Instant.now().isBefore(windowEnd.plus(config.maxMetricsDelay()))) {
+        Instant waitFrom = windowEnd.isAfter(databaseBack) ? windowEnd : databaseBack;
+        if (!Instant.now().isBefore(waitFrom.plus(config.maxMetricsDelay()))) {
             return false;
         }
         try {

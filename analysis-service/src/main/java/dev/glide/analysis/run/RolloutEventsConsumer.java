@@ -6,9 +6,10 @@ import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutEvent;
 import dev.glide.contract.RolloutNews;
 import dev.glide.contract.Topics;
+import dev.glide.contract.jpa.DatabaseOutage;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -35,12 +36,17 @@ public class RolloutEventsConsumer {
 
     @Incoming(Topics.ROLLOUT_EVENTS)
     @Blocking
-    @Transactional
     public void onEvent(String json) {
         // a release train's own news starts no analysis: its members' rollouts do
         if (!(RolloutNews.read(codec, json) instanceof RolloutEvent event)) {
             return;
         }
+        DatabaseOutage.retry(
+                "event " + event.sequence() + " of rollout " + event.rolloutId(),
+                () -> QuarkusTransaction.requiringNew().run(() -> learn(event)));
+    }
+
+    private void learn(RolloutEvent event) {
         for (AnalysisRun run : AnalysisRun.activeOf(event.rolloutId())) {
             if (run.analysisSequence < event.sequence()) {
                 run.state = State.CANCELLED;

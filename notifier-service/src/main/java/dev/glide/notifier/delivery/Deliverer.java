@@ -1,5 +1,6 @@
 package dev.glide.notifier.delivery;
 
+import dev.glide.contract.jpa.DatabaseOutage;
 import dev.glide.notifier.channel.DeliveryException;
 import dev.glide.notifier.channel.Notification;
 import dev.glide.notifier.channel.NotificationChannel;
@@ -33,23 +34,34 @@ public class Deliverer {
 
     /** True when it was sent now, false when it had been sent before. */
     public boolean deliver(Notification notification) {
+        // while the database is down a notification waits (and its record with it); once sent,
+        // remembering it waits too rather than sending it again
         boolean seen =
-                QuarkusTransaction.requiringNew()
-                        .call(() -> Delivery.findById(notification.dedupeKey()) != null);
+                DatabaseOutage.retry(
+                        "notification " + notification.dedupeKey(),
+                        () ->
+                                QuarkusTransaction.requiringNew()
+                                        .call(
+                                                () ->
+                                                        Delivery.findById(notification.dedupeKey())
+                                                                != null));
         if (seen) {
             return false;
         }
         send(notification);
-        QuarkusTransaction.requiringNew()
-                .run(
-                        () -> {
-                            Delivery delivery = new Delivery();
-                            delivery.dedupeKey = notification.dedupeKey();
-                            delivery.rolloutId = notification.rolloutId();
-                            delivery.channel = channel.type();
-                            delivery.deliveredAt = Instant.now();
-                            delivery.persist();
-                        });
+        DatabaseOutage.retry(
+                "remembering notification " + notification.dedupeKey(),
+                () ->
+                        QuarkusTransaction.requiringNew()
+                                .run(
+                                        () -> {
+                                            Delivery delivery = new Delivery();
+                                            delivery.dedupeKey = notification.dedupeKey();
+                                            delivery.rolloutId = notification.rolloutId();
+                                            delivery.channel = channel.type();
+                                            delivery.deliveredAt = Instant.now();
+                                            delivery.persist();
+                                        }));
         return true;
     }
 

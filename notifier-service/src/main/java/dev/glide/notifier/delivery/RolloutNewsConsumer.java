@@ -6,6 +6,7 @@ import dev.glide.contract.RolloutEvent;
 import dev.glide.contract.RolloutNews;
 import dev.glide.contract.Topics;
 import dev.glide.contract.TrainEvent;
+import dev.glide.contract.jpa.DatabaseOutage;
 import dev.glide.notifier.channel.Notification;
 import dev.glide.notifier.channel.RolloutSnapshot;
 import dev.glide.notifier.view.RolloutViews;
@@ -44,7 +45,10 @@ public class RolloutNewsConsumer {
             return;
         }
         RolloutEvent event = (RolloutEvent) news;
-        RolloutSnapshot rollout = views.update(event.rolloutId(), snapshot -> snapshot.with(event));
+        RolloutSnapshot rollout =
+                DatabaseOutage.retry(
+                        "event " + event.sequence() + " of rollout " + event.rolloutId(),
+                        () -> views.update(event.rolloutId(), snapshot -> snapshot.with(event)));
         String text =
                 String.format(
                                 Locale.ROOT,
@@ -70,7 +74,10 @@ public class RolloutNewsConsumer {
     }
 
     private void onTrainEvent(TrainEvent event) {
-        RolloutSnapshot train = views.update(event.trainId(), snapshot -> snapshot.with(event));
+        RolloutSnapshot train =
+                DatabaseOutage.retry(
+                        "event " + event.sequence() + " of train " + event.trainId(),
+                        () -> views.update(event.trainId(), snapshot -> snapshot.with(event)));
         String text =
                 String.format(
                                 Locale.ROOT,
@@ -96,7 +103,11 @@ public class RolloutNewsConsumer {
     public void onVerdict(String json) {
         AnalysisVerdict verdict = codec.decode(json, AnalysisVerdict.class);
         RolloutSnapshot rollout =
-                views.update(verdict.rolloutId(), snapshot -> snapshot.with(verdict));
+                DatabaseOutage.retry(
+                        "verdict of rollout " + verdict.rolloutId(),
+                        () ->
+                                views.update(
+                                        verdict.rolloutId(), snapshot -> snapshot.with(verdict)));
         String text =
                 String.format(
                                 Locale.ROOT,
@@ -133,7 +144,7 @@ public class RolloutNewsConsumer {
             deliverer.deliver(notification);
             return;
         }
-        views.find(rollout.trainId())
+        DatabaseOutage.retry("train " + rollout.trainId(), () -> views.find(rollout.trainId()))
                 .ifPresentOrElse(
                         train ->
                                 deliverer.deliver(

@@ -5,6 +5,7 @@ import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.Topics;
 import dev.glide.contract.TrafficApplied;
+import dev.glide.contract.jpa.DatabaseOutage;
 import dev.glide.planner.kernel.CommandAnswer;
 import dev.glide.planner.kernel.Kernel;
 import dev.glide.planner.rollout.MachineInput;
@@ -16,9 +17,9 @@ import dev.glide.planner.rollout.RolloutDriver;
 import dev.glide.planner.rollout.UnknownRolloutException;
 import dev.glide.planner.train.TrainDriver;
 import dev.glide.planner.train.UnknownTrainException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -47,7 +48,6 @@ public class PlannerInputsConsumer {
 
     @Incoming(Topics.TRAFFIC_APPLIED)
     @Blocking
-    @Transactional
     public void onTrafficApplied(String json) {
         TrafficApplied applied = codec.decode(json, TrafficApplied.class);
         MachineInput input =
@@ -59,7 +59,6 @@ public class PlannerInputsConsumer {
 
     @Incoming(Topics.ANALYSIS_VERDICTS)
     @Blocking
-    @Transactional
     public void onVerdict(String json) {
         AnalysisVerdict verdict = codec.decode(json, AnalysisVerdict.class);
         apply(
@@ -79,9 +78,12 @@ public class PlannerInputsConsumer {
         RolloutCommand command = codec.decode(json, RolloutCommand.class);
         try {
             CommandAnswer answer =
-                    command.forTrain()
-                            ? kernel.command(trains, command)
-                            : kernel.command(driver, command);
+                    DatabaseOutage.retry(
+                            "command " + command.commandId(),
+                            () ->
+                                    command.forTrain()
+                                            ? kernel.command(trains, command)
+                                            : kernel.command(driver, command));
             LOG.infof(
                     "[rollout %s] %s by %s: %s",
                     command.rolloutId(), command.type(), command.actor(), answer.message());
@@ -92,13 +94,27 @@ public class PlannerInputsConsumer {
         }
     }
 
+    /**
+     * In a transaction of its own, tried again while the database is down (the record waits, and
+     * its partition behind it, rather than being dead-lettered).
+     */
     private void apply(String rolloutId, MachineInput input, String cause) {
-        Rollout.findLocked(rolloutId)
-                .ifPresentOrElse(
-                        rollout -> driver.apply(rollout, input, cause, null),
-                        () ->
-                                LOG.warnf(
-                                        "[rollout %s] %s skipped: no such rollout",
-                                        rolloutId, cause));
+        DatabaseOutage.retry(
+                cause + " of rollout " + rolloutId,
+                () ->
+                        QuarkusTransaction.requiringNew()
+                                .run(
+                                        () ->
+                                                Rollout.findLocked(rolloutId)
+                                                        .ifPresentOrElse(
+                                                                rollout ->
+                                                                        driver.apply(
+                                                                                rollout, input,
+                                                                                cause, null),
+                                                                () ->
+                                                                        LOG.warnf(
+                                                                                "[rollout %s] %s skipped: no such rollout",
+                                                                                rolloutId,
+                                                                                cause))));
     }
 }

@@ -5,6 +5,7 @@ import dev.glide.contract.MalformedEventException;
 import dev.glide.contract.ReleaseEvent;
 import dev.glide.contract.Topics;
 import dev.glide.contract.TrainRelease;
+import dev.glide.contract.jpa.DatabaseOutage;
 import dev.glide.planner.release.CdEventsReleases;
 import dev.glide.planner.release.ReleaseIntake;
 import dev.glide.planner.train.TrainIntake;
@@ -41,13 +42,20 @@ public class ReleaseConsumer {
     public void onRelease(String json) {
         boolean object = json != null && !json.isBlank() && json.trim().startsWith("{");
         if (object && isTrain(json)) {
-            trains.accept(codec.decode(json, TrainRelease.class), Topics.RELEASE_EVENTS);
+            TrainRelease train = codec.decode(json, TrainRelease.class);
+            DatabaseOutage.retry(
+                    "train " + train.name(), () -> trains.accept(train, Topics.RELEASE_EVENTS));
             return;
         }
         boolean cdEvent = object && cdEvents.isCdEvent(json);
-        intake.accept(
-                cdEvent ? cdEvents.toRelease(json) : codec.decode(json, ReleaseEvent.class),
-                Topics.RELEASE_EVENTS);
+        // a CDEvent's endpoints come from its service's registration, in the database
+        ReleaseEvent release =
+                cdEvent
+                        ? DatabaseOutage.retry("CDEvent", () -> cdEvents.toRelease(json))
+                        : codec.decode(json, ReleaseEvent.class);
+        DatabaseOutage.retry(
+                "release " + release.version() + " of " + release.service(),
+                () -> intake.accept(release, Topics.RELEASE_EVENTS));
     }
 
     private boolean isTrain(String json) {

@@ -1,5 +1,6 @@
 package dev.glide.planner.kernel;
 
+import dev.glide.contract.jpa.DatabaseOutage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,10 +15,12 @@ public final class SerialWorker {
     private final ExecutorService executor;
     private final AtomicBoolean queued = new AtomicBoolean();
     private final Runnable job;
+    private final String name;
 
     public SerialWorker(String name, Runnable job) {
         this.executor = Executors.newSingleThreadExecutor(r -> new Thread(r, name));
         this.job = job;
+        this.name = name;
     }
 
     public void wake() {
@@ -25,7 +28,7 @@ public final class SerialWorker {
             executor.execute(
                     () -> {
                         queued.set(false);
-                        job.run();
+                        DatabaseOutage.tick(name, job);
                     });
         }
     }

@@ -1,5 +1,6 @@
 package dev.glide.planner.kernel;
 
+import dev.glide.contract.jpa.DatabaseOutage;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,6 +34,10 @@ public class TimerPoller {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void fireDue() {
+        DatabaseOutage.tick("firing due timers", this::fireAllDue);
+    }
+
+    private void fireAllDue() {
         List<Timer> due =
                 QuarkusTransaction.requiringNew()
                         .call(() -> Timer.<Timer>list("dueAt <= ?1 order by dueAt", Instant.now()));

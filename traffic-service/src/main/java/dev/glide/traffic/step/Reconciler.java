@@ -4,6 +4,7 @@ import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Topics;
 import dev.glide.contract.TrafficApplied;
+import dev.glide.contract.jpa.DatabaseOutage;
 import dev.glide.contract.kafka.EventPublisher;
 import dev.glide.contract.seam.Registry;
 import dev.glide.traffic.gateway.GatewayAdapter;
@@ -57,6 +58,10 @@ public class Reconciler {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void scheduled() {
+        DatabaseOutage.tick("reconciling the routes", this::reconcileNow);
+    }
+
+    private void reconcileNow() {
         if (!restored) {
             restoreAll();
             restored = true;

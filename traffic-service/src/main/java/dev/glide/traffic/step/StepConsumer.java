@@ -3,6 +3,7 @@ package dev.glide.traffic.step;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Topics;
+import dev.glide.contract.jpa.DatabaseOutage;
 import dev.glide.contract.kafka.EventPublisher;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,6 +36,11 @@ public class StepConsumer {
     @Blocking
     public void onStep(String json) {
         RolloutStep step = codec.decode(json, RolloutStep.class);
-        applier.handle(step).ifPresent(applied::publish);
+        // while the database is down the step waits, and its partition behind it: never
+        // dead-lettered for that
+        DatabaseOutage.retry(
+                        "step " + step.sequence() + " of rollout " + step.rolloutId(),
+                        () -> applier.handle(step))
+                .ifPresent(applied::publish);
     }
 }
