@@ -16,11 +16,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public static final String USER = "postgres";
     public static final String DATABASE = "postgres";
 
-    private final EmbeddedPostgres postgres;
+    private volatile EmbeddedPostgres postgres;
+    private final Path dataDir;
+    private final int port;
     private final Duration startedIn;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, Duration startedIn) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDir, Duration startedIn) {
         this.postgres = postgres;
+        this.dataDir = dataDir;
+        this.port = postgres.getPort();
         this.startedIn = startedIn;
     }
 
@@ -40,18 +44,45 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
             }
             return new EmbeddedDatabase(
-                    builder.start(), Duration.ofNanos(System.nanoTime() - begin));
+                    builder.start(), dataDir, Duration.ofNanos(System.nanoTime() - begin));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
         }
     }
 
+    /**
+     * Stops the server (fast shutdown: sessions are cut, as in an outage or a failover) and keeps
+     * its data; {@link #startAgain()} brings it back on the same port and data. Needs a data
+     * folder.
+     */
+    public synchronized void stop() {
+        if (dataDir == null) {
+            throw new IllegalStateException("a database without a data folder cannot be restarted");
+        }
+        close();
+    }
+
+    /** Starts a stopped server again on its port and data, and waits until it takes sessions. */
+    public synchronized void startAgain() {
+        try {
+            postgres =
+                    EmbeddedPostgres.builder()
+                            .setPort(port)
+                            .setPGStartupWait(Duration.ofSeconds(60))
+                            .setDataDirectory(dataDir)
+                            .setCleanDataDirectory(false)
+                            .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL again", e);
+        }
+    }
+
     public String jdbcUrl() {
-        return postgres.getJdbcUrl(USER, DATABASE);
+        return "jdbc:postgresql://localhost:" + port + "/" + DATABASE + "?user=" + USER;
     }
 
     public int port() {
-        return postgres.getPort();
+        return port;
     }
 
     public Duration startedIn() {
@@ -59,9 +90,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (postgres == null) {
+            return;
+        }
         try {
-            postgres.close();
+            EmbeddedPostgres running = postgres;
+            postgres = null;
+            running.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stop the embedded PostgreSQL", e);
         }

@@ -23,18 +23,18 @@ public final class GlideSystem implements AutoCloseable {
     public static final List<String> SERVICES =
             List.of("planner-service", "traffic-service", "analysis-service", "notifier-service");
 
-    private volatile KafkaBroker broker;
+    private final KafkaCluster kafka;
     private final EmbeddedDatabase database;
     private final Map<String, List<ServiceProcess>> services;
     private final int gatewayPort;
     private boolean closed;
 
     private GlideSystem(
-            KafkaBroker broker,
+            KafkaCluster kafka,
             EmbeddedDatabase database,
             Map<String, List<ServiceProcess>> services,
             int gatewayPort) {
-        this.broker = broker;
+        this.kafka = kafka;
         this.database = database;
         this.services = services;
         this.gatewayPort = gatewayPort;
@@ -45,11 +45,17 @@ public final class GlideSystem implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return broker.bootstrapServers();
+        return kafka.bootstrapServers();
     }
 
+    /** The first (or only) broker. */
     public KafkaBroker broker() {
-        return broker;
+        return kafka.brokers().get(0);
+    }
+
+    /** Every broker: one, or a cluster of three. */
+    public KafkaCluster kafka() {
+        return kafka;
     }
 
     public EmbeddedDatabase database() {
@@ -102,9 +108,12 @@ public final class GlideSystem implements AutoCloseable {
         return restarted;
     }
 
-    /** Restarts the broker on the same ports and data; the services reconnect by themselves. */
+    /**
+     * Restarts the brokers (in turn) on the same ports and data; the services reconnect by
+     * themselves.
+     */
     public void restartBroker() {
-        broker = broker.restart();
+        kafka.restart();
     }
 
     /**
@@ -118,7 +127,7 @@ public final class GlideSystem implements AutoCloseable {
         }
         closed = true;
         services().parallelStream().forEach(ServiceProcess::stop);
-        broker.close();
+        kafka.close();
         database.close();
     }
 
@@ -131,6 +140,7 @@ public final class GlideSystem implements AutoCloseable {
         private int kafkaPort;
         private int postgresPort;
         private int partitions = 6;
+        private int brokers = 1;
         private int gatewayPort;
         private final Map<String, Integer> ports = new LinkedHashMap<>();
         private final Map<String, Map<String, String>> properties = new LinkedHashMap<>();
@@ -160,6 +170,15 @@ public final class GlideSystem implements AutoCloseable {
 
         public Builder partitions(int partitions) {
             this.partitions = partitions;
+            return this;
+        }
+
+        /**
+         * Runs {@code count} Kafka brokers in one quorum (default one); with three, every topic has
+         * three replicas and a write needs two.
+         */
+        public Builder brokers(int count) {
+            this.brokers = count;
             return this;
         }
 
@@ -224,9 +243,10 @@ public final class GlideSystem implements AutoCloseable {
             try {
                 Path data = dataDir != null ? dataDir : Files.createTempDirectory("glide-system");
                 Path logs = Files.createDirectories(data.resolve("logs"));
-                KafkaBroker broker =
-                        KafkaBroker.start(
+                KafkaCluster broker =
+                        KafkaCluster.start(
                                 data.resolve("kafka"),
+                                brokers,
                                 kafkaPort == 0 ? FreePorts.pick() : kafkaPort,
                                 partitions);
                 EmbeddedDatabase database =

@@ -34,26 +34,41 @@ public final class KafkaBroker implements AutoCloseable {
     private static final String CLASSPATH_RESOURCE = "glide/kafka-broker.classpath";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
-    private final Path workDir;
-    private final int port;
-    private final int controllerPort;
-    private final int partitions;
+    private final Node node;
     private final Process process;
     private final Duration startedIn;
 
-    private KafkaBroker(
-            Path workDir,
-            int port,
-            int controllerPort,
-            int partitions,
-            Process process,
-            Duration startedIn) {
-        this.workDir = workDir;
-        this.port = port;
-        this.controllerPort = controllerPort;
-        this.partitions = partitions;
+    private KafkaBroker(Node node, Process process, Duration startedIn) {
+        this.node = node;
         this.process = process;
         this.startedIn = startedIn;
+    }
+
+    /**
+     * Where and how one broker runs: its node id, ports and folder, the quorum it votes in, and the
+     * replication its cluster gives new topics.
+     */
+    record Node(
+            Path workDir,
+            int nodeId,
+            int port,
+            int controllerPort,
+            String voters,
+            int replication,
+            int partitions,
+            String clusterId) {
+
+        static Node alone(Path workDir, int port, int controllerPort, int partitions) {
+            return new Node(
+                    workDir,
+                    1,
+                    port,
+                    controllerPort,
+                    "1@127.0.0.1:" + controllerPort,
+                    1,
+                    partitions,
+                    KafkaBroker.clusterId());
+        }
     }
 
     /**
@@ -62,7 +77,12 @@ public final class KafkaBroker implements AutoCloseable {
      * auto-created topics.
      */
     public static KafkaBroker start(Path workDir, int port, int partitions) {
-        return start(workDir, port == 0 ? FreePorts.pick() : port, FreePorts.pick(), partitions);
+        return start(
+                Node.alone(
+                        workDir,
+                        port == 0 ? FreePorts.pick() : port,
+                        FreePorts.pick(),
+                        partitions));
     }
 
     /**
@@ -71,18 +91,70 @@ public final class KafkaBroker implements AutoCloseable {
      */
     public KafkaBroker restart() {
         close();
-        return start(workDir, port, controllerPort, partitions);
+        return start(node);
     }
 
-    private static KafkaBroker start(
-            Path workDir, int brokerPort, int controllerPort, int partitions) {
+    /** Kills the broker with SIGKILL, as a crash or a lost machine would; its data stays. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Starts a killed or stopped broker again on its ports and data, and waits until it answers.
+     */
+    public KafkaBroker startAgain() {
+        return start(node);
+    }
+
+    static KafkaBroker start(Node node) {
         long begin = System.nanoTime();
+        Process process = launch(node);
+        try {
+            awaitReady(process, node.port(), node.workDir().resolve("kafka.log"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the Kafka broker", e);
+        }
+        return new KafkaBroker(node, process, Duration.ofNanos(System.nanoTime() - begin));
+    }
+
+    /**
+     * Starts every node of a cluster at once (none answers before a quorum of controllers is up),
+     * then waits for each.
+     */
+    static List<KafkaBroker> startAll(List<Node> nodes) {
+        long begin = System.nanoTime();
+        List<Process> processes = nodes.stream().map(KafkaBroker::launch).toList();
+        List<KafkaBroker> started = new ArrayList<>();
+        try {
+            for (int i = 0; i < nodes.size(); i++) {
+                Node node = nodes.get(i);
+                awaitReady(processes.get(i), node.port(), node.workDir().resolve("kafka.log"));
+                started.add(
+                        new KafkaBroker(
+                                node,
+                                processes.get(i),
+                                Duration.ofNanos(System.nanoTime() - begin)));
+            }
+            return started;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            processes.forEach(Process::destroyForcibly);
+            throw new IllegalStateException("interrupted while starting the Kafka cluster", e);
+        } catch (RuntimeException e) {
+            processes.forEach(Process::destroyForcibly);
+            throw e;
+        }
+    }
+
+    private static Process launch(Node node) {
+        Path workDir = node.workDir();
         try {
             Files.createDirectories(workDir);
             Path dataDir = workDir.resolve("data");
             Path properties = workDir.resolve("server.properties");
-            Files.writeString(
-                    properties, serverProperties(brokerPort, controllerPort, dataDir, partitions));
+            Files.writeString(properties, serverProperties(node, dataDir));
             Path log4j = workDir.resolve("log4j2.properties");
             Files.writeString(log4j, LOG4J_PROPERTIES);
             Path log = workDir.resolve("kafka.log");
@@ -93,7 +165,7 @@ public final class KafkaBroker implements AutoCloseable {
                                         log4j,
                                         "storage",
                                         "format",
-                                        "--cluster-id=" + clusterId(),
+                                        "--cluster-id=" + node.clusterId(),
                                         "--config=" + properties.toString())
                                 .redirectErrorStream(true)
                                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -107,19 +179,10 @@ public final class KafkaBroker implements AutoCloseable {
                                     + tail(log));
                 }
             }
-            Process server =
-                    brokerJvm(log4j, "serve", properties.toString())
-                            .redirectErrorStream(true)
-                            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                            .start();
-            awaitReady(server, brokerPort, log);
-            return new KafkaBroker(
-                    workDir,
-                    brokerPort,
-                    controllerPort,
-                    partitions,
-                    server,
-                    Duration.ofNanos(System.nanoTime() - begin));
+            return brokerJvm(log4j, "serve", properties.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Kafka broker in " + workDir, e);
         } catch (InterruptedException e) {
@@ -129,7 +192,16 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return "127.0.0.1:" + port;
+        return "127.0.0.1:" + node.port();
+    }
+
+    /** This broker's node id in its cluster (1 for a broker alone). */
+    public int nodeId() {
+        return node.nodeId();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public Duration startedIn() {
@@ -137,7 +209,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public Path logFile() {
-        return workDir.resolve("kafka.log");
+        return node.workDir().resolve("kafka.log");
     }
 
     /** Stops the broker: a clean shutdown first (it flushes its logs), then a kill if it hangs. */
@@ -261,7 +333,7 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static String clusterId() {
+    static String clusterId() {
         // KRaft wants a base64 (URL-safe, unpadded) 16-byte id, as StorageTool random-uuid prints.
         // One in 64 of
         // them starts with '-', which the tool's parser takes for an option after "-t": hence
@@ -274,30 +346,36 @@ public final class KafkaBroker implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
     }
 
-    private static String serverProperties(
-            int brokerPort, int controllerPort, Path dataDir, int partitions) {
+    private static String serverProperties(Node node, Path dataDir) {
+        int replication = node.replication();
+        int minInSync = Math.max(1, replication - 1);
         return String.join(
                 "\n",
                 "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "node.id=" + node.nodeId(),
+                "controller.quorum.voters=" + node.voters(),
                 "listeners=PLAINTEXT://127.0.0.1:"
-                        + brokerPort
+                        + node.port()
                         + ",CONTROLLER://127.0.0.1:"
-                        + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + brokerPort,
+                        + node.controllerPort(),
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + node.port(),
                 "controller.listener.names=CONTROLLER",
                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
                 "inter.broker.listener.name=PLAINTEXT",
                 "log.dirs=" + dataDir,
-                "num.partitions=" + partitions,
+                "num.partitions=" + node.partitions(),
                 "auto.create.topics.enable=true",
-                "offsets.topic.replication.factor=1",
+                // alone: one copy of everything; in a cluster: three, and a write needs two of them
+                "default.replication.factor=" + replication,
+                "min.insync.replicas=" + minInSync,
+                "offsets.topic.replication.factor=" + replication,
                 "offsets.topic.num.partitions=6",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
+                "transaction.state.log.replication.factor=" + replication,
+                "transaction.state.log.min.isr=" + minInSync,
+                "share.coordinator.state.topic.replication.factor=" + replication,
+                "share.coordinator.state.topic.min.isr=" + minInSync,
+                // a replica that was down is not elected leader before it caught up
+                "unclean.leader.election.enable=false",
                 // One node: a consumer group need not wait for others to join before it starts
                 // reading.
                 "group.initial.rebalance.delay.ms=0",
