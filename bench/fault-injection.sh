@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Faults while rollouts run: two replicas of every service (separate JVMs), a real broker, PostgreSQL and HAProxy;
-# kill -9 of one replica of each service, a broker restart, HAProxy gone for 10 s, malformed records on every input
+# kill -9 of one replica of each service, the brokers restarted one by one, kill -9 of the partition leader of a
+# three-broker cluster, PostgreSQL stopped for 30 s and restarted, HAProxy gone for 10 s, malformed records on every input
 # topic. Every rollout must still succeed with no step lost or applied twice. Prints a table and writes
 # bench/results/fault-injection.json; exits non-zero if any fault lost or duplicated a step.
 # Options: bench/fault-injection.sh --rollouts 6

@@ -44,10 +44,12 @@ import picocli.CommandLine.Option;
  * JVMs, one consumer group per service, 6 partitions), a real Kafka broker and PostgreSQL, a real
  * HAProxy. For each fault a batch of rollouts is started and, once they are under way, the fault is
  * injected: {@code kill -9} of one replica of each service in turn (restarted as a supervisor
- * would), a broker restart, HAProxy gone for 10 s, malformed records on every input topic. Then
- * every rollout must end SUCCEEDED, and the step log is checked against the gateway's read-backs on
- * the broker: a step never confirmed is lost, a step applied (not merely read back) twice is
- * duplicated. Time to recover: from the fault to the last affected rollout's next confirmed step.
+ * would), the brokers restarted one by one, {@code kill -9} of the broker leading the most
+ * partitions of a three-broker cluster, PostgreSQL stopped for 30 s and restarted at once, HAProxy
+ * gone for 10 s, malformed records on every input topic. Then every rollout must end SUCCEEDED, and
+ * the step log is checked against the gateway's read-backs on the broker: a step never confirmed is
+ * lost, a step applied (not merely read back) twice is duplicated. Time to recover: from the fault
+ * to the last affected rollout's next confirmed step.
  */
 @Command(name = "fault-injection", mixinStandardHelpOptions = true)
 public final class FaultInjection implements Callable<Integer> {
@@ -74,6 +76,18 @@ public final class FaultInjection implements Callable<Integer> {
     Path root;
 
     @Option(
+            names = "--only",
+            description = "Run only the faults whose name contains this text (default: all).")
+    String only;
+
+    @Option(
+            names = "--brokers",
+            defaultValue = "3",
+            description =
+                    "Kafka brokers in the quorum (default: ${DEFAULT-VALUE}: replication 3, min.insync.replicas 2).")
+    int brokers;
+
+    @Option(
             names = "--rollouts",
             defaultValue = "6",
             description = "Rollouts running during each fault (default: ${DEFAULT-VALUE}).")
@@ -98,6 +112,9 @@ public final class FaultInjection implements Callable<Integer> {
     /** One fault: what it does, and whether one of its rollouts goes through HAProxy. */
     private record Fault(String name, boolean throughHaproxy, Injection injection) {}
 
+    /** What was seen of the services' health while a fault lasted. */
+    private final Map<String, Object> observed = new ConcurrentHashMap<>();
+
     @FunctionalInterface
     private interface Injection {
         void inject() throws Exception;
@@ -116,6 +133,7 @@ public final class FaultInjection implements Callable<Integer> {
                     GlideSystem.builder(root)
                             .dataDir(data)
                             .partitions(6)
+                            .brokers(brokers)
                             // the gateway is retried for ~12 s before a step fails, so a 10 s
                             // outage is ridden out
                             .set("traffic-service", "glide.traffic.retry.attempts", "8")
@@ -136,7 +154,24 @@ public final class FaultInjection implements Callable<Integer> {
                             crash("traffic-service"),
                             crash("analysis-service"),
                             crash("notifier-service"),
-                            new Fault("Kafka broker restarted", false, () -> glide.restartBroker()),
+                            new Fault(
+                                    brokers == 1
+                                            ? "Kafka broker restarted"
+                                            : "Kafka brokers restarted one by one",
+                                    false,
+                                    () -> glide.restartBroker()),
+                            new Fault(
+                                    "Kafka partition leader killed (kill -9), back after 15 s",
+                                    false,
+                                    this::killLeader),
+                            new Fault(
+                                    "PostgreSQL stopped for 30 s",
+                                    false,
+                                    () -> databaseDown(Duration.ofSeconds(30))),
+                            new Fault(
+                                    "PostgreSQL restarted (fast shutdown, start at once)",
+                                    false,
+                                    () -> databaseDown(Duration.ZERO)),
                             new Fault(
                                     "HAProxy unreachable for 10 s",
                                     true,
@@ -146,9 +181,13 @@ public final class FaultInjection implements Callable<Integer> {
                                         haproxy.startAgain();
                                     }));
             for (Fault fault : faults) {
-                rows.put(fault.name(), run(fault, v1, v2));
+                if (only == null || fault.name().contains(only)) {
+                    rows.put(fault.name(), run(fault, v1, v2));
+                }
             }
-            rows.put("malformed records on every input topic", malformed());
+            if (only == null || "malformed records on every input topic".contains(only)) {
+                rows.put("malformed records on every input topic", malformed());
+            }
         } finally {
             feeder.shutdownNow();
             if (haproxy != null) {
@@ -162,6 +201,12 @@ public final class FaultInjection implements Callable<Integer> {
         report.put(
                 "setup",
                 "2 replicas of each service, 6 partitions, "
+                        + brokers
+                        + " Kafka broker(s)"
+                        + (brokers >= 3
+                                ? " (replication factor 3, min.insync.replicas 2, producers acks=all and idempotent)"
+                                : "")
+                        + ", "
                         + rollouts
                         + " rollouts per fault (one through HAProxy"
                         + " for the gateway fault, the others through the no-op gateway), each 10 -> analysis or pause -> 50 -> 100 %");
@@ -172,9 +217,18 @@ public final class FaultInjection implements Callable<Integer> {
                         "stepsDuplicated",
                                 "steps the traffic service applied (not merely read back and reported again) more than once",
                         "recoverMs",
-                                "from the fault to the last affected rollout's next step confirmed by the gateway"));
+                                "from the fault to the last affected rollout's next step confirmed by the gateway",
+                        "goodRecordsDeadLettered",
+                                "records on any dead-letter topic while the fault lasted (every record sent then was good)",
+                        "timersFiredTwice",
+                                "pause or rollback-window timers a rollout's log shows firing more than once"));
         report.print();
-        report.write(root.resolve("bench/results/fault-injection.json"));
+        // a partial run (--only) does not replace the committed results of a whole one
+        report.write(
+                root.resolve(
+                        only == null
+                                ? "bench/results/fault-injection.json"
+                                : "bench/target/fault-injection-partial.json"));
         boolean clean =
                 rows.values().stream()
                         .map(Map.class::cast)
@@ -185,6 +239,15 @@ public final class FaultInjection implements Callable<Integer> {
                                                         .equals(
                                                                 row.getOrDefault(
                                                                         "stepsDuplicated", 0L))
+                                                && Long.valueOf(0)
+                                                        .equals(
+                                                                row.getOrDefault(
+                                                                        "goodRecordsDeadLettered",
+                                                                        0L))
+                                                && Long.valueOf(0)
+                                                        .equals(
+                                                                row.getOrDefault(
+                                                                        "timersFiredTwice", 0L))
                                                 && !Boolean.FALSE.equals(row.get("asExpected")));
         return clean ? 0 : 1;
     }
@@ -257,6 +320,8 @@ public final class FaultInjection implements Callable<Integer> {
         // under way: every rollout has its first step confirmed
         await().atMost(Duration.ofMinutes(2))
                 .until(() -> ids.stream().allMatch(id -> step(id) >= 2));
+        long deadLettersBefore = deadLetters();
+        observed.clear();
         Instant injected = Instant.now();
         System.out.printf("  %s: injecting at %s%n", fault.name(), injected);
         fault.injection().inject();
@@ -277,23 +342,119 @@ public final class FaultInjection implements Callable<Integer> {
                                     "    rollout %s is %s after 3 minutes%n", id, state(id)));
         }
         fed.removeAll(ids);
-        return evaluate(ids, injected);
+        Map<String, Object> row = evaluate(ids, injected);
+        long deadLettered = deadLetters() - deadLettersBefore;
+        row.put("goodRecordsDeadLettered", deadLettered);
+        row.putAll(observed);
+        System.out.printf(
+                "    good records dead-lettered %d%s%n",
+                deadLettered, observed.isEmpty() ? "" : ", " + observed);
+        return row;
+    }
+
+    /**
+     * kill -9 of the broker that leads the most partitions of the topics steps travel on, back
+     * after 15 s (its partitions' replicas on the other brokers take over meanwhile).
+     */
+    private void killLeader() throws Exception {
+        Set<String> busiest =
+                Set.of(
+                        Topics.ROLLOUT_STEPS,
+                        Topics.TRAFFIC_APPLIED,
+                        Topics.ROLLOUT_EVENTS,
+                        Topics.ANALYSIS_VERDICTS,
+                        Topics.TRAFFIC_METRICS);
+        Map<Integer, Integer> leaders = glide.kafka().leaders(busiest);
+        int victim = leaders.keySet().iterator().next();
+        System.out.printf(
+                "    partition leaders by broker: %s; killing broker %d%n", leaders, victim);
+        observed.put("brokerKilled", victim);
+        observed.put("partitionsItLed", leaders.get(victim));
+        glide.kafka().kill(victim);
+        Thread.sleep(15_000);
+        glide.kafka().startAgain(victim);
+    }
+
+    /**
+     * PostgreSQL stopped (fast shutdown: every session cut) and started again after {@code down};
+     * meanwhile every replica's readiness and liveness are sampled each second.
+     */
+    private void databaseDown(Duration down) throws Exception {
+        Map<String, Boolean> readyDown = new LinkedHashMap<>();
+        Map<String, Boolean> liveDown = new LinkedHashMap<>();
+        glide.database().stop();
+        Instant until = Instant.now().plus(down);
+        do {
+            for (var replica : glide.services()) {
+                String who = replica.name() + "@" + replica.port();
+                readyDown.merge(
+                        who, health(replica.url() + "/q/health/ready") != 200, Boolean::logicalOr);
+                liveDown.merge(
+                        who, health(replica.url() + "/q/health/live") != 200, Boolean::logicalOr);
+            }
+            Thread.sleep(1000);
+        } while (Instant.now().isBefore(until));
+        glide.database().startAgain();
+        if (!down.isZero()) {
+            long notReady = readyDown.values().stream().filter(b -> b).count();
+            long notLive = liveDown.values().stream().filter(b -> b).count();
+            observed.put("replicasReportingNotReady", notReady + " of " + readyDown.size());
+            observed.put("replicasReportingNotLive", notLive + " of " + liveDown.size());
+            observed.put("readinessAsExpected", notReady == readyDown.size() && notLive == 0);
+        }
+    }
+
+    private int health(String url) {
+        try {
+            return http.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(3))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Records on every dead-letter topic now. */
+    private long deadLetters() {
+        long count = 0;
+        for (String topic : INPUTS) {
+            count += probe.readAll(Topics.DEAD_LETTER_PREFIX + topic, r -> true).size();
+        }
+        return count;
     }
 
     private Map<String, Object> evaluate(List<String> ids, Instant injected) throws Exception {
         long lost = 0;
         long duplicated = 0;
+        long timersTwice = 0;
         long succeeded = 0;
         Instant recovered = injected;
         for (String id : ids) {
             succeeded += "SUCCEEDED".equals(state(id)) ? 1 : 0;
             List<Long> steps = new ArrayList<>();
+            Map<String, Integer> timers = new LinkedHashMap<>();
             for (JsonNode entry :
                     JSON.readTree(call("GET", "/api/rollouts/" + id + "/history", null))) {
                 if (entry.path("type").asText().equals("STEP")) {
                     steps.add(entry.path("sequence").asLong());
                 }
+                JsonNode payload = entry.path("payload");
+                if (entry.path("type").asText().equals("INPUT")
+                        && payload.has("epoch")
+                        && payload.has("stepIndex")) {
+                    timers.merge(
+                            payload.path("stepIndex").asInt() + "/" + payload.path("epoch").asInt(),
+                            1,
+                            Integer::sum);
+                }
             }
+            timersTwice += timers.values().stream().filter(n -> n > 1).count();
             List<TrafficApplied> reports =
                     probe.readAll(Topics.TRAFFIC_APPLIED, r -> id.equals(r.key())).stream()
                             .map(r -> codec.decode(r.value(), TrafficApplied.class))
@@ -322,13 +483,15 @@ public final class FaultInjection implements Callable<Integer> {
         row.put("asExpected", succeeded == ids.size());
         row.put("stepsLost", lost);
         row.put("stepsDuplicated", duplicated);
+        row.put("timersFiredTwice", timersTwice);
         row.put("recoverMs", Duration.between(injected, recovered).toMillis());
         System.out.printf(
-                "    %d of %d succeeded, steps lost %d, duplicated %d, recovered in %d ms%n",
+                "    %d of %d succeeded, steps lost %d, duplicated %d, timers fired twice %d, recovered in %d ms%n",
                 succeeded,
                 ids.size(),
                 lost,
                 duplicated,
+                timersTwice,
                 Duration.between(injected, recovered).toMillis());
         return row;
     }
