@@ -14,9 +14,18 @@ public class RolloutViews {
 
     RolloutViews() {}
 
-    /** Folds a change into the rollout's snapshot (under a row lock) and returns the result. */
+    /**
+     * Folds a change into the rollout's snapshot (under a lock on the rollout) and returns the
+     * result. The lock is taken before the row exists too: a rollout's first event and its first
+     * verdict arrive on two channels at once, and both would insert it.
+     */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public RolloutSnapshot update(String rolloutId, UnaryOperator<RolloutSnapshot> change) {
+        RolloutView.getEntityManager()
+                .createNativeQuery(
+                        "select count(*) from (select pg_advisory_xact_lock(hashtext(?1))) l")
+                .setParameter(1, "glide-rollout-view:" + rolloutId)
+                .getSingleResult();
         RolloutView view = RolloutView.findById(rolloutId, LockModeType.PESSIMISTIC_WRITE);
         if (view == null) {
             view = new RolloutView();
