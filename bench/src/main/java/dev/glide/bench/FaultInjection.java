@@ -590,37 +590,7 @@ public final class FaultInjection implements Callable<Integer> {
         }
     }
 
-    /** A call to any live planner replica (one may be down on purpose). */
     private String call(String method, String path, String body) throws Exception {
-        Exception last = null;
-        for (var planner : glide.replicas("planner-service")) {
-            try {
-                HttpRequest.Builder request =
-                        HttpRequest.newBuilder(URI.create(planner.url() + path))
-                                .timeout(Duration.ofSeconds(10))
-                                .header("Content-Type", "application/json");
-                request.method(
-                        method,
-                        body == null
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofString(body));
-                HttpResponse<String> response =
-                        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() / 100 != 2) {
-                    throw new IllegalStateException(
-                            method
-                                    + " "
-                                    + path
-                                    + ": "
-                                    + response.statusCode()
-                                    + " "
-                                    + response.body());
-                }
-                return response.body();
-            } catch (IOException e) {
-                last = e;
-            }
-        }
-        throw last;
+        return BenchSystems.callAnyPlanner(http, glide, method, path, body);
     }
 }

@@ -15,6 +15,11 @@ final class Latencies {
         millis.add(ms);
     }
 
+    /** Adds every latency of this one to {@code other}. */
+    synchronized void copyInto(Latencies other) {
+        millis.forEach(other::add);
+    }
+
     synchronized int count() {
         return millis.size();
     }

@@ -118,6 +118,8 @@ public final class KafkaCluster implements AutoCloseable {
                 Map.of(
                         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                         bootstrapServers(),
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        5_000,
                         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                         10_000);
         Map<Integer, Integer> counts = new LinkedHashMap<>();
