@@ -75,13 +75,13 @@ public final class Soak implements Callable<Integer> {
 
     @Option(
             names = "--services",
-            defaultValue = "20",
+            defaultValue = "14",
             description = "Services releasing at once, one rollout after another each.")
     int services;
 
     @Option(
             names = "--rps",
-            defaultValue = "12",
+            defaultValue = "10",
             description =
                     "Requests a second through the gateway per service (default: ${DEFAULT-VALUE}).")
     int rps;
@@ -132,8 +132,9 @@ public final class Soak implements Callable<Integer> {
                             .dataDir(data)
                             .partitions(6)
                             .set("traffic-service", "glide.traffic.reconcile-interval", "1s")
-                            .set("analysis-service", "glide.analysis.min-requests", "20")
-                            .set("analysis-service", "glide.analysis.min-window-requests", "10");
+                            // 50 % of 10 requests a second: 10 canary requests in a 2 s window
+                            .set("analysis-service", "glide.analysis.min-requests", "10")
+                            .set("analysis-service", "glide.analysis.min-window-requests", "5");
             if (!"off".equals(retention)) {
                 builder.setAll("glide.retention.ended-after", retention)
                         .setAll("glide.retention.interval", "30s");
@@ -203,7 +204,7 @@ public final class Soak implements Callable<Integer> {
                             + services
                             + " services releasing one version after another for "
                             + minutes
-                            + " min through the embedded gateway (canary 50 % -> analysis 3 x 2 s -> 100 %),"
+                            + " min through the embedded gateway (canary 50 % -> analysis 2 x 2 s -> 100 %),"
                             + " every 10th release a version failing half its requests; "
                             + rps
                             + " requests/s per service through the gateway; retention "
@@ -265,7 +266,7 @@ public final class Soak implements Callable<Integer> {
                         + "\"},\"stable\":{\"version\":\"v0\",\"endpoints\":[\""
                         + stable
                         + "\"]},\"strategy\":{\"type\":\"canary\",\"steps\":[{\"setWeight\":50},"
-                        + "{\"analysis\":{\"metrics\":[\"error-rate\"],\"interval\":\"2s\",\"count\":3}},"
+                        + "{\"analysis\":{\"metrics\":[\"error-rate\"],\"interval\":\"2s\",\"count\":2}},"
                         + "{\"setWeight\":100}]}}");
     }
 

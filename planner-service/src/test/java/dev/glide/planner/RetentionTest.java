@@ -13,12 +13,15 @@ import dev.glide.testsupport.TopicProbe;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +32,18 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
+@TestProfile(RetentionTest.Profile.class)
 class RetentionTest {
+
+    /** Retention on for this test alone: no other test's rollouts are ever removed. */
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "glide.retention.ended-after", "1d",
+                    "glide.retention.archive-dir", "target/retention-archive");
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
