@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A long run: two replicas of every service, a real broker and PostgreSQL, 14 services releasing one version after
-# another for 22 minutes (over 2 000 rollouts) through the embedded gateway under steady request load, one release in
+# another for 22 minutes through the embedded gateway under steady request load, one release in
 # ten a bad version the analysis aborts. Every minute: heap after GC, RSS, threads and open files of every JVM, every
 # table's row count, step latency. Prints a table and writes bench/results/soak.json with the series and their trends.
 # Options: bench/soak.sh --minutes 22 --services 14 --rps 10 --retention 3m (or off)
