@@ -63,6 +63,9 @@ final class Demo implements AutoCloseable {
                             "failureLimit",
                             0));
 
+    /** Lets the clients (started once the route exists) reach a steady rate before judging. */
+    static final Map<String, Object> WARM_UP = Map.of("pause", Map.of("duration", "5s"));
+
     private final GlideSystem glide;
     private final Path data;
     private final Strategy strategy;
@@ -199,11 +202,12 @@ final class Demo implements AutoCloseable {
                             "type",
                             "canary",
                             "steps",
-                            // 10 % first: the clients start when the route does, so the first
-                            // window is short of a full one, and 5 % of a few clients on two
-                            // shared cores left the analysis with too few canary requests
+                            // 10 % first, and a short pause before the first analysis: the
+                            // clients start when the route does, on JVMs still cold, and on two
+                            // shared cores the first window was left with too few canary requests
                             List.of(
                                     Map.of("setWeight", 10),
+                                    WARM_UP,
                                     ANALYSIS,
                                     Map.of("setWeight", 25),
                                     ANALYSIS,
@@ -223,6 +227,7 @@ final class Demo implements AutoCloseable {
                             "steps",
                             List.of(
                                     Map.of("setWeight", 10),
+                                    WARM_UP,
                                     ANALYSIS,
                                     Map.of("setWeight", 20),
                                     ANALYSIS),
