@@ -76,7 +76,10 @@ final class TrainDemo implements AutoCloseable {
                                             "type",
                                             "canary",
                                             "steps",
-                                            List.of(Map.of("setWeight", 20), Demo.ANALYSIS)),
+                                            List.of(
+                                                    Map.of("setWeight", 20),
+                                                    Demo.WARM_UP,
+                                                    Demo.ANALYSIS)),
                             "releasePolicy", "supersede"));
             Map<String, Object> member =
                     new LinkedHashMap<>(
