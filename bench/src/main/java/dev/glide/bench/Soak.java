@@ -2,6 +2,7 @@ package dev.glide.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.glide.contract.Durations;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Topics;
@@ -254,7 +255,7 @@ public final class Soak implements Callable<Integer> {
     }
 
     private static double minutesOf(String duration) {
-        return dev.glide.contract.Durations.parse(duration).toSeconds() / 60.0;
+        return Durations.parse(duration).toSeconds() / 60.0;
     }
 
     private void register(String name, String stable) throws Exception {
