@@ -213,9 +213,8 @@ public final class FaultInjection implements Callable<Integer> {
         report.put(
                 "definitions",
                 Map.of(
-                        "stepsLost", "steps in a rollout's log the gateway never confirmed",
-                        "stepsDuplicated",
-                                "steps the traffic service applied (not merely read back and reported again) more than once",
+                        "stepsLost", StepLedger.LOST,
+                        "stepsDuplicated", StepLedger.DUPLICATED,
                         "recoverMs",
                                 "from the fault to the last affected rollout's next step confirmed by the gateway",
                         "goodRecordsDeadLettered",
@@ -430,19 +429,17 @@ public final class FaultInjection implements Callable<Integer> {
     }
 
     private Map<String, Object> evaluate(List<String> ids, Instant injected) throws Exception {
-        long lost = 0;
-        long duplicated = 0;
+        StepLedger ledger = new StepLedger();
         long timersTwice = 0;
         long succeeded = 0;
         Instant recovered = injected;
         for (String id : ids) {
             succeeded += "SUCCEEDED".equals(state(id)) ? 1 : 0;
-            List<Long> steps = new ArrayList<>();
             Map<String, Integer> timers = new LinkedHashMap<>();
             for (JsonNode entry :
                     JSON.readTree(call("GET", "/api/rollouts/" + id + "/history", null))) {
                 if (entry.path("type").asText().equals("STEP")) {
-                    steps.add(entry.path("sequence").asLong());
+                    ledger.expect(id, entry.path("sequence").asLong());
                 }
                 JsonNode payload = entry.path("payload");
                 if (entry.path("type").asText().equals("INPUT")
@@ -460,15 +457,7 @@ public final class FaultInjection implements Callable<Integer> {
                             .map(r -> codec.decode(r.value(), TrafficApplied.class))
                             .filter(a -> a.outcome() == TrafficApplied.Outcome.APPLIED)
                             .toList();
-            for (long step : steps) {
-                List<TrafficApplied> confirmations =
-                        reports.stream().filter(a -> a.sequence() == step).toList();
-                lost += confirmations.isEmpty() ? 1 : 0;
-                // a re-read is marked (already applied); a correction after drift re-applies on
-                // purpose and says so
-                duplicated +=
-                        confirmations.stream().filter(a -> a.reason() == null).count() > 1 ? 1 : 0;
-            }
+            reports.forEach(ledger::report);
             Instant firstAfter =
                     reports.stream()
                             .map(TrafficApplied::appliedAt)
@@ -481,6 +470,8 @@ public final class FaultInjection implements Callable<Integer> {
         row.put("rolloutsAffected", ids.size());
         row.put("succeeded", succeeded);
         row.put("asExpected", succeeded == ids.size());
+        long lost = ledger.lost();
+        long duplicated = ledger.duplicated();
         row.put("stepsLost", lost);
         row.put("stepsDuplicated", duplicated);
         row.put("timersFiredTwice", timersTwice);
@@ -540,13 +531,14 @@ public final class FaultInjection implements Callable<Integer> {
 
     /**
      * What a gateway would report each second for the rollouts under analysis: both versions
-     * healthy.
+     * healthy. Sent as a gateway sends them, without waiting, so a partition that has lost its
+     * leader delays only its own rollouts' windows.
      */
     private void feedMetrics() {
         Instant second = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         for (String id : fed) {
             try {
-                probe.send(
+                probe.sendWithoutWaiting(
                         Topics.TRAFFIC_METRICS,
                         id,
                         codec.encode(
@@ -563,7 +555,8 @@ public final class FaultInjection implements Callable<Integer> {
                                                 new TrafficMetrics.VersionWindow(
                                                         Role.CANARY, "v2", 10, 0, latency(10))))));
             } catch (RuntimeException e) {
-                // the broker is restarting: this second's window is lost, as a gateway's would be
+                // the producer's buffer is full or it is closing: this second's window is lost,
+                // as a gateway's would be
             }
         }
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -85,6 +86,14 @@ public final class TopicProbe implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot write to " + topic, e);
         }
+    }
+
+    /**
+     * Writes one record without waiting, as a gateway publishes its metrics: while the record's
+     * partition has no leader the producer holds it, and records for other partitions go on.
+     */
+    public Future<RecordMetadata> sendWithoutWaiting(String topic, String key, String value) {
+        return producer.send(new ProducerRecord<>(topic, key, value));
     }
 
     /** Waits until a record on {@code topic} matches, and returns the first that does. */

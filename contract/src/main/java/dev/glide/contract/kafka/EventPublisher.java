@@ -61,6 +61,19 @@ public final class EventPublisher {
         publishAll(events.stream().map(e -> new Keyed(e.recordKey(), codec.encode(e))).toList());
     }
 
+    /**
+     * Sends the events without waiting: the returned stage completes once the broker has them all,
+     * or fails with the first that could not be stored. For what may be late but must not hold up
+     * its sender (metrics windows while a partition has no leader: the other partitions' windows
+     * still go out on time).
+     */
+    public CompletableFuture<Void> sendEvents(List<? extends KeyedEvent> events) {
+        return CompletableFuture.allOf(
+                events.stream()
+                        .map(e -> send(e.recordKey(), codec.encode(e)))
+                        .toArray(CompletableFuture[]::new));
+    }
+
     /** One record to publish: its key and its JSON value. */
     public record Keyed(String key, String json) {}
 

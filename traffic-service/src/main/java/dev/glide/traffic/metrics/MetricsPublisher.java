@@ -89,8 +89,19 @@ public class MetricsPublisher {
             }
         }
         if (!windows.isEmpty()) {
+            // not waited for: a partition without a leader (a broker died) delays its own
+            // windows, not every route's, and not the next second's
             try {
-                publisher.publishEvents(windows);
+                publisher
+                        .sendEvents(windows)
+                        .whenComplete(
+                                (sent, failure) -> {
+                                    if (failure != null) {
+                                        LOG.warnf(
+                                                "could not publish metrics windows ending %s: %s",
+                                                end, failure.getMessage());
+                                    }
+                                });
             } catch (RuntimeException e) {
                 LOG.warnf(
                         "could not publish %d metrics windows: %s", windows.size(), e.getMessage());
