@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glide.contract.EventCodec;
-import dev.glide.planner.retention.Retention;
+import dev.glide.contract.retention.RetentionJob;
 import dev.glide.testsupport.RealInfrastructure;
 import dev.glide.testsupport.TopicProbe;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -50,7 +50,7 @@ class RetentionTest {
     private final TopicProbe probe = TopicProbe.shared();
 
     @Inject EventCodec codec;
-    @Inject Retention retention;
+    @Inject RetentionJob retention;
     @Inject EntityManager entityManager;
 
     @Test
@@ -89,7 +89,7 @@ class RetentionTest {
                                         .setParameter(1, List.of(ended.id(), paused.id()))
                                         .executeUpdate());
 
-        retention.removeEnded();
+        retention.runNow();
 
         given().when().get("/api/rollouts/" + ended.id()).then().statusCode(404);
         given().when().get("/api/rollouts/" + ended.id() + "/history").then().statusCode(404);

@@ -1,50 +1,33 @@
 package dev.glide.analysis.run;
 
-import dev.glide.contract.jpa.DatabaseOutage;
+import dev.glide.contract.retention.RetentionTask;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 /**
- * With {@code glide.retention.ended-after} set, removes metrics windows and finished analyses older
- * than that: the windows of a rollout only once none of its analyses is still running. Without it
- * (the default) they are kept.
+ * The analysis' part of retention ({@link dev.glide.contract.retention.RetentionJob}): metrics
+ * windows and finished analyses older than the cutoff, the windows of a rollout only once none of
+ * its analyses is still running.
  */
 @ApplicationScoped
-public class AnalysisRetention {
-
-    private static final Logger LOG = Logger.getLogger(AnalysisRetention.class);
+public class AnalysisRetention implements RetentionTask {
 
     private final EntityManager entityManager;
-    private final Optional<Duration> endedAfter;
 
-    AnalysisRetention(
-            EntityManager entityManager,
-            @ConfigProperty(name = "glide.retention.ended-after") Optional<Duration> endedAfter) {
+    AnalysisRetention(EntityManager entityManager) {
         this.entityManager = entityManager;
-        this.endedAfter = endedAfter;
     }
 
-    @Scheduled(
-            every = "${glide.retention.interval:1m}",
-            delayed = "10s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-    void scheduled() {
-        if (endedAfter.isPresent()) {
-            DatabaseOutage.tick("removing old metrics windows", this::removeOld);
-        }
+    @Override
+    public String what() {
+        return "metrics windows and finished analyses";
     }
 
     /** Removes what is older than the retention age; returns how many rows went. */
-    public int removeOld() {
-        Instant cutoff = Instant.now().minus(endedAfter.orElseThrow());
+    @Override
+    public int removeEndedBefore(Instant cutoff) {
         int removed =
                 QuarkusTransaction.requiringNew()
                         .call(
@@ -61,11 +44,6 @@ public class AnalysisRetention {
                                                                 "delete from analysis_run where state <> 'ACTIVE' and due_at < ?1")
                                                         .setParameter(1, cutoff)
                                                         .executeUpdate());
-        if (removed > 0) {
-            LOG.infof(
-                    "retention: removed %d metrics windows and analyses older than %s",
-                    removed, cutoff);
-        }
         return removed;
     }
 }

@@ -1,64 +1,42 @@
 package dev.glide.notifier.view;
 
-import dev.glide.contract.jpa.DatabaseOutage;
+import dev.glide.contract.retention.RetentionTask;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 /**
- * With {@code glide.retention.ended-after} set, removes what the notifier keeps of rollouts and
- * trains that ended longer ago than that: their snapshot, the record of what was delivered, their
- * Slack message and clicks. A running one's are never removed. Without it (the default) all is
- * kept.
+ * The notifier's part of retention ({@link dev.glide.contract.retention.RetentionJob}): what it
+ * keeps of rollouts and trains that ended before the cutoff (their snapshot, the record of what was
+ * delivered, their Slack message and clicks). A running one's are never removed.
  */
 @ApplicationScoped
-public class ViewRetention {
+public class ViewRetention implements RetentionTask {
 
-    private static final Logger LOG = Logger.getLogger(ViewRetention.class);
     private static final int BATCH = 500;
 
     private final EntityManager entityManager;
-    private final Optional<Duration> endedAfter;
 
-    ViewRetention(
-            EntityManager entityManager,
-            @ConfigProperty(name = "glide.retention.ended-after") Optional<Duration> endedAfter) {
+    ViewRetention(EntityManager entityManager) {
         this.entityManager = entityManager;
-        this.endedAfter = endedAfter;
     }
 
-    @Scheduled(
-            every = "${glide.retention.interval:1m}",
-            delayed = "10s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-    void scheduled() {
-        if (endedAfter.isPresent()) {
-            DatabaseOutage.tick("removing ended rollouts' views", this::removeEnded);
-        }
+    @Override
+    public String what() {
+        return "views, deliveries and Slack messages of rollouts and trains";
     }
 
     /** Removes the views of what ended before the retention age; returns how many went. */
-    public int removeEnded() {
-        Instant cutoff = Instant.now().minus(endedAfter.orElseThrow());
+    @Override
+    public int removeEndedBefore(Instant cutoff) {
         int removed = 0;
         int batch;
         do {
             batch = QuarkusTransaction.requiringNew().call(() -> removeBatch(cutoff));
             removed += batch;
         } while (batch == BATCH);
-        if (removed > 0) {
-            LOG.infof(
-                    "retention: removed the views of %d rollouts and trains that ended before %s",
-                    removed, cutoff);
-        }
         return removed;
     }
 

@@ -1,8 +1,7 @@
 package dev.glide.planner.retention;
 
-import dev.glide.contract.jpa.DatabaseOutage;
+import dev.glide.contract.retention.RetentionTask;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.io.IOException;
@@ -12,19 +11,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 /**
- * Bounds what grows by design: every rollout and train keeps its whole log (a few dozen rows) for
- * ever unless told otherwise. With {@code glide.retention.ended-after} set (e.g. {@code 30d},
- * {@code 12h}, or ISO-8601 {@code P30D}), rollouts and trains that ended longer ago than that are
+ * The planner's part of retention ({@link dev.glide.contract.retention.RetentionJob}): every
+ * rollout and train keeps its whole log (a few dozen rows) for ever unless told otherwise; with
+ * {@code glide.retention.ended-after} set, rollouts and trains that ended longer ago than that are
  * removed with their log, commands, timers and signals; with {@code glide.retention.archive-dir}
  * set each is first appended to {@code <dir>/glide-archive-<date>.jsonl} (its row and its log, one
  * JSON line), flushed to disk before the rows go. Never a running one: only an ended rollout whose
@@ -32,48 +29,29 @@ import org.jboss.logging.Logger;
  * the work ({@code FOR UPDATE SKIP LOCKED}).
  */
 @ApplicationScoped
-public class Retention {
+public class RolloutRetention implements RetentionTask {
 
-    private static final Logger LOG = Logger.getLogger(Retention.class);
     private static final String ENDED = "('SUCCEEDED', 'ABORTED', 'FAILED')";
     private static final int BATCH = 200;
 
     private final EntityManager entityManager;
-    private final Optional<Duration> endedAfter;
     private final Optional<Path> archiveDir;
 
-    Retention(
+    RolloutRetention(
             EntityManager entityManager,
-            @ConfigProperty(name = "glide.retention.ended-after") Optional<Duration> endedAfter,
             @ConfigProperty(name = "glide.retention.archive-dir") Optional<Path> archiveDir) {
         this.entityManager = entityManager;
-        this.endedAfter = endedAfter;
         this.archiveDir = archiveDir;
-        endedAfter.ifPresent(
-                age -> {
-                    if (age.isNegative() || age.isZero()) {
-                        throw new IllegalArgumentException(
-                                "glide.retention.ended-after: '"
-                                        + age
-                                        + "' must be a positive duration, e.g. 30d, 12h or P30D");
-                    }
-                });
     }
 
-    @Scheduled(
-            every = "${glide.retention.interval:1m}",
-            delayed = "10s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-    void scheduled() {
-        if (endedAfter.isPresent()) {
-            DatabaseOutage.tick("removing ended rollouts", this::removeEnded);
-        }
+    @Override
+    public String what() {
+        return "rollouts and trains with their logs"
+                + archiveDir.map(dir -> ", archived in " + dir).orElse("");
     }
 
-    /** Removes everything that ended before the retention age; returns how many rows went. */
-    public int removeEnded() {
-        Instant cutoff = Instant.now().minus(endedAfter.orElseThrow());
+    @Override
+    public int removeEndedBefore(Instant cutoff) {
         int removed = 0;
         int batch;
         do {
@@ -84,13 +62,6 @@ public class Retention {
             batch = QuarkusTransaction.requiringNew().call(() -> removeTrains(cutoff));
             removed += batch;
         } while (batch == BATCH);
-        if (removed > 0) {
-            LOG.infof(
-                    "retention: removed %d rollouts and trains that ended before %s%s",
-                    removed,
-                    cutoff,
-                    archiveDir.map(dir -> " (archived in " + dir + ")").orElse(""));
-        }
         return removed;
     }
 

@@ -1,52 +1,35 @@
 package dev.glide.traffic.step;
 
-import dev.glide.contract.jpa.DatabaseOutage;
+import dev.glide.contract.retention.RetentionTask;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 /**
- * With {@code glide.retention.ended-after} set, removes the applied steps of rollouts older than
- * that whose route a newer rollout has moved since: each route keeps its newest step, which the
- * reconciler holds the gateway to and a restarted embedded gateway is refilled from. Set it longer
- * than the rollout-steps topic's retention, so no step of a removed rollout can still be delivered.
- * Without it (the default) all are kept.
+ * The traffic service's part of retention ({@link dev.glide.contract.retention.RetentionJob}): the
+ * applied steps older than the cutoff whose route a newer rollout has moved since: each route keeps
+ * its newest step, which the reconciler holds the gateway to and a restarted embedded gateway is
+ * refilled from. Set it longer than the rollout-steps topic's retention, so no step of a removed
+ * rollout can still be delivered. Without it (the default) all are kept.
  */
 @ApplicationScoped
-public class StepRetention {
-
-    private static final Logger LOG = Logger.getLogger(StepRetention.class);
+public class StepRetention implements RetentionTask {
 
     private final EntityManager entityManager;
-    private final Optional<Duration> endedAfter;
 
-    StepRetention(
-            EntityManager entityManager,
-            @ConfigProperty(name = "glide.retention.ended-after") Optional<Duration> endedAfter) {
+    StepRetention(EntityManager entityManager) {
         this.entityManager = entityManager;
-        this.endedAfter = endedAfter;
     }
 
-    @Scheduled(
-            every = "${glide.retention.interval:1m}",
-            delayed = "10s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-    void scheduled() {
-        if (endedAfter.isPresent()) {
-            DatabaseOutage.tick("removing superseded applied steps", this::removeSuperseded);
-        }
+    @Override
+    public String what() {
+        return "applied steps superseded on their routes";
     }
 
     /** Removes superseded steps older than the retention age; returns how many went. */
-    public int removeSuperseded() {
-        Instant cutoff = Instant.now().minus(endedAfter.orElseThrow());
+    @Override
+    public int removeEndedBefore(Instant cutoff) {
         int removed =
                 QuarkusTransaction.requiringNew()
                         .call(
@@ -58,11 +41,6 @@ public class StepRetention {
                                                                 + " and b.route = a.route and b.applied_at > a.applied_at)")
                                                 .setParameter(1, cutoff)
                                                 .executeUpdate());
-        if (removed > 0) {
-            LOG.infof(
-                    "retention: removed %d applied steps superseded on their routes before %s",
-                    removed, cutoff);
-        }
         return removed;
     }
 }
