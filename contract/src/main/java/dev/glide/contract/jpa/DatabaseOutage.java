@@ -1,5 +1,6 @@
 package dev.glide.contract.jpa;
 
+import dev.glide.contract.retry.Backoff;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -35,7 +36,7 @@ public final class DatabaseOutage {
     /** Runs {@code work}, again and again while it fails because the database is unreachable. */
     public static <T> T retry(String what, Supplier<T> work) {
         long began = 0;
-        Duration backoff = FIRST_BACKOFF;
+        Backoff backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
         while (true) {
             try {
                 T result = work.get();
@@ -56,17 +57,7 @@ public final class DatabaseOutage {
                             rootMessage(e), what);
                 }
             }
-            try {
-                Thread.sleep(backoff.toMillis());
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(
-                        "interrupted while waiting for the database: " + what, interrupted);
-            }
-            backoff =
-                    backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
-                            ? MAX_BACKOFF
-                            : backoff.multipliedBy(2);
+            Backoff.sleep(backoff.next(), what + " (waiting for the database)");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.glide.notifier.delivery;
 
 import dev.glide.contract.jpa.DatabaseOutage;
+import dev.glide.contract.retry.Backoff;
 import dev.glide.notifier.channel.DeliveryException;
 import dev.glide.notifier.channel.Notification;
 import dev.glide.notifier.channel.NotificationChannel;
@@ -66,7 +67,7 @@ public class Deliverer {
     }
 
     private void send(Notification notification) {
-        Duration backoff = FIRST_BACKOFF;
+        Backoff backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
         for (int retry = 0; ; retry++) {
             try {
                 channel.deliver(notification);
@@ -84,28 +85,12 @@ public class Deliverer {
                                     + e.getMessage(),
                             e);
                 }
-                Duration wait =
-                        e.retryAfter() != null && e.retryAfter().compareTo(backoff) > 0
-                                ? e.retryAfter()
-                                : backoff;
+                Duration wait = backoff.next(e.retryAfter());
                 LOG.infof(
                         "[rollout %s] %s delivery failed, retrying in %d ms: %s",
                         notification.rolloutId(), channel.type(), wait.toMillis(), e.getMessage());
-                pause(wait);
-                backoff =
-                        backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
-                                ? MAX_BACKOFF
-                                : backoff.multipliedBy(2);
+                Backoff.sleep(wait, "a delivery of " + notification.dedupeKey());
             }
-        }
-    }
-
-    private static void pause(Duration wait) {
-        try {
-            Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to retry a delivery", e);
         }
     }
 }

@@ -1,11 +1,13 @@
 package dev.glide.traffic.step;
 
 import dev.glide.contract.RolloutStep;
+import dev.glide.contract.retry.Backoff;
 import dev.glide.traffic.config.TrafficConfig;
 import dev.glide.traffic.gateway.GatewayAdapter;
 import dev.glide.traffic.gateway.GatewayException;
 import dev.glide.traffic.gateway.ServedTraffic;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,7 +29,7 @@ public class GatewayDriver {
 
     public ServedTraffic applyAndVerify(GatewayAdapter adapter, RolloutStep step)
             throws GatewayException {
-        long backoff = retry.initialBackoff().toMillis();
+        Backoff backoff = new Backoff(retry.initialBackoff(), retry.maxBackoff());
         for (int attempt = 1; ; attempt++) {
             try {
                 adapter.apply(step);
@@ -52,6 +54,7 @@ public class GatewayDriver {
                                     e.getMessage() + " (after " + attempt + " tries)", false, e)
                             : e;
                 }
+                Duration pause = backoff.next();
                 LOG.infof(
                         "[rollout %s] step %d, try %d of %d on %s failed, next in %d ms: %s",
                         step.rolloutId(),
@@ -59,20 +62,18 @@ public class GatewayDriver {
                         attempt,
                         retry.attempts(),
                         adapter.type(),
-                        backoff,
+                        pause.toMillis(),
                         e.getMessage());
-                pause(backoff);
-                backoff = Math.min(backoff * 2, retry.maxBackoff().toMillis());
+                pause(pause);
             }
         }
     }
 
-    private static void pause(long millis) throws GatewayException {
+    private static void pause(Duration pause) throws GatewayException {
         try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GatewayException("interrupted while waiting to retry", false, e);
+            Backoff.sleep(pause, "a gateway step");
+        } catch (IllegalStateException interrupted) {
+            throw new GatewayException(interrupted.getMessage(), false, interrupted.getCause());
         }
     }
 }
