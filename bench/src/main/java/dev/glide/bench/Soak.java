@@ -70,8 +70,9 @@ public final class Soak implements Callable<Integer> {
 
     @Option(
             names = "--minutes",
-            defaultValue = "22",
-            description = "How long releases go out (default: ${DEFAULT-VALUE}).")
+            defaultValue = "28",
+            description =
+                    "How long releases go out (default: ${DEFAULT-VALUE}; 2 000 rollouts take about 25 on 2 cores).")
     int minutes;
 
     @Option(
@@ -82,9 +83,11 @@ public final class Soak implements Callable<Integer> {
 
     @Option(
             names = "--rps",
-            defaultValue = "10",
+            defaultValue = "20",
             description =
-                    "Requests a second through the gateway per service (default: ${DEFAULT-VALUE}).")
+                    "Requests a second through the gateway per service (default: ${DEFAULT-VALUE}: the canary's"
+                            + " 50 % gets about 20 a window, enough for the error-rate test to tell a version failing"
+                            + " half its requests from a good one; at 10 it cannot always).")
     int rps;
 
     @Option(
@@ -106,10 +109,14 @@ public final class Soak implements Callable<Integer> {
     private final Map<Integer, Latencies> rolloutDuration = new ConcurrentHashMap<>();
     private final Map<Integer, Map<String, AtomicInteger>> endedByMinute =
             new ConcurrentHashMap<>();
-    private final Map<String, Long> stepsPublished = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> stepsApplied = new ConcurrentHashMap<>();
+    private final StepLedger steps = new StepLedger();
     private final AtomicLong stuck = new AtomicLong();
     private final AtomicLong paused = new AtomicLong();
+
+    /** Why analysis let a bad version through, and why it paused (the first few): its verdicts. */
+    private final Map<String, List<String>> badPromoted = new ConcurrentHashMap<>();
+
+    private final Map<String, List<String>> pausedWhy = new ConcurrentHashMap<>();
     private Instant began;
 
     public static void main(String[] args) {
@@ -193,11 +200,8 @@ public final class Soak implements Callable<Integer> {
                                     m.forEach(
                                             (state, n) ->
                                                     totals.merge(state, n.get(), Integer::sum)));
-            long lost =
-                    stepsPublished.keySet().stream()
-                            .filter(k -> !stepsApplied.containsKey(k))
-                            .count();
-            long duplicated = stepsApplied.values().stream().filter(n -> n.get() > 1).count();
+            long lost = steps.lost();
+            long duplicated = steps.duplicated();
             int warmup = "off".equals(retention) ? 3 : (int) Math.ceil(minutesOf(retention)) + 3;
             report.put(
                     "setup",
@@ -216,6 +220,8 @@ public final class Soak implements Callable<Integer> {
             report.put("rolloutsEnded", totals);
             report.put("rolloutsNotEnded", stuck.get());
             report.put("rolloutsPausedInconclusive", paused.get());
+            report.put("badVersionsPromoted", new TreeMap<>(badPromoted));
+            report.put("pausedInconclusiveFirst20", new TreeMap<>(pausedWhy));
             report.put("requests", sent);
             report.put("failedRequests", gatewayFailed);
             report.put("upstreamErrors", upstreamFailed);
@@ -235,10 +241,8 @@ public final class Soak implements Callable<Integer> {
                                     "from a step's record on rollout-steps to the gateway's confirmation on traffic-applied",
                             "failedRequests",
                                     "requests the gateway failed (no route, 502/503/504, refused); a bad version's own 500s are upstreamErrors",
-                            "stepsLost",
-                                    "steps published on rollout-steps never confirmed as applied",
-                            "stepsDuplicated",
-                                    "steps confirmed as applied (not re-read) more than once",
+                            "stepsLost", StepLedger.LOST,
+                            "stepsDuplicated", StepLedger.DUPLICATED,
                             "trends",
                                     "least-squares slope per hour after the warm-up, and the fitted change over the run as a share of the mean; flat when that change is under 10 % or the slope's 95 % interval holds 0"));
         } finally {
@@ -330,6 +334,9 @@ public final class Soak implements Callable<Integer> {
                         // would, knowing which version is bad, and counts it
                         if (!warmUp) {
                             paused.incrementAndGet();
+                            if (pausedWhy.size() < 20) {
+                                pausedWhy.put(id + " (" + service + ")", verdicts(id));
+                            }
                         }
                         try {
                             call(
@@ -358,6 +365,12 @@ public final class Soak implements Callable<Integer> {
                     call("POST", "/api/rollouts/" + id + "/abort?actor=soak", null);
                     continue;
                 }
+                if (failing && "SUCCEEDED".equals(state)) {
+                    badPromoted.put(id + " (" + service + ")", verdicts(id));
+                    System.out.printf(
+                            "    %s: bad version promoted (%s): %s%n",
+                            service, id, badPromoted.get(id + " (" + service + ")"));
+                }
                 int minute = minuteNow();
                 endedByMinute
                         .computeIfAbsent(minute, m -> new ConcurrentHashMap<>())
@@ -380,6 +393,31 @@ public final class Soak implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** The analysis verdicts in a rollout's log: window, verdict, score and summary. */
+    private List<String> verdicts(String id) {
+        List<String> found = new ArrayList<>();
+        try {
+            for (JsonNode entry :
+                    JSON.readTree(call("GET", "/api/rollouts/" + id + "/history", null))) {
+                JsonNode payload = entry.path("payload");
+                if (payload.has("verdict")) {
+                    found.add(
+                            "window "
+                                    + payload.path("window").asText()
+                                    + ": "
+                                    + payload.path("verdict").asText()
+                                    + " ("
+                                    + payload.path("score").asText()
+                                    + ") "
+                                    + payload.path("summary").asText());
+                }
+            }
+        } catch (Exception e) {
+            found.add("history unavailable: " + e.getMessage());
+        }
+        return found;
     }
 
     private int minuteNow() {
@@ -416,22 +454,21 @@ public final class Soak implements Callable<Integer> {
                     try {
                         if (record.topic().equals(Topics.ROLLOUT_STEPS)) {
                             RolloutStep step = codec.decode(record.value(), RolloutStep.class);
-                            String key = step.rolloutId() + "/" + step.sequence();
-                            if (stepsPublished.putIfAbsent(key, record.timestamp()) == null) {
-                                pending.put(key, record.timestamp());
+                            if (steps.expect(step.rolloutId(), step.sequence())) {
+                                pending.put(
+                                        StepLedger.key(step.rolloutId(), step.sequence()),
+                                        record.timestamp());
                             }
                         } else {
                             TrafficApplied applied =
                                     codec.decode(record.value(), TrafficApplied.class);
-                            if (applied.outcome() != TrafficApplied.Outcome.APPLIED
-                                    || applied.reason() != null) {
+                            if (!steps.report(applied)) {
                                 continue;
                             }
-                            String key = applied.rolloutId() + "/" + applied.sequence();
-                            stepsApplied
-                                    .computeIfAbsent(key, k -> new AtomicInteger())
-                                    .incrementAndGet();
-                            Long published = pending.remove(key);
+                            Long published =
+                                    pending.remove(
+                                            StepLedger.key(
+                                                    applied.rolloutId(), applied.sequence()));
                             if (published != null) {
                                 stepLatency
                                         .computeIfAbsent(minuteNow(), m -> new Latencies())
