@@ -18,6 +18,9 @@ import dev.glide.testsupport.RealInfrastructure;
 import dev.glide.testsupport.TopicProbe;
 import dev.glide.testsupport.UpstreamServer;
 import dev.glide.traffic.gateway.embedded.EmbeddedProxy;
+import dev.glide.traffic.step.AppliedStep;
+import dev.glide.traffic.step.ReplicaCatchUp;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -46,6 +49,8 @@ class EmbeddedGatewayTest {
     @Inject EventCodec codec;
 
     @Inject EmbeddedProxy proxy;
+
+    @Inject ReplicaCatchUp catchUp;
 
     private UpstreamServer v1;
     private UpstreamServer v2;
@@ -250,6 +255,34 @@ class EmbeddedGatewayTest {
                                                         == sequence)
                         .value(),
                 TrafficApplied.class);
+    }
+
+    @Test
+    void aStepAnotherReplicaAppliedReachesThisReplicasGatewayWithoutWaitingForAReconcile()
+            throws Exception {
+        probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step(1, 0, List.of())));
+        awaitApplied(1);
+        assertThat(servedVersion()).isEqualTo("v1");
+        // another replica consumed step 2 and recorded it: only the database says so here
+        RolloutStep elsewhere = step(2, 100, List.of());
+        QuarkusTransaction.requiringNew()
+                .run(
+                        () -> {
+                            AppliedStep row = AppliedStep.findById(rollout);
+                            row.sequence = 2;
+                            row.desired = elsewhere;
+                            row.appliedAt = Instant.now();
+                        });
+        catchUp.catchUp();
+        assertThat(servedVersion()).isEqualTo("v2");
+    }
+
+    private String servedVersion() throws Exception {
+        HttpResponse<String> response =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(gateway() + route + "/")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        return response.headers().firstValue(UpstreamServer.VERSION_HEADER).orElse("none");
     }
 
     private RolloutStep step(long sequence, double canary, List<MatchRule> rules) {

@@ -18,6 +18,13 @@ public interface TrafficConfig {
     Duration reconcileInterval();
 
     /**
+     * How often this replica's own gateways (embedded, noop) take the steps other replicas applied
+     * (read by {@code ReplicaCatchUp}'s schedule, {@code ${glide.traffic.catch-up-interval}}).
+     */
+    @WithDefault("250ms")
+    Duration catchUpInterval();
+
+    /**
      * How often gateways' metrics windows are closed and published (read by {@code
      * MetricsPublisher}).
      */

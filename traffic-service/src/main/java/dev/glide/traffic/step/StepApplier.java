@@ -33,10 +33,12 @@ public class StepApplier {
 
     private final Registry<GatewayAdapter> adapters;
     private final GatewayDriver driver;
+    private final ReplicaCatchUp catchUp;
 
-    StepApplier(Registry<GatewayAdapter> adapters, GatewayDriver driver) {
+    StepApplier(Registry<GatewayAdapter> adapters, GatewayDriver driver, ReplicaCatchUp catchUp) {
         this.adapters = adapters;
         this.driver = driver;
+        this.catchUp = catchUp;
     }
 
     /**
@@ -69,6 +71,7 @@ public class StepApplier {
             }
             ServedTraffic served = driver.applyAndVerify(adapter.get(), step);
             record(step, last);
+            catchUp.appliedHere(step);
             LOG.infof(
                     "[rollout %s] step %d served by %s: %s",
                     step.rolloutId(), step.sequence(), type, served.describe());
