@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Which gateway adapter moves a service's traffic, and the names it knows the service by.
@@ -18,6 +19,9 @@ import java.util.Set;
  *       the Runtime API socket ({@code unix:/run/haproxy/admin.sock} or {@code host:port}).
  *   <li>{@code gateway-api}: {@code route} is the HTTPRoute ({@code namespace/name} or {@code
  *       name}), the targets the Services of its two backendRefs.
+ *   <li>{@code nginx}: {@code route} is the route's host name (its {@code server_name}), {@code
+ *       address} where it listens ({@code 127.0.0.1:8081} or {@code 80}); the step's backends carry
+ *       the upstream endpoints.
  *   <li>{@code noop}: a dry run; only {@code route} is used.
  * </ul>
  *
@@ -30,6 +34,9 @@ public record GatewayBinding(
         String stableTarget,
         String canaryTarget,
         String address) {
+
+    private static final Pattern HOST_NAME =
+            Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
 
     public GatewayBinding(String adapter, String route, String stableTarget, String canaryTarget) {
         this(adapter, route, stableTarget, canaryTarget, null);
@@ -44,6 +51,7 @@ public record GatewayBinding(
         EMBEDDED("embedded", false, Set.of("http")),
         HAPROXY("haproxy", true, Set.of("http", "https")),
         GATEWAY_API("gateway-api", true, Set.of("http", "https")),
+        NGINX("nginx", false, Set.of("http")),
         NOOP("noop", false, Set.of("http", "https"));
 
         private final String type;
@@ -95,6 +103,13 @@ public record GatewayBinding(
                             + adapter
                             + "' is not one of "
                             + String.join(", ", Adapter.types()));
+        } else if (known.get() == Adapter.NGINX
+                && (route == null || !HOST_NAME.matcher(route).matches())) {
+            problems.add(
+                    field
+                            + ".route: '"
+                            + route
+                            + "' is not a host name (letters, digits, dots and dashes), which the nginx adapter serves the route as (its server_name)");
         } else if (known.get().needsTargets()) {
             if (stableTarget == null || stableTarget.isBlank()) {
                 problems.add(field + ".stableTarget: must be given for adapter '" + adapter + "'");

@@ -55,10 +55,17 @@ class EndpointsTest {
     void aBindingNamesAnAdapterThereIsAndTheTargetsItNeeds() {
         assertThat(new GatewayBinding("istio", "r", null, null).problems("gateway"))
                 .containsExactly(
-                        "gateway.adapter: 'istio' is not one of embedded, haproxy, gateway-api, noop");
+                        "gateway.adapter: 'istio' is not one of embedded, haproxy, gateway-api, nginx, noop");
         assertThat(new GatewayBinding("gateway-api", "r", "stable", " ").problems("gateway"))
                 .containsExactly("gateway.canaryTarget: must be given for adapter 'gateway-api'");
         assertThat(new GatewayBinding("embedded", "/checkout", null, null).problems("gateway"))
+                .isEmpty();
+        assertThat(new GatewayBinding("nginx", "/checkout", null, null).problems("gateway"))
+                .containsExactly(
+                        "gateway.route: '/checkout' is not a host name (letters, digits, dots and dashes), which the nginx adapter serves the route as (its server_name)");
+        assertThat(
+                        new GatewayBinding("nginx", "checkout.example.com", null, null)
+                                .problems("gateway"))
                 .isEmpty();
     }
 }

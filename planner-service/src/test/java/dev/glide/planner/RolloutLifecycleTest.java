@@ -481,7 +481,7 @@ class RolloutLifecycleTest {
                 .body(
                         "problems",
                         contains(
-                                "gateway.adapter: 'istio' is not one of embedded, haproxy, gateway-api, noop"));
+                                "gateway.adapter: 'istio' is not one of embedded, haproxy, gateway-api, nginx, noop"));
         given().when().get("/api/services/" + istio).then().statusCode(404);
         given().contentType(ContentType.JSON)
                 .body(

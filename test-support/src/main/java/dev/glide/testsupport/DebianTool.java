@@ -5,15 +5,16 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A tool a test runs from a Debian package (haproxy, prometheus). On a machine without it the test
- * is skipped with the package to install; with {@code GLIDE_REQUIRE_TOOLS=true} (CI installs them
- * and sets it) a missing tool fails the test instead, so CI never passes by skipping.
+ * A tool a test runs from a Debian package (haproxy, nginx, prometheus). On a machine without it
+ * the test is skipped with the package to install; with {@code GLIDE_REQUIRE_TOOLS=true} (CI
+ * installs them and sets it) a missing tool fails the test instead, so CI never passes by skipping.
  */
 public final class DebianTool {
 
     /** The tools tests run, where Debian installs them, and the package that does. */
     public enum Tool {
         HAPROXY("/usr/sbin/haproxy", "haproxy"),
+        NGINX("/usr/sbin/nginx", "nginx"),
         PROMETHEUS("/usr/bin/prometheus", "prometheus"),
         CHROMIUM("/usr/bin/chromium", "chromium"),
         CHROMEDRIVER("/usr/bin/chromedriver", "chromium-driver");

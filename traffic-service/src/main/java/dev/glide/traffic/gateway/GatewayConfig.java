@@ -2,6 +2,7 @@ package dev.glide.traffic.gateway;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -14,6 +15,8 @@ public interface GatewayConfig {
     Haproxy haproxy();
 
     Kubernetes kubernetes();
+
+    Nginx nginx();
 
     interface Embedded {
         /** Whether traffic-service runs the embedded reverse proxy at all. */
@@ -47,6 +50,29 @@ public interface GatewayConfig {
 
         @WithDefault("2s")
         Duration timeout();
+    }
+
+    interface Nginx {
+        /** The nginx command, run for {@code -t} and {@code -s reload}. */
+        @WithDefault("/usr/sbin/nginx")
+        String binary();
+
+        /** NGINX's main configuration file ({@code -c}), when not the one it was built with. */
+        Optional<String> conf();
+
+        /** Where the route files go; NGINX's {@code http} block includes {@code <dir>/*.conf}. */
+        @WithDefault("/etc/nginx/glide")
+        Path includeDir();
+
+        /**
+         * Where a route listens when its binding names no address: {@code 80}, {@code host:port}.
+         */
+        @WithDefault("80")
+        String listen();
+
+        /** How long a reload may take until the route answers its new generation. */
+        @WithDefault("10s")
+        Duration reloadTimeout();
     }
 
     interface Kubernetes {

@@ -17,9 +17,9 @@ class GatewayAdaptersTest {
         assertThatCode(() -> GatewayAdapters.requireShared(Set.copyOf(shared)))
                 .doesNotThrowAnyException();
         List<String> more = new ArrayList<>(shared);
-        more.add("nginx");
+        more.add("istio");
         assertThatThrownBy(() -> GatewayAdapters.requireShared(Set.copyOf(more)))
-                .hasMessageContaining("nginx")
+                .hasMessageContaining("istio")
                 .hasMessageContaining("GatewayBinding.Adapter");
         assertThatThrownBy(() -> GatewayAdapters.requireShared(Set.of("embedded", "noop")))
                 .hasMessageContaining("(embedded, noop)");

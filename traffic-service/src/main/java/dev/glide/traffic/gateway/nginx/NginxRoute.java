@@ -1,0 +1,376 @@
+package dev.glide.traffic.gateway.nginx;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.glide.contract.Backend;
+import dev.glide.contract.MatchRule;
+import dev.glide.contract.Role;
+import dev.glide.contract.RolloutStep;
+import dev.glide.contract.Weights;
+import dev.glide.traffic.gateway.GatewayException;
+import dev.glide.traffic.gateway.ServedTraffic;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The NGINX configuration of one route as a step leaves it, and what the route says it serves.
+ *
+ * <p>One file in the {@code http} context per route: an upstream per version and one holding both
+ * with weights in hundredths of a percent (NGINX's smooth weighted round robin deals them evenly,
+ * so every run of requests gets its share), a {@code map} per match rule (first rule first, the
+ * value matched exactly, as a case-sensitive regular expression, since NGINX matches plain map
+ * strings ignoring case), sticky users bucketed by {@code split_clients} on the sticky header or
+ * else cookie (a user in the canary's share stays there while it grows), and a {@code server} for
+ * the route's host name whose {@code location = /.glide/route} answers this file's generation and
+ * what it serves. Read back from that location, the answer comes from the workers serving requests,
+ * not from the file.
+ */
+final class NginxRoute {
+
+    /** Where a route's own configuration answers what it serves. */
+    static final String READ_BACK_PATH = "/.glide/route";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9_]+");
+    private static final int HUNDREDTHS = 100;
+
+    private NginxRoute() {}
+
+    /** The file name of a route's configuration in the include folder. */
+    static String fileName(String route) {
+        return "glide-" + route.toLowerCase(Locale.ROOT) + ".conf";
+    }
+
+    /**
+     * The configuration for a step, answering {@code generation}; refused with the reason when
+     * NGINX could not serve the step as asked.
+     */
+    static String render(RolloutStep step, String listen, String generation)
+            throws GatewayException {
+        String route = step.gateway().route();
+        List<String> problems = step.gateway().problems("gateway");
+        if (!problems.isEmpty()) {
+            throw new GatewayException(String.join("; ", problems), false);
+        }
+        String prefix = prefix(route);
+        Weights weights = step.weights();
+        boolean canaryServes =
+                weights.canary() > 0
+                        || step.matchRules().stream().anyMatch(r -> r.target() == Role.CANARY);
+        boolean stableServes =
+                weights.stable() > 0
+                        || step.matchRules().stream().anyMatch(r -> r.target() == Role.STABLE);
+        List<String> stable = servers(step.stable(), "stable", stableServes);
+        List<String> canary = servers(step.canary(), "canary", canaryServes);
+        int[] stableWeights = weights(weights.stable(), stable.size());
+        int[] canaryWeights = weights(weights.canary(), canary.size());
+
+        StringBuilder out = new StringBuilder();
+        out.append("# Glide route ")
+                .append(route)
+                .append(", generation ")
+                .append(generation)
+                .append(" (rollout ")
+                .append(step.rolloutId())
+                .append(", step ")
+                .append(step.sequence())
+                .append(").\n# Written by Glide's traffic service: edits are overwritten.\n\n");
+        if (!stable.isEmpty()) {
+            upstream(out, prefix + "_stable", stable);
+        }
+        if (!canary.isEmpty()) {
+            upstream(out, prefix + "_canary", canary);
+        }
+        out.append("upstream ").append(prefix).append("_split {\n");
+        weighted(out, stable, stableWeights);
+        weighted(out, canary, canaryWeights);
+        out.append("    keepalive 32;\n}\n\n");
+
+        // match rules, first first, each falling through to the next; then sticky users; then the
+        // weights
+        String last = prefix + "_split";
+        if (step.stickyKey() != null && !step.stickyKey().isBlank()) {
+            String key = step.stickyKey();
+            String header = headerVariable(key);
+            // the header, else the cookie of that name (when NGINX can name it)
+            String cookie = COOKIE_NAME.matcher(key).matches() ? "$cookie_" + key : "\"\"";
+            out.append("map ")
+                    .append(header)
+                    .append(" $")
+                    .append(prefix)
+                    .append("_user {\n")
+                    .append("    \"\" ")
+                    .append(cookie)
+                    .append(";\n")
+                    .append("    default ")
+                    .append(header)
+                    .append(";\n}\n\n");
+            out.append("split_clients \"$")
+                    .append(prefix)
+                    .append("_user\" $")
+                    .append(prefix)
+                    .append("_sticky {\n");
+            double share = weights.canary();
+            if (share >= 100) {
+                out.append("    * ").append(prefix).append("_canary;\n");
+            } else if (share <= 0) {
+                out.append("    * ").append(prefix).append("_stable;\n");
+            } else {
+                out.append("    ")
+                        .append(String.format(Locale.ROOT, "%.2f", share))
+                        .append("% ")
+                        .append(prefix)
+                        .append("_canary;\n")
+                        .append("    * ")
+                        .append(prefix)
+                        .append("_stable;\n");
+            }
+            out.append("}\n\n");
+            out.append("map $")
+                    .append(prefix)
+                    .append("_user $")
+                    .append(prefix)
+                    .append("_by_user {\n")
+                    .append("    \"\" ")
+                    .append(prefix)
+                    .append("_split;\n")
+                    .append("    default $")
+                    .append(prefix)
+                    .append("_sticky;\n}\n\n");
+            last = "$" + prefix + "_by_user";
+        }
+        List<MatchRule> rules = step.matchRules();
+        for (int i = rules.size() - 1; i >= 0; i--) {
+            MatchRule rule = rules.get(i);
+            String variable =
+                    rule.kind() == MatchRule.Kind.HEADER
+                            ? headerVariable(rule.name())
+                            : cookieVariable(rule.name());
+            String target = prefix + (rule.target() == Role.CANARY ? "_canary" : "_stable");
+            out.append("map ")
+                    .append(variable)
+                    .append(" $")
+                    .append(prefix)
+                    .append("_rule")
+                    .append(i)
+                    .append(" {\n")
+                    .append("    \"~^")
+                    .append(regexLiteral(rule.value()))
+                    .append("$\" ")
+                    .append(target)
+                    .append(";\n")
+                    .append("    default ")
+                    .append(last)
+                    .append(";\n}\n\n");
+            last = "$" + prefix + "_rule" + i;
+        }
+
+        out.append("server {\n")
+                .append("    listen ")
+                .append(listen)
+                .append(";\n")
+                .append("    server_name ")
+                .append(route)
+                .append(";\n\n")
+                .append("    location = ")
+                .append(READ_BACK_PATH)
+                .append(" {\n")
+                .append("        default_type application/json;\n")
+                .append("        return 200 '")
+                .append(quoted(readBack(generation, served(stableWeights, canaryWeights), rules)))
+                .append("';\n")
+                .append("    }\n\n")
+                .append("    location / {\n")
+                .append("        proxy_pass http://")
+                .append(last)
+                .append(";\n")
+                .append("        proxy_http_version 1.1;\n")
+                .append("        proxy_set_header Connection \"\";\n")
+                .append("        proxy_set_header Host $host;\n")
+                .append("    }\n}\n");
+        return out.toString();
+    }
+
+    /** What a route's read-back location answered. */
+    record Answer(String generation, ServedTraffic served) {}
+
+    static Answer parse(String body) throws GatewayException {
+        try {
+            JsonNode json = JSON.readTree(body);
+            List<MatchRule> rules = new ArrayList<>();
+            for (JsonNode rule : json.path("matchRules")) {
+                rules.add(JSON.treeToValue(rule, MatchRule.class));
+            }
+            return new Answer(
+                    json.path("generation").asText(),
+                    new ServedTraffic(
+                            new Weights(
+                                    json.path("stable").asDouble(), json.path("canary").asDouble()),
+                            rules));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new GatewayException(
+                    "the route's read-back is not Glide's: " + e.getMessage(), true);
+        }
+    }
+
+    /**
+     * Each server's weight in hundredths of a percent, a version's share dealt over its servers
+     * (the first ones one more where it does not divide); a server given 0 is left out of the
+     * split, since NGINX takes no weight 0.
+     */
+    static int[] weights(double percent, int servers) {
+        int total = (int) Math.round(Math.max(0, percent) * HUNDREDTHS);
+        int[] weights = new int[servers];
+        for (int i = 0; i < servers; i++) {
+            weights[i] = total / servers + (i < total % servers ? 1 : 0);
+        }
+        return weights;
+    }
+
+    /** The share each version really gets from those integer weights. */
+    static Weights served(int[] stable, int[] canary) {
+        long stableTotal = Arrays.stream(stable).sum();
+        long canaryTotal = Arrays.stream(canary).sum();
+        long total = stableTotal + canaryTotal;
+        if (total == 0) {
+            return new Weights(100, 0);
+        }
+        double canaryShare = Math.round(canaryTotal * 10_000.0 / total) / 100.0;
+        return new Weights(Math.round((100 - canaryShare) * 100) / 100.0, canaryShare);
+    }
+
+    private static void weighted(StringBuilder out, List<String> servers, int[] weights) {
+        for (int i = 0; i < servers.size(); i++) {
+            if (weights[i] > 0) {
+                out.append("    server ")
+                        .append(servers.get(i))
+                        .append(" weight=")
+                        .append(weights[i])
+                        .append(";\n");
+            }
+        }
+    }
+
+    private static void upstream(StringBuilder out, String name, List<String> servers) {
+        out.append("upstream ").append(name).append(" {\n");
+        servers.forEach(s -> out.append("    server ").append(s).append(";\n"));
+        out.append("    keepalive 32;\n}\n\n");
+    }
+
+    private static List<String> servers(Backend backend, String side, boolean required)
+            throws GatewayException {
+        if (required && backend.endpoints().isEmpty()) {
+            throw new GatewayException(
+                    "the "
+                            + side
+                            + " version "
+                            + backend.version()
+                            + " is to get traffic but names no endpoints",
+                    false);
+        }
+        List<String> servers = new ArrayList<>();
+        for (String endpoint : backend.endpoints()) {
+            URI uri;
+            try {
+                uri = URI.create(endpoint.contains("://") ? endpoint : "http://" + endpoint);
+            } catch (IllegalArgumentException e) {
+                throw new GatewayException(
+                        "endpoint '" + endpoint + "' is not http://host:port: " + e.getMessage(),
+                        false);
+            }
+            if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new GatewayException(
+                        "the nginx adapter sends requests to http://host:port upstreams; '"
+                                + endpoint
+                                + "' is not one",
+                        false);
+            }
+            servers.add(uri.getHost() + ":" + (uri.getPort() == -1 ? 80 : uri.getPort()));
+        }
+        return servers;
+    }
+
+    private static String headerVariable(String name) throws GatewayException {
+        if (!HEADER_NAME.matcher(name).matches()) {
+            throw new GatewayException(
+                    "the nginx adapter cannot match header '"
+                            + name
+                            + "': only letters, digits, - and _ make a header NGINX can name",
+                    false);
+        }
+        return "$http_" + name.toLowerCase(Locale.ROOT).replace('-', '_');
+    }
+
+    private static String cookieVariable(String name) throws GatewayException {
+        if (!COOKIE_NAME.matcher(name).matches()) {
+            throw new GatewayException(
+                    "the nginx adapter cannot match cookie '"
+                            + name
+                            + "': NGINX names a cookie in a variable, which takes only letters, digits and _",
+                    false);
+        }
+        return "$cookie_" + name;
+    }
+
+    /**
+     * Upstream and variable names of a route: its host name made a name, and a hash against
+     * clashes.
+     */
+    static String prefix(String route) {
+        String name = route.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
+        int hash = 0x811c9dc5;
+        for (byte b : route.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)) {
+            hash = (hash ^ b) * 0x01000193;
+        }
+        return "glide_" + name + "_" + String.format("%08x", hash);
+    }
+
+    /**
+     * A value as a regular expression matching exactly it, inside an NGINX double-quoted string:
+     * every character but letters and digits escaped for the regex, a backslash twice more for the
+     * string.
+     */
+    static String regexLiteral(String value) {
+        StringBuilder out = new StringBuilder();
+        for (char c : value.toCharArray()) {
+            if (Character.isLetterOrDigit(c) && c < 128) {
+                out.append(c);
+            } else if (c == '\\') {
+                out.append("\\\\\\\\");
+            } else if (c == '"') {
+                out.append("\\\\\\\"");
+            } else {
+                out.append('\\').append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String readBack(String generation, Weights served, List<MatchRule> rules) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("generation", generation);
+        body.put("stable", served.stable());
+        body.put("canary", served.canary());
+        body.put("matchRules", rules);
+        try {
+            // '$' would start a variable in NGINX's return text: JSON's own escape keeps it out
+            return JSON.writeValueAsString(body).replace("$", "\\u0024");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Text inside an NGINX single-quoted string. */
+    private static String quoted(String text) {
+        return text.replace("\\", "\\\\").replace("'", "\\'");
+    }
+}
