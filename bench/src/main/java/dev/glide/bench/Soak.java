@@ -139,7 +139,6 @@ public final class Soak implements Callable<Integer> {
                     GlideSystem.builder(root)
                             .dataDir(data)
                             .partitions(6)
-                            .set("traffic-service", "glide.traffic.reconcile-interval", "1s")
                             // 50 % of 10 requests a second: 10 canary requests in a 2 s window
                             .set("analysis-service", "glide.analysis.min-requests", "10")
                             .set("analysis-service", "glide.analysis.min-window-requests", "5");
