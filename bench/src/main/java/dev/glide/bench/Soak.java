@@ -83,11 +83,12 @@ public final class Soak implements Callable<Integer> {
 
     @Option(
             names = "--rps",
-            defaultValue = "20",
+            defaultValue = "16",
             description =
-                    "Requests a second through the gateway per service (default: ${DEFAULT-VALUE}: the canary's"
-                            + " 50 % gets about 20 a window, enough for the error-rate test to tell a version failing"
-                            + " half its requests from a good one; at 10 it cannot always).")
+                    "Requests a second through the gateway per service, at a fixed rate from 4 clients"
+                            + " (default: ${DEFAULT-VALUE}: the canary's 50 % gets about 16 a 2 s window, enough for"
+                            + " the error-rate test to tell a version failing half its requests from a good one; a"
+                            + " light load paced after each answer got 7 or fewer, and it could not always).")
     int rps;
 
     @Option(
@@ -321,10 +322,10 @@ public final class Soak implements Callable<Integer> {
                         // the route exists in the gateway now: its steady load starts
                         synchronized (loads) {
                             loads.add(
-                                    LoadLoop.paced(
+                                    LoadLoop.atRate(
                                             URI.create(glide.gatewayUrl() + "/" + service + "/"),
-                                            1,
-                                            Duration.ofMillis(1000 / rps)));
+                                            4,
+                                            rps));
                         }
                         loaded = true;
                     }

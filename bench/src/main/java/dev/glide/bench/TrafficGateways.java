@@ -9,8 +9,11 @@ import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Topics;
 import dev.glide.contract.TrafficApplied;
 import dev.glide.contract.Weights;
+import dev.glide.testsupport.DebianTool;
+import dev.glide.testsupport.FreePorts;
 import dev.glide.testsupport.GlideSystem;
 import dev.glide.testsupport.HaproxyProcess;
+import dev.glide.testsupport.NginxProcess;
 import dev.glide.testsupport.TopicProbe;
 import dev.glide.testsupport.UpstreamServer;
 import java.net.URI;
@@ -27,13 +30,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The gateways under load: hey sends requests on loopback through the embedded gateway and through
- * a real HAProxy while rollout steps arrive on Kafka and the traffic service (its packaged JVM, on
- * a real broker and PostgreSQL) applies them — a canary ramp 1 -> 5 -> 25 -> 50 -> 100, a
- * blue-green switch, and an abort. Reports requests sent and failed per phase, the canary share the
- * versions really received against the one configured (counted at the versions themselves, over at
- * least {@code --requests-per-share} requests), the latency the gateway adds against calling the
- * version directly, and the time from a step's emission to its weights verified by read-back.
+ * The gateways under load: hey sends requests on loopback through the embedded gateway, a real
+ * HAProxy and a real NGINX (each where installed) while rollout steps arrive on Kafka and the
+ * traffic service (its packaged JVM, on a real broker and PostgreSQL) applies them — a canary ramp
+ * 1 -> 5 -> 25 -> 50 -> 100, a blue-green switch, and an abort. Reports requests sent and failed
+ * per phase, the canary share the versions really received against the one configured (counted at
+ * the versions themselves, over at least {@code --requests-per-share} requests), the latency the
+ * gateway adds against calling the version directly, and the time from a step's emission to its
+ * weights verified by read-back.
  */
 @Command(name = "traffic-gateways", mixinStandardHelpOptions = true)
 public class TrafficGateways implements Callable<Integer> {
@@ -86,12 +90,22 @@ public class TrafficGateways implements Callable<Integer> {
         codec = BenchCodec.create();
         Path data = Files.createTempDirectory("glide-traffic-bench");
         BenchReport report = new BenchReport("traffic-gateways");
-        try (GlideSystem glide =
-                        GlideSystem.builder(root)
-                                .dataDir(data)
-                                .partitions(3)
-                                .only("traffic-service")
-                                .start();
+        // NGINX first: the traffic service is told where its files go and how to reload it
+        NginxProcess nginx =
+                DebianTool.Tool.NGINX.installed()
+                        ? NginxProcess.start(data.resolve("nginx"))
+                        : null;
+        GlideSystem.Builder builder =
+                GlideSystem.builder(root).dataDir(data).partitions(3).only("traffic-service");
+        if (nginx != null) {
+            builder.set("traffic-service", "glide.gateway.nginx.binary", nginx.binary())
+                    .set("traffic-service", "glide.gateway.nginx.conf", nginx.conf())
+                    .set(
+                            "traffic-service",
+                            "glide.gateway.nginx.include-dir",
+                            nginx.includeDir().toString());
+        }
+        try (GlideSystem glide = builder.start();
                 UpstreamServer v1 = UpstreamServer.start("v1");
                 UpstreamServer v2 = UpstreamServer.start("v2")) {
             probe = new TopicProbe(glide.bootstrapServers());
@@ -136,6 +150,27 @@ public class TrafficGateways implements Callable<Integer> {
                 phases.put(
                         "haproxy",
                         Map.of("skipped", "haproxy is not installed (apt-get install haproxy)"));
+            }
+            if (nginx != null) {
+                // the route's own server on a port of its own; NGINX's upstreams are the versions,
+                // in another process (the bench), as in production
+                String listen = "127.0.0.1:" + FreePorts.pick();
+                GatewayBinding binding =
+                        new GatewayBinding("nginx", "bench.local", null, null, listen);
+                measure(
+                        new Gateway(
+                                "nginx", URI.create("http://" + listen + "/"), binding, binding),
+                        v1,
+                        v2,
+                        URI.create(v1.endpoint() + "/"));
+            } else {
+                phases.put(
+                        "nginx",
+                        Map.of("skipped", "nginx is not installed (apt-get install nginx)"));
+            }
+        } finally {
+            if (nginx != null) {
+                nginx.close();
             }
         }
         report.put("requestsSent", sent);

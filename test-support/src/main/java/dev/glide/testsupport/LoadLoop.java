@@ -34,6 +34,15 @@ public final class LoadLoop implements AutoCloseable {
 
     private LoadLoop(
             URI target, int clients, Duration pacing, Consumer<HttpRequest.Builder> decorate) {
+        this(target, clients, pacing, null, decorate);
+    }
+
+    private LoadLoop(
+            URI target,
+            int clients,
+            Duration pacing,
+            Duration perClient,
+            Consumer<HttpRequest.Builder> decorate) {
         HttpClient http =
                 HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
@@ -43,6 +52,7 @@ public final class LoadLoop implements AutoCloseable {
             Thread thread =
                     new Thread(
                             () -> {
+                                long[] next = {System.nanoTime()};
                                 while (running.get()) {
                                     HttpRequest.Builder request =
                                             HttpRequest.newBuilder(target)
@@ -85,6 +95,19 @@ public final class LoadLoop implements AutoCloseable {
                                         if (!pacing.isZero()) {
                                             Thread.sleep(pacing.toMillis());
                                         }
+                                        if (perClient != null) {
+                                            // a fixed rate: the next request at its slot, however
+                                            // long this one took (at once when behind)
+                                            long wait = next[0] - System.nanoTime();
+                                            next[0] += perClient.toNanos();
+                                            if (wait > 0) {
+                                                Thread.sleep(
+                                                        wait / 1_000_000, (int) (wait % 1_000_000));
+                                            } else if (-wait > perClient.toNanos() * 10) {
+                                                next[0] = System.nanoTime(); // far behind: no burst
+                                                // to catch up
+                                            }
+                                        }
                                     } catch (InterruptedException e) {
                                         Thread.currentThread().interrupt();
                                         return;
@@ -107,6 +130,20 @@ public final class LoadLoop implements AutoCloseable {
     /** Clients that wait {@code pacing} after each answer: a light, steady load. */
     public static LoadLoop paced(URI target, int clients, Duration pacing) {
         return new LoadLoop(target, clients, pacing, request -> {});
+    }
+
+    /**
+     * {@code rate} requests a second in all, from {@code clients} clients each keeping its own
+     * fixed schedule: a steady load that does not slow down when answers do (as long as the clients
+     * can keep up).
+     */
+    public static LoadLoop atRate(URI target, int clients, int rate) {
+        return new LoadLoop(
+                target,
+                clients,
+                Duration.ZERO,
+                Duration.ofNanos(1_000_000_000L * clients / rate),
+                request -> {});
     }
 
     public static LoadLoop start(URI target, int clients, Consumer<HttpRequest.Builder> decorate) {
