@@ -6,19 +6,38 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.glide.contract.Topics;
 import dev.glide.testsupport.RealInfrastructure;
 import dev.glide.testsupport.TopicProbe;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.format.EventFormat;
+import io.cloudevents.core.provider.EventFormatProvider;
+import io.cloudevents.http.HttpMessageFactory;
+import io.cloudevents.http.impl.HttpMessageWriter;
+import io.cloudevents.jackson.JsonFormat;
+import io.cloudevents.kafka.CloudEventSerializer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -199,5 +218,150 @@ class CdEventsIntakeTest {
                 .then()
                 .statusCode(400)
                 .body("error", equalTo("invalid request body"));
+    }
+
+    /** The CDEvent as the CloudEvents SDK builds it: the CDEvent's context as its attributes. */
+    private static CloudEvent sdkEvent(ObjectNode cdEvent) {
+        return CloudEventBuilder.v1()
+                .withId(cdEvent.path("context").path("id").asText())
+                .withSource(URI.create(cdEvent.path("context").path("source").asText()))
+                .withType(cdEvent.path("context").path("type").asText())
+                .withDataContentType("application/json")
+                .withData(cdEvent.toString().getBytes(StandardCharsets.UTF_8))
+                .build();
+    }
+
+    /** Sends as the SDK's HTTP writer writes: its headers and its body, nothing hand-built. */
+    private static io.restassured.response.ValidatableResponse sendWithSdkWriter(
+            CloudEvent event, boolean binary) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        byte[][] body = new byte[1][];
+        HttpMessageWriter writer = HttpMessageFactory.createWriter(headers::put, b -> body[0] = b);
+        if (binary) {
+            writer.writeBinary(event);
+        } else {
+            writer.writeStructured(event, JsonFormat.CONTENT_TYPE);
+        }
+        return given().headers(headers).body(body[0]).when().post("/api/releases").then();
+    }
+
+    @Test
+    void aBinaryModeCloudEventFromTheSdksHttpWriterStartsARollout() throws IOException {
+        CloudEvent event = sdkEvent(withNewId(conformance("service_deployed")));
+        String id = sendWithSdkWriter(event, true).statusCode(202).extract().path("rolloutId");
+
+        given().when()
+                .get("/api/rollouts/" + id)
+                .then()
+                .body("service", equalTo("myapp"))
+                .body("environment", equalTo("test123"));
+    }
+
+    @Test
+    void aStructuredCloudEventFromTheSdksHttpWriterStartsARollout() throws IOException {
+        CloudEvent event = sdkEvent(withNewId(conformance("service_upgraded")));
+        String id = sendWithSdkWriter(event, false).statusCode(202).extract().path("rolloutId");
+
+        given().when().get("/api/rollouts/" + id).then().body("service", equalTo("myapp"));
+    }
+
+    @Test
+    void aBinaryModeCloudEventThatIsNotAReleaseGetsTheClearRefusal() throws IOException {
+        sendWithSdkWriter(sdkEvent(conformance("service_rolledback")), true)
+                .statusCode(400)
+                .body(
+                        "problems[0]",
+                        startsWith(
+                                "type: 'dev.cdevents.service.rolledback.0.3.0' is not a release"));
+    }
+
+    @Test
+    void aBatchStartsItsGoodEventsAndNamesTheBadOne() throws IOException {
+        EventFormat format =
+                EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
+        List<CloudEvent> events =
+                List.of(
+                        sdkEvent(withNewId(conformance("service_deployed"))),
+                        sdkEvent(withNewId(conformance("service_rolledback"))),
+                        sdkEvent(withNewId(conformance("artifact_published"))));
+        String batch =
+                events.stream()
+                        .map(e -> new String(format.serialize(e), StandardCharsets.UTF_8))
+                        .collect(Collectors.joining(",", "[", "]"));
+
+        var answer =
+                given().contentType("application/cloudevents-batch+json")
+                        .body(batch)
+                        .when()
+                        .post("/api/releases")
+                        .then()
+                        .statusCode(207)
+                        .body("accepted", equalTo(2))
+                        .body("events[1].index", equalTo(1))
+                        .body("events[1].id", equalTo(events.get(1).getId()))
+                        .body("events[1].status", equalTo(400))
+                        .body(
+                                "events[1].problems[0]",
+                                startsWith(
+                                        "type: 'dev.cdevents.service.rolledback.0.3.0' is not a release"))
+                        .extract();
+        for (int good : new int[] {0, 2}) {
+            String id = answer.path("events[" + good + "].rolloutId");
+            given().when()
+                    .get("/api/rollouts/" + id)
+                    .then()
+                    .statusCode(200)
+                    .body("service", equalTo("myapp"));
+        }
+    }
+
+    @Test
+    void aBatchThatIsNotAnArrayIsRefused() {
+        given().contentType("application/cloudevents-batch+json")
+                .body("{\"specversion\":\"1.0\"}")
+                .when()
+                .post("/api/releases")
+                .then()
+                .statusCode(400)
+                .body(
+                        "problems[0]",
+                        equalTo("the body must be a JSON array of structured CloudEvents"));
+    }
+
+    @Test
+    void aBinaryModeCloudEventFromTheSdksKafkaSerializerStartsARollout() throws IOException {
+        ObjectNode cdEvent = withNewId(conformance("service_upgraded"));
+        String version = "sha256:" + UUID.randomUUID().toString().replace("-", "");
+        ((ObjectNode) cdEvent.path("subject").path("content"))
+                .put("artifactId", "pkg:oci/myapp@" + version.replace(":", "%3A"));
+        Map<String, Object> config =
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        RealInfrastructure.bootstrapServers(),
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                        StringSerializer.class.getName(),
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                        CloudEventSerializer.class.getName());
+        try (KafkaProducer<String, CloudEvent> producer = new KafkaProducer<>(config)) {
+            ProducerRecord<String, CloudEvent> record =
+                    new ProducerRecord<>(Topics.RELEASE_EVENTS, "myapp", sdkEvent(cdEvent));
+            producer.send(record).get(30, TimeUnit.SECONDS);
+            assertThat(record.headers().lastHeader("ce_specversion"))
+                    .as("the SDK's serializer writes binary mode")
+                    .isNotNull();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+
+        await().atMost(TopicProbe.WAIT)
+                .until(
+                        () ->
+                                given().queryParam("service", "myapp")
+                                        .when()
+                                        .get("/api/rollouts")
+                                        .then()
+                                        .extract()
+                                        .<List<String>>path("canaryVersion")
+                                        .contains(version));
     }
 }

@@ -1,9 +1,11 @@
 package dev.glide.planner.api;
 
 import dev.glide.contract.EventCodec;
+import dev.glide.contract.MalformedEventException;
 import dev.glide.contract.ReleaseEvent;
 import dev.glide.planner.auth.Caller;
 import dev.glide.planner.auth.TeamAuth;
+import dev.glide.planner.kernel.Problem;
 import dev.glide.planner.release.CdEventsReleases;
 import dev.glide.planner.release.ReleaseIntake;
 import dev.glide.planner.rollout.Rollout;
@@ -13,9 +15,16 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,9 +56,68 @@ public class ReleaseResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response release(@HeaderParam("Authorization") String authorization, String body) {
+    public Response release(
+            @HeaderParam("Authorization") String authorization,
+            @Context HttpHeaders headers,
+            String body) {
         Caller caller = auth.authenticate(authorization);
+        Map<String, List<String>> all = new HashMap<>(headers.getRequestHeaders());
+        if (CdEventsReleases.isBinary(all)) {
+            // a CloudEvent in binary content mode, as the CloudEvents SDKs send by default: its
+            // attributes in ce-* headers, the CDEvent as the body
+            return accepted(
+                    authorized(
+                            caller, cdEvents.fromHttp(all, body.getBytes(StandardCharsets.UTF_8))));
+        }
         return accepted(authorized(caller, codec.decode(body, ReleaseEvent.class)));
+    }
+
+    /**
+     * Several CloudEvents at once ({@code application/cloudevents-batch+json}), each accepted or
+     * refused on its own: 202 when all were accepted, 207 when some were, 400 when none; the body
+     * lists every event by its place in the batch with its rollout or why it was refused.
+     */
+    @POST
+    @Consumes("application/cloudevents-batch+json")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response releaseBatch(@HeaderParam("Authorization") String authorization, String body) {
+        Caller caller = auth.authenticate(authorization);
+        List<String> events = cdEvents.batch(body);
+        List<Map<String, Object>> results = new ArrayList<>();
+        int accepted = 0;
+        for (int i = 0; i < events.size(); i++) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("index", i);
+            result.put("id", idOf(events.get(i)));
+            try {
+                Rollout rollout = authorized(caller, cdEvents.toRelease(events.get(i)));
+                result.put("rolloutId", rollout.id);
+                result.put("state", rollout.state.name());
+                accepted++;
+            } catch (MalformedEventException e) {
+                result.put("status", 400);
+                result.put("error", "invalid CloudEvent");
+                result.put("problems", e.problems());
+            } catch (Problem e) {
+                result.put("status", e.status());
+                result.put("error", e.error());
+                result.put("problems", e.problems());
+            }
+            results.add(result);
+        }
+        int status = accepted == events.size() ? 202 : accepted > 0 ? 207 : 400;
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("accepted", accepted, "events", results))
+                .build();
+    }
+
+    private String idOf(String event) {
+        try {
+            return codec.tree(event).path("id").asText(null);
+        } catch (MalformedEventException e) {
+            return null;
+        }
     }
 
     /**

@@ -11,6 +11,8 @@ import dev.glide.planner.release.ReleaseIntake;
 import dev.glide.planner.train.TrainIntake;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -35,11 +37,23 @@ public class ReleaseConsumer {
 
     /**
      * A plain release, a release train (it has {@code members}), or a CDEvents release as a
-     * structured CloudEvent or bare.
+     * CloudEvent (binary, {@code ce_*} headers; or structured) or bare.
      */
     @Incoming(Topics.RELEASE_EVENTS)
     @Blocking
-    public void onRelease(String json) {
+    public void onRelease(ConsumerRecord<String, String> record) {
+        String json = record.value();
+        if (CdEventsReleases.isBinary(record.headers())) {
+            // a CloudEvent in binary mode: its attributes in ce_* headers, the CDEvent as the value
+            byte[] value = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
+            ReleaseEvent release =
+                    DatabaseOutage.retry(
+                            "CloudEvent", () -> cdEvents.fromKafka(record.headers(), value));
+            DatabaseOutage.retry(
+                    "release " + release.version() + " of " + release.service(),
+                    () -> intake.accept(release, Topics.RELEASE_EVENTS));
+            return;
+        }
         boolean object = json != null && !json.isBlank() && json.trim().startsWith("{");
         if (object && isTrain(json)) {
             TrainRelease train = codec.decode(json, TrainRelease.class);

@@ -12,7 +12,10 @@ import dev.glide.planner.service.ServiceSpec;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.format.EventDeserializationException;
 import io.cloudevents.core.provider.EventFormatProvider;
+import io.cloudevents.http.HttpMessageFactory;
 import io.cloudevents.jackson.JsonFormat;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import io.cloudevents.rw.CloudEventRWException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,14 +23,19 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Reads a release from a CDEvents {@code service.deployed}, {@code service.upgraded} or {@code
- * artifact.published} event, carried as a structured CloudEvent ({@code
- * application/cloudevents+json}) or bare. The service is the package URL's name ({@code
- * pkg:oci/myapp@sha256:...} is {@code myapp}) and the version its version; the environment is
- * {@code subject.content.environment.id} (the service's default for artifact.published); the
- * endpoints are the service's {@code canaryEndpoints}, since a CDEvent names none.
+ * artifact.published} event, carried as a CloudEvent in any content mode the HTTP and Kafka
+ * bindings define (binary: attributes in {@code ce-*} HTTP or {@code ce_*} Kafka headers and the
+ * CDEvent as the body; structured: {@code application/cloudevents+json}; batched: {@code
+ * application/cloudevents-batch+json}, each event on its own), or bare. The service is the package
+ * URL's name ({@code pkg:oci/myapp@sha256:...} is {@code myapp}) and the version its version; the
+ * environment is {@code subject.content.environment.id} (the service's default for
+ * artifact.published); the endpoints are the service's {@code canaryEndpoints}, since a CDEvent
+ * names none.
  */
 @ApplicationScoped
 public class CdEventsReleases {
@@ -68,6 +76,75 @@ public class CdEventsReleases {
             throw new MalformedEventException(
                     "CloudEvent", List.of("not a valid CloudEvent: " + rootMessage(e)));
         }
+        return fromCloudEvent(cloudEvent);
+    }
+
+    /** Whether HTTP headers carry a binary-mode CloudEvent ({@code ce-specversion}). */
+    public static boolean isBinary(Map<String, List<String>> headers) {
+        return headers.keySet().stream().anyMatch(name -> name.equalsIgnoreCase("ce-specversion"));
+    }
+
+    /** Whether Kafka record headers carry a binary-mode CloudEvent ({@code ce_specversion}). */
+    public static boolean isBinary(Headers headers) {
+        return headers != null && headers.lastHeader("ce_specversion") != null;
+    }
+
+    /**
+     * A release from a binary-mode CloudEvent over HTTP: its attributes in {@code ce-*} headers,
+     * the CDEvent as the body.
+     */
+    public ReleaseEvent fromHttp(Map<String, List<String>> headers, byte[] body) {
+        CloudEvent cloudEvent;
+        try {
+            cloudEvent = HttpMessageFactory.createReaderFromMultimap(headers, body).toEvent();
+        } catch (CloudEventRWException | IllegalStateException | IllegalArgumentException e) {
+            throw new MalformedEventException(
+                    "CloudEvent",
+                    List.of(
+                            "not a valid binary-mode CloudEvent (ce-* headers): "
+                                    + rootMessage(e)));
+        }
+        return fromCloudEvent(cloudEvent);
+    }
+
+    /** A release from a CloudEvent on Kafka: binary ({@code ce_*} headers) or structured. */
+    public ReleaseEvent fromKafka(Headers headers, byte[] value) {
+        CloudEvent cloudEvent;
+        try {
+            cloudEvent = KafkaMessageFactory.createReader(headers, value).toEvent();
+        } catch (CloudEventRWException | IllegalStateException | IllegalArgumentException e) {
+            throw new MalformedEventException(
+                    "CloudEvent",
+                    List.of(
+                            "not a valid binary-mode CloudEvent (ce_* headers): "
+                                    + rootMessage(e)));
+        }
+        return fromCloudEvent(cloudEvent);
+    }
+
+    /**
+     * The events of a batch ({@code application/cloudevents-batch+json}: a JSON array of structured
+     * CloudEvents), each as its own JSON, to be read one by one.
+     */
+    public List<String> batch(String json) {
+        JsonNode node;
+        try {
+            node = mapper.readTree(json);
+        } catch (IOException e) {
+            throw new MalformedEventException(
+                    "CloudEvent batch", List.of("not valid JSON: " + e.getMessage()));
+        }
+        if (node == null || !node.isArray()) {
+            throw new MalformedEventException(
+                    "CloudEvent batch",
+                    List.of("the body must be a JSON array of structured CloudEvents"));
+        }
+        List<String> events = new ArrayList<>();
+        node.forEach(event -> events.add(event.toString()));
+        return events;
+    }
+
+    private ReleaseEvent fromCloudEvent(CloudEvent cloudEvent) {
         if (cloudEvent.getData() == null) {
             throw new MalformedEventException("CloudEvent", List.of("data: must hold the CDEvent"));
         }
