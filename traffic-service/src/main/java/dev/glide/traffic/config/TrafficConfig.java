@@ -21,7 +21,7 @@ public interface TrafficConfig {
      * How often this replica's own gateways (embedded, noop) take the steps other replicas applied
      * (read by {@code ReplicaCatchUp}'s schedule, {@code ${glide.traffic.catch-up-interval}}).
      */
-    @WithDefault("250ms")
+    @WithDefault("1s")
     Duration catchUpInterval();
 
     /**

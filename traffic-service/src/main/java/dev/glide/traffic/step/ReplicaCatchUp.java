@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Brings this replica's own gateways (the embedded gateway, the dry run) to the steps the other
- * replicas applied, within {@code glide.traffic.catch-up-interval} (250 ms) instead of at the next
+ * replicas applied, within {@code glide.traffic.catch-up-interval} (1 s) instead of at the next
  * reconcile: a step is consumed by one replica, but every replica's embedded gateway serves
  * traffic. It reads the steps applied lately (with a few seconds' overlap, for replicas whose
  * clocks differ) and applies each it has not applied yet, oldest first, so a route ends on its
