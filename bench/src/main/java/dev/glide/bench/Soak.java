@@ -224,6 +224,9 @@ public final class Soak implements Callable<Integer> {
             report.put("pausedInconclusiveFirst20", new TreeMap<>(pausedWhy));
             report.put("requests", sent);
             report.put("failedRequests", gatewayFailed);
+            report.put(
+                    "failedRequestsFirst",
+                    loads.stream().flatMap(l -> l.gatewayFailures().stream()).limit(10).toList());
             report.put("upstreamErrors", upstreamFailed);
             report.put("stepsLost", lost);
             report.put("stepsDuplicated", duplicated);

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -29,6 +30,7 @@ public final class LoadLoop implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong gatewayFailed = new AtomicLong();
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> gatewayFailures = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, AtomicLong> byVersion = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
 
@@ -154,6 +156,9 @@ public final class LoadLoop implements AutoCloseable {
         failed.incrementAndGet();
         if (byGateway) {
             gatewayFailed.incrementAndGet();
+            if (gatewayFailures.size() < 10) {
+                gatewayFailures.add(Instant.now() + " " + reason);
+            }
         }
         if (failures.size() < 10 && (byGateway || failures.size() < 5)) {
             failures.add(reason);
@@ -174,6 +179,11 @@ public final class LoadLoop implements AutoCloseable {
      */
     public long gatewayFailed() {
         return gatewayFailed.get();
+    }
+
+    /** The first requests the gateway failed (not the versions' own errors), with when. */
+    public List<String> gatewayFailures() {
+        return List.copyOf(gatewayFailures);
     }
 
     public List<String> failures() {
