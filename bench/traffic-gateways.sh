@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Gateways under load: hey on loopback through the embedded gateway and a real HAProxy during a canary ramp
+# Gateways under load: hey on loopback through the embedded gateway, a real HAProxy and a real NGINX during a canary ramp
 # (1 -> 5 -> 25 -> 50 -> 100), a blue-green switch and an abort, with steps arriving on Kafka for the packaged
 # traffic service. Prints a table and writes bench/results/traffic-gateways.json: requests sent, failed requests
 # (target 0), realised canary share against the configured one (target +-0.5 pp over >= 10 000 requests), the
@@ -11,6 +11,7 @@ cd "$root"
 missing=()
 [ -x /usr/bin/hey ] || missing+=(hey)
 [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
