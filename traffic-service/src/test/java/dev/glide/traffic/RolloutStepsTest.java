@@ -77,7 +77,7 @@ class RolloutStepsTest implements ServesOperationalEndpoints {
         assertThat(applied.served()).isNull();
         assertThat(applied.reason())
                 .isEqualTo(
-                        "no gateway adapter named 'f5-bigip'; known: embedded, gateway-api, haproxy, noop");
+                        "no gateway adapter named 'f5-bigip'; known: embedded, gateway-api, haproxy, nginx, noop");
     }
 
     @Test
