@@ -2,7 +2,7 @@ package dev.glide.traffic.gateway.embedded;
 
 import dev.glide.contract.Role;
 import dev.glide.traffic.gateway.GatewayConfig;
-import dev.glide.traffic.gateway.embedded.EmbeddedRoute.Upstream;
+import dev.glide.traffic.gateway.Upstream;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;

@@ -4,10 +4,8 @@ import dev.glide.contract.Backend;
 import dev.glide.contract.MatchRule;
 import dev.glide.contract.Role;
 import dev.glide.contract.RolloutStep;
-import dev.glide.contract.Weights;
 import dev.glide.traffic.gateway.GatewayException;
-import java.net.URI;
-import java.util.ArrayList;
+import dev.glide.traffic.gateway.Upstream;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,35 +39,8 @@ final class EmbeddedRoute {
      * The route for a step, refused when a version that is to get traffic has nowhere to send it.
      */
     static EmbeddedRoute of(RolloutStep step) throws GatewayException {
-        Weights weights = step.weights();
-        boolean canaryServes =
-                weights.canary() > 0
-                        || step.matchRules().stream().anyMatch(r -> r.target() == Role.CANARY);
-        boolean stableServes =
-                weights.stable() > 0
-                        || step.matchRules().stream().anyMatch(r -> r.target() == Role.STABLE);
         return new EmbeddedRoute(
-                step,
-                upstreams(step.stable(), "stable", stableServes),
-                upstreams(step.canary(), "canary", canaryServes));
-    }
-
-    private static List<Upstream> upstreams(Backend backend, String side, boolean required)
-            throws GatewayException {
-        if (required && backend.endpoints().isEmpty()) {
-            throw new GatewayException(
-                    "the "
-                            + side
-                            + " version "
-                            + backend.version()
-                            + " is to get traffic but names no endpoints",
-                    false);
-        }
-        List<Upstream> upstreams = new ArrayList<>();
-        for (String endpoint : backend.endpoints()) {
-            upstreams.add(Upstream.parse(endpoint));
-        }
-        return List.copyOf(upstreams);
+                step, Upstream.of(step, Role.STABLE), Upstream.of(step, Role.CANARY));
     }
 
     /**
@@ -125,26 +96,5 @@ final class EmbeddedRoute {
             return null;
         }
         return upstreams.get(Math.floorMod(turn.getAndIncrement(), upstreams.size()));
-    }
-
-    /** An upstream endpoint, written {@code http://host:port} or {@code host:port}. */
-    record Upstream(String host, int port) {
-
-        static Upstream parse(String endpoint) throws GatewayException {
-            try {
-                URI uri = URI.create(endpoint.contains("://") ? endpoint : "http://" + endpoint);
-                if (uri.getHost() == null) {
-                    throw new IllegalArgumentException("no host");
-                }
-                if (!"http".equals(uri.getScheme())) {
-                    throw new IllegalArgumentException("only http upstreams are supported");
-                }
-                return new Upstream(uri.getHost(), uri.getPort() == -1 ? 80 : uri.getPort());
-            } catch (IllegalArgumentException e) {
-                throw new GatewayException(
-                        "endpoint '" + endpoint + "' is not http://host:port: " + e.getMessage(),
-                        false);
-            }
-        }
     }
 }

@@ -3,14 +3,13 @@ package dev.glide.traffic.gateway.nginx;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.glide.contract.Backend;
 import dev.glide.contract.MatchRule;
 import dev.glide.contract.Role;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Weights;
 import dev.glide.traffic.gateway.GatewayException;
 import dev.glide.traffic.gateway.ServedTraffic;
-import java.net.URI;
+import dev.glide.traffic.gateway.Upstream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,14 +62,8 @@ final class NginxRoute {
         }
         String prefix = prefix(route);
         Weights weights = step.weights();
-        boolean canaryServes =
-                weights.canary() > 0
-                        || step.matchRules().stream().anyMatch(r -> r.target() == Role.CANARY);
-        boolean stableServes =
-                weights.stable() > 0
-                        || step.matchRules().stream().anyMatch(r -> r.target() == Role.STABLE);
-        List<String> stable = servers(step.stable(), "stable", stableServes);
-        List<String> canary = servers(step.canary(), "canary", canaryServes);
+        List<String> stable = addresses(Upstream.of(step, Role.STABLE));
+        List<String> canary = addresses(Upstream.of(step, Role.CANARY));
         int[] stableWeights = weights(weights.stable(), stable.size());
         int[] canaryWeights = weights(weights.canary(), canary.size());
 
@@ -266,37 +259,8 @@ final class NginxRoute {
         out.append("    keepalive 32;\n}\n\n");
     }
 
-    private static List<String> servers(Backend backend, String side, boolean required)
-            throws GatewayException {
-        if (required && backend.endpoints().isEmpty()) {
-            throw new GatewayException(
-                    "the "
-                            + side
-                            + " version "
-                            + backend.version()
-                            + " is to get traffic but names no endpoints",
-                    false);
-        }
-        List<String> servers = new ArrayList<>();
-        for (String endpoint : backend.endpoints()) {
-            URI uri;
-            try {
-                uri = URI.create(endpoint.contains("://") ? endpoint : "http://" + endpoint);
-            } catch (IllegalArgumentException e) {
-                throw new GatewayException(
-                        "endpoint '" + endpoint + "' is not http://host:port: " + e.getMessage(),
-                        false);
-            }
-            if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new GatewayException(
-                        "the nginx adapter sends requests to http://host:port upstreams; '"
-                                + endpoint
-                                + "' is not one",
-                        false);
-            }
-            servers.add(uri.getHost() + ":" + (uri.getPort() == -1 ? 80 : uri.getPort()));
-        }
-        return servers;
+    private static List<String> addresses(List<Upstream> upstreams) {
+        return upstreams.stream().map(Upstream::address).toList();
     }
 
     private static String headerVariable(String name) throws GatewayException {
