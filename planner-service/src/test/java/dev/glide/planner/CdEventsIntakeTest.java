@@ -160,16 +160,7 @@ class CdEventsIntakeTest {
 
         probe.send(Topics.RELEASE_EVENTS, "myapp", cdEvent.toString());
 
-        await().atMost(TopicProbe.WAIT)
-                .until(
-                        () ->
-                                given().queryParam("service", "myapp")
-                                        .when()
-                                        .get("/api/rollouts")
-                                        .then()
-                                        .extract()
-                                        .<List<String>>path("canaryVersion")
-                                        .contains(version));
+        awaitRolloutOfVersion(version);
     }
 
     @Test
@@ -353,6 +344,10 @@ class CdEventsIntakeTest {
             throw new IllegalStateException(e);
         }
 
+        awaitRolloutOfVersion(version);
+    }
+
+    private static void awaitRolloutOfVersion(String version) {
         await().atMost(TopicProbe.WAIT)
                 .until(
                         () ->

@@ -43,30 +43,27 @@ public class ReleaseConsumer {
     @Blocking
     public void onRelease(ConsumerRecord<String, String> record) {
         String json = record.value();
-        if (CdEventsReleases.isBinary(record.headers())) {
-            // a CloudEvent in binary mode: its attributes in ce_* headers, the CDEvent as the value
-            byte[] value = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
-            ReleaseEvent release =
-                    DatabaseOutage.retry(
-                            "CloudEvent", () -> cdEvents.fromKafka(record.headers(), value));
-            DatabaseOutage.retry(
-                    "release " + release.version() + " of " + release.service(),
-                    () -> intake.accept(release, Topics.RELEASE_EVENTS));
-            return;
-        }
+        boolean binary = CdEventsReleases.isBinary(record.headers());
         boolean object = json != null && !json.isBlank() && json.trim().startsWith("{");
-        if (object && isTrain(json)) {
+        if (!binary && object && isTrain(json)) {
             TrainRelease train = codec.decode(json, TrainRelease.class);
             DatabaseOutage.retry(
                     "train " + train.name(), () -> trains.accept(train, Topics.RELEASE_EVENTS));
             return;
         }
-        boolean cdEvent = object && cdEvents.isCdEvent(json);
         // a CDEvent's endpoints come from its service's registration, in the database
-        ReleaseEvent release =
-                cdEvent
-                        ? DatabaseOutage.retry("CDEvent", () -> cdEvents.toRelease(json))
-                        : codec.decode(json, ReleaseEvent.class);
+        ReleaseEvent release;
+        if (binary) {
+            // a CloudEvent in binary mode: its attributes in ce_* headers, the CDEvent as the value
+            byte[] value = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
+            release =
+                    DatabaseOutage.retry(
+                            "CloudEvent", () -> cdEvents.fromKafka(record.headers(), value));
+        } else if (object && cdEvents.isCdEvent(json)) {
+            release = DatabaseOutage.retry("CDEvent", () -> cdEvents.toRelease(json));
+        } else {
+            release = codec.decode(json, ReleaseEvent.class);
+        }
         DatabaseOutage.retry(
                 "release " + release.version() + " of " + release.service(),
                 () -> intake.accept(release, Topics.RELEASE_EVENTS));
