@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Which gateway adapter moves a service's traffic, and the names it knows the service by.
@@ -27,19 +28,67 @@ import java.util.regex.Pattern;
  *
  * @param address where the adapter reaches the gateway, when the adapter's configured default is
  *     not the one
+ * @param drift what the traffic service does when the gateway serves something other than the
+ *     newest step: {@code correct} it (the default), {@code report} it and change nothing (a GitOps
+ *     controller owns the route), or nothing at all ({@code off}); see {@link Drift}
  */
 public record GatewayBinding(
         @NotBlank String adapter,
         @NotBlank String route,
         String stableTarget,
         String canaryTarget,
-        String address) {
+        String address,
+        String drift) {
 
     private static final Pattern HOST_NAME =
             Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
 
     public GatewayBinding(String adapter, String route, String stableTarget, String canaryTarget) {
-        this(adapter, route, stableTarget, canaryTarget, null);
+        this(adapter, route, stableTarget, canaryTarget, null, null);
+    }
+
+    public GatewayBinding(
+            String adapter,
+            String route,
+            String stableTarget,
+            String canaryTarget,
+            String address) {
+        this(adapter, route, stableTarget, canaryTarget, address, null);
+    }
+
+    /**
+     * What the traffic service's reconciler does about a route whose gateway serves something other
+     * than its newest step.
+     */
+    public enum Drift {
+        /** Apply the step again and report the correction (Glide owns the route). */
+        CORRECT("correct"),
+        /**
+         * Publish what was found and note it in the rollout's history, change nothing (someone
+         * else, e.g. Argo CD or Flux, owns the route and would undo a correction).
+         */
+        REPORT("report"),
+        /** Never read the route back after its step was confirmed. */
+        OFF("off");
+
+        private final String value;
+
+        Drift(String value) {
+            this.value = value;
+        }
+
+        public String value() {
+            return value;
+        }
+
+        public static Optional<Drift> named(String value) {
+            return Arrays.stream(values()).filter(d -> d.value.equals(value)).findFirst();
+        }
+    }
+
+    /** This binding's drift policy: {@code correct} unless it names another. */
+    public Drift driftPolicy() {
+        return drift == null ? Drift.CORRECT : Drift.named(drift).orElse(Drift.CORRECT);
     }
 
     /**
@@ -117,6 +166,16 @@ public record GatewayBinding(
             if (canaryTarget == null || canaryTarget.isBlank()) {
                 problems.add(field + ".canaryTarget: must be given for adapter '" + adapter + "'");
             }
+        }
+        if (drift != null && Drift.named(drift).isEmpty()) {
+            problems.add(
+                    field
+                            + ".drift: '"
+                            + drift
+                            + "' is not one of "
+                            + Arrays.stream(Drift.values())
+                                    .map(Drift::value)
+                                    .collect(Collectors.joining(", ")));
         }
         return problems;
     }

@@ -34,7 +34,13 @@ public record TrafficApplied(
 
     public enum Outcome {
         APPLIED,
-        FAILED
+        FAILED,
+        /**
+         * Not an answer to a step: a reconcile found the gateway serving {@code served} instead of
+         * step {@code sequence} and, the binding's drift policy being {@code report}, changed
+         * nothing; {@code reason} says what was found.
+         */
+        DRIFTED
     }
 
     public TrafficApplied {

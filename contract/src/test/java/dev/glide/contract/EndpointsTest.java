@@ -68,4 +68,14 @@ class EndpointsTest {
                                 .problems("gateway"))
                 .isEmpty();
     }
+
+    @Test
+    void aBindingsDriftPolicyIsCorrectReportOrOff() {
+        assertThat(new GatewayBinding("noop", "r", null, null).driftPolicy())
+                .isEqualTo(GatewayBinding.Drift.CORRECT);
+        assertThat(new GatewayBinding("noop", "r", null, null, null, "report").driftPolicy())
+                .isEqualTo(GatewayBinding.Drift.REPORT);
+        assertThat(new GatewayBinding("noop", "r", null, null, null, "ignore").problems("gateway"))
+                .containsExactly("gateway.drift: 'ignore' is not one of correct, report, off");
+    }
 }

@@ -15,6 +15,7 @@ import dev.glide.contract.AnalysisVerdict;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Topics;
+import dev.glide.contract.TrafficApplied;
 import dev.glide.contract.Weights;
 import dev.glide.testsupport.RealInfrastructure;
 import dev.glide.testsupport.TopicProbe;
@@ -227,6 +228,57 @@ class RolloutLifecycleTest {
         List<RolloutStep> steps = simulated.steps();
         assertThat(steps.get(1).weights()).isEqualTo(steps.get(0).weights());
         assertThat(steps.get(1).sequence()).isGreaterThan(steps.get(0).sequence());
+        assertFoldEqualsStoredState(id);
+    }
+
+    @Test
+    void aDriftReportedByTheTrafficServiceIsInTheHistoryAndChangesNothing() {
+        Simulated simulated = run(CANARY);
+        String id = simulated.id();
+        simulated.verdict = null; // the rollout stays in its analysis step, with 10 % confirmed
+        await().atMost(TopicProbe.WAIT)
+                .until(
+                        () -> {
+                            simulated.answer();
+                            return Simulated.step(id) == 2;
+                        });
+        RolloutStep confirmed = simulated.steps().get(0);
+        String found =
+                "drift found: the gateway served stable 60.00 % / canary 40.00 % instead of step "
+                        + confirmed.sequence()
+                        + "; not corrected (the binding's drift policy is 'report')";
+
+        probe.send(
+                Topics.TRAFFIC_APPLIED,
+                id,
+                codec.encode(
+                        new TrafficApplied(
+                                TrafficApplied.SCHEMA_VERSION,
+                                id,
+                                confirmed.sequence(),
+                                confirmed.service(),
+                                TrafficApplied.Outcome.DRIFTED,
+                                Weights.canaryPercent(40),
+                                List.of(),
+                                "gateway-api",
+                                found,
+                                java.time.Instant.now())));
+
+        await().atMost(TopicProbe.WAIT)
+                .untilAsserted(
+                        () ->
+                                given().when()
+                                        .get("/api/rollouts/" + id + "/history")
+                                        .then()
+                                        .body(
+                                                "findAll { it.payload.input == 'DriftReported' }.payload.found",
+                                                contains(found)));
+        given().when()
+                .get("/api/rollouts/" + id)
+                .then()
+                .body("state", equalTo("PROGRESSING"))
+                .body("canaryWeight", equalTo(10.0f));
+        assertThat(simulated.steps()).hasSize(1);
         assertFoldEqualsStoredState(id);
     }
 

@@ -19,6 +19,7 @@ import dev.glide.testsupport.RealInfrastructure;
 import dev.glide.testsupport.RequiresTools;
 import dev.glide.testsupport.TopicProbe;
 import dev.glide.testsupport.UpstreamServer;
+import dev.glide.traffic.step.Reconciler;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -42,6 +43,7 @@ class HaproxyGatewayTest {
     private final TopicProbe probe = TopicProbe.shared();
 
     @Inject EventCodec codec;
+    @Inject Reconciler reconciler;
 
     @TempDir Path dir;
 
@@ -120,6 +122,65 @@ class HaproxyGatewayTest {
                                 + "step 1 applied again");
         assertThat(correction.served()).isEqualTo(Weights.canaryPercent(5));
         assertThat(haproxy.command("get weight app/canary")).startsWith("5 ");
+    }
+
+    @Test
+    void underTheReportPolicyADriftIsPublishedOnceAndLeftAsItIs() {
+        probe.send(
+                Topics.ROLLOUT_STEPS,
+                rollout,
+                codec.encode(step(1, 5, haproxy.runtimeApi(), "report")));
+        assertThat(awaitApplied(1).served()).isEqualTo(Weights.canaryPercent(5));
+
+        haproxy.command("set server app/canary weight 95");
+
+        TrafficApplied report = awaitReport(TrafficApplied.Outcome.DRIFTED, 1);
+        assertThat(report.sequence()).isEqualTo(1);
+        assertThat(report.reason())
+                .isEqualTo(
+                        "drift found: the gateway served stable 50.00 % / canary 50.00 % instead of"
+                                + " step 1; not corrected (the binding's drift policy is 'report')");
+        assertThat(report.served()).isEqualTo(Weights.canaryPercent(50));
+        // A whole pass after the report: the same drift is not reported again, nor corrected.
+        assertThat(reconciler.reconcileAll()).noneMatch(a -> rollout.equals(a.rolloutId()));
+        assertThat(haproxy.command("get weight app/canary")).startsWith("95 ");
+
+        haproxy.command("set server app/canary weight 0");
+        TrafficApplied changed = awaitReport(TrafficApplied.Outcome.DRIFTED, 2);
+        assertThat(changed.served()).isEqualTo(Weights.canaryPercent(0));
+        assertThat(haproxy.command("get weight app/canary")).startsWith("0 ");
+    }
+
+    @Test
+    void underTheOffPolicyADriftIsNeitherCorrectedNorReported() {
+        probe.send(
+                Topics.ROLLOUT_STEPS,
+                rollout,
+                codec.encode(step(1, 5, haproxy.runtimeApi(), "off")));
+        assertThat(awaitApplied(1).served()).isEqualTo(Weights.canaryPercent(5));
+
+        haproxy.command("set server app/canary weight 95");
+
+        assertThat(reconciler.reconcileAll()).noneMatch(a -> rollout.equals(a.rolloutId()));
+        assertThat(haproxy.command("get weight app/canary")).startsWith("95 ");
+        assertThat(probe.readAll(Topics.TRAFFIC_APPLIED, r -> rollout.equals(r.key()))).hasSize(1);
+    }
+
+    /** The {@code nth} report of {@code outcome} for this test's rollout. */
+    private TrafficApplied awaitReport(TrafficApplied.Outcome outcome, int nth) {
+        return probe
+                .awaitRecords(
+                        Topics.TRAFFIC_APPLIED,
+                        TopicProbe.WAIT,
+                        nth,
+                        r ->
+                                rollout.equals(r.key())
+                                        && codec.decode(r.value(), TrafficApplied.class).outcome()
+                                                == outcome)
+                .stream()
+                .map(r -> codec.decode(r.value(), TrafficApplied.class))
+                .toList()
+                .get(nth - 1);
     }
 
     @Test
@@ -218,6 +279,10 @@ class HaproxyGatewayTest {
     }
 
     private RolloutStep step(long sequence, double canary, String address) {
+        return step(sequence, canary, address, null);
+    }
+
+    private RolloutStep step(long sequence, double canary, String address, String drift) {
         return new RolloutStep(
                 RolloutStep.SCHEMA_VERSION,
                 rollout,
@@ -228,7 +293,8 @@ class HaproxyGatewayTest {
                 new Backend("v2", List.of()),
                 Weights.canaryPercent(canary),
                 List.of(),
-                new GatewayBinding("haproxy", HaproxyProcess.BACKEND, "stable", "canary", address),
+                new GatewayBinding(
+                        "haproxy", HaproxyProcess.BACKEND, "stable", "canary", address, drift),
                 null,
                 Instant.now());
     }

@@ -9,6 +9,7 @@ import dev.glide.contract.jpa.DatabaseOutage;
 import dev.glide.planner.kernel.CommandAnswer;
 import dev.glide.planner.kernel.Kernel;
 import dev.glide.planner.rollout.MachineInput;
+import dev.glide.planner.rollout.MachineInput.DriftReported;
 import dev.glide.planner.rollout.MachineInput.TrafficConfirmed;
 import dev.glide.planner.rollout.MachineInput.TrafficFailed;
 import dev.glide.planner.rollout.MachineInput.VerdictReceived;
@@ -51,9 +52,13 @@ public class PlannerInputsConsumer {
     public void onTrafficApplied(String json) {
         TrafficApplied applied = codec.decode(json, TrafficApplied.class);
         MachineInput input =
-                applied.outcome() == TrafficApplied.Outcome.APPLIED
-                        ? new TrafficConfirmed(applied.sequence(), applied.served())
-                        : new TrafficFailed(applied.sequence(), applied.reason());
+                switch (applied.outcome()) {
+                    case APPLIED -> new TrafficConfirmed(applied.sequence(), applied.served());
+                    case FAILED -> new TrafficFailed(applied.sequence(), applied.reason());
+                    case DRIFTED ->
+                            new DriftReported(
+                                    applied.sequence(), applied.served(), applied.reason());
+                };
         apply(applied.rolloutId(), input, "traffic-applied from " + applied.adapter());
     }
 

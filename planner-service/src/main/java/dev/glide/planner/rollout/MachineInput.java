@@ -18,6 +18,7 @@ import java.util.List;
     @JsonSubTypes.Type(MachineInput.Start.class),
     @JsonSubTypes.Type(MachineInput.TrafficConfirmed.class),
     @JsonSubTypes.Type(MachineInput.TrafficFailed.class),
+    @JsonSubTypes.Type(MachineInput.DriftReported.class),
     @JsonSubTypes.Type(MachineInput.VerdictReceived.class),
     @JsonSubTypes.Type(MachineInput.CommandReceived.class),
     @JsonSubTypes.Type(MachineInput.TimerFired.class),
@@ -34,6 +35,13 @@ public sealed interface MachineInput {
 
     /** The traffic service could not set step {@code sequence}. */
     record TrafficFailed(long sequence, String reason) implements MachineInput {}
+
+    /**
+     * A reconcile found the gateway serving something other than step {@code sequence} ({@code
+     * served}, when it could be read) and left it, the binding's drift policy being {@code report}:
+     * noted in the history, nothing changes. A person can replay the step to correct it.
+     */
+    record DriftReported(long sequence, Weights served, String found) implements MachineInput {}
 
     /**
      * A verdict of the analysis started at log sequence {@code analysisSequence}, after window

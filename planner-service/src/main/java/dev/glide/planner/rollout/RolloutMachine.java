@@ -6,6 +6,7 @@ import dev.glide.contract.RolloutState;
 import dev.glide.planner.kernel.Decision;
 import dev.glide.planner.kernel.Machine;
 import dev.glide.planner.rollout.MachineInput.CommandReceived;
+import dev.glide.planner.rollout.MachineInput.DriftReported;
 import dev.glide.planner.rollout.MachineInput.ReplayRequested;
 import dev.glide.planner.rollout.MachineInput.Start;
 import dev.glide.planner.rollout.MachineInput.TimerFired;
@@ -56,6 +57,7 @@ import java.util.List;
  * ABORTING     traffic confirmed (abort step)     ABORTED
  * ABORTING     traffic failed (abort step)        FAILED
  * any but PENDING/FAILED  replay               unchanged            the desired route again, new sequence
+ * running      drift reported (policy 'report')   unchanged            logged: the history shows it
  * -> SUCCEEDED / ABORTED                          (final)              announced (CDEvents) to other tools
  * final        command                            refused              why, for whoever gave it
  * any          stale or repeated input            ignored              not logged
@@ -82,6 +84,9 @@ public final class RolloutMachine implements Machine<RolloutStatus, MachineInput
     public Decision<RolloutStatus, MachineOutput> decide(RolloutStatus status, MachineInput input) {
         if (input instanceof ReplayRequested replay) {
             return replay(status, replay);
+        }
+        if (input instanceof DriftReported) {
+            return driftReported(status);
         }
         return switch (status.state()) {
             case PENDING -> pending(status, input);
@@ -123,6 +128,17 @@ public final class RolloutMachine implements Machine<RolloutStatus, MachineInput
             outcome.status = outcome.status.awaiting(sequence, route.canaryPercent());
         }
         return outcome.decision();
+    }
+
+    /**
+     * A drift the traffic service reported and left alone: logged (the history shows it), the
+     * status otherwise unchanged. Only while the rollout runs: an ended rollout's log is final.
+     */
+    private Decision<RolloutStatus, MachineOutput> driftReported(RolloutStatus status) {
+        return switch (status.state()) {
+            case PROGRESSING, PAUSED, ABORTING -> new Outcome(status).decision();
+            case PENDING, SUCCEEDED, ABORTED, FAILED -> Decision.ignore(status);
+        };
     }
 
     /** What the gateway should serve now: the newest route at or before the current step. */

@@ -1,6 +1,7 @@
 package dev.glide.traffic.step;
 
 import dev.glide.contract.EventCodec;
+import dev.glide.contract.GatewayBinding.Drift;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Topics;
 import dev.glide.contract.TrafficApplied;
@@ -17,17 +18,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
 
 /**
  * Keeps every gateway route on its newest step. Each interval it reads every route back and, where
- * the gateway serves something else (someone edited it by hand, a gateway restarted empty), applies
- * the step again and reports the correction on traffic-applied with what was found. The first pass
- * after start-up re-applies every route's step outright, which refills the embedded gateway and
- * lets the adapters' collectors know their routes.
+ * the gateway serves something else (someone edited it by hand, a gateway restarted empty), acts by
+ * the binding's drift policy: {@code correct} applies the step again and reports the correction on
+ * traffic-applied with what was found; {@code report} publishes what was found (once per distinct
+ * finding) and changes nothing; {@code off} does not read the route at all. A per-replica gateway
+ * (the embedded one) is Glide's own and always caught up, whatever the policy. The first pass after
+ * start-up re-applies every route's step outright, which refills the embedded gateway and lets the
+ * adapters' collectors know their routes.
  */
 @ApplicationScoped
 public class Reconciler {
@@ -39,6 +45,12 @@ public class Reconciler {
     private final EventPublisher publisher;
     private final MeterRegistry registry;
     private volatile boolean restored;
+
+    /**
+     * Per rollout, the drift last reported under the {@code report} policy (with the step it was
+     * found against): each finding is reported once.
+     */
+    private final Map<String, String> reportedDrift = new ConcurrentHashMap<>();
 
     Reconciler(
             Registry<GatewayAdapter> adapters,
@@ -98,10 +110,16 @@ public class Reconciler {
         if (adapter.isEmpty()) {
             return Optional.empty();
         }
+        Drift policy = step.gateway().driftPolicy();
+        if (policy == Drift.OFF && !adapter.get().perReplica()) {
+            return Optional.empty();
+        }
         String found;
+        ServedTraffic served = null;
         try {
-            ServedTraffic served = adapter.get().read(step.gateway());
+            served = adapter.get().read(step.gateway());
             if (served.matches(step, adapter.get().weightTolerance())) {
+                reportedDrift.remove(rolloutId);
                 return Optional.empty();
             }
             found = "the gateway served " + served.describe();
@@ -117,6 +135,9 @@ public class Reconciler {
         if (adapter.get().perReplica()) {
             return catchUp(adapter.get(), step);
         }
+        if (policy == Drift.REPORT) {
+            return report(step, served, found);
+        }
         try {
             ServedTraffic corrected = driver.applyAndVerify(adapter.get(), step);
             registry.counter("glide.traffic.drift.corrected", "adapter", applied.adapter)
@@ -131,6 +152,27 @@ public class Reconciler {
                     rolloutId, found, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * Under the {@code report} policy: the drift is published (and lands in the rollout's history)
+     * the first time it is found and again only when it changes; the route is left as it is.
+     */
+    private Optional<TrafficApplied> report(RolloutStep step, ServedTraffic served, String found) {
+        String finding = step.sequence() + ": " + found;
+        if (finding.equals(reportedDrift.put(step.rolloutId(), finding))) {
+            return Optional.empty();
+        }
+        registry.counter("glide.traffic.drift.reported", "adapter", step.gateway().adapter())
+                .increment();
+        String note =
+                "drift found: "
+                        + found
+                        + " instead of step "
+                        + step.sequence()
+                        + "; not corrected (the binding's drift policy is 'report')";
+        LOG.warnf("[rollout %s] %s", step.rolloutId(), note);
+        return Optional.of(StepApplier.drifted(step, served, note));
     }
 
     /**

@@ -110,6 +110,21 @@ public class StepApplier {
                 Instant.now());
     }
 
+    /** A drift found and left alone: what the gateway served instead of {@code step}, if known. */
+    static TrafficApplied drifted(RolloutStep step, ServedTraffic served, String note) {
+        return new TrafficApplied(
+                TrafficApplied.SCHEMA_VERSION,
+                step.rolloutId(),
+                step.sequence(),
+                step.service(),
+                Outcome.DRIFTED,
+                served == null ? null : served.weights(),
+                served == null ? null : served.matchRules(),
+                step.gateway().adapter(),
+                note,
+                Instant.now());
+    }
+
     private static TrafficApplied failed(RolloutStep step, String adapter, String reason) {
         return new TrafficApplied(
                 TrafficApplied.SCHEMA_VERSION,
