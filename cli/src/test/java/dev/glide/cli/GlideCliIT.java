@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The CLI against the packaged planner and traffic service on a real Kafka and PostgreSQL, with
@@ -291,6 +293,58 @@ class GlideCliIT {
                 .startsWith("released train cli train " + service + ": " + train)
                 .contains("train " + train + " ABORTED: aborted by cli:");
         assertThat(glide("history", train).out()).contains("action    abort " + web);
+    }
+
+    /**
+     * The CI recipes' release line, run as they run it: {@code java -jar glide-cli.jar ...} in a
+     * folder holding that one jar and nothing else, configured by the environment, its exit code
+     * the pipeline's verdict (0 when promoted, 1 when aborted).
+     */
+    @ParameterizedTest
+    @CsvSource({"github-actions.yml, promote, 0", "gitlab-ci.yml, abort, 1"})
+    void theCiRecipesReleaseLineRunsTheOneJarAndItsExitCodeIsThePipelinesVerdict(
+            String recipe, String action, int exitCode, @TempDir Path workspace) throws Exception {
+        String line =
+                Files.readAllLines(Path.of("../deploy/ci", recipe)).stream()
+                        .map(String::strip)
+                        .map(l -> l.replaceFirst("^(- |run: )", ""))
+                        .filter(l -> l.startsWith("java -jar glide-cli.jar release "))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError(recipe + " has no release line"));
+        Files.copy(Path.of("target/glide-cli.jar"), workspace.resolve("glide-cli.jar"));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder =
+                new ProcessBuilder("bash", "-c", line)
+                        .directory(workspace.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(workspace.resolve("out.txt").toFile());
+        builder.environment().clear();
+        builder.environment()
+                .putAll(
+                        Map.of(
+                                "PATH",
+                                Path.of(java).getParent() + ":/usr/bin:/bin",
+                                "GLIDE_PLANNER",
+                                glide.plannerUrl(),
+                                "GLIDE_TOKEN",
+                                TOKEN,
+                                "SERVICE",
+                                service,
+                                "VERSION",
+                                "v2",
+                                "ENDPOINT",
+                                "http://127.0.0.1:2"));
+        Process pipeline = builder.start();
+        String rollout = awaitWaitingForPromotion();
+
+        assertThat(glide(action, rollout).exitCode()).isZero();
+
+        assertThat(pipeline.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = Files.readString(workspace.resolve("out.txt"));
+        assertThat(pipeline.exitValue()).as(out).isEqualTo(exitCode);
+        assertThat(out)
+                .startsWith("released " + service + " v2: rollout " + rollout)
+                .contains("rollout " + rollout + (exitCode == 0 ? " SUCCEEDED" : " ABORTED"));
     }
 
     /** The rollout once it reached its indefinite pause at 10 %, where it waits for a promotion. */
