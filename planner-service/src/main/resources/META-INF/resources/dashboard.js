@@ -12,7 +12,8 @@ const ACTIONS = {
 };
 let source = null;
 
-// Who is acting: a name for the log and the team's API token, both kept in this browser only.
+// Who is acting: a name for the log and a bearer token (the team's API token or an SSO token pasted from the
+// identity provider), both kept in this browser only.
 for (const id of ['actor', 'token']) {
   const input = document.getElementById(id);
   input.value = localStorage.getItem('glide.' + id) || '';
@@ -39,9 +40,12 @@ function time(instant) {
   return instant ? new Date(instant).toLocaleTimeString() : '';
 }
 
+// An EventSource cannot send headers: when the planner keeps reads for callers with credentials
+// (glide.auth.read-access=authenticated), the stored token rides along as access_token.
 function listen(url, onData) {
   if (source) source.close();
-  source = new EventSource(url);
+  const token = localStorage.getItem('glide.token');
+  source = new EventSource(token ? url + (url.includes('?') ? '&' : '?') + 'access_token=' + encodeURIComponent(token) : url);
   const live = document.getElementById('live');
   source.onopen = () => { live.textContent = 'live'; live.classList.add('on'); };
   source.onerror = () => { live.textContent = 'reconnecting…'; live.classList.remove('on'); };
@@ -67,18 +71,39 @@ function showList(query) {
   apply();
 }
 
+// A train's members are listed together under a row of their own, at the place of the train's newest member.
 function renderList(rollouts) {
   const body = document.querySelector('#rollouts tbody');
-  body.replaceChildren(...rollouts.map(r => {
-    const row = el('tr', { 'data-id': r.id },
-      el('td', {}, r.service), el('td', {}, r.team || ''),
-      el('td', {}, `${r.stableVersion} → ${r.canaryVersion}`), el('td', {}, r.strategy + (r.trainId ? ' · train' : '')),
-      el('td', {}, el('span', { class: 'state ' + r.state }, r.state)), el('td', {}, `${r.step}/${r.stepCount}`),
-      el('td', {}, bar(r.canaryWeight), ` ${r.canaryWeight.toFixed(1)} %`), el('td', {}, time(r.updatedAt)));
-    row.addEventListener('click', () => { location.hash = '#/rollouts/' + r.id; });
-    return row;
+  const rows = [];
+  const trains = new Map();
+  for (const r of rollouts) {
+    if (!r.trainId) { rows.push(rolloutRow(r)); continue; }
+    if (!trains.has(r.trainId)) {
+      const group = { header: el('tr', { class: 'train-row', 'data-train': r.trainId }), members: [] };
+      group.header.addEventListener('click', () => { location.hash = '#/trains/' + r.trainId; });
+      trains.set(r.trainId, group);
+      rows.push(group);
+    }
+    trains.get(r.trainId).members.push(r);
+  }
+  body.replaceChildren(...rows.flatMap(row => {
+    if (!row.members) return [row];
+    const states = [...new Set(row.members.map(m => m.state))].join(', ');
+    row.header.append(el('td', { colspan: 8 }, el('a', { href: '#/trains/' + row.header.dataset.train },
+      `release train ${row.header.dataset.train}`), ` · ${row.members.length} member(s) · ${states}`));
+    return [row.header, ...row.members.map(m => { const tr = rolloutRow(m); tr.classList.add('member'); return tr; })];
   }));
   document.getElementById('empty').hidden = rollouts.length > 0;
+}
+
+function rolloutRow(r) {
+  const row = el('tr', { 'data-id': r.id },
+    el('td', {}, r.service), el('td', {}, r.team || ''),
+    el('td', {}, `${r.stableVersion} → ${r.canaryVersion}`), el('td', {}, r.strategy + (r.trainId ? ' · train' : '')),
+    el('td', {}, el('span', { class: 'state ' + r.state }, r.state)), el('td', {}, `${r.step}/${r.stepCount}`),
+    el('td', {}, bar(r.canaryWeight), ` ${r.canaryWeight.toFixed(1)} %`), el('td', {}, time(r.updatedAt)));
+  row.addEventListener('click', () => { location.hash = '#/rollouts/' + r.id; });
+  return row;
 }
 
 function bar(percent) {
@@ -106,21 +131,28 @@ function renderRollout(rollout, entries) {
   state.className = 'state ' + rollout.state;
   document.getElementById('summary').textContent = `step ${rollout.step} of ${rollout.stepCount}, canary ${rollout.canaryWeight.toFixed(2)} %`
     + (rollout.reason ? ` — ${rollout.reason}` : '') + (rollout.team ? ` · team ${rollout.team}` : '')
-    + (rollout.trainId ? ` · member of release train ${rollout.trainId} (/api/trains/${rollout.trainId})` : '');
-  const actions = document.getElementById('actions');
-  actions.replaceChildren(...(ACTIONS[rollout.state] || []).map(action => {
-    const button = el('button', { 'data-action': action }, action[0].toUpperCase() + action.slice(1));
-    button.addEventListener('click', () => command(rollout.id, action));
-    return button;
-  }));
+    + (rollout.trainId ? ` · member of release train ${rollout.trainId}` : '');
+  const trainLink = document.getElementById('train-link');
+  trainLink.hidden = !rollout.trainId;
+  if (rollout.trainId) trainLink.href = '#/trains/' + rollout.trainId;
+  renderActions('rollouts', rollout.id, rollout.state);
   drawWeights(entries, !ACTIONS[rollout.state] && rollout.state !== 'ABORTING');
   const verdicts = entries.filter(e => e.type === 'INPUT' && e.payload.input === 'VerdictReceived');
-  drawComparison('error-chart', verdicts, 'error-rate', value => (100 * value).toFixed(2) + ' %');
-  drawComparison('latency-chart', verdicts, 'latency-p99', value => value.toFixed(0) + ' ms');
+  drawComparison('error-chart', verdicts, 'error-rate', value => (100 * value).toFixed(2) + ' %', 0.001);
+  drawComparison('latency-chart', verdicts, 'latency-p99', value => value.toFixed(0) + ' ms', 1);
   renderTimeline(entries);
 }
 
-async function command(id, action) {
+// The buttons a rollout or train in this state can take, sent with the stored name and token.
+function renderActions(kind, id, state) {
+  document.getElementById('actions').replaceChildren(...(ACTIONS[state] || []).map(action => {
+    const button = el('button', { 'data-action': action }, action[0].toUpperCase() + action.slice(1));
+    button.addEventListener('click', () => command(kind, id, action));
+    return button;
+  }));
+}
+
+async function command(kind, id, action) {
   const answer = document.getElementById('answer');
   const params = new URLSearchParams();
   const actor = localStorage.getItem('glide.actor');
@@ -134,7 +166,7 @@ async function command(id, action) {
   const token = localStorage.getItem('glide.token');
   if (token) headers.Authorization = 'Bearer ' + token;
   try {
-    const response = await fetch(`/api/rollouts/${encodeURIComponent(id)}/${action}?${params}`, { method: 'POST', headers });
+    const response = await fetch(`/api/${kind}/${encodeURIComponent(id)}/${action}?${params}`, { method: 'POST', headers });
     const body = await response.json().catch(() => ({}));
     answer.className = response.ok ? 'accepted' : 'refused';
     answer.textContent = response.ok ? `${action}: ${body.message || 'accepted'}`
@@ -179,7 +211,7 @@ function drawWeights(entries, ended) {
 }
 
 // One metric of every verdict: canary against baseline per analysis window, with the verdict's colour below.
-function drawComparison(id, verdicts, metric, format) {
+function drawComparison(id, verdicts, metric, format, minScale) {
   const chart = document.getElementById(id);
   const [width, height] = [600, 200];
   const points = verdicts.map(v => {
@@ -187,7 +219,8 @@ function drawComparison(id, verdicts, metric, format) {
     return { verdict: v.payload.verdict, canary: check ? check.canary : null, baseline: check ? check.baseline : null };
   });
   const values = points.flatMap(p => [p.canary, p.baseline]).filter(v => v != null);
-  const yMax = values.length ? Math.max(...values) * 1.15 || 1 : 1;
+  // Scaled to the data, never below the metric's smallest useful scale: all-zero error rates read 0-0.10 %, not 0-100 %.
+  const yMax = Math.max(values.length ? Math.max(...values) * 1.15 : 0, minScale);
   frame(chart, width, height, yMax, format);
   if (points.length === 0) {
     chart.append(svg('text', { class: 'label', x: width / 2 - 60, y: height / 2 }, 'no verdicts yet'));
@@ -203,6 +236,80 @@ function drawComparison(id, verdicts, metric, format) {
       undefined)));
   }
   points.forEach((p, i) => chart.append(svg('rect', { class: 'verdict-' + p.verdict, x: x(i) - 5, y: height - 14, width: 10, height: 6 })));
+}
+
+// One release train: its state, phase and buttons, its members drawn as their dependency graph (a column per
+// depth, dependencies on the left, an arrow from each dependency to what depends on it), and its timeline, live.
+function showTrain(id) {
+  view.replaceChildren(document.getElementById('train-template').content.cloneNode(true));
+  listen(`/api/trains/${encodeURIComponent(id)}/stream`, update => renderTrain(update.train, update.entries));
+}
+
+function renderTrain(train, entries) {
+  document.title = `Glide — train ${train.name}`;
+  document.getElementById('train-name').textContent = train.name;
+  const state = document.getElementById('state');
+  state.textContent = train.state;
+  state.className = 'state ' + train.state;
+  document.getElementById('phase').textContent = train.phase;
+  document.getElementById('summary').textContent = `${train.members.length} member(s) in ${train.environment}`
+    + (train.team ? ` · team ${train.team}` : '') + (train.reason ? ` — ${train.reason}` : '');
+  renderActions('trains', train.id, train.state);
+  drawTrainGraph(train.members);
+  renderTimeline(entries);
+}
+
+function drawTrainGraph(members) {
+  const chart = document.getElementById('train-graph');
+  const depth = new Map();
+  const depthOf = (service, seen = new Set()) => {
+    if (depth.has(service)) return depth.get(service);
+    const member = members.find(m => m.service === service);
+    if (!member || seen.has(service)) return 0;
+    seen.add(service);
+    const d = Math.max(-1, ...member.dependsOn.map(s => depthOf(s, seen))) + 1;
+    depth.set(service, d);
+    return d;
+  };
+  members.forEach(m => depthOf(m.service));
+  const columns = [];
+  members.forEach(m => { const d = depth.get(m.service); (columns[d] = columns[d] || []).push(m); });
+  const [nodeWidth, nodeHeight, gapX, gapY] = [210, 58, 60, 18];
+  const rows = Math.max(1, ...columns.map(c => c.length));
+  const width = columns.length * (nodeWidth + gapX) + 10;
+  const height = rows * (nodeHeight + gapY) + 10;
+  chart.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  chart.setAttribute('height', height);
+  chart.style.maxWidth = width + 'px';
+  const at = new Map();
+  columns.forEach((column, d) => column.forEach((m, i) =>
+    at.set(m.service, { x: 5 + d * (nodeWidth + gapX), y: 5 + i * (nodeHeight + gapY) })));
+  const arrow = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto' });
+  arrow.append(svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrow-head' }));
+  const defs = svg('defs');
+  defs.append(arrow);
+  chart.replaceChildren(defs);
+  for (const m of members) {
+    for (const dependency of m.dependsOn) {
+      const from = at.get(dependency);
+      const to = at.get(m.service);
+      if (!from || !to) continue;
+      chart.append(svg('line', { class: 'edge', 'data-from': dependency, 'data-to': m.service,
+        x1: from.x + nodeWidth, y1: from.y + nodeHeight / 2, x2: to.x, y2: to.y + nodeHeight / 2, 'marker-end': 'url(#arrow)' }));
+    }
+  }
+  for (const m of members) {
+    const { x, y } = at.get(m.service);
+    const node = svg('g', { class: 'node ' + (m.rolloutState || 'WAITING'), 'data-service': m.service,
+      'data-standing': m.standing, 'data-state': m.rolloutState || '', 'data-weight': m.canaryPercent });
+    node.append(svg('rect', { x, y, width: nodeWidth, height: nodeHeight, rx: 6 }),
+      svg('text', { class: 'node-title', x: x + 8, y: y + 18 }, `${m.service} ${m.version}`),
+      svg('text', { class: 'node-state', x: x + 8, y: y + 35 }, `${m.standing}` + (m.rolloutState ? ` · ${m.rolloutState}` : '')),
+      svg('text', { class: 'node-weight', x: x + 8, y: y + 51 }, `canary ${m.canaryPercent.toFixed(1)} %`));
+    if (m.rolloutId) node.addEventListener('click', () => { location.hash = '#/rollouts/' + m.rolloutId; });
+    if (m.reason) node.append(svg('title', {}, m.reason));
+    chart.append(node);
+  }
 }
 
 function renderTimeline(entries) {
@@ -221,6 +328,7 @@ function describe(entry) {
       if (p.input === 'VerdictReceived') return `verdict ${p.verdict} (window ${p.window}): ${p.summary || ''}`;
       if (p.input === 'CommandReceived') return `command ${p.type.toLowerCase()}` + (p.reason ? `: ${p.reason}` : '');
       if (p.input === 'TrafficConfirmed') return `gateway serves canary ${p.served.canary} %`;
+      if (p.input === 'DriftReported') return p.found;
       return entry.cause;
     default: return entry.cause;
   }
@@ -229,8 +337,11 @@ function describe(entry) {
 function route() {
   const hash = location.hash || '#/';
   const match = hash.match(/^#\/rollouts\/([^?]+)/);
+  const train = hash.match(/^#\/trains\/([^?]+)/);
   if (match) {
     showRollout(decodeURIComponent(match[1]));
+  } else if (train) {
+    showTrain(decodeURIComponent(train[1]));
   } else {
     showList(new URLSearchParams(hash.includes('?') ? hash.slice(hash.indexOf('?') + 1) : ''));
   }

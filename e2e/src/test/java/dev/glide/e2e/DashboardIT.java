@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glide.testsupport.DebianTool;
 import dev.glide.testsupport.GlideSystem;
+import dev.glide.testsupport.JwtIssuer;
 import dev.glide.testsupport.RequiresTools;
+import dev.glide.testsupport.TopicProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,16 +47,25 @@ class DashboardIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static GlideSystem glide;
     private static ChromeDriver browser;
+    private static JwtIssuer idp;
 
     @BeforeAll
     static void start() {
         Path chromium = DebianTool.Tool.CHROMIUM.require();
         Path driver = DebianTool.Tool.CHROMEDRIVER.require();
+        idp = JwtIssuer.start();
         glide =
                 GlideSystem.builder(Path.of(".."))
                         .only("planner-service", "traffic-service")
                         .partitions(3)
                         .set("planner-service", "glide.auth.tokens.payments", TOKEN)
+                        .set("planner-service", "glide.auth.jwt.issuer", JwtIssuer.ISSUER)
+                        .set("planner-service", "glide.auth.jwt.jwks-url", idp.jwksUrl())
+                        .set("planner-service", "glide.auth.jwt.audience", JwtIssuer.AUDIENCE)
+                        .set(
+                                "planner-service",
+                                "glide.auth.jwt.team-groups.payments",
+                                "payments-devs")
                         .set("planner-service", "glide.streams.tick", "200ms")
                         .start();
         ChromeOptions options =
@@ -80,6 +91,9 @@ class DashboardIT {
         }
         if (glide != null) {
             glide.close();
+        }
+        if (idp != null) {
+            idp.close();
         }
     }
 
@@ -146,6 +160,207 @@ class DashboardIT {
                 StandardCopyOption.REPLACE_EXISTING);
     }
 
+    @Test
+    void aTrainsPageDrawsItsMembersGraphLiveAndItsAbortActsWithAPastedSsoToken() throws Exception {
+        String api = "api-" + UUID.randomUUID().toString().substring(0, 8);
+        String web = api.replace("api-", "web-");
+        register(api);
+        register(web);
+        String train =
+                JSON.readTree(
+                                post(
+                                        "/api/trains",
+                                        TOKEN,
+                                        Map.of(
+                                                "name",
+                                                "shop " + api,
+                                                "environment",
+                                                "prod",
+                                                "members",
+                                                List.of(
+                                                        Map.of(
+                                                                "service",
+                                                                api,
+                                                                "version",
+                                                                "v2",
+                                                                "endpoints",
+                                                                List.of("http://127.0.0.1:2")),
+                                                        Map.of(
+                                                                "service",
+                                                                web,
+                                                                "version",
+                                                                "v2",
+                                                                "endpoints",
+                                                                List.of("http://127.0.0.1:3"),
+                                                                "dependsOn",
+                                                                List.of(api))))))
+                        .path("trainId")
+                        .asText();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+
+        // the list groups the train's members under a row of the train's own
+        browser.get(glide.plannerUrl() + "/#/?team=payments");
+        WebElement trainRow =
+                wait.until(
+                        ExpectedConditions.visibilityOfElementLocated(
+                                By.cssSelector("tr.train-row[data-train='" + train + "']")));
+        assertThat(trainRow.getText()).contains("release train " + train);
+        assertThat(
+                        browser.findElements(By.cssSelector("tr.train-row + tr.member")).stream()
+                                .map(WebElement::getText)
+                                .toList())
+                .anySatisfy(text -> assertThat(text).contains(api));
+        trainRow.click();
+
+        // the graph: the first member canaries (waiting at its pause), the one depending on it
+        // waits
+        wait.until(driver -> "PROGRESSING".equals(node(api).getAttribute("data-state")));
+        assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("PROGRESSING");
+        assertThat(browser.findElement(By.id("phase")).getText()).isEqualTo("CANARY");
+        assertThat(node(api).getAttribute("data-weight")).isEqualTo("10");
+        assertThat(node(web).getAttribute("data-standing")).isEqualTo("WAITING");
+        assertThat(
+                        browser.findElements(
+                                By.cssSelector(
+                                        "#train-graph line.edge[data-from='"
+                                                + api
+                                                + "'][data-to='"
+                                                + web
+                                                + "']")))
+                .hasSize(1);
+
+        // a valid SSO token of a group that is not the team's: refused, and the page says why
+        type("token", idp.token("mallory", "search-devs"));
+        acceptNextPrompt("release looks wrong");
+        browser.findElement(By.cssSelector("button[data-action=abort]")).click();
+        wait.until(
+                ExpectedConditions.textMatches(
+                        By.id("answer"), Pattern.compile("refused \\(403\\)")));
+        assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("PROGRESSING");
+
+        // a token of the team's group, pasted as a team token would be, aborts the whole train
+        type("actor", "alice");
+        type("token", idp.token("alice", "payments-devs"));
+        acceptNextPrompt("release looks wrong");
+        browser.findElement(By.cssSelector("button[data-action=abort]")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("state"), "ABORTED"));
+        wait.until(driver -> "ABORTED".equals(node(api).getAttribute("data-state")));
+        assertThat(timeline())
+                .anySatisfy(line -> assertThat(line).contains("by dashboard:alice (alice)"));
+        assertThat(browser.findElements(By.cssSelector("#actions button"))).isEmpty();
+
+        Files.copy(
+                browser.getScreenshotAs(OutputType.FILE).toPath(),
+                Path.of("target/dashboard-train.png"),
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void anErrorRateChartOfZeroesIsScaledToTheDataNotToAHundredPercent() throws Exception {
+        String service = "err-" + UUID.randomUUID().toString().substring(0, 8);
+        register(
+                service,
+                List.of(
+                        Map.of("setWeight", 10),
+                        Map.of(
+                                "analysis",
+                                Map.of(
+                                        "metrics",
+                                        List.of("error-rate"),
+                                        "interval",
+                                        "1m",
+                                        "count",
+                                        5,
+                                        "failureLimit",
+                                        0)),
+                        Map.of("setWeight", 100)));
+        String rollout = release(service);
+        long analysis =
+                org.awaitility.Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> analysisSequence(rollout), sequence -> sequence > 0);
+        try (TopicProbe probe = new TopicProbe(glide.bootstrapServers())) {
+            for (int window = 1; window <= 2; window++) {
+                probe.send(
+                        "analysis-verdicts",
+                        rollout,
+                        JSON.writeValueAsString(
+                                Map.of(
+                                        "schemaVersion",
+                                        1,
+                                        "rolloutId",
+                                        rollout,
+                                        "stepSequence",
+                                        analysis,
+                                        "window",
+                                        window,
+                                        "verdict",
+                                        "PASS",
+                                        "score",
+                                        100,
+                                        "summary",
+                                        "no errors on either side",
+                                        "checks",
+                                        List.of(
+                                                Map.of(
+                                                        "metric",
+                                                        "error-rate",
+                                                        "test",
+                                                        "fisher-exact",
+                                                        "baseline",
+                                                        0.0,
+                                                        "canary",
+                                                        0.0,
+                                                        "passed",
+                                                        true)))));
+            }
+        }
+
+        browser.get(glide.plannerUrl() + "/#/rollouts/" + rollout);
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.until(
+                driver ->
+                        browser.findElements(By.cssSelector("#error-chart circle.canary-dot"))
+                                        .size()
+                                == 2);
+        List<String> labels =
+                browser.findElements(By.cssSelector("#error-chart text.label")).stream()
+                        .map(e -> e.getAttribute("textContent"))
+                        .toList();
+        assertThat(labels).containsExactly("0.10 %", "0.00 %");
+    }
+
+    private static long analysisSequence(String rollout) throws Exception {
+        HttpResponse<String> history =
+                HTTP.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                glide.plannerUrl()
+                                                        + "/api/rollouts/"
+                                                        + rollout
+                                                        + "/history"))
+                                .header("Authorization", "Bearer " + TOKEN)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        for (var entry : JSON.readTree(history.body())) {
+            if ("ANALYSIS".equals(entry.path("type").asText())
+                    || "analysis started".equals(entry.path("cause").asText())) {
+                return entry.path("sequence").asLong();
+            }
+        }
+        return 0;
+    }
+
+    private static WebElement node(String service) {
+        return browser.findElement(
+                By.cssSelector("#train-graph g.node[data-service='" + service + "']"));
+    }
+
+    /** The page asks why for an abort: answer the next prompt with {@code reason}. */
+    private static void acceptNextPrompt(String reason) {
+        browser.executeScript("window.prompt = () => arguments[0];", reason);
+    }
+
     private static List<String> weights() {
         return browser.findElements(By.cssSelector("#weight-chart circle.point")).stream()
                 .map(c -> c.getAttribute("data-weight"))
@@ -165,6 +380,17 @@ class DashboardIT {
     }
 
     private static void register(String service) throws Exception {
+        register(
+                service,
+                List.of(
+                        Map.of("setWeight", 10),
+                        Map.of("pause", Map.of()),
+                        Map.of("setWeight", 50),
+                        Map.of("pause", Map.of()),
+                        Map.of("setWeight", 100)));
+    }
+
+    private static void register(String service, List<Map<String, Object>> steps) throws Exception {
         HttpResponse<String> response =
                 HTTP.send(
                         HttpRequest.newBuilder(
@@ -175,42 +401,25 @@ class DashboardIT {
                                         HttpRequest.BodyPublishers.ofString(
                                                 JSON.writeValueAsString(
                                                         Map.of(
-                                                                "team", "payments",
+                                                                "team",
+                                                                "payments",
                                                                 "gateway",
-                                                                        Map.of(
-                                                                                "adapter", "noop",
-                                                                                "route", service),
+                                                                Map.of(
+                                                                        "adapter", "noop", "route",
+                                                                        service),
                                                                 "stable",
-                                                                        Map.of(
-                                                                                "version",
-                                                                                "v1",
-                                                                                "endpoints",
-                                                                                List.of(
-                                                                                        "http://127.0.0.1:1")),
-                                                                "environment", "prod",
+                                                                Map.of(
+                                                                        "version",
+                                                                        "v1",
+                                                                        "endpoints",
+                                                                        List.of(
+                                                                                "http://127.0.0.1:1")),
+                                                                "environment",
+                                                                "prod",
                                                                 "strategy",
-                                                                        Map.of(
-                                                                                "type",
-                                                                                "canary",
-                                                                                "steps",
-                                                                                List.of(
-                                                                                        Map.of(
-                                                                                                "setWeight",
-                                                                                                10),
-                                                                                        Map.of(
-                                                                                                "pause",
-                                                                                                Map
-                                                                                                        .of()),
-                                                                                        Map.of(
-                                                                                                "setWeight",
-                                                                                                50),
-                                                                                        Map.of(
-                                                                                                "pause",
-                                                                                                Map
-                                                                                                        .of()),
-                                                                                        Map.of(
-                                                                                                "setWeight",
-                                                                                                100)))))))
+                                                                Map.of(
+                                                                        "type", "canary", "steps",
+                                                                        steps)))))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);

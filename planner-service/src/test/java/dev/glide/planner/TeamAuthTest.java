@@ -71,7 +71,7 @@ class TeamAuthTest {
                 .body(
                         "error",
                         equalTo(
-                                "missing credentials: send 'Authorization: Bearer <your team's API token>'"));
+                                "missing credentials: send 'Authorization: Bearer <your team's API token or SSO token>'"));
         as("guess")
                 .body(service("payments"))
                 .when()

@@ -6,6 +6,7 @@ import dev.glide.contract.TrainRelease;
 import dev.glide.planner.auth.Caller;
 import dev.glide.planner.auth.TeamAuth;
 import dev.glide.planner.kernel.Kernel;
+import dev.glide.planner.rollout.RolloutStreams;
 import dev.glide.planner.service.ServiceRegistry;
 import dev.glide.planner.train.Train;
 import dev.glide.planner.train.TrainDriver;
@@ -16,6 +17,8 @@ import dev.glide.planner.train.TrainQueries;
 import dev.glide.planner.train.TrainSpec;
 import dev.glide.planner.train.TrainStatus;
 import dev.glide.planner.train.TrainView;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -31,6 +34,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
  * {@code /api/trains}: release several services as one train, see it and its history, and promote,
@@ -46,6 +50,7 @@ public class TrainResource extends AggregateResource<Train, TrainStatus, TrainIn
     private final ServiceRegistry services;
     private final TeamAuth auth;
     private final EventCodec codec;
+    private final RolloutStreams streams;
 
     TrainResource(
             TrainIntake intake,
@@ -54,8 +59,10 @@ public class TrainResource extends AggregateResource<Train, TrainStatus, TrainIn
             TrainDriver driver,
             ServiceRegistry services,
             TeamAuth auth,
-            EventCodec codec) {
+            EventCodec codec,
+            RolloutStreams streams) {
         super(kernel, driver, RolloutCommand.Target.TRAIN);
+        this.streams = streams;
         this.intake = intake;
         this.queries = queries;
         this.services = services;
@@ -101,6 +108,20 @@ public class TrainResource extends AggregateResource<Train, TrainStatus, TrainIn
     @GET
     public List<TrainView> list(@QueryParam("limit") @DefaultValue("50") int limit) {
         return queries.list(Requests.limit(limit));
+    }
+
+    /**
+     * One train as server-sent events, for its dashboard page: itself (each member's standing,
+     * state and weight) with its history, again whenever any of it changes.
+     */
+    @GET
+    @Path("/{id}/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Blocking
+    public Multi<TrainQueries.Update> stream(@PathParam("id") String id) {
+        queries.get(id); // an unknown train is a 404 now, not an empty stream
+        return streams.changes(() -> queries.update(id));
     }
 
     @GET

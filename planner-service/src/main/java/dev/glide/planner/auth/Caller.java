@@ -1,17 +1,35 @@
 package dev.glide.planner.auth;
 
-/** Who is calling: a team (or the platform admins), or anyone when the API is open. */
-public record Caller(String team, boolean admin) {
+import java.util.Set;
 
-    static final Caller ANYONE = new Caller(null, true);
+/**
+ * Who is calling: the teams they act for (one for a team token; every team an SSO token's groups
+ * map to) or the platform admins, or anyone when the API is open. {@code name} is how the log shows
+ * them: the team, {@code admin} for the admin token, or an SSO token's user.
+ */
+public record Caller(String name, Set<String> teams, boolean admin) {
+
+    static final Caller ANYONE = new Caller(null, Set.of(), true);
+
+    public Caller {
+        teams = Set.copyOf(teams);
+    }
+
+    static Caller team(String team) {
+        return new Caller(team, Set.of(team), false);
+    }
+
+    /** Whether this caller may act on what {@code owner} owns. */
+    public boolean actsFor(String owner) {
+        return admin || teams.contains(owner);
+    }
 
     /** How the caller appears in a rollout's log, refined by the person they name. */
     public String actor(String person) {
         String who = person == null || person.isBlank() ? null : person;
-        if (team == null) {
+        if (name == null) {
             return who == null ? "api" : who;
         }
-        String as = admin ? "admin" : team;
-        return who == null ? as : who + " (" + as + ")";
+        return who == null ? name : who + " (" + name + ")";
     }
 }

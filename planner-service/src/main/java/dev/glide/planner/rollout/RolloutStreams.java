@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -58,11 +59,16 @@ public class RolloutStreams {
     /** The list (as {@link RolloutQueries#list}), again each time anything in it changed. */
     public Multi<List<RolloutView>> list(
             String service, String team, RolloutState state, int limit) {
+        return changes(() -> queries.list(service, team, state, limit));
+    }
+
+    /** What {@code read} gives now, and again each time it gives something else. */
+    public <T> Multi<T> changes(Supplier<T> read) {
         AtomicReference<String> last = new AtomicReference<>();
-        return ticks().map(tick -> queries.list(service, team, state, limit))
+        return ticks().map(tick -> read.get())
                 .filter(
-                        views -> {
-                            String encoded = codec.encode(views);
+                        value -> {
+                            String encoded = codec.encode(value);
                             return !encoded.equals(last.getAndSet(encoded));
                         });
     }

@@ -1,6 +1,8 @@
 package dev.glide.planner.train;
 
 import dev.glide.contract.TrainMember;
+import dev.glide.planner.kernel.HistoryEntry;
+import dev.glide.planner.kernel.Kernel;
 import dev.glide.planner.rollout.Rollout;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,9 +14,19 @@ import java.util.List;
 public class TrainQueries {
 
     private final TrainDriver driver;
+    private final Kernel kernel;
 
-    TrainQueries(TrainDriver driver) {
+    TrainQueries(TrainDriver driver, Kernel kernel) {
         this.driver = driver;
+        this.kernel = kernel;
+    }
+
+    /** A train as its page shows it: itself and its whole history. */
+    public record Update(TrainView train, List<HistoryEntry> entries) {}
+
+    @Transactional
+    public Update update(String id) {
+        return new Update(get(id), kernel.history(driver, id));
     }
 
     @Transactional
