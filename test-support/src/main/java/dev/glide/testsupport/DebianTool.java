@@ -16,6 +16,7 @@ public final class DebianTool {
         HAPROXY("/usr/sbin/haproxy", "haproxy"),
         NGINX("/usr/sbin/nginx", "nginx"),
         PROMETHEUS("/usr/bin/prometheus", "prometheus"),
+        PROMTOOL("/usr/bin/promtool", "prometheus"),
         CHROMIUM("/usr/bin/chromium", "chromium"),
         CHROMEDRIVER("/usr/bin/chromedriver", "chromium-driver");
 

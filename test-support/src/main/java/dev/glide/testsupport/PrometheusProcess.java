@@ -27,24 +27,37 @@ public final class PrometheusProcess implements AutoCloseable {
 
     /** Starts Prometheus scraping {@code target} (host:port, path /metrics) every second. */
     public static PrometheusProcess start(Path dir, String target) {
+        return start(dir, List.of(target), "/metrics", null);
+    }
+
+    /**
+     * Starts Prometheus scraping {@code targets} (host:port) at {@code metricsPath} every second,
+     * evaluating the rules in {@code rules} (or none) every second.
+     */
+    public static PrometheusProcess start(
+            Path dir, List<String> targets, String metricsPath, Path rules) {
         Path binary = DebianTool.Tool.PROMETHEUS.require();
         try {
             Files.createDirectories(dir);
             int port = FreePorts.pick();
             Path config = dir.resolve("prometheus.yml");
-            Files.writeString(
-                    config,
-                    String.join(
-                            "\n",
-                            "global:",
-                            "  scrape_interval: 1s",
-                            "  evaluation_interval: 1s",
+            List<String> lines = new java.util.ArrayList<>();
+            lines.addAll(List.of("global:", "  scrape_interval: 1s", "  evaluation_interval: 1s"));
+            if (rules != null) {
+                lines.addAll(List.of("rule_files:", "  - '" + rules.toAbsolutePath() + "'"));
+            }
+            lines.addAll(
+                    List.of(
                             "scrape_configs:",
                             "  - job_name: app",
+                            "    metrics_path: '" + metricsPath + "'",
                             "    static_configs:",
-                            "      - targets: ['" + target + "']",
-                            ""),
-                    StandardCharsets.UTF_8);
+                            "      - targets: ["
+                                    + String.join(
+                                            ", ", targets.stream().map(t -> "'" + t + "'").toList())
+                                    + "]",
+                            ""));
+            Files.writeString(config, String.join("\n", lines), StandardCharsets.UTF_8);
             Process process =
                     new ProcessBuilder(
                                     Processes.inOwnSession(

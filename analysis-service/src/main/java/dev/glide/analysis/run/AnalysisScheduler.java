@@ -17,6 +17,7 @@ import dev.glide.contract.EventCodec;
 import dev.glide.contract.Topics;
 import dev.glide.contract.jpa.DatabaseOutage;
 import dev.glide.contract.kafka.EventPublisher;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,6 +63,8 @@ public class AnalysisScheduler {
     /** Some analysis of this rollout became due in the current transaction. */
     record JudgeNow(String rolloutId) {}
 
+    private final MeterRegistry registry;
+
     AnalysisScheduler(
             AnalysisEngine engine,
             AnalysisConfig config,
@@ -69,7 +72,9 @@ public class AnalysisScheduler {
             EntityManager entityManager,
             EventCodec codec,
             @Channel(Topics.ANALYSIS_VERDICTS) Emitter<String> emitter,
-            Event<JudgeNow> judgeNow) {
+            Event<JudgeNow> judgeNow,
+            MeterRegistry registry) {
+        this.registry = registry;
         this.engine = engine;
         this.config = config;
         this.sources = sources;
@@ -159,6 +164,8 @@ public class AnalysisScheduler {
         }
         AnalysisVerdict verdict = judge(run, k);
         verdicts.publish(verdict);
+        registry.counter("glide.analysis.verdicts", "verdict", verdict.verdict().name())
+                .increment();
         run.windowsJudged = k;
         run.dueAt = dueAt(run, k + 1);
         if (k >= run.count) {

@@ -6,6 +6,7 @@ import dev.glide.notifier.channel.DeliveryException;
 import dev.glide.notifier.channel.Notification;
 import dev.glide.notifier.channel.NotificationChannel;
 import dev.glide.notifier.channel.Selected;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -28,9 +29,11 @@ public class Deliverer {
     private static final int RETRIES = 8;
 
     private final NotificationChannel channel;
+    private final MeterRegistry registry;
 
-    Deliverer(@Selected NotificationChannel channel) {
+    Deliverer(@Selected NotificationChannel channel, MeterRegistry registry) {
         this.channel = channel;
+        this.registry = registry;
     }
 
     /** True when it was sent now, false when it had been sent before. */
@@ -73,6 +76,10 @@ public class Deliverer {
                 channel.deliver(notification);
                 return;
             } catch (DeliveryException e) {
+                // every failed try, so an alert sees a channel that keeps failing before it gives
+                // up
+                registry.counter("glide.notifier.delivery.failures", "channel", channel.type())
+                        .increment();
                 if (retry >= RETRIES) {
                     throw new IllegalStateException(
                             "could not deliver "

@@ -74,13 +74,16 @@ public class RolloutDriver
     private final Event<Ended> ended;
     private final Event<EndAnnounced> announced;
     private final Event<MemberMoved> memberMoved;
+    private final RolloutMeters meters;
 
     RolloutDriver(
             Kernel kernel,
             Event<Ended> ended,
             Event<EndAnnounced> announced,
-            Event<MemberMoved> memberMoved) {
+            Event<MemberMoved> memberMoved,
+            RolloutMeters meters) {
         this.kernel = kernel;
+        this.meters = meters;
         this.ended = ended;
         this.announced = announced;
         this.memberMoved = memberMoved;
@@ -186,6 +189,7 @@ public class RolloutDriver
                     effects.actor());
         } else if (output instanceof Transition transition) {
             logEvent(rollout, spec, after, transition, null, effects);
+            meters.transition(rollout, spec.strategy().type().name(), transition, now);
         } else if (output instanceof AnalysisStarted analysis) {
             AnalysisSpec wanted = analysis.spec();
             logEvent(

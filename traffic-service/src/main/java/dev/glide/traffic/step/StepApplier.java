@@ -7,9 +7,12 @@ import dev.glide.contract.seam.Registry;
 import dev.glide.traffic.gateway.GatewayAdapter;
 import dev.glide.traffic.gateway.GatewayException;
 import dev.glide.traffic.gateway.ServedTraffic;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -35,10 +38,36 @@ public class StepApplier {
     private final GatewayDriver driver;
     private final ReplicaCatchUp catchUp;
 
-    StepApplier(Registry<GatewayAdapter> adapters, GatewayDriver driver, ReplicaCatchUp catchUp) {
+    private final MeterRegistry registry;
+
+    StepApplier(
+            Registry<GatewayAdapter> adapters,
+            GatewayDriver driver,
+            ReplicaCatchUp catchUp,
+            MeterRegistry registry) {
         this.adapters = adapters;
         this.driver = driver;
         this.catchUp = catchUp;
+        this.registry = registry;
+    }
+
+    /**
+     * From the planner emitting a step to this gateway serving it (read back), or giving up on it:
+     * {@code glide_traffic_step_seconds} by adapter and outcome.
+     */
+    private void timed(RolloutStep step, String adapter, String outcome) {
+        if (step.emittedAt() == null) {
+            return;
+        }
+        Timer.builder("glide.traffic.step")
+                .description("From a step emitted by the planner to the gateway serving it")
+                .tag("adapter", adapter)
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(5))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry)
+                .record(Duration.between(step.emittedAt(), Instant.now()).abs());
     }
 
     /**
@@ -72,6 +101,7 @@ public class StepApplier {
             ServedTraffic served = driver.applyAndVerify(adapter.get(), step);
             record(step, last);
             catchUp.appliedHere(step);
+            timed(step, type, "applied");
             LOG.infof(
                     "[rollout %s] step %d served by %s: %s",
                     step.rolloutId(), step.sequence(), type, served.describe());
@@ -80,6 +110,7 @@ public class StepApplier {
             LOG.warnf(
                     "[rollout %s] step %d failed on %s: %s",
                     step.rolloutId(), step.sequence(), type, e.getMessage());
+            timed(step, type, "failed");
             return Optional.of(failed(step, type, e.getMessage()));
         }
     }
