@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -58,6 +59,27 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
         return jdbcUrl;
     }
 
+    /**
+     * Runs {@code work} with this class's loader as the thread's context class loader. A pool
+     * thread may still carry the loader of a Quarkus application an earlier test class ran (each
+     * test profile restarts the application in a new loader), and the Kafka client loads its
+     * metrics reporters through the context loader: from another loader they are not the interfaces
+     * this loader knows (a ClassCastException of JmxReporter).
+     */
+    private static <T> Supplier<T> inOurClassLoader(Supplier<T> work) {
+        ClassLoader ours = RealInfrastructure.class.getClassLoader();
+        return () -> {
+            Thread thread = Thread.currentThread();
+            ClassLoader before = thread.getContextClassLoader();
+            thread.setContextClassLoader(ours);
+            try {
+                return work.get();
+            } finally {
+                thread.setContextClassLoader(before);
+            }
+        };
+    }
+
     private static void startOncePerJvm() {
         if (bootstrapServers != null) {
             return;
@@ -70,11 +92,13 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
                 isSet(externalKafka)
                         ? CompletableFuture.completedFuture(null)
                         : CompletableFuture.supplyAsync(
-                                () -> KafkaBroker.start(workDir.resolve("kafka"), 0, 3));
+                                inOurClassLoader(
+                                        () -> KafkaBroker.start(workDir.resolve("kafka"), 0, 3)));
         CompletableFuture<EmbeddedDatabase> database =
                 isSet(externalJdbc)
                         ? CompletableFuture.completedFuture(null)
-                        : CompletableFuture.supplyAsync(() -> EmbeddedDatabase.start(null, 0));
+                        : CompletableFuture.supplyAsync(
+                                inOurClassLoader(() -> EmbeddedDatabase.start(null, 0)));
         KafkaBroker startedBroker = broker.join();
         EmbeddedDatabase startedDatabase = database.join();
         if (startedBroker == null) {
