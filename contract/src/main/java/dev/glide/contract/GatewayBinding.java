@@ -4,6 +4,7 @@ import jakarta.validation.constraints.NotBlank;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -40,6 +41,8 @@ public record GatewayBinding(
         String address,
         String drift) {
 
+    private static final Pattern NGINX_HEADER = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Pattern NGINX_COOKIE = Pattern.compile("[A-Za-z0-9_]+");
     private static final Pattern HOST_NAME =
             Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
 
@@ -128,6 +131,54 @@ public record GatewayBinding(
             return schemes;
         }
 
+        /**
+         * Why this adapter cannot serve the rule, naming the adapter; empty when it can. Checked by
+         * the planner when a service is registered or released and by the adapter itself.
+         */
+        public Optional<String> refuses(MatchRule rule) {
+            String kind = rule.kind().name().toLowerCase(Locale.ROOT);
+            return switch (this) {
+                case NGINX ->
+                        rule.kind() == MatchRule.Kind.HEADER
+                                ? refusesHeaderName(rule.name())
+                                : NGINX_COOKIE.matcher(rule.name()).matches()
+                                        ? Optional.empty()
+                                        : Optional.of(
+                                                "the nginx adapter cannot match cookie '"
+                                                        + rule.name()
+                                                        + "': NGINX names a cookie in a variable, which takes only letters, digits and _");
+                case HAPROXY ->
+                        (rule.name() + rule.value()).chars().anyMatch(c -> c < 0x20 || c > 0x7e)
+                                ? Optional.of(
+                                        "the haproxy adapter matches printable ASCII names and values only; "
+                                                + kind
+                                                + " '"
+                                                + rule.name()
+                                                + "' has other characters")
+                                : rule.kind() == MatchRule.Kind.COOKIE && rule.name().contains("=")
+                                        ? Optional.of(
+                                                "the haproxy adapter cannot match cookie '"
+                                                        + rule.name()
+                                                        + "': a cookie name cannot contain '='")
+                                        : Optional.empty();
+                default -> Optional.empty();
+            };
+        }
+
+        /** Why this adapter cannot keep users sticky by {@code key}; empty when it can. */
+        public Optional<String> refusesStickyKey(String key) {
+            return this == NGINX ? refusesHeaderName(key) : Optional.empty();
+        }
+
+        private static Optional<String> refusesHeaderName(String name) {
+            return NGINX_HEADER.matcher(name).matches()
+                    ? Optional.empty()
+                    : Optional.of(
+                            "the nginx adapter cannot match header '"
+                                    + name
+                                    + "': only letters, digits, - and _ make a header NGINX can name");
+        }
+
         public static Optional<Adapter> named(String type) {
             return Arrays.stream(values()).filter(a -> a.type.equals(type)).findFirst();
         }
@@ -176,6 +227,26 @@ public record GatewayBinding(
                             + Arrays.stream(Drift.values())
                                     .map(Drift::value)
                                     .collect(Collectors.joining(", ")));
+        }
+        return problems;
+    }
+
+    /**
+     * Why this binding's adapter cannot serve these match rules and sticky key (the ones a
+     * strategy's steps will ask for), each naming {@code field}; empty when it can.
+     */
+    public List<String> routeProblems(String field, List<MatchRule> rules, String stickyKey) {
+        Optional<Adapter> known = Adapter.named(adapter);
+        if (known.isEmpty()) {
+            return List.of();
+        }
+        List<String> problems = new ArrayList<>();
+        rules.forEach(
+                rule -> known.get().refuses(rule).ifPresent(p -> problems.add(field + ": " + p)));
+        if (stickyKey != null) {
+            known.get()
+                    .refusesStickyKey(stickyKey)
+                    .ifPresent(p -> problems.add(field + ".stickyKey: " + p));
         }
         return problems;
     }

@@ -520,6 +520,28 @@ class RolloutLifecycleTest {
     }
 
     @Test
+    void aStrategyWhoseMatchRulesTheBindingsAdapterCannotServeIsRefusedAtRegistration() {
+        String service = newService();
+        given().contentType(ContentType.JSON)
+                .body(
+                        "{\"team\":\"payments\",\"gateway\":{\"adapter\":\"nginx\",\"route\":\"shop.example\"},"
+                                + "\"stable\":{\"version\":\"v1\",\"endpoints\":[\"http://127.0.0.1:9001\"]},"
+                                + "\"strategy\":{\"type\":\"segmentFirst\",\"segment\":{\"match\":["
+                                + "{\"kind\":\"COOKIE\",\"name\":\"beta-user\",\"value\":\"1\",\"target\":\"CANARY\"}],"
+                                + "\"stickyKey\":\"x user\"},\"steps\":[{\"setWeight\":50}]}}")
+                .when()
+                .put("/api/services/" + service)
+                .then()
+                .statusCode(400)
+                .body(
+                        "problems",
+                        contains(
+                                "strategy: the nginx adapter cannot match cookie 'beta-user': NGINX names a cookie in a variable, which takes only letters, digits and _",
+                                "strategy.stickyKey: the nginx adapter cannot match header 'x user': only letters, digits, - and _ make a header NGINX can name"));
+        given().when().get("/api/services/" + service).then().statusCode(404);
+    }
+
+    @Test
     void anAdapterTheTrafficServiceHasNotAndAnEndpointThatIsNoUrlAreRefusedAtTheDoor() {
         String istio = newService();
         given().contentType(ContentType.JSON)

@@ -43,12 +43,25 @@ public final class HaproxyProcess implements AutoCloseable {
      * Starts HAProxy sending everything to stable (weight 100) and nothing to canary (weight 0).
      */
     public static HaproxyProcess start(Path dir, int stablePort, int canaryPort) {
+        return start(dir, stablePort, canaryPort, null);
+    }
+
+    /**
+     * As {@link #start(Path, int, int)}, the backend also hashing users by the header {@code
+     * stickyHeader} ({@code balance hdr(...)}, {@code hash-type consistent}) when it is given: a
+     * user keeps one server while the weights hold. Either way the backend routes by Glide's
+     * match-rule map, {@code glide-app.map}, empty at start.
+     */
+    public static HaproxyProcess start(
+            Path dir, int stablePort, int canaryPort, String stickyHeader) {
         Path binary = DebianTool.Tool.HAPROXY.require();
         try {
             Files.createDirectories(dir);
             int frontend = FreePorts.pick();
             Path socket = dir.resolve("admin.sock");
             Path config = dir.resolve("haproxy.cfg");
+            Path map = dir.resolve("glide-" + BACKEND + ".map");
+            Files.writeString(map, "");
             Files.writeString(
                     config,
                     String.join(
@@ -64,7 +77,12 @@ public final class HaproxyProcess implements AutoCloseable {
                             "  bind 127.0.0.1:" + frontend,
                             "  default_backend " + BACKEND,
                             "backend " + BACKEND,
-                            "  balance roundrobin",
+                            stickyHeader == null
+                                    ? "  balance roundrobin"
+                                    : "  balance hdr(" + stickyHeader + ")\n  hash-type consistent",
+                            "  http-request set-var(txn.glide_side) req.hdrs,map_reg(" + map + ")",
+                            "  use-server canary if { var(txn.glide_side) -m str canary }",
+                            "  use-server stable if { var(txn.glide_side) -m str stable }",
                             "  server stable 127.0.0.1:" + stablePort + " weight 100",
                             "  server canary 127.0.0.1:" + canaryPort + " weight 0",
                             ""),

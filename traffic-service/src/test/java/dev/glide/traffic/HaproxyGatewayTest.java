@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.glide.contract.Backend;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.GatewayBinding;
+import dev.glide.contract.MatchRule;
 import dev.glide.contract.Role;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Topics;
@@ -24,10 +25,15 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 @QuarkusTest
 @WithTestResource(RealInfrastructure.class)
 class HaproxyGatewayTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final TopicProbe probe = TopicProbe.shared();
 
@@ -164,6 +172,156 @@ class HaproxyGatewayTest {
         assertThat(reconciler.reconcileAll()).noneMatch(a -> rollout.equals(a.rolloutId()));
         assertThat(haproxy.command("get weight app/canary")).startsWith("95 ");
         assertThat(probe.readAll(Topics.TRAFFIC_APPLIED, r -> rollout.equals(r.key()))).hasSize(1);
+    }
+
+    @Test
+    void aSegmentFirstRolloutRoutesByHeaderThenByCookieWithStickyUsersThroughRealHaproxy()
+            throws Exception {
+        haproxy.close();
+        haproxy = HaproxyProcess.start(dir.resolve("sticky"), v1.port(), v2.port(), "x-user");
+        MatchRule beta = new MatchRule(MatchRule.Kind.HEADER, "X-Beta", "1", Role.CANARY);
+        MatchRule cookie = new MatchRule(MatchRule.Kind.COOKIE, "beta", "yes", Role.CANARY);
+
+        // the segment by header: only beta testers reach the canary, whatever the weights say
+        send(step(1, 0, List.of(beta), null));
+        assertThat(awaitApplied(1).servedMatchRules()).containsExactly(beta);
+        assertThat(versionFor(Map.of("x-beta", "1"))).isEqualTo("v2");
+        assertThat(versionFor(Map.of("X-BETA", "1"))).isEqualTo("v2");
+        assertThat(versionFor(Map.of("x-beta", "2"))).isEqualTo("v1");
+        assertThat(versionFor(Map.of())).isEqualTo("v1");
+
+        // then by cookie, with users kept on one version by their x-user header
+        send(step(2, 0, List.of(cookie), "x-user"));
+        assertThat(awaitApplied(2).servedMatchRules()).containsExactly(cookie);
+        assertThat(versionFor(Map.of("Cookie", "theme=dark; beta=yes"))).isEqualTo("v2");
+        assertThat(versionFor(Map.of("Cookie", "xbeta=yes"))).isEqualTo("v1");
+        assertThat(versionFor(Map.of("x-beta", "1"))).isEqualTo("v1");
+
+        // the ramp: each user keeps one version while the weights hold, and only moves to the
+        // canary as it grows
+        send(step(3, 20, List.of(cookie), "x-user"));
+        assertThat(awaitApplied(3).served()).isEqualTo(Weights.canaryPercent(20));
+        Map<String, String> at20 = versionsOfUsers(200);
+        assertThat(at20.values().stream().filter("v2"::equals).count()).isBetween(10L, 90L);
+        send(step(4, 50, List.of(cookie), "x-user"));
+        assertThat(awaitApplied(4).served()).isEqualTo(Weights.canaryPercent(50));
+        Map<String, String> at50 = versionsOfUsers(200);
+        assertThat(at50.values().stream().filter("v2"::equals).count())
+                .isGreaterThan(at20.values().stream().filter("v2"::equals).count());
+        at20.forEach(
+                (user, version) -> {
+                    if (version.equals("v2")) {
+                        assertThat(at50.get(user))
+                                .as(user + " stays on the canary")
+                                .isEqualTo("v2");
+                    }
+                });
+        assertThat(versionFor(Map.of("Cookie", "beta=yes", "x-user", "user-0"))).isEqualTo("v2");
+
+        // the end of the segment: its rules leave the map with the step that drops them
+        send(step(5, 100, List.of(), null));
+        assertThat(awaitApplied(5).servedMatchRules()).isEmpty();
+        assertThat(haproxy.command("show map " + dir.resolve("sticky/glide-app.map")).strip())
+                .isEmpty();
+    }
+
+    @Test
+    void aBlueGreenPreviewSendsThePreviewHeaderToGreenThenTheSwitchMovesEveryone()
+            throws Exception {
+        MatchRule preview = new MatchRule(MatchRule.Kind.HEADER, "x-preview", "1", Role.CANARY);
+        try (LoadLoop load =
+                LoadLoop.start(URI.create("http://127.0.0.1:" + haproxy.frontendPort() + "/"), 4)) {
+            send(step(1, 0, List.of(preview), null));
+            assertThat(awaitApplied(1).servedMatchRules()).containsExactly(preview);
+            assertThat(versionFor(Map.of("x-preview", "1"))).isEqualTo("v2");
+            long before = load.sent();
+            await().atMost(Duration.ofSeconds(10)).until(() -> load.sent() > before + 50);
+            assertThat(load.byVersion()).containsOnlyKeys("v1");
+
+            send(step(2, 100, List.of(), null));
+            assertThat(awaitApplied(2).served()).isEqualTo(Weights.canaryPercent(100));
+            assertThat(versionFor(Map.of())).isEqualTo("v2");
+            load.close();
+            assertThat(load.failed()).isZero();
+        }
+    }
+
+    @Test
+    void aRuleClearedFromTheMapByHandIsPutBackByTheReconcile() throws Exception {
+        MatchRule beta = new MatchRule(MatchRule.Kind.HEADER, "x-beta", "1", Role.CANARY);
+        send(step(1, 0, List.of(beta), null));
+        assertThat(awaitApplied(1).servedMatchRules()).containsExactly(beta);
+
+        haproxy.command("clear map " + dir.resolve("glide-app.map"));
+
+        TrafficApplied correction =
+                probe
+                        .awaitRecords(
+                                Topics.TRAFFIC_APPLIED,
+                                TopicProbe.WAIT,
+                                2,
+                                r -> rollout.equals(r.key()))
+                        .stream()
+                        .map(r -> codec.decode(r.value(), TrafficApplied.class))
+                        .toList()
+                        .get(1);
+        assertThat(correction.reason()).startsWith("drift corrected: the gateway served");
+        assertThat(correction.servedMatchRules()).containsExactly(beta);
+        assertThat(versionFor(Map.of("x-beta", "1"))).isEqualTo("v2");
+    }
+
+    private void send(RolloutStep step) {
+        probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step));
+    }
+
+    private RolloutStep step(
+            long sequence, double canary, List<MatchRule> rules, String stickyKey) {
+        return new RolloutStep(
+                RolloutStep.SCHEMA_VERSION,
+                rollout,
+                sequence,
+                "checkout",
+                "prod",
+                new Backend("v1", List.of()),
+                new Backend("v2", List.of()),
+                Weights.canaryPercent(canary),
+                rules,
+                new GatewayBinding(
+                        "haproxy",
+                        HaproxyProcess.BACKEND,
+                        "stable",
+                        "canary",
+                        haproxy.runtimeApi()),
+                stickyKey,
+                Instant.now());
+    }
+
+    /** The version that answers a request with these headers. */
+    private String versionFor(Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + haproxy.frontendPort() + "/"));
+        headers.forEach(request::header);
+        HttpResponse<String> response =
+                HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.headers().firstValue(UpstreamServer.VERSION_HEADER).orElseThrow();
+    }
+
+    /** Which version each of {@code users} users gets (three requests each, always the same). */
+    private Map<String, String> versionsOfUsers(int users) throws Exception {
+        Map<String, String> versions = new HashMap<>();
+        for (int i = 0; i < users; i++) {
+            String user = "user-" + i;
+            String first = versionFor(Map.of("x-user", user));
+            for (int again = 0; again < 2; again++) {
+                assertThat(versionFor(Map.of("x-user", user)))
+                        .as(user + " keeps its version")
+                        .isEqualTo(first);
+            }
+            versions.put(user, first);
+        }
+        return versions;
     }
 
     /** The {@code nth} report of {@code outcome} for this test's rollout. */

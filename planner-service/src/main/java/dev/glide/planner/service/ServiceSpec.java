@@ -4,12 +4,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.glide.contract.Backend;
 import dev.glide.contract.Endpoints;
 import dev.glide.contract.GatewayBinding;
+import dev.glide.planner.strategy.InvalidStrategyException;
+import dev.glide.planner.strategy.PlannedStep;
+import dev.glide.planner.strategy.StrategyPlanner;
 import dev.glide.planner.strategy.StrategySpec;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A service as a team registers it: who owns it, which gateway moves its traffic, what runs now,
@@ -50,7 +55,30 @@ public record ServiceSpec(
         problems.addAll(
                 Endpoints.problems("stable.endpoints", stable.endpoints(), gateway.schemes()));
         problems.addAll(Endpoints.problems("canaryEndpoints", canaryEndpoints, gateway.schemes()));
+        problems.addAll(routeProblems());
         return problems;
+    }
+
+    /**
+     * Match rules and sticky keys the strategy's steps will ask for that the binding's adapter
+     * cannot serve: refused now, not in the middle of a rollout. (A strategy that does not plan is
+     * refused for that, elsewhere.)
+     */
+    private List<String> routeProblems() {
+        List<PlannedStep> plan;
+        try {
+            plan = StrategyPlanner.plan(strategy);
+        } catch (InvalidStrategyException e) {
+            return List.of();
+        }
+        Set<String> problems = new LinkedHashSet<>();
+        for (PlannedStep step : plan) {
+            if (step instanceof PlannedStep.Route route) {
+                problems.addAll(
+                        gateway.routeProblems("strategy", route.matchRules(), route.stickyKey()));
+            }
+        }
+        return List.copyOf(problems);
     }
 
     /** The same registration with another stable version, after a successful rollout. */

@@ -1,6 +1,7 @@
 package dev.glide.traffic.gateway.haproxy;
 
 import dev.glide.contract.GatewayBinding;
+import dev.glide.contract.MatchRule;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Weights;
 import dev.glide.traffic.gateway.GatewayAdapter;
@@ -12,7 +13,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,8 +26,14 @@ import org.jboss.logging.Logger;
  * always takes traffic. Read-back asks for the servers' state, which also shows a server someone
  * put in maintenance by hand.
  *
- * <p>Header and cookie routes need HAProxy configuration (ACLs, maps) that the Runtime API cannot
- * create, so a step with match rules is refused with that reason instead of being half applied.
+ * <p>Header and cookie rules are entries of the backend's map (the map HAProxy loaded from a file
+ * named {@code glide-<backend>.map}, in any folder; {@link HaproxyRules}), which the backend's
+ * configuration looks each request up in; the Runtime API replaces the whole map atomically ({@code
+ * prepare map}, {@code add map @version}, {@code commit map}), before the weights move, and reads
+ * it back with {@code show map}. A backend whose configuration has no such map serves weights only:
+ * a step with match rules is refused with the lines to add. Sticky users need the backend to hash
+ * their key ({@code balance hash req.hdr(<key>)} with {@code hash-type consistent}): a user then
+ * keeps one server while the weights hold and only moves to the canary as it grows.
  */
 @ApplicationScoped
 public class HaproxyGateway implements GatewayAdapter {
@@ -34,6 +44,8 @@ public class HaproxyGateway implements GatewayAdapter {
     private final GatewayConfig.Haproxy config;
     private final RuntimeApi api;
     private final Map<String, RolloutStep> routes = new ConcurrentHashMap<>();
+    private static final Pattern NEW_VERSION = Pattern.compile("New version created: (\\d+)");
+    private static final Pattern LOADED_MAP = Pattern.compile("^-?\\d+ \\(([^)]+)\\)");
 
     HaproxyGateway(GatewayConfig config) {
         this.config = config.haproxy();
@@ -53,12 +65,13 @@ public class HaproxyGateway implements GatewayAdapter {
     @Override
     public void apply(RolloutStep step) throws GatewayException {
         GatewayBinding binding = step.gateway();
-        if (!step.matchRules().isEmpty()) {
-            throw new GatewayException(
-                    "the haproxy adapter cannot route by header or cookie through the Runtime API; "
-                            + "use the embedded or gateway-api adapter for match rules",
-                    false);
+        for (MatchRule rule : step.matchRules()) {
+            Optional<String> problem = HaproxyRules.problem(rule);
+            if (problem.isPresent()) {
+                throw new GatewayException(problem.get(), false);
+            }
         }
+        writeRules(address(binding), binding.route(), step.matchRules());
         String address = address(binding);
         String backend = binding.route();
         String stable = target(binding.stableTarget(), "stableTarget");
@@ -108,7 +121,92 @@ public class HaproxyGateway implements GatewayAdapter {
                             + ")",
                     false);
         }
-        return new ServedTraffic(served, List.of());
+        return new ServedTraffic(served, readRules(address, backend));
+    }
+
+    /**
+     * The backend's map as HAProxy loaded it: the file named {@code glide-<backend>.map}, wherever
+     * the configuration keeps it; empty when the configuration has none.
+     */
+    private Optional<String> map(String address, String backend) throws GatewayException {
+        String file = "glide-" + backend + ".map";
+        for (String line : api.execute(address, List.of("show map")).split("\n")) {
+            Matcher loaded = LOADED_MAP.matcher(line);
+            if (loaded.find()
+                    && (loaded.group(1).equals(file) || loaded.group(1).endsWith("/" + file))) {
+                return Optional.of(loaded.group(1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Replaces the backend's rules in one atomic commit. A backend without Glide's map takes a step
+     * without rules as it is; one with rules is refused, naming what its configuration lacks.
+     */
+    private void writeRules(String address, String backend, List<MatchRule> rules)
+            throws GatewayException {
+        Optional<String> found = map(address, backend);
+        if (found.isEmpty()) {
+            if (rules.isEmpty()) {
+                return;
+            }
+            throw new GatewayException(noMap(backend), false);
+        }
+        String map = found.get();
+        String prepared = api.execute(address, List.of("prepare map " + map)).trim();
+        Matcher version = NEW_VERSION.matcher(prepared);
+        if (!version.find()) {
+            throw new GatewayException(
+                    "HAProxy would not prepare a new version of " + map + ": " + prepared, false);
+        }
+        String at = "@" + version.group(1) + " " + map;
+        if (!rules.isEmpty()) {
+            String added =
+                    api.executeWithPayload(address, "add map " + at, HaproxyRules.payload(rules))
+                            .trim();
+            if (!added.isEmpty()) {
+                throw new GatewayException(
+                        "HAProxy refused the match rules for backend '" + backend + "': " + added,
+                        false);
+            }
+        }
+        String committed = api.execute(address, List.of("commit map " + at)).trim();
+        if (!committed.isEmpty()) {
+            throw new GatewayException(
+                    "HAProxy did not commit the match rules of backend '"
+                            + backend
+                            + "': "
+                            + committed,
+                    false);
+        }
+    }
+
+    private List<MatchRule> readRules(String address, String backend) throws GatewayException {
+        Optional<String> found = map(address, backend);
+        if (found.isEmpty()) {
+            return List.of();
+        }
+        String map = found.get();
+        String answer = api.execute(address, List.of("show map " + map));
+        try {
+            return HaproxyRules.parse(answer);
+        } catch (IllegalArgumentException e) {
+            throw new GatewayException(
+                    "HAProxy map " + map + " holds what Glide did not write: " + e.getMessage(),
+                    false);
+        }
+    }
+
+    private static String noMap(String backend) {
+        return "HAProxy backend '"
+                + backend
+                + "' cannot route by header or cookie: its configuration loads no map glide-"
+                + backend
+                + ".map; it needs http-request set-var(txn.glide_side) req.hdrs,map_reg(/etc/haproxy/glide-"
+                + backend
+                + ".map) and use-server <canary server> if { var(txn.glide_side) -m str canary },"
+                + " use-server <stable server> if { var(txn.glide_side) -m str stable } (see README, Gateways)";
     }
 
     /**

@@ -39,7 +39,19 @@ final class RuntimeApi {
      * transient.
      */
     String execute(String address, List<String> commands) throws GatewayException {
-        String batch = String.join("; ", commands) + "\n";
+        return send(address, String.join("; ", commands) + "\n");
+    }
+
+    /**
+     * Runs one command with a payload ({@code add map @1 <map> <<} and its lines), which HAProxy
+     * reads up to the empty line, without the command line's escapes and separators.
+     */
+    String executeWithPayload(String address, String command, String payload)
+            throws GatewayException {
+        return send(address, command + " <<\n" + payload + "\n");
+    }
+
+    private String send(String address, String batch) throws GatewayException {
         CompletableFuture<String> answer =
                 CompletableFuture.supplyAsync(
                         () -> {

@@ -3,6 +3,7 @@ package dev.glide.traffic.gateway.nginx;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.glide.contract.GatewayBinding;
 import dev.glide.contract.MatchRule;
 import dev.glide.contract.Role;
 import dev.glide.contract.RolloutStep;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -38,7 +40,6 @@ final class NginxRoute {
     static final String READ_BACK_PATH = "/.glide/route";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9_]+");
     private static final int HUNDREDTHS = 100;
 
@@ -147,7 +148,7 @@ final class NginxRoute {
             String variable =
                     rule.kind() == MatchRule.Kind.HEADER
                             ? headerVariable(rule.name())
-                            : cookieVariable(rule.name());
+                            : cookieVariable(rule);
             String target = prefix + (rule.target() == Role.CANARY ? "_canary" : "_stable");
             out.append("map ")
                     .append(variable)
@@ -264,25 +265,19 @@ final class NginxRoute {
     }
 
     private static String headerVariable(String name) throws GatewayException {
-        if (!HEADER_NAME.matcher(name).matches()) {
-            throw new GatewayException(
-                    "the nginx adapter cannot match header '"
-                            + name
-                            + "': only letters, digits, - and _ make a header NGINX can name",
-                    false);
+        Optional<String> refused = GatewayBinding.Adapter.NGINX.refusesStickyKey(name);
+        if (refused.isPresent()) {
+            throw new GatewayException(refused.get(), false);
         }
         return "$http_" + name.toLowerCase(Locale.ROOT).replace('-', '_');
     }
 
-    private static String cookieVariable(String name) throws GatewayException {
-        if (!COOKIE_NAME.matcher(name).matches()) {
-            throw new GatewayException(
-                    "the nginx adapter cannot match cookie '"
-                            + name
-                            + "': NGINX names a cookie in a variable, which takes only letters, digits and _",
-                    false);
+    private static String cookieVariable(MatchRule rule) throws GatewayException {
+        Optional<String> refused = GatewayBinding.Adapter.NGINX.refuses(rule);
+        if (refused.isPresent()) {
+            throw new GatewayException(refused.get(), false);
         }
-        return "$cookie_" + name;
+        return "$cookie_" + rule.name();
     }
 
     /**
