@@ -165,6 +165,19 @@ public record GatewayBinding(
             };
         }
 
+        /** Why this adapter cannot mirror requests; empty when it can. */
+        public Optional<String> refusesMirror() {
+            return switch (this) {
+                case HAPROXY ->
+                        Optional.of(
+                                "the haproxy adapter cannot mirror requests: HAProxy has no native mirroring; use the embedded or gateway-api adapter");
+                case NGINX ->
+                        Optional.of(
+                                "the nginx adapter does not mirror requests yet; use the embedded or gateway-api adapter");
+                default -> Optional.empty();
+            };
+        }
+
         /** Why this adapter cannot keep users sticky by {@code key}; empty when it can. */
         public Optional<String> refusesStickyKey(String key) {
             return this == NGINX ? refusesHeaderName(key) : Optional.empty();
@@ -232,10 +245,11 @@ public record GatewayBinding(
     }
 
     /**
-     * Why this binding's adapter cannot serve these match rules and sticky key (the ones a
+     * Why this binding's adapter cannot serve these match rules, sticky key and mirror (the ones a
      * strategy's steps will ask for), each naming {@code field}; empty when it can.
      */
-    public List<String> routeProblems(String field, List<MatchRule> rules, String stickyKey) {
+    public List<String> routeProblems(
+            String field, List<MatchRule> rules, String stickyKey, Mirror mirror) {
         Optional<Adapter> known = Adapter.named(adapter);
         if (known.isEmpty()) {
             return List.of();
@@ -247,6 +261,15 @@ public record GatewayBinding(
             known.get()
                     .refusesStickyKey(stickyKey)
                     .ifPresent(p -> problems.add(field + ".stickyKey: " + p));
+        }
+        if (mirror != null) {
+            known.get().refusesMirror().ifPresent(p -> problems.add(field + ".mirror: " + p));
+            mirror.match()
+                    .forEach(
+                            rule ->
+                                    known.get()
+                                            .refuses(rule)
+                                            .ifPresent(p -> problems.add(field + ".mirror: " + p)));
         }
         return problems;
     }

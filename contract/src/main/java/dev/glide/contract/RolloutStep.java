@@ -18,6 +18,8 @@ import java.util.List;
  *     sequence)
  * @param stickyKey the header or cookie naming a user, who then keeps one version while the weights
  *     hold
+ * @param mirror copies of requests the canary gets while users get the other side's answers, or
+ *     null
  */
 public record RolloutStep(
         @Min(1) @Max(SCHEMA_VERSION) int schemaVersion,
@@ -31,7 +33,8 @@ public record RolloutStep(
         List<@NotNull @Valid MatchRule> matchRules,
         @NotNull @Valid GatewayBinding gateway,
         String stickyKey,
-        Instant emittedAt)
+        Instant emittedAt,
+        @Valid Mirror mirror)
         implements KeyedEvent {
 
     public static final int SCHEMA_VERSION = 1;
@@ -39,6 +42,36 @@ public record RolloutStep(
     public RolloutStep {
         schemaVersion = schemaVersion == 0 ? SCHEMA_VERSION : schemaVersion;
         matchRules = matchRules == null ? List.of() : List.copyOf(matchRules);
+    }
+
+    /** A step without mirroring. */
+    public RolloutStep(
+            int schemaVersion,
+            String rolloutId,
+            long sequence,
+            String service,
+            String environment,
+            Backend stable,
+            Backend canary,
+            Weights weights,
+            List<MatchRule> matchRules,
+            GatewayBinding gateway,
+            String stickyKey,
+            Instant emittedAt) {
+        this(
+                schemaVersion,
+                rolloutId,
+                sequence,
+                service,
+                environment,
+                stable,
+                canary,
+                weights,
+                matchRules,
+                gateway,
+                stickyKey,
+                emittedAt,
+                null);
     }
 
     @Override

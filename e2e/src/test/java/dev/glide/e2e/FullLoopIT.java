@@ -123,6 +123,66 @@ class FullLoopIT {
     }
 
     @Test
+    void aCanaryFailingMirroredRequestsIsAbortedBeforeAnyUserRequestReachesIt() throws Exception {
+        String service = "mirror-" + UUID.randomUUID().toString().substring(0, 8);
+        UpstreamServer v1 = upstream("v1");
+        UpstreamServer v2 = upstream("v2");
+        v2.failRate(1.0);
+        register(
+                service,
+                v1,
+                Map.of(
+                        "type",
+                        "canary",
+                        "steps",
+                        List.of(
+                                Map.of("mirror", Map.of("percent", 50)),
+                                Map.of(
+                                        "analysis",
+                                        Map.of(
+                                                "metrics",
+                                                List.of("error-rate"),
+                                                "interval",
+                                                "3s",
+                                                "count",
+                                                2,
+                                                "failureLimit",
+                                                0)),
+                                Map.of("setWeight", 50))));
+
+        String rollout = release(service, v2);
+        try (LoadLoop load = loadOnceRouted(rollout, service)) {
+            JsonNode done = awaitEnd(rollout);
+            assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("ABORTED");
+            assertThat(done.path("reason").asText()).startsWith("analysis failed");
+            load.close();
+            // users only ever got stable's answers, and none failed, while the canary failed
+            // every copy it was sent
+            assertThat(load.failures()).isEmpty();
+            assertThat(load.byVersion()).containsOnlyKeys("v1");
+        }
+        // about half of the users' requests were copied to the canary
+        assertThat((double) v2.served() / v1.served()).isBetween(0.4, 0.6);
+        List<JsonNode> history = history(rollout);
+        assertThat(steps(history)).containsOnly(0.0);
+        assertThat(
+                        history.stream()
+                                .filter(e -> e.path("type").asText().equals("STEP"))
+                                .findFirst()
+                                .orElseThrow()
+                                .path("payload")
+                                .path("mirror")
+                                .path("percent")
+                                .asDouble())
+                .isEqualTo(50.0);
+        assertThat(inputs(history, "VerdictReceived"))
+                .extracting(v -> v.path("verdict").asText())
+                .contains("FAIL");
+        assertInOrder(history);
+        assertFoldEqualsState(rollout);
+    }
+
+    @Test
     void aBlueGreenReleaseIsSwitchedByAPromoteClickedInSlack() throws Exception {
         String service = "pay-" + UUID.randomUUID().toString().substring(0, 8);
         UpstreamServer blue = upstream("blue");

@@ -539,6 +539,20 @@ class RolloutLifecycleTest {
                                 "strategy: the nginx adapter cannot match cookie 'beta-user': NGINX names a cookie in a variable, which takes only letters, digits and _",
                                 "strategy.stickyKey: the nginx adapter cannot match header 'x user': only letters, digits, - and _ make a header NGINX can name"));
         given().when().get("/api/services/" + service).then().statusCode(404);
+        given().contentType(ContentType.JSON)
+                .body(
+                        "{\"team\":\"payments\",\"gateway\":{\"adapter\":\"haproxy\",\"route\":\"be\","
+                                + "\"stableTarget\":\"blue\",\"canaryTarget\":\"green\"},"
+                                + "\"stable\":{\"version\":\"v1\",\"endpoints\":[\"http://127.0.0.1:9001\"]},"
+                                + "\"strategy\":{\"type\":\"canary\",\"steps\":[{\"mirror\":{\"percent\":20}},{\"setWeight\":50}]}}")
+                .when()
+                .put("/api/services/" + newService())
+                .then()
+                .statusCode(400)
+                .body(
+                        "problems",
+                        contains(
+                                "strategy.mirror: the haproxy adapter cannot mirror requests: HAProxy has no native mirroring; use the embedded or gateway-api adapter"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.glide.planner.rollout;
 
 import dev.glide.contract.MatchRule;
+import dev.glide.contract.Mirror;
 import dev.glide.contract.RolloutState;
 import dev.glide.planner.strategy.AnalysisSpec;
 import java.time.Duration;
@@ -24,11 +25,21 @@ public sealed interface MachineOutput {
             double canaryPercent,
             List<MatchRule> matchRules,
             String stickyKey,
-            boolean promoted)
+            boolean promoted,
+            Mirror mirror)
             implements MachineOutput {
 
         public RouteStep {
             matchRules = List.copyOf(matchRules);
+        }
+
+        public RouteStep(
+                long sequence,
+                double canaryPercent,
+                List<MatchRule> matchRules,
+                String stickyKey,
+                boolean promoted) {
+            this(sequence, canaryPercent, matchRules, stickyKey, promoted, null);
         }
     }
 

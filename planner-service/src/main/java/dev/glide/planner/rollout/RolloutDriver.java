@@ -265,7 +265,8 @@ public class RolloutDriver
                 route.matchRules(),
                 spec.gateway(),
                 route.stickyKey(),
-                now);
+                now,
+                route.mirror());
     }
 
     /** The rollout's event for a transition (or the start of an analysis), into the log. */

@@ -153,7 +153,8 @@ public final class RolloutMachine implements Machine<RolloutStatus, MachineInput
                         route.canaryPercent(),
                         route.matchRules(),
                         route.stickyKey(),
-                        route.promoted());
+                        route.promoted(),
+                        route.mirror());
             }
         }
         return new RouteStep(sequence, 0, List.of(), null, false);
@@ -421,7 +422,8 @@ public final class RolloutMachine implements Machine<RolloutStatus, MachineInput
                             route.canaryPercent(),
                             route.matchRules(),
                             route.stickyKey(),
-                            route.promoted()));
+                            route.promoted(),
+                            route.mirror()));
             outcome.status = outcome.status.awaiting(sequence, route.canaryPercent());
         } else if (step instanceof Pause pause) {
             if (!pause.untilPromoted()) {
@@ -447,7 +449,16 @@ public final class RolloutMachine implements Machine<RolloutStatus, MachineInput
                     + route.canaryPercent()
                     + " % "
                     + (route.matchRules().isEmpty() ? "" : "and matching requests ")
-                    + "to the new version";
+                    + "to the new version"
+                    + (route.mirror() == null
+                            ? ""
+                            : ", mirroring "
+                                    + route.mirror().percent()
+                                    + " %"
+                                    + (route.mirror().match().isEmpty()
+                                            ? ""
+                                            : " of matching requests")
+                                    + " to it (answers discarded)");
         }
         if (step instanceof Pause pause) {
             return pause.untilPromoted()

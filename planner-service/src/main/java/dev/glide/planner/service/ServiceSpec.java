@@ -75,7 +75,8 @@ public record ServiceSpec(
         for (PlannedStep step : plan) {
             if (step instanceof PlannedStep.Route route) {
                 problems.addAll(
-                        gateway.routeProblems("strategy", route.matchRules(), route.stickyKey()));
+                        gateway.routeProblems(
+                                "strategy", route.matchRules(), route.stickyKey(), route.mirror()));
             }
         }
         return List.copyOf(problems);

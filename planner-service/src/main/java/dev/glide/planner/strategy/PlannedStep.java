@@ -1,6 +1,7 @@
 package dev.glide.planner.strategy;
 
 import dev.glide.contract.MatchRule;
+import dev.glide.contract.Mirror;
 import java.time.Duration;
 import java.util.List;
 
@@ -14,14 +15,31 @@ public sealed interface PlannedStep {
      * Move traffic: {@code canaryPercent} to the new version plus {@code matchRules} (sticky per
      * {@code stickyKey} when set). The rollout waits for the gateway's read-back before it goes on.
      * {@code promoted} is the last route of every plan: the new version becomes the stable one,
-     * serving everything.
+     * serving everything. {@code mirror}, when set, sends copies of requests to the canary as well.
      */
     record Route(
-            double canaryPercent, List<MatchRule> matchRules, String stickyKey, boolean promoted)
+            double canaryPercent,
+            List<MatchRule> matchRules,
+            String stickyKey,
+            boolean promoted,
+            Mirror mirror)
             implements PlannedStep {
 
         public Route {
             matchRules = List.copyOf(matchRules);
+        }
+
+        public Route(
+                double canaryPercent,
+                List<MatchRule> matchRules,
+                String stickyKey,
+                boolean promoted) {
+            this(canaryPercent, matchRules, stickyKey, promoted, null);
+        }
+
+        /** This route, also sending {@code mirror}'s copies to the canary. */
+        Route mirroring(Mirror copies) {
+            return new Route(canaryPercent, matchRules, stickyKey, false, copies);
         }
 
         static Route weight(double canaryPercent) {

@@ -3,6 +3,7 @@ package dev.glide.planner.strategy;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.glide.contract.Durations;
+import dev.glide.contract.Mirror;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
@@ -13,13 +14,20 @@ import java.util.stream.Stream;
 /**
  * One step of a canary ramp, written as Argo Rollouts users know it: exactly one of {@code
  * {"setWeight": 25}}, {@code {"pause": {"duration": "10m"}}}, {@code {"pause": {}}} (until
- * promoted) or {@code {"analysis": {...}}}.
+ * promoted), {@code {"analysis": {...}}} or {@code {"mirror": {"percent": 20}}} (copies of that
+ * share of requests, optionally of those matching {@code match}, to the canary, whose answers
+ * nobody sees, until the next weight; the analysis after it judges the canary on them).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepSpec(
         @DecimalMin(value = "0", inclusive = false) @DecimalMax("100") Double setWeight,
         @Valid PauseSpec pause,
-        @Valid AnalysisSpec analysis) {
+        @Valid AnalysisSpec analysis,
+        @Valid Mirror mirror) {
+
+    public StepSpec(Double setWeight, PauseSpec pause, AnalysisSpec analysis) {
+        this(setWeight, pause, analysis, null);
+    }
 
     public static StepSpec weight(double percent) {
         return new StepSpec(percent, null, null);
@@ -38,9 +46,9 @@ public record StepSpec(
     }
 
     @JsonIgnore
-    @AssertTrue(message = "must hold exactly one of setWeight, pause or analysis")
+    @AssertTrue(message = "must hold exactly one of setWeight, pause, analysis or mirror")
     public boolean isExactlyOneKind() {
-        return Stream.of(setWeight, pause, analysis).filter(Objects::nonNull).count() == 1;
+        return Stream.of(setWeight, pause, analysis, mirror).filter(Objects::nonNull).count() == 1;
     }
 
     /** A pause; without a duration it waits for a promote command. */

@@ -69,6 +69,8 @@ public final class StrategyPlanner {
         for (StepSpec step : steps) {
             if (step.setWeight() != null) {
                 plan.add(Route.weight(step.setWeight()));
+            } else if (step.mirror() != null) {
+                plan.add(lastRoute(plan).mirroring(step.mirror()));
             } else if (step.pause() != null) {
                 plan.add(
                         new Pause(
@@ -79,6 +81,16 @@ public final class StrategyPlanner {
                 plan.add(new Analyse(step.analysis()));
             }
         }
+    }
+
+    /** The route in effect at the end of {@code plan}: all on stable before the first. */
+    private static Route lastRoute(List<PlannedStep> plan) {
+        for (int i = plan.size() - 1; i >= 0; i--) {
+            if (plan.get(i) instanceof Route route) {
+                return route;
+            }
+        }
+        return Route.weight(0);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.glide.contract.Durations;
 import dev.glide.contract.MatchRule;
+import dev.glide.contract.Mirror;
 import dev.glide.contract.Role;
 import dev.glide.planner.strategy.PlannedStep.Analyse;
 import dev.glide.planner.strategy.PlannedStep.HoldRollbackWindow;
@@ -63,6 +64,33 @@ class StrategyPlannerTest {
 
     private static final MatchRule BETA =
             new MatchRule(MatchRule.Kind.COOKIE, "beta", "yes", Role.CANARY);
+
+    @Test
+    void aMirrorStepKeepsTheRouteInEffectAndAddsCopiesToTheCanaryUntilTheNextWeight() {
+        Mirror copies =
+                new Mirror(
+                        20,
+                        List.of(
+                                new MatchRule(
+                                        MatchRule.Kind.HEADER, "x-region", "eu", Role.CANARY)));
+        List<PlannedStep> plan =
+                StrategyPlanner.plan(
+                        new StrategySpec(
+                                StrategySpec.Type.canary,
+                                List.of(
+                                        new StepSpec(null, null, null, copies),
+                                        StepSpec.analyse(
+                                                new AnalysisSpec(
+                                                        List.of("error-rate"), "1m", 3, 0)),
+                                        StepSpec.weight(10)),
+                                null,
+                                null,
+                                null));
+
+        assertThat(plan.get(0)).isEqualTo(new Route(0, List.of(), null, false, copies));
+        assertThat(plan.get(1)).isInstanceOf(Analyse.class);
+        assertThat(plan.get(2)).isEqualTo(new Route(10, List.of(), null, false, null));
+    }
 
     @Test
     void theDefaultIsACanaryOf5_25_50_100WithAnalysisAtEachStepThenPromotion() {

@@ -59,7 +59,8 @@ public class EmbeddedGateway implements GatewayAdapter, WindowSource {
             throw new GatewayException(
                     "the embedded gateway has no route '" + binding.route() + "'", false);
         }
-        return new ServedTraffic(route.step.weights(), route.step.matchRules());
+        return new ServedTraffic(
+                route.step.weights(), route.step.matchRules(), route.step.mirror());
     }
 
     @Override

@@ -19,6 +19,8 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.httpproxy.ProxyRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
@@ -33,6 +35,20 @@ import org.jboss.logging.Logger;
 public class EmbeddedProxy {
 
     public static final String VERSION_HEADER = "X-Glide-Version";
+
+    /** Marks a mirrored copy, so the canary (and its logs) can tell it from a user's request. */
+    public static final String MIRROR_HEADER = "X-Glide-Mirror";
+
+    private static final Set<String> HOP_BY_HOP =
+            Set.of(
+                    "connection",
+                    "keep-alive",
+                    "proxy-connection",
+                    "te",
+                    "trailer",
+                    "transfer-encoding",
+                    "upgrade",
+                    "content-length");
     private static final Logger LOG = Logger.getLogger(EmbeddedProxy.class);
 
     private final Vertx vertx;
@@ -112,6 +128,16 @@ public class EmbeddedProxy {
                             return cookie == null ? null : cookie.getValue();
                         });
         String version = route.backend(role).version();
+        if (role == Role.STABLE
+                && !hasBody(request)
+                && route.mirrors(
+                        request::getHeader,
+                        name -> {
+                            Cookie cookie = request.getCookie(name);
+                            return cookie == null ? null : cookie.getValue();
+                        })) {
+            mirror(route, request);
+        }
         request.pause();
         ProxyRequest proxyRequest = ProxyRequest.reverseProxy(request);
         connect(route, role, 2)
@@ -151,6 +177,54 @@ public class EmbeddedProxy {
                                     "request to %s (%s) failed: %s",
                                     version, role, failure.getMessage());
                         });
+    }
+
+    /**
+     * Requests with a body are not copied: the copy would have to hold the whole body back from the
+     * user's request. Mirror GET-like traffic, or judge write paths by weights.
+     */
+    private static boolean hasBody(HttpServerRequest request) {
+        String length = request.getHeader("Content-Length");
+        return request.getHeader("Transfer-Encoding") != null
+                || (length != null && !length.equals("0"));
+    }
+
+    /**
+     * Sends a copy of the request to the canary and forgets the answer, but counts it as the
+     * canary's traffic (status and latency), so the analysis judges the canary on real requests
+     * none of whose answers a user sees.
+     */
+    private void mirror(EmbeddedRoute route, HttpServerRequest request) {
+        Upstream upstream = route.next(Role.CANARY);
+        if (upstream == null) {
+            return;
+        }
+        long started = System.nanoTime();
+        RequestOptions options =
+                new RequestOptions()
+                        .setMethod(request.method())
+                        .setHost(upstream.host())
+                        .setPort(upstream.port())
+                        .setURI(request.uri())
+                        .setIdleTimeout(config.upstreamTimeout().toMillis());
+        request.headers()
+                .forEach(
+                        header -> {
+                            if (!HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                                options.addHeader(header.getKey(), header.getValue());
+                            }
+                        });
+        options.putHeader(MIRROR_HEADER, "1");
+        client.request(options)
+                .compose(copy -> copy.send())
+                .compose(answer -> answer.body().map(body -> answer.statusCode()))
+                .onComplete(
+                        answered ->
+                                gateway.record(
+                                        route,
+                                        Role.CANARY,
+                                        answered.succeeded() ? answered.result() : 502,
+                                        System.nanoTime() - started));
     }
 
     /**

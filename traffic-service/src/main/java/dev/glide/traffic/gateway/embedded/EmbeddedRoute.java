@@ -2,6 +2,7 @@ package dev.glide.traffic.gateway.embedded;
 
 import dev.glide.contract.Backend;
 import dev.glide.contract.MatchRule;
+import dev.glide.contract.Mirror;
 import dev.glide.contract.Role;
 import dev.glide.contract.RolloutStep;
 import dev.glide.traffic.gateway.GatewayException;
@@ -28,6 +29,7 @@ final class EmbeddedRoute {
     private final List<Upstream> canary;
     private final AtomicInteger turn = new AtomicInteger();
     private final AtomicLong dealt = new AtomicLong();
+    private final AtomicLong copied = new AtomicLong();
 
     private EmbeddedRoute(RolloutStep step, List<Upstream> stable, List<Upstream> canary) {
         this.step = step;
@@ -73,6 +75,32 @@ final class EmbeddedRoute {
         return Math.floor((n + 1) * canaryShare / 100) > Math.floor(n * canaryShare / 100)
                 ? Role.CANARY
                 : Role.STABLE;
+    }
+
+    /**
+     * Whether a copy of this request goes to the canary: the route mirrors, the request matches the
+     * mirror's rules (any of them, when it has some), and it is one of the mirror's share, dealt
+     * evenly as the weights are.
+     */
+    boolean mirrors(UnaryOperator<String> header, UnaryOperator<String> cookie) {
+        Mirror mirror = step.mirror();
+        if (mirror == null || canary.isEmpty()) {
+            return false;
+        }
+        if (!mirror.match().isEmpty()
+                && mirror.match().stream()
+                        .noneMatch(
+                                rule ->
+                                        rule.value()
+                                                .equals(
+                                                        rule.kind() == MatchRule.Kind.HEADER
+                                                                ? header.apply(rule.name())
+                                                                : cookie.apply(rule.name())))) {
+            return false;
+        }
+        long n = copied.getAndIncrement();
+        return Math.floor((n + 1) * mirror.percent() / 100)
+                > Math.floor(n * mirror.percent() / 100);
     }
 
     static int bucket(String user) {

@@ -65,6 +65,10 @@ public class HaproxyGateway implements GatewayAdapter {
     @Override
     public void apply(RolloutStep step) throws GatewayException {
         GatewayBinding binding = step.gateway();
+        if (step.mirror() != null) {
+            throw new GatewayException(
+                    GatewayBinding.Adapter.HAPROXY.refusesMirror().orElseThrow(), false);
+        }
         for (MatchRule rule : step.matchRules()) {
             Optional<String> problem = HaproxyRules.problem(rule);
             if (problem.isPresent()) {

@@ -2,6 +2,7 @@ package dev.glide.traffic.gateway.kubernetes;
 
 import dev.glide.contract.GatewayBinding;
 import dev.glide.contract.MatchRule;
+import dev.glide.contract.Mirror;
 import dev.glide.contract.Role;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Weights;
@@ -9,9 +10,13 @@ import dev.glide.traffic.gateway.GatewayAdapter;
 import dev.glide.traffic.gateway.GatewayConfig;
 import dev.glide.traffic.gateway.GatewayException;
 import dev.glide.traffic.gateway.ServedTraffic;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Fraction;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestMirrorFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.client.Config;
@@ -41,6 +46,7 @@ public class GatewayApiGateway implements GatewayAdapter {
 
     public static final String TYPE = "gateway-api";
     static final String RULE_PREFIX = "glide-match-";
+    static final String MIRROR_PREFIX = "glide-mirror-";
     private static final Pattern COOKIE_MATCH =
             Pattern.compile("\\(\\^\\|;\\\\s\\*\\)(.+?)=(.+)\\(;\\|\\$\\)");
 
@@ -75,17 +81,38 @@ public class GatewayApiGateway implements GatewayAdapter {
                 throw new GatewayException("HTTPRoute " + name(binding) + " does not exist", false);
             }
             HTTPRouteRule main = mainRule(current, binding);
+            setWeights(main, binding, step.weights());
+            setMirror(
+                    main,
+                    binding,
+                    step.mirror() != null && step.mirror().match().isEmpty()
+                            ? step.mirror()
+                            : null);
             List<HTTPRouteRule> rules = new ArrayList<>();
             for (int i = 0; i < step.matchRules().size(); i++) {
                 rules.add(
                         matchRule(RULE_PREFIX + (i + 1), step.matchRules().get(i), main, binding));
+            }
+            if (step.mirror() != null) {
+                List<MatchRule> only = step.mirror().match();
+                for (int i = 0; i < only.size(); i++) {
+                    // the mirrored requests keep the main rule's split; only a copy goes to the
+                    // canary
+                    HTTPRouteRule mirrored =
+                            matchRule(MIRROR_PREFIX + (i + 1), only.get(i), main, binding);
+                    mirrored.setBackendRefs(
+                            main.getBackendRefs().stream()
+                                    .map(r -> r.toBuilder().build())
+                                    .toList());
+                    setMirror(mirrored, binding, step.mirror());
+                    rules.add(mirrored);
+                }
             }
             for (HTTPRouteRule rule : current.getSpec().getRules()) {
                 if (!isManaged(rule)) {
                     rules.add(rule);
                 }
             }
-            setWeights(main, binding, step.weights());
             current.getSpec().setRules(rules);
             // The read resourceVersion makes this an optimistic write: a concurrent edit fails with
             // 409 and is retried.
@@ -111,12 +138,22 @@ public class GatewayApiGateway implements GatewayAdapter {
             }
             double canaryPercent = 100.0 * canary / (stable + canary);
             List<MatchRule> matchRules = new ArrayList<>();
+            List<MatchRule> mirrorRules = new ArrayList<>();
+            Double mirrorPercent = mirrorPercent(main, binding);
             for (HTTPRouteRule rule : current.getSpec().getRules()) {
-                if (isManaged(rule)) {
+                if (isManaged(rule) && rule.getName().startsWith(MIRROR_PREFIX)) {
+                    MatchRule read = readMatchRule(rule, binding);
+                    mirrorRules.add(
+                            new MatchRule(read.kind(), read.name(), read.value(), Role.CANARY));
+                    mirrorPercent = mirrorPercent(rule, binding);
+                } else if (isManaged(rule)) {
                     matchRules.add(readMatchRule(rule, binding));
                 }
             }
-            return new ServedTraffic(new Weights(100 - canaryPercent, canaryPercent), matchRules);
+            return new ServedTraffic(
+                    new Weights(100 - canaryPercent, canaryPercent),
+                    matchRules,
+                    mirrorPercent == null ? null : new Mirror(mirrorPercent, mirrorRules));
         } catch (KubernetesClientException e) {
             throw failure("could not read HTTPRoute " + name(binding), e);
         }
@@ -157,7 +194,76 @@ public class GatewayApiGateway implements GatewayAdapter {
     }
 
     private static boolean isManaged(HTTPRouteRule rule) {
-        return rule.getName() != null && rule.getName().startsWith(RULE_PREFIX);
+        return rule.getName() != null
+                && (rule.getName().startsWith(RULE_PREFIX)
+                        || rule.getName().startsWith(MIRROR_PREFIX));
+    }
+
+    /**
+     * Sets (or with {@code mirror} null, removes) the rule's RequestMirror filter to the canary
+     * Service: the share as a fraction in hundredths of a percent. Other filters stay.
+     */
+    private static void setMirror(HTTPRouteRule rule, GatewayBinding binding, Mirror mirror) {
+        List<HTTPRouteFilter> filters = new ArrayList<>();
+        if (rule.getFilters() != null) {
+            for (HTTPRouteFilter filter : rule.getFilters()) {
+                if (!isGlideMirror(filter, binding)) {
+                    filters.add(filter);
+                }
+            }
+        }
+        if (mirror != null) {
+            HTTPBackendRef template =
+                    rule.getBackendRefs().stream()
+                            .filter(ref -> binding.canaryTarget().equals(ref.getName()))
+                            .findFirst()
+                            .orElse(rule.getBackendRefs().get(0));
+            HTTPRequestMirrorFilter copy = new HTTPRequestMirrorFilter();
+            copy.setBackendRef(
+                    new BackendObjectReferenceBuilder()
+                            .withName(binding.canaryTarget())
+                            .withPort(template.getPort())
+                            .withNamespace(template.getNamespace())
+                            .build());
+            Fraction share = new Fraction();
+            share.setNumerator((int) Math.round(mirror.percent() * 100));
+            share.setDenominator(10_000);
+            copy.setFraction(share);
+            HTTPRouteFilter filter = new HTTPRouteFilter();
+            filter.setType("RequestMirror");
+            filter.setRequestMirror(copy);
+            filters.add(filter);
+        }
+        rule.setFilters(filters.isEmpty() ? null : filters);
+    }
+
+    private static boolean isGlideMirror(HTTPRouteFilter filter, GatewayBinding binding) {
+        return "RequestMirror".equals(filter.getType())
+                && filter.getRequestMirror() != null
+                && filter.getRequestMirror().getBackendRef() != null
+                && binding.canaryTarget()
+                        .equals(filter.getRequestMirror().getBackendRef().getName());
+    }
+
+    /** The share the rule mirrors to the canary, or null when it mirrors nothing to it. */
+    private static Double mirrorPercent(HTTPRouteRule rule, GatewayBinding binding) {
+        if (rule.getFilters() == null) {
+            return null;
+        }
+        for (HTTPRouteFilter filter : rule.getFilters()) {
+            if (isGlideMirror(filter, binding)) {
+                HTTPRequestMirrorFilter copy = filter.getRequestMirror();
+                if (copy.getFraction() != null) {
+                    int denominator =
+                            copy.getFraction().getDenominator() == null
+                                    ? 100
+                                    : copy.getFraction().getDenominator();
+                    return 100.0 * copy.getFraction().getNumerator() / denominator;
+                }
+                return copy.getPercent() == null ? 100.0 : copy.getPercent().doubleValue();
+            }
+        }
+        return null;
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.glide.contract.Backend;
 import dev.glide.contract.GatewayBinding;
 import dev.glide.contract.MatchRule;
+import dev.glide.contract.Mirror;
 import dev.glide.contract.Role;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Weights;
@@ -14,6 +15,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class EmbeddedRouteTest {
@@ -109,6 +114,56 @@ class EmbeddedRouteTest {
                         Instant.now());
         assertThatThrownBy(() -> EmbeddedRoute.of(noCanaryEndpoints))
                 .hasMessage("the canary version v2 is to get traffic but names no endpoints");
+    }
+
+    @Property
+    void aMirrorCopiesItsShareOfTheRequestsToWithinOneAndOnlyThoseMatchingItsRules(
+            @ForAll @IntRange(min = 1, max = 10_000) int hundredths,
+            @ForAll @IntRange(min = 1, max = 5_000) int requests)
+            throws GatewayException {
+        double percent = hundredths / 100.0;
+        EmbeddedRoute route = EmbeddedRoute.of(mirroring(new Mirror(percent, List.of())));
+        long copied = 0;
+        for (int i = 0; i < requests; i++) {
+            copied += route.mirrors(name -> null, name -> null) ? 1 : 0;
+        }
+        assertThat((double) copied).isCloseTo(requests * percent / 100, Offset.offset(1.0));
+
+        EmbeddedRoute onlyEu =
+                EmbeddedRoute.of(
+                        mirroring(
+                                new Mirror(
+                                        100,
+                                        List.of(
+                                                new MatchRule(
+                                                        MatchRule.Kind.HEADER,
+                                                        "x-region",
+                                                        "eu",
+                                                        Role.CANARY)))));
+        assertThat(onlyEu.mirrors(name -> name.equals("x-region") ? "eu" : null, name -> null))
+                .isTrue();
+        assertThat(onlyEu.mirrors(name -> name.equals("x-region") ? "us" : null, name -> null))
+                .isFalse();
+        // users still get stable: a mirror moves no weight
+        assertThat(onlyEu.choose(name -> "eu", name -> null)).isEqualTo(Role.STABLE);
+    }
+
+    private static RolloutStep mirroring(Mirror mirror) {
+        RolloutStep plain = step(0, List.of(), null);
+        return new RolloutStep(
+                plain.schemaVersion(),
+                plain.rolloutId(),
+                plain.sequence(),
+                plain.service(),
+                plain.environment(),
+                plain.stable(),
+                plain.canary(),
+                plain.weights(),
+                plain.matchRules(),
+                plain.gateway(),
+                plain.stickyKey(),
+                plain.emittedAt(),
+                mirror);
     }
 
     @Test

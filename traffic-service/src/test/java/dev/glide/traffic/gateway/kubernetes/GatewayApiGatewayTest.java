@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.glide.contract.Backend;
 import dev.glide.contract.GatewayBinding;
 import dev.glide.contract.MatchRule;
+import dev.glide.contract.Mirror;
 import dev.glide.contract.Role;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Weights;
@@ -130,6 +131,47 @@ class GatewayApiGatewayTest {
     }
 
     @Test
+    void aMirrorIsARequestMirrorFilterToTheCanaryReadBackAndRemovedByTheNextStep()
+            throws GatewayException {
+        Mirror everywhere = new Mirror(20.5, List.of());
+        gateway.apply(step(0, List.of(), everywhere));
+
+        HTTPRouteRule main = stored().getSpec().getRules().get(0);
+        assertThat(main.getFilters()).hasSize(1);
+        assertThat(main.getFilters().get(0).getType()).isEqualTo("RequestMirror");
+        assertThat(main.getFilters().get(0).getRequestMirror().getBackendRef().getName())
+                .isEqualTo("checkout-v2");
+        assertThat(main.getFilters().get(0).getRequestMirror().getFraction().getNumerator())
+                .isEqualTo(2050);
+        assertThat(main.getBackendRefs())
+                .extracting(r -> r.getName() + "=" + r.getWeight())
+                .containsExactly("checkout-v1=10000", "checkout-v2=0");
+        assertThat(gateway.read(BINDING).mirror()).isEqualTo(everywhere);
+
+        Mirror onlyEu =
+                new Mirror(
+                        50,
+                        List.of(
+                                new MatchRule(
+                                        MatchRule.Kind.HEADER, "x-region", "eu", Role.CANARY)));
+        gateway.apply(step(0, List.of(), onlyEu));
+        List<HTTPRouteRule> rules = stored().getSpec().getRules();
+        assertThat(rules)
+                .extracting(HTTPRouteRule::getName)
+                .containsExactly("glide-mirror-1", null, null);
+        assertThat(rules.get(0).getBackendRefs())
+                .extracting(r -> r.getName() + "=" + r.getWeight())
+                .containsExactly("checkout-v1=10000", "checkout-v2=0");
+        assertThat(rules.get(1).getFilters()).isNullOrEmpty();
+        assertThat(gateway.read(BINDING).mirror()).isEqualTo(onlyEu);
+
+        gateway.apply(step(10, List.of(), null));
+        assertThat(stored().getSpec().getRules()).hasSize(2);
+        assertThat(stored().getSpec().getRules().get(0).getFilters()).isNullOrEmpty();
+        assertThat(gateway.read(BINDING).mirror()).isNull();
+    }
+
+    @Test
     void aMissingRouteOrBackendIsNamed() {
         GatewayBinding missing =
                 new GatewayBinding("gateway-api", "shop/payments", "payments-v1", "payments-v2");
@@ -147,6 +189,10 @@ class GatewayApiGatewayTest {
     }
 
     private static RolloutStep step(double canary, List<MatchRule> rules) {
+        return step(canary, rules, null);
+    }
+
+    private static RolloutStep step(double canary, List<MatchRule> rules, Mirror mirror) {
         return new RolloutStep(
                 1,
                 "r-1",
@@ -159,6 +205,7 @@ class GatewayApiGatewayTest {
                 rules,
                 BINDING,
                 null,
-                Instant.now());
+                Instant.now(),
+                mirror);
     }
 }
