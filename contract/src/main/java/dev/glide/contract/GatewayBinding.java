@@ -170,10 +170,7 @@ public record GatewayBinding(
             return switch (this) {
                 case HAPROXY ->
                         Optional.of(
-                                "the haproxy adapter cannot mirror requests: HAProxy has no native mirroring; use the embedded or gateway-api adapter");
-                case NGINX ->
-                        Optional.of(
-                                "the nginx adapter does not mirror requests yet; use the embedded or gateway-api adapter");
+                                "the haproxy adapter cannot mirror requests: HAProxy has no native mirroring; use the embedded, nginx or gateway-api adapter");
                 default -> Optional.empty();
             };
         }

@@ -552,7 +552,7 @@ class RolloutLifecycleTest {
                 .body(
                         "problems",
                         contains(
-                                "strategy.mirror: the haproxy adapter cannot mirror requests: HAProxy has no native mirroring; use the embedded or gateway-api adapter"));
+                                "strategy.mirror: the haproxy adapter cannot mirror requests: HAProxy has no native mirroring; use the embedded, nginx or gateway-api adapter"));
     }
 
     @Test

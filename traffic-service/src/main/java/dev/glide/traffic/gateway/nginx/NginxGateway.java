@@ -74,10 +74,6 @@ public class NginxGateway implements GatewayAdapter {
     @Override
     public void apply(RolloutStep step) throws GatewayException {
         GatewayBinding binding = step.gateway();
-        if (step.mirror() != null) {
-            throw new GatewayException(
-                    GatewayBinding.Adapter.NGINX.refusesMirror().orElseThrow(), false);
-        }
         String generation = step.rolloutId() + "/" + step.sequence() + "/" + UUID.randomUUID();
         String text = NginxRoute.render(step, listen(binding), generation);
         synchronized (reloads) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glide.contract.GatewayBinding;
 import dev.glide.contract.MatchRule;
+import dev.glide.contract.Mirror;
 import dev.glide.contract.Role;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Weights;
@@ -38,6 +39,8 @@ final class NginxRoute {
 
     /** Where a route's own configuration answers what it serves. */
     static final String READ_BACK_PATH = "/.glide/route";
+
+    static final String MIRROR_PATH = "/.glide/mirror";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9_]+");
@@ -168,6 +171,18 @@ final class NginxRoute {
             last = "$" + prefix + "_rule" + i;
         }
 
+        Mirror mirror = step.mirror();
+        if (mirror != null && canary.isEmpty()) {
+            throw new GatewayException(
+                    "the canary version "
+                            + step.canary().version()
+                            + " is to get mirrored requests but names no endpoints",
+                    false);
+        }
+        if (mirror != null) {
+            mirrorMaps(out, prefix, mirror);
+        }
+
         out.append("server {\n")
                 .append("    listen ")
                 .append(listen)
@@ -180,11 +195,42 @@ final class NginxRoute {
                 .append(" {\n")
                 .append("        default_type application/json;\n")
                 .append("        return 200 '")
-                .append(quoted(readBack(generation, served(stableWeights, canaryWeights), rules)))
+                .append(
+                        quoted(
+                                readBack(
+                                        generation,
+                                        served(stableWeights, canaryWeights),
+                                        rules,
+                                        mirror)))
                 .append("';\n")
-                .append("    }\n\n")
-                .append("    location / {\n")
-                .append("        proxy_pass http://")
+                .append("    }\n\n");
+        if (mirror != null) {
+            // the copy: a subrequest NGINX sends and whose answer it drops; a request outside the
+            // mirror's share (or its rules) ends here with 204, sent nowhere
+            out.append("    location = ")
+                    .append(MIRROR_PATH)
+                    .append(" {\n")
+                    .append("        internal;\n")
+                    .append("        if ($")
+                    .append(prefix)
+                    .append("_mirror = \"\") {\n")
+                    .append("            return 204;\n")
+                    .append("        }\n")
+                    .append("        proxy_pass http://")
+                    .append(prefix)
+                    .append("_canary$request_uri;\n")
+                    .append("        proxy_http_version 1.1;\n")
+                    .append("        proxy_set_header Connection \"\";\n")
+                    .append("        proxy_set_header Host $host;\n")
+                    .append("        proxy_set_header X-Glide-Mirror 1;\n")
+                    .append("    }\n\n");
+        }
+        out.append("    location / {\n");
+        if (mirror != null) {
+            out.append("        mirror ").append(MIRROR_PATH).append(";\n");
+            out.append("        mirror_request_body on;\n");
+        }
+        out.append("        proxy_pass http://")
                 .append(last)
                 .append(";\n")
                 .append("        proxy_http_version 1.1;\n")
@@ -204,12 +250,17 @@ final class NginxRoute {
             for (JsonNode rule : json.path("matchRules")) {
                 rules.add(JSON.treeToValue(rule, MatchRule.class));
             }
+            Mirror mirror =
+                    json.hasNonNull("mirror")
+                            ? JSON.treeToValue(json.get("mirror"), Mirror.class)
+                            : null;
             return new Answer(
                     json.path("generation").asText(),
                     new ServedTraffic(
                             new Weights(
                                     json.path("stable").asDouble(), json.path("canary").asDouble()),
-                            rules));
+                            rules,
+                            mirror));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new GatewayException(
                     "the route's read-back is not Glide's: " + e.getMessage(), true);
@@ -314,12 +365,69 @@ final class NginxRoute {
         return out.toString();
     }
 
-    private static String readBack(String generation, Weights served, List<MatchRule> rules) {
+    /**
+     * {@code $<prefix>_mirror}: non-empty for the requests the mirror copies: its share of them,
+     * dealt by {@code split_clients} on the request id, and of those, the ones matching a rule when
+     * it has rules.
+     */
+    private static void mirrorMaps(StringBuilder out, String prefix, Mirror mirror)
+            throws GatewayException {
+        String share = prefix + "_mirror_share";
+        out.append("split_clients \"${request_id}\" $").append(share).append(" {\n");
+        if (mirror.percent() >= 100) {
+            out.append("    * 1;\n");
+        } else {
+            out.append("    ")
+                    .append(String.format(Locale.ROOT, "%.2f", mirror.percent()))
+                    .append("% 1;\n")
+                    .append("    * \"\";\n");
+        }
+        out.append("}\n\n");
+        String next = "\"\"";
+        List<MatchRule> rules = mirror.match();
+        if (rules.isEmpty()) {
+            next = "$" + share;
+        }
+        for (int i = rules.size() - 1; i >= 0; i--) {
+            MatchRule rule = rules.get(i);
+            String variable =
+                    rule.kind() == MatchRule.Kind.HEADER
+                            ? headerVariable(rule.name())
+                            : cookieVariable(rule);
+            String name = prefix + "_mirror_rule" + i;
+            out.append("map ")
+                    .append(variable)
+                    .append(" $")
+                    .append(name)
+                    .append(" {\n")
+                    .append("    \"~^")
+                    .append(regexLiteral(rule.value()))
+                    .append("$\" $")
+                    .append(share)
+                    .append(";\n")
+                    .append("    default ")
+                    .append(next)
+                    .append(";\n}\n\n");
+            next = "$" + name;
+        }
+        // one name for the location to test, whichever way it was decided
+        out.append("map $request_id $")
+                .append(prefix)
+                .append("_mirror {\n    default ")
+                .append(next)
+                .append(";\n}\n\n");
+    }
+
+    private static String readBack(
+            String generation, Weights served, List<MatchRule> rules, Mirror mirror) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("generation", generation);
         body.put("stable", served.stable());
         body.put("canary", served.canary());
         body.put("matchRules", rules);
+        if (mirror != null) {
+            body.put("mirror", mirror);
+        }
         try {
             // '$' would start a variable in NGINX's return text: JSON's own escape keeps it out
             return JSON.writeValueAsString(body).replace("$", "\\u0024");

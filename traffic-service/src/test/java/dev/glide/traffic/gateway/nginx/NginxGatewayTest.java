@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.glide.contract.Backend;
 import dev.glide.contract.GatewayBinding;
 import dev.glide.contract.MatchRule;
+import dev.glide.contract.Mirror;
 import dev.glide.contract.Role;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Weights;
@@ -225,6 +226,64 @@ class NginxGatewayTest {
                                                 v2.endpoint())))
                 .hasMessageContaining("cannot match cookie 'beta-user'");
         assertThat(nginx.includeDir().resolve(NginxRoute.fileName(ROUTE))).doesNotExist();
+    }
+
+    @Test
+    void aMirrorSendsCopiesOfItsShareToTheCanaryWhileUsersOnlyGetStablesAnswers() throws Exception {
+        Mirror copies = new Mirror(25, List.of());
+        RolloutStep mirroring =
+                mirroring(step(0, List.of(), null, v1.endpoint(), v2.endpoint()), copies);
+        gateway.apply(mirroring);
+        assertThat(gateway.read(mirroring.gateway()).matches(mirroring, gateway.weightTolerance()))
+                .isTrue();
+        assertThat(gateway.read(mirroring.gateway()).mirror()).isEqualTo(copies);
+
+        long copiesBefore = v2.served();
+        for (int i = 0; i < 800; i++) {
+            assertThat(version(Map.of())).isEqualTo("v1");
+        }
+        // the copies are sent alongside: wait for the last ones
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> v2.served() - copiesBefore >= 150);
+        assertThat(v2.served() - copiesBefore).isBetween(150L, 250L);
+
+        // only the requests matching the mirror's rule are copied
+        Mirror onlyEu =
+                new Mirror(
+                        100,
+                        List.of(
+                                new MatchRule(
+                                        MatchRule.Kind.HEADER, "x-region", "eu", Role.CANARY)));
+        gateway.apply(mirroring(step(0, List.of(), null, v1.endpoint(), v2.endpoint()), onlyEu));
+        long before = v2.served();
+        for (int i = 0; i < 20; i++) {
+            assertThat(version(Map.of("x-region", "us"))).isEqualTo("v1");
+        }
+        for (int i = 0; i < 20; i++) {
+            assertThat(version(Map.of("x-region", "eu"))).isEqualTo("v1");
+        }
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> v2.served() - before >= 20);
+        assertThat(v2.served() - before).isEqualTo(20);
+    }
+
+    private static RolloutStep mirroring(RolloutStep plain, Mirror mirror) {
+        return new RolloutStep(
+                plain.schemaVersion(),
+                plain.rolloutId(),
+                plain.sequence(),
+                plain.service(),
+                plain.environment(),
+                plain.stable(),
+                plain.canary(),
+                plain.weights(),
+                plain.matchRules(),
+                plain.gateway(),
+                plain.stickyKey(),
+                plain.emittedAt(),
+                mirror);
     }
 
     private String version(Map<String, String> headers) throws Exception {
