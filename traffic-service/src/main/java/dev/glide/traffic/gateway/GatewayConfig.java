@@ -73,6 +73,12 @@ public interface GatewayConfig {
         /** How long a reload may take until the route answers its new generation. */
         @WithDefault("10s")
         Duration reloadTimeout();
+
+        /**
+         * Where each route's access log goes ({@code glide-<route>.log}), which the adapter reads
+         * for the metrics windows; by default {@code <include-dir>/logs}.
+         */
+        Optional<Path> logDir();
     }
 
     interface Kubernetes {

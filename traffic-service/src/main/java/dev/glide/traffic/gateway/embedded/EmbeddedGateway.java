@@ -7,10 +7,9 @@ import dev.glide.contract.TrafficMetrics;
 import dev.glide.traffic.gateway.GatewayAdapter;
 import dev.glide.traffic.gateway.GatewayException;
 import dev.glide.traffic.gateway.ServedTraffic;
+import dev.glide.traffic.metrics.TrafficRecorder;
 import dev.glide.traffic.metrics.WindowSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -26,12 +25,8 @@ public class EmbeddedGateway implements GatewayAdapter, WindowSource {
     public static final String TYPE = "embedded";
     private static final Logger LOG = Logger.getLogger(EmbeddedGateway.class);
 
-    /**
-     * Whose windows these are: every replica serves its own share of the traffic, so each publishes
-     * its windows under its own name and the analysis adds them up (under one name, a window of one
-     * replica would be taken for a redelivery of the other's and dropped).
-     */
-    private final String source = TYPE + "@" + replicaName();
+    /** Whose windows these are: this replica's (every replica serves its own share). */
+    private final String source = TrafficRecorder.sourceOf(TYPE);
 
     private final RouteTable routes = new RouteTable();
     private final TrafficRecorder recorder = new TrafficRecorder();
@@ -66,16 +61,6 @@ public class EmbeddedGateway implements GatewayAdapter, WindowSource {
     @Override
     public List<TrafficMetrics> closeWindow(Instant end) {
         return recorder.close(end, source);
-    }
-
-    private static String replicaName() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "localhost";
-        }
-        return host + ":" + ProcessHandle.current().pid();
     }
 
     EmbeddedRoute find(String host, String path) {

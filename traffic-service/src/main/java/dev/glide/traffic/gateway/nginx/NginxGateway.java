@@ -21,7 +21,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -56,6 +58,7 @@ public class NginxGateway implements GatewayAdapter {
 
     private final GatewayConfig.Nginx config;
     private final Object reloads = new Object();
+    private final Map<String, RolloutStep> applied = new ConcurrentHashMap<>();
 
     @Inject
     NginxGateway(GatewayConfig config) {
@@ -71,12 +74,31 @@ public class NginxGateway implements GatewayAdapter {
         return TYPE;
     }
 
+    /** Where a route's requests are logged, for {@link NginxMetrics}. */
+    Path accessLog(String route) {
+        Path dir = config.logDir().orElse(config.includeDir().resolve("logs"));
+        return dir.resolve(NginxRoute.fileName(route).replaceFirst("\\.conf$", ".log"));
+    }
+
+    /** The newest step this replica applied to each route: what its metrics are read for. */
+    Map<String, RolloutStep> appliedSteps() {
+        return Map.copyOf(applied);
+    }
+
     @Override
     public void apply(RolloutStep step) throws GatewayException {
         GatewayBinding binding = step.gateway();
         String generation = step.rolloutId() + "/" + step.sequence() + "/" + UUID.randomUUID();
-        String text = NginxRoute.render(step, listen(binding), generation);
+        Path accessLog = accessLog(binding.route());
+        String text = NginxRoute.render(step, listen(binding), generation, accessLog);
         synchronized (reloads) {
+            try {
+                Files.createDirectories(accessLog.getParent());
+            } catch (IOException e) {
+                throw new GatewayException(
+                        "cannot create NGINX's log folder " + accessLog.getParent() + ": " + e,
+                        false);
+            }
             Path file = config.includeDir().resolve(NginxRoute.fileName(binding.route()));
             byte[] before = read(file);
             write(file, text.getBytes(StandardCharsets.UTF_8));
@@ -95,6 +117,7 @@ public class NginxGateway implements GatewayAdapter {
                 throw new GatewayException("NGINX did not reload: " + reload.message(), true);
             }
             awaitGeneration(binding, generation);
+            applied.put(binding.route(), step);
         }
         LOG.debugf(
                 "[rollout %s] nginx route %s now serves stable %.2f %% / canary %.2f %%",

@@ -13,6 +13,7 @@ import dev.glide.traffic.gateway.GatewayException;
 import dev.glide.traffic.gateway.ServedTraffic;
 import dev.glide.traffic.gateway.Upstream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -59,6 +60,16 @@ final class NginxRoute {
      */
     static String render(RolloutStep step, String listen, String generation)
             throws GatewayException {
+        return render(step, listen, generation, null);
+    }
+
+    /**
+     * As {@link #render(RolloutStep, String, String)}, each request's answer logged to {@code
+     * accessLog} when given ({@code user|copy|upstream|status|seconds}, one line each) for the
+     * metrics windows.
+     */
+    static String render(RolloutStep step, String listen, String generation, Path accessLog)
+            throws GatewayException {
         String route = step.gateway().route();
         List<String> problems = step.gateway().problems("gateway");
         if (!problems.isEmpty()) {
@@ -81,6 +92,14 @@ final class NginxRoute {
                 .append(", step ")
                 .append(step.sequence())
                 .append(").\n# Written by Glide's traffic service: edits are overwritten.\n\n");
+        if (accessLog != null) {
+            out.append("log_format ")
+                    .append(prefix)
+                    .append("_user 'user|$upstream_addr|$status|$upstream_response_time';\n")
+                    .append("log_format ")
+                    .append(prefix)
+                    .append("_copy 'copy|$upstream_addr|$status|$upstream_response_time';\n\n");
+        }
         if (!stable.isEmpty()) {
             upstream(out, prefix + "_stable", stable);
         }
@@ -210,8 +229,16 @@ final class NginxRoute {
             out.append("    location = ")
                     .append(MIRROR_PATH)
                     .append(" {\n")
-                    .append("        internal;\n")
-                    .append("        if ($")
+                    .append("        internal;\n");
+            if (accessLog != null) {
+                out.append("        log_subrequest on;\n")
+                        .append("        access_log ")
+                        .append(accessLog)
+                        .append(" ")
+                        .append(prefix)
+                        .append("_copy;\n");
+            }
+            out.append("        if ($")
                     .append(prefix)
                     .append("_mirror = \"\") {\n")
                     .append("            return 204;\n")
@@ -226,6 +253,13 @@ final class NginxRoute {
                     .append("    }\n\n");
         }
         out.append("    location / {\n");
+        if (accessLog != null) {
+            out.append("        access_log ")
+                    .append(accessLog)
+                    .append(" ")
+                    .append(prefix)
+                    .append("_user;\n");
+        }
         if (mirror != null) {
             out.append("        mirror ").append(MIRROR_PATH).append(";\n");
             out.append("        mirror_request_body on;\n");

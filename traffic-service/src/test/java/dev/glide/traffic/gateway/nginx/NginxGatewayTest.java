@@ -9,6 +9,7 @@ import dev.glide.contract.MatchRule;
 import dev.glide.contract.Mirror;
 import dev.glide.contract.Role;
 import dev.glide.contract.RolloutStep;
+import dev.glide.contract.TrafficMetrics;
 import dev.glide.contract.Weights;
 import dev.glide.testsupport.DebianTool;
 import dev.glide.testsupport.FreePorts;
@@ -86,6 +87,11 @@ class NginxGatewayTest {
                             @Override
                             public Duration reloadTimeout() {
                                 return Duration.ofSeconds(10);
+                            }
+
+                            @Override
+                            public Optional<Path> logDir() {
+                                return Optional.of(dir.resolve("logs"));
                             }
                         });
     }
@@ -267,6 +273,71 @@ class NginxGatewayTest {
                 .atMost(Duration.ofSeconds(10))
                 .until(() -> v2.served() - before >= 20);
         assertThat(v2.served() - before).isEqualTo(20);
+    }
+
+    @Test
+    void metricsWindowsCountEachVersionsRequestsErrorsAndLatencyFromTheAccessLogCopiesIncluded()
+            throws Exception {
+        NginxMetrics metrics = new NginxMetrics(gateway);
+        v2.failRate(1.0);
+        RolloutStep step = step(25, List.of(), null, v1.endpoint(), v2.endpoint());
+        gateway.apply(step);
+        assertThat(metrics.closeWindow(Instant.now())).isEmpty();
+
+        int failed = 0;
+        for (int i = 0; i < 400; i++) {
+            HttpResponse<Void> answer =
+                    http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
+            failed += answer.statusCode() >= 500 ? 1 : 0;
+        }
+        List<TrafficMetrics> windows = metrics.closeWindow(Instant.now());
+        assertThat(windows).hasSize(1);
+        TrafficMetrics window = windows.get(0);
+        assertThat(window.rolloutId()).isEqualTo(rollout);
+        assertThat(window.source()).startsWith("nginx@");
+        Map<Role, TrafficMetrics.VersionWindow> byRole = new HashMap<>();
+        window.versions().forEach(v -> byRole.put(v.role(), v));
+        long canary = byRole.get(Role.CANARY).requests();
+        assertThat(byRole.get(Role.STABLE).requests() + canary).isEqualTo(400);
+        assertThat(canary).isBetween(90L, 110L);
+        assertThat(byRole.get(Role.STABLE).errors()).isZero();
+        assertThat(byRole.get(Role.CANARY).errors()).isEqualTo(failed).isEqualTo(canary);
+        assertThat(byRole.get(Role.CANARY).latency().total()).isEqualTo(canary);
+        assertThat(byRole.get(Role.CANARY).version()).isEqualTo("v2");
+
+        // a mirror's copies count for the canary, the users' requests for stable
+        v2.failRate(0);
+        gateway.apply(
+                mirroring(
+                        step(0, List.of(), null, v1.endpoint(), v2.endpoint()),
+                        new Mirror(100, List.of())));
+        metrics.closeWindow(Instant.now());
+        byRole.clear();
+        for (int i = 0; i < 200; i++) {
+            assertThat(version(Map.of())).isEqualTo("v1");
+        }
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> {
+                            List<TrafficMetrics> copies = metrics.closeWindow(Instant.now());
+                            copies.stream()
+                                    .flatMap(w -> w.versions().stream())
+                                    .forEach(v -> byRole.merge(v.role(), v, NginxGatewayTest::sum));
+                            return byRole.containsKey(Role.CANARY)
+                                    && byRole.get(Role.CANARY).requests() >= 200;
+                        });
+        assertThat(byRole.get(Role.CANARY).requests()).isEqualTo(200);
+        assertThat(byRole.get(Role.STABLE).requests()).isEqualTo(200);
+    }
+
+    private static TrafficMetrics.VersionWindow sum(
+            TrafficMetrics.VersionWindow a, TrafficMetrics.VersionWindow b) {
+        return new TrafficMetrics.VersionWindow(
+                a.role(), a.version(), a.requests() + b.requests(), a.errors() + b.errors(), null);
     }
 
     private static RolloutStep mirroring(RolloutStep plain, Mirror mirror) {

@@ -1,10 +1,12 @@
-package dev.glide.traffic.gateway.embedded;
+package dev.glide.traffic.metrics;
 
 import dev.glide.contract.LatencyHistogram;
 import dev.glide.contract.Role;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.TrafficMetrics;
 import dev.glide.contract.TrafficMetrics.VersionWindow;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,14 +18,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts what the embedded gateway serves, per rollout and version: requests, server errors (5xx,
- * including the gateway's own 502/504 when an upstream fails) and a latency histogram, in windows
- * that {@link #close} hands out.
+ * Counts what a gateway serves, per rollout and version: requests, server errors (5xx, including a
+ * gateway's own 502/504 when an upstream fails) and a latency histogram, in windows that {@link
+ * #close} hands out. The embedded gateway records each request as it answers; the nginx adapter
+ * records the lines of its routes' access logs.
  */
-final class TrafficRecorder {
+public final class TrafficRecorder {
 
     /** Bucket bounds in milliseconds: fine where services usually answer, coarse in the tail. */
-    static final List<Double> BOUNDS_MS =
+    public static final List<Double> BOUNDS_MS =
             List.of(
                     1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 50.0, 75.0, 100.0, 150.0, 200.0, 250.0,
                     300.0, 400.0, 500.0, 750.0, 1000.0, 1500.0, 2500.0, 5000.0, 10000.0);
@@ -35,7 +38,23 @@ final class TrafficRecorder {
             new AtomicReference<>(new ConcurrentHashMap<>());
     private Instant windowStart = Instant.now();
 
-    void record(RolloutStep step, Role role, int status, long nanos) {
+    /**
+     * A gateway's name for its windows from this replica ({@code embedded@host:pid}): where every
+     * replica has a gateway of its own, each publishes its windows under its own name and the
+     * analysis adds them up (under one name, a window of one replica would be taken for a
+     * redelivery of the other's and dropped).
+     */
+    public static String sourceOf(String gateway) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return gateway + "@" + host + ":" + ProcessHandle.current().pid();
+    }
+
+    public void record(RolloutStep step, Role role, int status, long nanos) {
         current.get()
                 .computeIfAbsent(step.rolloutId(), id -> new RolloutCounts(step))
                 .side(role)
@@ -43,7 +62,7 @@ final class TrafficRecorder {
     }
 
     /** Closes the window: one TrafficMetrics per rollout that saw requests in it. */
-    synchronized List<TrafficMetrics> close(Instant end, String source) {
+    public synchronized List<TrafficMetrics> close(Instant end, String source) {
         Map<String, RolloutCounts> closed = current.getAndSet(new ConcurrentHashMap<>());
         Instant start = windowStart.isBefore(end) ? windowStart : end.minusMillis(1);
         windowStart = end;
