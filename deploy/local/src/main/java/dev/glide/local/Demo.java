@@ -3,9 +3,11 @@ package dev.glide.local;
 import static dev.glide.local.GlideLocal.say;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.glide.testsupport.FreePorts;
 import dev.glide.testsupport.GlideSystem;
 import dev.glide.testsupport.HaproxyProcess;
 import dev.glide.testsupport.LoadLoop;
+import dev.glide.testsupport.NginxProcess;
 import dev.glide.testsupport.PlannerApi;
 import dev.glide.testsupport.UpstreamServer;
 import java.net.URI;
@@ -46,7 +48,8 @@ final class Demo implements AutoCloseable {
 
     enum Gateway {
         embedded,
-        haproxy
+        haproxy,
+        nginx
     }
 
     private static final String SERVICE = "demo";
@@ -75,10 +78,19 @@ final class Demo implements AutoCloseable {
     private UpstreamServer v1;
     private UpstreamServer v2;
     private HaproxyProcess haproxy;
+    private final NginxProcess nginx;
     private LoadLoop load;
 
-    Demo(GlideSystem glide, Path root, Path data, Strategy strategy, Badness bad, Gateway gateway) {
+    Demo(
+            GlideSystem glide,
+            Path root,
+            Path data,
+            Strategy strategy,
+            Badness bad,
+            Gateway gateway,
+            NginxProcess nginx) {
         this.glide = glide;
+        this.nginx = nginx;
         this.data = data;
         this.strategy = strategy;
         this.bad = bad;
@@ -128,6 +140,20 @@ final class Demo implements AutoCloseable {
                             haproxy.runtimeApi());
             entry = URI.create("http://127.0.0.1:" + haproxy.frontendPort() + "/");
             say("  through a real HAProxy: %s (Runtime API %s)", entry, haproxy.runtimeApi());
+        } else if (nginx != null) {
+            int port = FreePorts.pick();
+            binding =
+                    Map.of(
+                            "adapter",
+                            "nginx",
+                            "route",
+                            SERVICE + ".local",
+                            "address",
+                            "127.0.0.1:" + port);
+            entry = URI.create("http://127.0.0.1:" + port + "/");
+            say(
+                    "  through a real NGINX: %s (server %s.local, configuration in %s)",
+                    entry, SERVICE, nginx.includeDir());
         } else {
             if (gateway == Gateway.haproxy) {
                 say(

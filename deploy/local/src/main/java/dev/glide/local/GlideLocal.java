@@ -1,6 +1,8 @@
 package dev.glide.local;
 
+import dev.glide.testsupport.DebianTool;
 import dev.glide.testsupport.GlideSystem;
+import dev.glide.testsupport.NginxProcess;
 import dev.glide.testsupport.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,8 +92,8 @@ public final class GlideLocal implements Callable<Integer> {
     @Option(
             names = "--gateway",
             description =
-                    "Which gateway the demo goes through: ${COMPLETION-CANDIDATES} (haproxy needs the "
-                            + "haproxy package; default: ${DEFAULT-VALUE}).",
+                    "Which gateway the demo goes through: ${COMPLETION-CANDIDATES} (haproxy and nginx need "
+                            + "their Debian packages; default: ${DEFAULT-VALUE}).",
             defaultValue = "embedded")
     Demo.Gateway gateway;
 
@@ -111,6 +113,7 @@ public final class GlideLocal implements Callable<Integer> {
 
     private GlideSystem glide;
     private AutoCloseable demo;
+    private NginxProcess nginx;
 
     public static void main(String[] args) {
         System.exit(
@@ -136,9 +139,24 @@ public final class GlideLocal implements Callable<Integer> {
         say(
                 "Starting Kafka (KRaft) on port %d, PostgreSQL on port %d and the four services; data in %s",
                 kafkaPort, postgresPort, data);
+        GlideSystem.Builder builder = GlideSystem.builder(root);
+        if (gateway == Demo.Gateway.nginx && !train && !noDemo) {
+            if (DebianTool.Tool.NGINX.installed()) {
+                // the traffic service drives this NGINX: its binary, configuration and route folder
+                nginx = NginxProcess.start(data.resolve("nginx"));
+                builder.set("traffic-service", "glide.gateway.nginx.binary", nginx.binary())
+                        .set("traffic-service", "glide.gateway.nginx.conf", nginx.conf())
+                        .set(
+                                "traffic-service",
+                                "glide.gateway.nginx.include-dir",
+                                nginx.includeDir().toString());
+            } else {
+                say(
+                        "nginx is not installed (apt-get install nginx): the demo uses the embedded gateway instead");
+            }
+        }
         glide =
-                GlideSystem.builder(root)
-                        .dataDir(data)
+                builder.dataDir(data)
                         .kafkaPort(kafkaPort)
                         .postgresPort(postgresPort)
                         .partitions(partitions)
@@ -175,7 +193,8 @@ public final class GlideLocal implements Callable<Integer> {
                                 data,
                                 strategy,
                                 bad,
-                                gateway);
+                                gateway,
+                                nginx);
                 demo = single;
                 asExpected = single.run();
             }
@@ -202,6 +221,10 @@ public final class GlideLocal implements Callable<Integer> {
             glide.close();
             glide = null;
             say("Stopped.");
+        }
+        if (nginx != null) {
+            nginx.close();
+            nginx = null;
         }
     }
 
