@@ -17,7 +17,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -189,12 +188,13 @@ public class PlatformGauges {
         weights.register(weightRows, true);
         overdue.register(overdueRows, true);
 
-        Object oldest =
-                entityManager
-                        .createNativeQuery(
-                                "select min(occurred_at) from aggregate_log where published_at is null and topic is not null")
-                        .getSingleResult();
-        Instant since = instant(oldest);
+        Instant since =
+                (Instant)
+                        entityManager
+                                .createNativeQuery(
+                                        "select min(occurred_at) from aggregate_log where published_at is null and topic is not null",
+                                        Instant.class)
+                                .getSingleResult();
         outboxLag.set(
                 since == null
                         ? 0.0
@@ -234,19 +234,6 @@ public class PlatformGauges {
             return Optional.empty();
         }
         return Optional.of(Duration.ZERO);
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        if (value instanceof OffsetDateTime offset) {
-            return offset.toInstant();
-        }
-        if (value instanceof java.sql.Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        return null;
     }
 
     private void refreshDeadLetters() {

@@ -8,8 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -68,27 +66,14 @@ class RolloutMeters {
 
     /** When the rollout's newest transition to ABORTING was logged. */
     private Optional<Instant> abortingSince(String rolloutId) {
-        @SuppressWarnings("unchecked")
-        List<Object> found =
-                entityManager
-                        .createNativeQuery(
-                                "select max(occurred_at) from aggregate_log where kind = 'rollout' and aggregate_id = ?1"
-                                        + " and type = 'TRANSITION' and cast(payload as jsonb) ->> 'to' = 'ABORTING'")
-                        .setParameter(1, rolloutId)
-                        .getResultList();
-        if (found.isEmpty() || found.get(0) == null) {
-            return Optional.empty();
-        }
-        Object value = found.get(0);
-        if (value instanceof Instant instant) {
-            return Optional.of(instant);
-        }
-        if (value instanceof OffsetDateTime offset) {
-            return Optional.of(offset.toInstant());
-        }
-        if (value instanceof java.sql.Timestamp timestamp) {
-            return Optional.of(timestamp.toInstant());
-        }
-        return Optional.empty();
+        return Optional.ofNullable(
+                (Instant)
+                        entityManager
+                                .createNativeQuery(
+                                        "select max(occurred_at) from aggregate_log where kind = 'rollout' and aggregate_id = ?1"
+                                                + " and type = 'TRANSITION' and cast(payload as jsonb) ->> 'to' = 'ABORTING'",
+                                        Instant.class)
+                                .setParameter(1, rolloutId)
+                                .getSingleResult());
     }
 }
