@@ -74,6 +74,24 @@ public record RolloutStep(
                 null);
     }
 
+    /** This step, sending {@code copies} of requests to the canary as well (or none, when null). */
+    public RolloutStep withMirror(Mirror copies) {
+        return new RolloutStep(
+                schemaVersion,
+                rolloutId,
+                sequence,
+                service,
+                environment,
+                stable,
+                canary,
+                weights,
+                matchRules,
+                gateway,
+                stickyKey,
+                emittedAt,
+                copies);
+    }
+
     @Override
     public String recordKey() {
         return rolloutId;

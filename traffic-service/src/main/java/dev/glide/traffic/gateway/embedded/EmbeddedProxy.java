@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
@@ -120,22 +121,16 @@ public class EmbeddedProxy {
                                     + "\n");
             return;
         }
-        Role role =
-                route.choose(
-                        request::getHeader,
-                        name -> {
-                            Cookie cookie = request.getCookie(name);
-                            return cookie == null ? null : cookie.getValue();
-                        });
+        UnaryOperator<String> cookies =
+                name -> {
+                    Cookie cookie = request.getCookie(name);
+                    return cookie == null ? null : cookie.getValue();
+                };
+        Role role = route.choose(request::getHeader, cookies);
         String version = route.backend(role).version();
         if (role == Role.STABLE
                 && !hasBody(request)
-                && route.mirrors(
-                        request::getHeader,
-                        name -> {
-                            Cookie cookie = request.getCookie(name);
-                            return cookie == null ? null : cookie.getValue();
-                        })) {
+                && route.mirrors(request::getHeader, cookies)) {
             mirror(route, request);
         }
         request.pause();

@@ -55,11 +55,7 @@ final class EmbeddedRoute {
      */
     Role choose(UnaryOperator<String> header, UnaryOperator<String> cookie) {
         for (MatchRule rule : step.matchRules()) {
-            String actual =
-                    rule.kind() == MatchRule.Kind.HEADER
-                            ? header.apply(rule.name())
-                            : cookie.apply(rule.name());
-            if (rule.value().equals(actual)) {
+            if (matches(rule, header, cookie)) {
                 return rule.target();
             }
         }
@@ -88,19 +84,22 @@ final class EmbeddedRoute {
             return false;
         }
         if (!mirror.match().isEmpty()
-                && mirror.match().stream()
-                        .noneMatch(
-                                rule ->
-                                        rule.value()
-                                                .equals(
-                                                        rule.kind() == MatchRule.Kind.HEADER
-                                                                ? header.apply(rule.name())
-                                                                : cookie.apply(rule.name())))) {
+                && mirror.match().stream().noneMatch(rule -> matches(rule, header, cookie))) {
             return false;
         }
         long n = copied.getAndIncrement();
         return Math.floor((n + 1) * mirror.percent() / 100)
                 > Math.floor(n * mirror.percent() / 100);
+    }
+
+    /** Whether the request's header or cookie the rule names has exactly the rule's value. */
+    private static boolean matches(
+            MatchRule rule, UnaryOperator<String> header, UnaryOperator<String> cookie) {
+        String actual =
+                rule.kind() == MatchRule.Kind.HEADER
+                        ? header.apply(rule.name())
+                        : cookie.apply(rule.name());
+        return rule.value().equals(actual);
     }
 
     static int bucket(String user) {

@@ -49,8 +49,14 @@ public class NginxMetrics implements WindowSource {
             RolloutStep step = entry.getValue();
             Path log = gateway.accessLog(entry.getKey());
             try {
-                for (String line : newLines(log)) {
-                    record(step, line);
+                List<String> lines = newLines(log);
+                if (lines.isEmpty()) {
+                    continue;
+                }
+                Set<String> canary = addresses(step, Role.CANARY);
+                Set<String> stable = addresses(step, Role.STABLE);
+                for (String line : lines) {
+                    record(step, canary, stable, line);
                 }
             } catch (IOException | GatewayException e) {
                 LOG.debugf("no NGINX metrics for route %s: %s", entry.getKey(), e.getMessage());
@@ -59,8 +65,11 @@ public class NginxMetrics implements WindowSource {
         return recorder.close(end, source);
     }
 
-    /** One log line into the window of the step's version whose endpoint answered it. */
-    void record(RolloutStep step, String line) throws GatewayException {
+    /**
+     * One log line into the window of the step's version whose endpoint ({@code canary}, {@code
+     * stable}: the step's endpoint addresses) answered it.
+     */
+    private void record(RolloutStep step, Set<String> canary, Set<String> stable, String line) {
         String[] fields = line.trim().split("\\|");
         if (fields.length != 4) {
             return;
@@ -73,9 +82,9 @@ public class NginxMetrics implements WindowSource {
             return; // answered by NGINX itself (a copy outside the mirror's share, a read-back)
         }
         Role role;
-        if (fields[0].equals("copy") || addresses(step, Role.CANARY).contains(upstream)) {
+        if (fields[0].equals("copy") || canary.contains(upstream)) {
             role = Role.CANARY;
-        } else if (addresses(step, Role.STABLE).contains(upstream)) {
+        } else if (stable.contains(upstream)) {
             role = Role.STABLE;
         } else {
             return; // an endpoint of an earlier step

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -165,30 +166,13 @@ final class NginxRoute {
             last = "$" + prefix + "_by_user";
         }
         List<MatchRule> rules = step.matchRules();
-        for (int i = rules.size() - 1; i >= 0; i--) {
-            MatchRule rule = rules.get(i);
-            String variable =
-                    rule.kind() == MatchRule.Kind.HEADER
-                            ? headerVariable(rule.name())
-                            : cookieVariable(rule);
-            String target = prefix + (rule.target() == Role.CANARY ? "_canary" : "_stable");
-            out.append("map ")
-                    .append(variable)
-                    .append(" $")
-                    .append(prefix)
-                    .append("_rule")
-                    .append(i)
-                    .append(" {\n")
-                    .append("    \"~^")
-                    .append(regexLiteral(rule.value()))
-                    .append("$\" ")
-                    .append(target)
-                    .append(";\n")
-                    .append("    default ")
-                    .append(last)
-                    .append(";\n}\n\n");
-            last = "$" + prefix + "_rule" + i;
-        }
+        last =
+                ruleMaps(
+                        out,
+                        rules,
+                        prefix + "_rule",
+                        rule -> prefix + (rule.target() == Role.CANARY ? "_canary" : "_stable"),
+                        last);
 
         Mirror mirror = step.mirror();
         if (mirror != null && canary.isEmpty()) {
@@ -400,6 +384,44 @@ final class NginxRoute {
     }
 
     /**
+     * A {@code map} per rule, last rule first, each sending a request whose header or cookie has
+     * the rule's value to {@code matched} and any other to the next rule's map ({@code otherwise}
+     * after the last): returns the variable of the first rule's map, where a request starts.
+     */
+    private static String ruleMaps(
+            StringBuilder out,
+            List<MatchRule> rules,
+            String name,
+            Function<MatchRule, String> matched,
+            String otherwise)
+            throws GatewayException {
+        String next = otherwise;
+        for (int i = rules.size() - 1; i >= 0; i--) {
+            MatchRule rule = rules.get(i);
+            String variable =
+                    rule.kind() == MatchRule.Kind.HEADER
+                            ? headerVariable(rule.name())
+                            : cookieVariable(rule);
+            out.append("map ")
+                    .append(variable)
+                    .append(" $")
+                    .append(name)
+                    .append(i)
+                    .append(" {\n")
+                    .append("    \"~^")
+                    .append(regexLiteral(rule.value()))
+                    .append("$\" ")
+                    .append(matched.apply(rule))
+                    .append(";\n")
+                    .append("    default ")
+                    .append(next)
+                    .append(";\n}\n\n");
+            next = "$" + name + i;
+        }
+        return next;
+    }
+
+    /**
      * {@code $<prefix>_mirror}: non-empty for the requests the mirror copies: its share of them,
      * dealt by {@code split_clients} on the request id, and of those, the ones matching a rule when
      * it has rules.
@@ -417,33 +439,12 @@ final class NginxRoute {
                     .append("    * \"\";\n");
         }
         out.append("}\n\n");
-        String next = "\"\"";
         List<MatchRule> rules = mirror.match();
-        if (rules.isEmpty()) {
-            next = "$" + share;
-        }
-        for (int i = rules.size() - 1; i >= 0; i--) {
-            MatchRule rule = rules.get(i);
-            String variable =
-                    rule.kind() == MatchRule.Kind.HEADER
-                            ? headerVariable(rule.name())
-                            : cookieVariable(rule);
-            String name = prefix + "_mirror_rule" + i;
-            out.append("map ")
-                    .append(variable)
-                    .append(" $")
-                    .append(name)
-                    .append(" {\n")
-                    .append("    \"~^")
-                    .append(regexLiteral(rule.value()))
-                    .append("$\" $")
-                    .append(share)
-                    .append(";\n")
-                    .append("    default ")
-                    .append(next)
-                    .append(";\n}\n\n");
-            next = "$" + name;
-        }
+        String next =
+                rules.isEmpty()
+                        ? "$" + share
+                        : ruleMaps(
+                                out, rules, prefix + "_mirror_rule", rule -> "$" + share, "\"\"");
         // one name for the location to test, whichever way it was decided
         out.append("map $request_id $")
                 .append(prefix)

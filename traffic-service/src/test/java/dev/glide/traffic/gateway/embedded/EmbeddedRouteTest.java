@@ -122,7 +122,9 @@ class EmbeddedRouteTest {
             @ForAll @IntRange(min = 1, max = 5_000) int requests)
             throws GatewayException {
         double percent = hundredths / 100.0;
-        EmbeddedRoute route = EmbeddedRoute.of(mirroring(new Mirror(percent, List.of())));
+        EmbeddedRoute route =
+                EmbeddedRoute.of(
+                        step(0, List.of(), null).withMirror(new Mirror(percent, List.of())));
         long copied = 0;
         for (int i = 0; i < requests; i++) {
             copied += route.mirrors(name -> null, name -> null) ? 1 : 0;
@@ -131,39 +133,22 @@ class EmbeddedRouteTest {
 
         EmbeddedRoute onlyEu =
                 EmbeddedRoute.of(
-                        mirroring(
-                                new Mirror(
-                                        100,
-                                        List.of(
-                                                new MatchRule(
-                                                        MatchRule.Kind.HEADER,
-                                                        "x-region",
-                                                        "eu",
-                                                        Role.CANARY)))));
+                        step(0, List.of(), null)
+                                .withMirror(
+                                        new Mirror(
+                                                100,
+                                                List.of(
+                                                        new MatchRule(
+                                                                MatchRule.Kind.HEADER,
+                                                                "x-region",
+                                                                "eu",
+                                                                Role.CANARY)))));
         assertThat(onlyEu.mirrors(name -> name.equals("x-region") ? "eu" : null, name -> null))
                 .isTrue();
         assertThat(onlyEu.mirrors(name -> name.equals("x-region") ? "us" : null, name -> null))
                 .isFalse();
         // users still get stable: a mirror moves no weight
         assertThat(onlyEu.choose(name -> "eu", name -> null)).isEqualTo(Role.STABLE);
-    }
-
-    private static RolloutStep mirroring(Mirror mirror) {
-        RolloutStep plain = step(0, List.of(), null);
-        return new RolloutStep(
-                plain.schemaVersion(),
-                plain.rolloutId(),
-                plain.sequence(),
-                plain.service(),
-                plain.environment(),
-                plain.stable(),
-                plain.canary(),
-                plain.weights(),
-                plain.matchRules(),
-                plain.gateway(),
-                plain.stickyKey(),
-                plain.emittedAt(),
-                mirror);
     }
 
     @Test

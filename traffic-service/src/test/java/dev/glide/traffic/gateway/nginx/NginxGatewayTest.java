@@ -238,7 +238,7 @@ class NginxGatewayTest {
     void aMirrorSendsCopiesOfItsShareToTheCanaryWhileUsersOnlyGetStablesAnswers() throws Exception {
         Mirror copies = new Mirror(25, List.of());
         RolloutStep mirroring =
-                mirroring(step(0, List.of(), null, v1.endpoint(), v2.endpoint()), copies);
+                step(0, List.of(), null, v1.endpoint(), v2.endpoint()).withMirror(copies);
         gateway.apply(mirroring);
         assertThat(gateway.read(mirroring.gateway()).matches(mirroring, gateway.weightTolerance()))
                 .isTrue();
@@ -261,7 +261,7 @@ class NginxGatewayTest {
                         List.of(
                                 new MatchRule(
                                         MatchRule.Kind.HEADER, "x-region", "eu", Role.CANARY)));
-        gateway.apply(mirroring(step(0, List.of(), null, v1.endpoint(), v2.endpoint()), onlyEu));
+        gateway.apply(step(0, List.of(), null, v1.endpoint(), v2.endpoint()).withMirror(onlyEu));
         long before = v2.served();
         for (int i = 0; i < 20; i++) {
             assertThat(version(Map.of("x-region", "us"))).isEqualTo("v1");
@@ -311,9 +311,8 @@ class NginxGatewayTest {
         // a mirror's copies count for the canary, the users' requests for stable
         v2.failRate(0);
         gateway.apply(
-                mirroring(
-                        step(0, List.of(), null, v1.endpoint(), v2.endpoint()),
-                        new Mirror(100, List.of())));
+                step(0, List.of(), null, v1.endpoint(), v2.endpoint())
+                        .withMirror(new Mirror(100, List.of())));
         metrics.closeWindow(Instant.now());
         byRole.clear();
         for (int i = 0; i < 200; i++) {
@@ -338,23 +337,6 @@ class NginxGatewayTest {
             TrafficMetrics.VersionWindow a, TrafficMetrics.VersionWindow b) {
         return new TrafficMetrics.VersionWindow(
                 a.role(), a.version(), a.requests() + b.requests(), a.errors() + b.errors(), null);
-    }
-
-    private static RolloutStep mirroring(RolloutStep plain, Mirror mirror) {
-        return new RolloutStep(
-                plain.schemaVersion(),
-                plain.rolloutId(),
-                plain.sequence(),
-                plain.service(),
-                plain.environment(),
-                plain.stable(),
-                plain.canary(),
-                plain.weights(),
-                plain.matchRules(),
-                plain.gateway(),
-                plain.stickyKey(),
-                plain.emittedAt(),
-                mirror);
     }
 
     private String version(Map<String, String> headers) throws Exception {
