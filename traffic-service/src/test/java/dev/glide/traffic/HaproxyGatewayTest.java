@@ -276,24 +276,7 @@ class HaproxyGatewayTest {
 
     private RolloutStep step(
             long sequence, double canary, List<MatchRule> rules, String stickyKey) {
-        return new RolloutStep(
-                RolloutStep.SCHEMA_VERSION,
-                rollout,
-                sequence,
-                "checkout",
-                "prod",
-                new Backend("v1", List.of()),
-                new Backend("v2", List.of()),
-                Weights.canaryPercent(canary),
-                rules,
-                new GatewayBinding(
-                        "haproxy",
-                        HaproxyProcess.BACKEND,
-                        "stable",
-                        "canary",
-                        haproxy.runtimeApi()),
-                stickyKey,
-                Instant.now());
+        return step(sequence, canary, rules, stickyKey, haproxy.runtimeApi(), null);
     }
 
     /** The version that answers a request with these headers. */
@@ -441,6 +424,16 @@ class HaproxyGatewayTest {
     }
 
     private RolloutStep step(long sequence, double canary, String address, String drift) {
+        return step(sequence, canary, List.of(), null, address, drift);
+    }
+
+    private RolloutStep step(
+            long sequence,
+            double canary,
+            List<MatchRule> rules,
+            String stickyKey,
+            String address,
+            String drift) {
         return new RolloutStep(
                 RolloutStep.SCHEMA_VERSION,
                 rollout,
@@ -450,10 +443,10 @@ class HaproxyGatewayTest {
                 new Backend("v1", List.of()),
                 new Backend("v2", List.of()),
                 Weights.canaryPercent(canary),
-                List.of(),
+                rules,
                 new GatewayBinding(
                         "haproxy", HaproxyProcess.BACKEND, "stable", "canary", address, drift),
-                null,
+                stickyKey,
                 Instant.now());
     }
 }
