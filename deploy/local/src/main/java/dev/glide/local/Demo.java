@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -285,6 +286,7 @@ final class Demo implements AutoCloseable {
     private boolean watch(String rollout, URI entry) throws Exception {
         Instant started = Instant.now();
         Set<Long> shown = new HashSet<>();
+        Map<String, Integer> resumes = new HashMap<>();
         boolean routed = false;
         while (true) {
             JsonNode status = planner.call("GET", "/api/rollouts/" + rollout, null);
@@ -319,8 +321,36 @@ final class Demo implements AutoCloseable {
             if (List.of("SUCCEEDED", "ABORTED", "FAILED").contains(state)) {
                 return summarize(status, started);
             }
+            resumeIfStarved(planner, status, started, resumes);
             Thread.sleep(300);
         }
+    }
+
+    /** How often the demo may resume one rollout's starved analysis before leaving it paused. */
+    static final int MAX_RESUMES = 5;
+
+    /**
+     * Resumes a rollout that paused because its analysis saw too few requests — the demo's own
+     * light clients on a busy machine (JVMs still warming up) — as its user would with {@code glide
+     * resume}, at most {@link #MAX_RESUMES} times; any other pause is left to the user.
+     */
+    static void resumeIfStarved(
+            PlannerApi planner, JsonNode rollout, Instant started, Map<String, Integer> resumes)
+            throws Exception {
+        String id = rollout.path("id").asText();
+        if (!rollout.path("state").asText().equals("PAUSED")
+                || !rollout.path("reason").asText().startsWith("analysis inconclusive")
+                || resumes.merge(id, 1, Integer::sum) > MAX_RESUMES) {
+            return;
+        }
+        say(
+                "%s   the demo's clients sent too few requests for a verdict: the demo resumes the"
+                        + " analysis, as `glide resume %s` would",
+                clock(started), id);
+        planner.call(
+                "POST",
+                "/api/rollouts/" + id + "/resume?actor=demo&reason=too+few+demo+requests",
+                null);
     }
 
     private Optional<String> describe(JsonNode entry, JsonNode status, Instant started) {

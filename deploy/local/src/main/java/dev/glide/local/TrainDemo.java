@@ -122,6 +122,7 @@ final class TrainDemo implements AutoCloseable {
         Instant started = Instant.now();
         Set<Long> shown = new HashSet<>();
         Map<String, String> lines = new HashMap<>();
+        Map<String, Integer> resumes = new HashMap<>();
         while (true) {
             JsonNode status = planner.call("GET", "/api/trains/" + train, null);
             for (JsonNode entry : planner.call("GET", "/api/trains/" + train + "/history", null)) {
@@ -152,6 +153,16 @@ final class TrainDemo implements AutoCloseable {
                         && !loaded.contains(service)
                         && planner.trafficConfirmed(member.path("rolloutId").asText())) {
                     startLoad(service, started);
+                }
+                if (member.path("rolloutState").asText().equals("PAUSED")) {
+                    Demo.resumeIfStarved(
+                            planner,
+                            planner.call(
+                                    "GET",
+                                    "/api/rollouts/" + member.path("rolloutId").asText(),
+                                    null),
+                            started,
+                            resumes);
                 }
             }
             String state = status.path("state").asText();
