@@ -2,6 +2,7 @@ package dev.glide.traffic;
 
 import static dev.glide.testsupport.TopicProbe.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.glide.contract.Backend;
 import dev.glide.contract.EventCodec;
@@ -16,10 +17,18 @@ import dev.glide.testsupport.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
@@ -102,6 +111,104 @@ class RolloutStepsTest implements ServesOperationalEndpoints {
         assertThat(awaitApplied(key, 1).outcome()).isEqualTo(TrafficApplied.Outcome.APPLIED);
     }
 
+    @Test
+    void manyRoutesAreSteppedAtOnceAndEachRoutesStepsAreAppliedInTheOrderTheyCame() {
+        List<String> rollouts = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            rollouts.add(newRolloutId());
+        }
+        // every route's ten steps, interleaved with every other route's
+        for (int sequence = 1; sequence <= 10; sequence++) {
+            for (String rollout : rollouts) {
+                probe.send(
+                        Topics.ROLLOUT_STEPS,
+                        rollout,
+                        codec.encode(step(rollout, sequence, sequence * 10, "noop")));
+            }
+        }
+
+        Set<String> ours = Set.copyOf(rollouts);
+        Map<String, List<Long>> answered =
+                probe
+                        .awaitRecords(
+                                Topics.TRAFFIC_APPLIED, WAIT, 400, r -> ours.contains(r.key()))
+                        .stream()
+                        .map(r -> codec.decode(r.value(), TrafficApplied.class))
+                        .peek(
+                                a ->
+                                        assertThat(a.outcome())
+                                                .as(a.reason())
+                                                .isEqualTo(TrafficApplied.Outcome.APPLIED))
+                        .collect(
+                                Collectors.groupingBy(
+                                        TrafficApplied::rolloutId,
+                                        Collectors.mapping(
+                                                TrafficApplied::sequence, Collectors.toList())));
+        // none overtook another of its route: each was newer than the last, so each was applied
+        assertThat(answered).hasSize(40);
+        assertThat(answered.values())
+                .allSatisfy(
+                        sequences ->
+                                assertThat(sequences)
+                                        .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L));
+    }
+
+    @Test
+    void aGatewayThatHangsHoldsOnlyItsOwnRouteAnotherRoutesStepIsConfirmedMeanwhile()
+            throws Exception {
+        // a Runtime API that takes connections and never answers
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> held = Collections.synchronizedList(new ArrayList<>());
+            Thread acceptor =
+                    new Thread(
+                            () -> {
+                                while (!silent.isClosed()) {
+                                    try {
+                                        held.add(silent.accept());
+                                    } catch (Exception closed) {
+                                        return;
+                                    }
+                                }
+                            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String hung = newRolloutId();
+            RolloutStep toSilent =
+                    step(
+                            hung,
+                            1,
+                            10,
+                            new GatewayBinding(
+                                    "haproxy",
+                                    "checkout",
+                                    "stable",
+                                    "canary",
+                                    "127.0.0.1:" + silent.getLocalPort(),
+                                    null));
+            probe.send(Topics.ROLLOUT_STEPS, hung, codec.encode(toSilent));
+            await().atMost(WAIT).until(() -> !held.isEmpty());
+
+            String other = newRolloutId();
+            probe.send(Topics.ROLLOUT_STEPS, other, codec.encode(step(other, 1, 5, "noop")));
+
+            assertThat(awaitApplied(other, 1).outcome()).isEqualTo(TrafficApplied.Outcome.APPLIED);
+            assertThat(probe.readAll(Topics.TRAFFIC_APPLIED, r -> hung.equals(r.key())))
+                    .as("the hung gateway's step is still being tried")
+                    .isEmpty();
+            TrafficApplied gaveUp = awaitApplied(hung, 1);
+            assertThat(gaveUp.outcome()).isEqualTo(TrafficApplied.Outcome.FAILED);
+            assertThat(gaveUp.reason()).contains("tries");
+            held.forEach(
+                    socket -> {
+                        try {
+                            socket.close();
+                        } catch (Exception ignored) {
+                            // closing what the test held open
+                        }
+                    });
+        }
+    }
+
     private TrafficApplied awaitApplied(String rollout, long sequence) {
         ConsumerRecord<String, String> record =
                 probe.awaitRecord(
@@ -119,6 +226,15 @@ class RolloutStepsTest implements ServesOperationalEndpoints {
     }
 
     static RolloutStep step(String rollout, long sequence, double canaryPercent, String adapter) {
+        return step(
+                rollout,
+                sequence,
+                canaryPercent,
+                new GatewayBinding(adapter, "checkout-" + rollout, null, null));
+    }
+
+    private static RolloutStep step(
+            String rollout, long sequence, double canaryPercent, GatewayBinding gateway) {
         return new RolloutStep(
                 RolloutStep.SCHEMA_VERSION,
                 rollout,
@@ -129,7 +245,7 @@ class RolloutStepsTest implements ServesOperationalEndpoints {
                 new Backend("v2", List.of("http://127.0.0.1:9002")),
                 Weights.canaryPercent(canaryPercent),
                 List.of(),
-                new GatewayBinding(adapter, "checkout-" + rollout, null, null),
+                gateway,
                 null,
                 Instant.now());
     }

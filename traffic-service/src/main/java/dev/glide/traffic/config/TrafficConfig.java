@@ -31,6 +31,21 @@ public interface TrafficConfig {
     @WithDefault("1s")
     Duration metricsInterval();
 
+    /**
+     * The longest one try at a gateway (apply, then read back) may take before it counts as a
+     * transient failure; the adapters' own timeouts (HAProxy's, NGINX's reload) are shorter, this
+     * bounds what they do not.
+     */
+    @WithDefault("10s")
+    Duration callTimeout();
+
+    /**
+     * Steps read from Kafka and not yet answered, across all routes, before this replica stops
+     * reading more: a burst queues in Kafka rather than in memory.
+     */
+    @WithDefault("5000")
+    int maxStepsInFlight();
+
     interface Retry {
         /**
          * Tries per step, the first included, while the gateway fails transiently or serves

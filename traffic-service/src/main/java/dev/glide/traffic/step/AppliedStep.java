@@ -40,14 +40,15 @@ public class AppliedStep extends PanacheEntityBase {
     public Instant appliedAt;
 
     /**
-     * The ids of the newest applied step of every (adapter, route): what each route should serve
+     * The newest applied step of every (adapter, route), in one query: what each route should serve
      * now.
      */
     @SuppressWarnings("unchecked")
-    public static List<String> newestPerRoute() {
+    public static List<AppliedStep> newestPerRoute() {
         return getEntityManager()
                 .createNativeQuery(
-                        "select distinct on (adapter, route) rollout_id from applied_step order by adapter, route, applied_at desc")
+                        "select distinct on (adapter, route) * from applied_step order by adapter, route, applied_at desc",
+                        AppliedStep.class)
                 .getResultList();
     }
 }

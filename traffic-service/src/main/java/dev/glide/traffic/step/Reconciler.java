@@ -15,14 +15,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,6 +45,7 @@ public class Reconciler {
     private final GatewayDriver driver;
     private final EventPublisher publisher;
     private final MeterRegistry registry;
+    private final RouteLanes lanes;
     private volatile boolean restored;
 
     /**
@@ -57,8 +59,11 @@ public class Reconciler {
             GatewayDriver driver,
             EventCodec codec,
             MeterRegistry registry,
-            @Channel(Topics.TRAFFIC_APPLIED) Emitter<String> emitter) {
+            RouteLanes lanes,
+            @Channel(Topics.TRAFFIC_APPLIED) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+                    Emitter<String> emitter) {
         this.adapters = adapters;
+        this.lanes = lanes;
         this.driver = driver;
         this.registry = registry;
         this.publisher = new EventPublisher(emitter, codec);
@@ -86,25 +91,42 @@ public class Reconciler {
 
     /**
      * Compares every route with its newest step and corrects drift; returns one report per
-     * correction.
+     * correction. Each route is reconciled in its lane, after the steps already queued for it and
+     * concurrently with the other routes, and no database lock is held while a gateway is read or
+     * corrected.
      */
     public List<TrafficApplied> reconcileAll() {
-        List<TrafficApplied> corrections = new ArrayList<>();
-        for (String rolloutId :
+        List<CompletableFuture<Optional<TrafficApplied>>> all = new ArrayList<>();
+        for (AppliedStep row :
                 QuarkusTransaction.requiringNew().call(AppliedStep::newestPerRoute)) {
-            try {
-                QuarkusTransaction.requiringNew()
-                        .call(() -> reconcile(rolloutId))
-                        .ifPresent(corrections::add);
-            } catch (RuntimeException e) {
-                LOG.warnf(e, "[rollout %s] could not reconcile its route", rolloutId);
-            }
+            all.add(
+                    lanes.submit(
+                            RouteLanes.laneOf(row.desired.gateway()),
+                            () ->
+                                    CompletableFuture.supplyAsync(
+                                            () -> reconcileLogged(row.rolloutId),
+                                            lanes.workers())));
+        }
+        List<TrafficApplied> corrections = new ArrayList<>();
+        for (CompletableFuture<Optional<TrafficApplied>> one : all) {
+            one.join().ifPresent(corrections::add);
         }
         return corrections;
     }
 
+    private Optional<TrafficApplied> reconcileLogged(String rolloutId) {
+        try {
+            return reconcile(rolloutId);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "[rollout %s] could not reconcile its route", rolloutId);
+            return Optional.empty();
+        }
+    }
+
     private Optional<TrafficApplied> reconcile(String rolloutId) {
-        AppliedStep applied = AppliedStep.findById(rolloutId, LockModeType.PESSIMISTIC_WRITE);
+        // read again in the lane: a step applied just before is the one to hold the route to
+        AppliedStep applied =
+                QuarkusTransaction.requiringNew().call(() -> AppliedStep.findById(rolloutId));
         RolloutStep step = applied.desired;
         Optional<GatewayAdapter> adapter = adapters.find(applied.adapter);
         if (adapter.isEmpty()) {
@@ -199,29 +221,32 @@ public class Reconciler {
      * (re)starts.
      */
     void restoreAll() {
-        for (String rolloutId :
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (AppliedStep row :
                 QuarkusTransaction.requiringNew().call(AppliedStep::newestPerRoute)) {
-            try {
-                QuarkusTransaction.requiringNew()
-                        .run(
-                                () -> {
-                                    AppliedStep applied = AppliedStep.findById(rolloutId);
-                                    RolloutStep step = applied.desired;
-                                    Optional<GatewayAdapter> adapter =
-                                            adapters.find(applied.adapter);
-                                    if (adapter.isPresent()) {
-                                        try {
-                                            adapter.get().apply(step);
-                                        } catch (GatewayException e) {
-                                            LOG.infof(
-                                                    "[rollout %s] route %s not restored: %s",
-                                                    rolloutId, applied.route, e.getMessage());
-                                        }
-                                    }
-                                });
-            } catch (RuntimeException e) {
-                LOG.warnf(e, "[rollout %s] could not restore its route", rolloutId);
+            Optional<GatewayAdapter> adapter = adapters.find(row.adapter);
+            if (adapter.isEmpty()) {
+                continue;
             }
+            all.add(
+                    lanes.submit(
+                            RouteLanes.laneOf(row.desired.gateway()),
+                            () ->
+                                    CompletableFuture.runAsync(
+                                            () -> restore(adapter.get(), row), lanes.workers())));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private static void restore(GatewayAdapter adapter, AppliedStep row) {
+        try {
+            adapter.apply(row.desired);
+        } catch (GatewayException e) {
+            LOG.infof(
+                    "[rollout %s] route %s not restored: %s",
+                    row.rolloutId, row.route, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "[rollout %s] could not restore its route", row.rolloutId);
         }
     }
 }

@@ -10,8 +10,10 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -21,7 +23,8 @@ import org.jboss.logging.Logger;
  * reconcile: a step is consumed by one replica, but every replica's embedded gateway serves
  * traffic. It reads the steps applied lately (with a few seconds' overlap, for replicas whose
  * clocks differ) and applies each it has not applied yet, oldest first, so a route ends on its
- * newest. Nothing is reported: the replica that consumed the step answered it.
+ * newest, each in its route's lane. Nothing is reported: the replica that consumed the step
+ * answered it.
  */
 @ApplicationScoped
 public class ReplicaCatchUp {
@@ -31,11 +34,13 @@ public class ReplicaCatchUp {
 
     private final Registry<GatewayAdapter> adapters;
     private final List<String> perReplica;
-    private final Map<String, String> applied = new ConcurrentHashMap<>();
+    private final Map<String, Applied> applied = new ConcurrentHashMap<>();
+    private final RouteLanes lanes;
     private volatile Instant seen = Instant.now().minus(OVERLAP);
 
-    ReplicaCatchUp(Registry<GatewayAdapter> adapters) {
+    ReplicaCatchUp(Registry<GatewayAdapter> adapters, RouteLanes lanes) {
         this.adapters = adapters;
+        this.lanes = lanes;
         this.perReplica =
                 adapters.types().stream()
                         .filter(type -> adapters.require(type).perReplica())
@@ -56,7 +61,7 @@ public class ReplicaCatchUp {
     void appliedHere(RolloutStep step) {
         applied.put(
                 step.gateway().adapter() + " " + step.gateway().route(),
-                step.rolloutId() + "/" + step.sequence());
+                new Applied(step.rolloutId() + "/" + step.sequence(), Instant.now()));
     }
 
     /** Applies the steps other replicas applied lately; returns how many this replica took. */
@@ -64,49 +69,59 @@ public class ReplicaCatchUp {
         if (perReplica.isEmpty()) {
             return 0;
         }
-        return QuarkusTransaction.requiringNew().call(this::catchUpInTransaction);
-    }
-
-    /**
-     * Rows a replica is changing right now are skipped (its next step lands next tick), and the
-     * rows read stay share-locked while they are applied here, so a step consumed meanwhile is
-     * applied after them, not overwritten by them.
-     */
-    private int catchUpInTransaction() {
-        @SuppressWarnings("unchecked")
-        List<AppliedStep> recent =
-                AppliedStep.getEntityManager()
-                        .createNativeQuery(
-                                "select * from applied_step where applied_at > ?1 and adapter in (?2)"
-                                        + " order by applied_at for share skip locked",
-                                AppliedStep.class)
-                        .setParameter(1, seen.minus(OVERLAP))
-                        .setParameter(2, perReplica)
-                        .getResultList();
-        int taken = 0;
+        List<AppliedStep> recent = QuarkusTransaction.requiringNew().call(this::recent);
+        List<CompletableFuture<Boolean>> taken = new ArrayList<>();
         for (AppliedStep row : recent) {
             seen = row.appliedAt.isAfter(seen) ? row.appliedAt : seen;
-            RolloutStep step = row.desired;
-            String key = row.adapter + " " + row.route;
-            String identity = step.rolloutId() + "/" + step.sequence();
-            if (identity.equals(applied.get(key))) {
-                continue;
-            }
-            try {
-                adapters.require(row.adapter).apply(step);
-                applied.put(key, identity);
-                taken++;
-            } catch (GatewayException e) {
-                LOG.warnf(
-                        "[rollout %s] this replica's %s gateway could not take step %d: %s",
-                        step.rolloutId(), row.adapter, step.sequence(), e.getMessage());
-                applied.put(key, identity);
-            }
+            // in the route's lane: after any step this replica is applying to it right now
+            taken.add(
+                    lanes.submit(
+                            RouteLanes.laneOf(row.desired.gateway()),
+                            () -> CompletableFuture.supplyAsync(() -> take(row), lanes.workers())));
         }
         // forget routes whose steps are long past the overlap, so the map stays small
         if (applied.size() > 10_000) {
             applied.clear();
         }
-        return taken;
+        return (int) taken.stream().filter(CompletableFuture::join).count();
     }
+
+    @SuppressWarnings("unchecked")
+    private List<AppliedStep> recent() {
+        return AppliedStep.getEntityManager()
+                .createNativeQuery(
+                        "select * from applied_step where applied_at > ?1 and adapter in (?2)"
+                                + " order by applied_at",
+                        AppliedStep.class)
+                .setParameter(1, seen.minus(OVERLAP))
+                .setParameter(2, perReplica)
+                .getResultList();
+    }
+
+    /**
+     * Applies another replica's step here, unless this replica already has it or has applied a
+     * newer step to the route since.
+     */
+    private boolean take(AppliedStep row) {
+        RolloutStep step = row.desired;
+        String key = row.adapter + " " + row.route;
+        String identity = step.rolloutId() + "/" + step.sequence();
+        Applied here = applied.get(key);
+        if (here != null
+                && (identity.equals(here.identity()) || here.at().isAfter(row.appliedAt))) {
+            return false;
+        }
+        try {
+            adapters.require(row.adapter).apply(step);
+        } catch (GatewayException e) {
+            LOG.warnf(
+                    "[rollout %s] this replica's %s gateway could not take step %d: %s",
+                    step.rolloutId(), row.adapter, step.sequence(), e.getMessage());
+        }
+        applied.put(key, new Applied(identity, row.appliedAt));
+        return true;
+    }
+
+    /** The step this replica's gateway last took for a route, and when it was applied. */
+    private record Applied(String identity, Instant at) {}
 }

@@ -3,18 +3,21 @@ package dev.glide.traffic.step;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.TrafficApplied;
 import dev.glide.contract.TrafficApplied.Outcome;
+import dev.glide.contract.jpa.DatabaseOutage;
 import dev.glide.contract.seam.Registry;
 import dev.glide.traffic.gateway.GatewayAdapter;
 import dev.glide.traffic.gateway.GatewayException;
 import dev.glide.traffic.gateway.ServedTraffic;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
-import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.jboss.logging.Logger;
 
 /**
@@ -72,50 +75,89 @@ public class StepApplier {
 
     /**
      * The answer to publish on traffic-applied, or empty when the step is older than one already
-     * applied.
+     * applied. The gateway is driven outside any transaction: no database lock or connection is
+     * held while it is tried, retried or waited for. Called in the step's route lane, so no other
+     * work on the route runs meanwhile on this replica; what another replica recorded for the
+     * rollout meanwhile (a rebalance) is checked again before this step is recorded.
      */
-    @Transactional
-    public Optional<TrafficApplied> handle(RolloutStep step) {
-        AppliedStep last = AppliedStep.findById(step.rolloutId(), LockModeType.PESSIMISTIC_WRITE);
-        if (last != null && step.sequence() < last.sequence) {
+    public CompletableFuture<Optional<TrafficApplied>> handle(RolloutStep step) {
+        String what = "step " + step.sequence() + " of rollout " + step.rolloutId();
+        Long last =
+                DatabaseOutage.retry(
+                        what,
+                        () ->
+                                QuarkusTransaction.requiringNew()
+                                        .call(() -> lastSequence(step.rolloutId())));
+        if (last != null && step.sequence() < last) {
             LOG.infof(
                     "[rollout %s] step %d ignored: step %d is already applied",
-                    step.rolloutId(), step.sequence(), last.sequence);
-            return Optional.empty();
+                    step.rolloutId(), step.sequence(), last);
+            return CompletableFuture.completedFuture(Optional.empty());
         }
         String type = step.gateway().adapter();
         Optional<GatewayAdapter> adapter = adapters.find(type);
         if (adapter.isEmpty()) {
-            return Optional.of(failed(step, type, adapters.unknown(type)));
+            return CompletableFuture.completedFuture(
+                    Optional.of(failed(step, type, adapters.unknown(type))));
         }
-        try {
-            if (last != null && step.sequence() == last.sequence) {
-                // redelivered (a rebalance, a crash before the offset was committed): report it
-                // again, change nothing
+        if (last != null && step.sequence() == last) {
+            // redelivered (a rebalance, a crash before the offset was committed): report it
+            // again, change nothing
+            try {
                 ServedTraffic served = adapter.get().read(step.gateway());
                 LOG.infof(
                         "[rollout %s] step %d again, already applied; %s serves %s",
                         step.rolloutId(), step.sequence(), type, served.describe());
-                return Optional.of(applied(step, served, REREAD));
+                return CompletableFuture.completedFuture(
+                        Optional.of(applied(step, served, REREAD)));
+            } catch (GatewayException e) {
+                return CompletableFuture.completedFuture(
+                        Optional.of(failed(step, type, e.getMessage())));
             }
-            ServedTraffic served = driver.applyAndVerify(adapter.get(), step);
-            record(step, last);
-            catchUp.appliedHere(step);
-            timed(step, type, "applied");
-            LOG.infof(
-                    "[rollout %s] step %d served by %s: %s",
-                    step.rolloutId(), step.sequence(), type, served.describe());
-            return Optional.of(applied(step, served, null));
-        } catch (GatewayException e) {
-            LOG.warnf(
-                    "[rollout %s] step %d failed on %s: %s",
-                    step.rolloutId(), step.sequence(), type, e.getMessage());
-            timed(step, type, "failed");
-            return Optional.of(failed(step, type, e.getMessage()));
         }
+        return driver.applyAndVerifyAsync(adapter.get(), step)
+                .handle(
+                        (served, failure) -> {
+                            if (failure != null) {
+                                Throwable cause =
+                                        failure instanceof CompletionException
+                                                        && failure.getCause() != null
+                                                ? failure.getCause()
+                                                : failure;
+                                String reason = cause.getMessage();
+                                LOG.warnf(
+                                        "[rollout %s] step %d failed on %s: %s",
+                                        step.rolloutId(), step.sequence(), type, reason);
+                                timed(step, type, "failed");
+                                return Optional.of(failed(step, type, reason));
+                            }
+                            DatabaseOutage.retry(
+                                    what,
+                                    () ->
+                                            QuarkusTransaction.requiringNew()
+                                                    .run(() -> record(step)));
+                            catchUp.appliedHere(step);
+                            timed(step, type, "applied");
+                            LOG.infof(
+                                    "[rollout %s] step %d served by %s: %s",
+                                    step.rolloutId(), step.sequence(), type, served.describe());
+                            return Optional.of(applied(step, served, null));
+                        });
     }
 
-    private void record(RolloutStep step, AppliedStep last) {
+    private static Long lastSequence(String rolloutId) {
+        AppliedStep last = AppliedStep.findById(rolloutId);
+        return last == null ? null : last.sequence;
+    }
+
+    private void record(RolloutStep step) {
+        AppliedStep last = AppliedStep.findById(step.rolloutId(), LockModeType.PESSIMISTIC_WRITE);
+        if (last != null && last.sequence > step.sequence()) {
+            LOG.infof(
+                    "[rollout %s] step %d not recorded: step %d was recorded meanwhile",
+                    step.rolloutId(), step.sequence(), last.sequence);
+            return;
+        }
         AppliedStep applied = last != null ? last : new AppliedStep();
         applied.rolloutId = step.rolloutId();
         applied.sequence = step.sequence();

@@ -3,44 +3,97 @@ package dev.glide.traffic.step;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Topics;
-import dev.glide.contract.jpa.DatabaseOutage;
 import dev.glide.contract.kafka.EventPublisher;
-import io.smallrye.reactive.messaging.annotations.Blocking;
+import dev.glide.traffic.config.TrafficConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
 
 /**
- * Reads rollout steps and answers each on traffic-applied. A record that is not a valid step
- * throws, and the channel's dead-letter strategy moves it aside with the reason, so the partition
+ * Reads rollout steps and answers each on traffic-applied. Steps of different routes are applied
+ * concurrently, each route's strictly in the order they were read ({@link RouteLanes}): an abort
+ * waits for its own route's earlier steps, never for another route's. A step's offset is committed
+ * only once its answer is stored (the commit strategy keeps track of records acknowledged out of
+ * order); at most {@code glide.traffic.max-steps-in-flight} steps are read ahead of their answers.
+ * A record that is not a valid step goes to the dead-letter topic with the reason, so the partition
  * keeps flowing.
  */
 @ApplicationScoped
 public class StepConsumer {
 
+    private static final Logger LOG = Logger.getLogger(StepConsumer.class);
+
     private final EventCodec codec;
     private final StepApplier applier;
+    private final RouteLanes lanes;
     private final EventPublisher applied;
+    private final Semaphore room;
 
     StepConsumer(
             EventCodec codec,
             StepApplier applier,
-            @Channel(Topics.TRAFFIC_APPLIED) Emitter<String> emitter) {
+            RouteLanes lanes,
+            TrafficConfig config,
+            @Channel(Topics.TRAFFIC_APPLIED) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+                    Emitter<String> emitter) {
         this.codec = codec;
         this.applier = applier;
+        this.lanes = lanes;
         this.applied = new EventPublisher(emitter, codec);
+        this.room = new Semaphore(config.maxStepsInFlight());
     }
 
+    /**
+     * Hands the step to its route's lane and asks for the next record at once, unless the replica
+     * has as many steps in flight as it may: then the next record waits until one is answered.
+     */
     @Incoming(Topics.ROLLOUT_STEPS)
-    @Blocking
-    public void onStep(String json) {
-        RolloutStep step = codec.decode(json, RolloutStep.class);
-        // while the database is down the step waits, and its partition behind it: never
-        // dead-lettered for that
-        DatabaseOutage.retry(
-                        "step " + step.sequence() + " of rollout " + step.rolloutId(),
-                        () -> applier.handle(step))
-                .ifPresent(applied::publish);
+    public CompletionStage<Void> onStep(Message<String> message) {
+        RolloutStep step;
+        try {
+            step = codec.decode(message.getPayload(), RolloutStep.class);
+        } catch (RuntimeException e) {
+            return message.nack(e);
+        }
+        if (room.tryAcquire()) {
+            dispatch(step, message);
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(
+                () -> {
+                    room.acquireUninterruptibly();
+                    dispatch(step, message);
+                },
+                lanes.workers());
+    }
+
+    private void dispatch(RolloutStep step, Message<String> message) {
+        lanes.submit(RouteLanes.laneOf(step.gateway()), () -> applier.handle(step))
+                .thenCompose(
+                        answer ->
+                                answer.map(a -> applied.sendEvents(List.of(a)))
+                                        .orElse(CompletableFuture.completedFuture(null)))
+                .whenComplete(
+                        (ignored, failure) -> {
+                            room.release();
+                            if (failure == null) {
+                                message.ack();
+                            } else {
+                                LOG.warnf(
+                                        failure,
+                                        "[rollout %s] step %d could not be answered",
+                                        step.rolloutId(),
+                                        step.sequence());
+                                message.nack(failure);
+                            }
+                        });
     }
 }
