@@ -11,9 +11,13 @@ import dev.glide.contract.TrafficApplied;
 import dev.glide.testsupport.TopicProbe;
 import io.restassured.http.ContentType;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Stands in for the traffic and analysis services in planner tests: answers every step of one
@@ -114,8 +118,40 @@ final class Simulated {
 
     /** Answers whatever is new; true when it answered something. */
     boolean answer() {
+        return answer(
+                steps(), probe.readAll(Topics.ROLLOUT_EVENTS, r -> rolloutId.equals(r.key())));
+    }
+
+    /**
+     * Answers whatever is new for every one of {@code members}, reading each topic once for all of
+     * them (a wide train's members one by one would read the topics once per member).
+     */
+    static void answerAll(List<Simulated> members) {
+        if (members.isEmpty()) {
+            return;
+        }
+        Map<String, Simulated> byId = new HashMap<>();
+        members.forEach(m -> byId.put(m.rolloutId, m));
+        TopicProbe probe = members.get(0).probe;
+        Map<String, List<ConsumerRecord<String, String>>> steps =
+                probe.readAll(Topics.ROLLOUT_STEPS, r -> byId.containsKey(r.key())).stream()
+                        .collect(Collectors.groupingBy(ConsumerRecord::key));
+        Map<String, List<ConsumerRecord<String, String>>> events =
+                probe.readAll(Topics.ROLLOUT_EVENTS, r -> byId.containsKey(r.key())).stream()
+                        .collect(Collectors.groupingBy(ConsumerRecord::key));
+        byId.forEach(
+                (id, member) ->
+                        member.answer(
+                                steps.getOrDefault(id, List.of()).stream()
+                                        .map(r -> member.codec.decode(r.value(), RolloutStep.class))
+                                        .toList(),
+                                events.getOrDefault(id, List.of())));
+    }
+
+    private boolean answer(
+            List<RolloutStep> steps, List<ConsumerRecord<String, String>> rolloutEvents) {
         boolean answered = false;
-        for (RolloutStep step : steps()) {
+        for (RolloutStep step : steps) {
             if (answeredSteps.add(step.sequence())) {
                 probe.send(
                         Topics.TRAFFIC_APPLIED,
@@ -135,7 +171,7 @@ final class Simulated {
                 answered = true;
             }
         }
-        for (var record : probe.readAll(Topics.ROLLOUT_EVENTS, r -> rolloutId.equals(r.key()))) {
+        for (var record : rolloutEvents) {
             RolloutEvent event = codec.decode(record.value(), RolloutEvent.class);
             if (verdict != null
                     && event.analysis() != null

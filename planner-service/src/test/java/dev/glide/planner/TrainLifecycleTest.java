@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glide.contract.AnalysisVerdict.Verdict;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutState;
@@ -23,6 +24,9 @@ import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -247,6 +251,138 @@ class TrainLifecycleTest {
         assertThat(last.members())
                 .extracting(m -> m.state())
                 .containsExactly("SUCCEEDED", "SUCCEEDED", "SUCCEEDED");
+    }
+
+    @Test
+    void aTwentyMemberTrainCutsOverLevelByLevelAndAbortsHighestLevelFirstEachConfirmedFirst()
+            throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        // four levels of five: member j of level k depends on member j of level k - 1
+        List<List<String>> levels = new ArrayList<>();
+        List<Map<String, Object>> members = new ArrayList<>();
+        for (int level = 0; level < 4; level++) {
+            List<String> names = new ArrayList<>();
+            for (int j = 0; j < 5; j++) {
+                String service = "l" + level + "-" + j + "-" + suffix;
+                Simulated.registerService(service, MEMBER_STRATEGY);
+                names.add(service);
+                Map<String, Object> member = new LinkedHashMap<>();
+                member.put("service", service);
+                member.put("version", "v2");
+                member.put("endpoints", List.of("http://127.0.0.1:9002"));
+                if (level > 0) {
+                    member.put("dependsOn", List.of(levels.get(level - 1).get(j)));
+                }
+                members.add(member);
+            }
+            levels.add(names);
+        }
+        JsonPath answer =
+                given().contentType(ContentType.JSON)
+                        .body(
+                                new ObjectMapper()
+                                        .writeValueAsString(
+                                                Map.of(
+                                                        "name",
+                                                        "wide " + suffix,
+                                                        "environment",
+                                                        "prod",
+                                                        "members",
+                                                        members,
+                                                        "cutover",
+                                                        Map.of("rollbackWindow", "10m"))))
+                        .when()
+                        .post("/api/trains")
+                        .then()
+                        .statusCode(202)
+                        .extract()
+                        .jsonPath();
+        String trainId = answer.getString("trainId");
+        Map<String, String> ids = answer.getMap("members");
+        List<Simulated> all =
+                ids.entrySet().stream()
+                        .map(e -> new Simulated(probe, codec, e.getValue(), e.getKey()))
+                        .toList();
+        await().atMost(TopicProbe.WAIT)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> {
+                            Simulated.answerAll(all);
+                            return "ROLLBACK_WINDOW"
+                                    .equals(
+                                            given().when()
+                                                    .get("/api/trains/" + trainId)
+                                                    .then()
+                                                    .extract()
+                                                    .path("phase"));
+                        });
+        given().queryParam("actor", "alice")
+                .when()
+                .post("/api/trains/" + trainId + "/abort")
+                .then()
+                .statusCode(200);
+        await().atMost(TopicProbe.WAIT)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> {
+                            Simulated.answerAll(all);
+                            return "ABORTED".equals(trainState(trainId));
+                        });
+
+        List<Map<String, Object>> history =
+                given().when()
+                        .get("/api/trains/" + trainId + "/history")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("$");
+        for (int level = 0; level < 4; level++) {
+            List<Long> asked = sequences(history, levels.get(level), m -> "let " + m + " cut over");
+            // the whole level was let through in one decision
+            assertThat(asked).hasSize(5);
+            assertThat(Collections.max(asked) - Collections.min(asked)).isEqualTo(4);
+            if (level > 0) {
+                List<Long> below = sequences(history, levels.get(level - 1), m -> m + ": cut over");
+                assertThat(Collections.min(asked))
+                        .as("level %d cuts over only once level %d is read back", level, level - 1)
+                        .isGreaterThan(Collections.max(below));
+            }
+            List<Long> aborted = sequences(history, levels.get(level), m -> "abort " + m);
+            assertThat(aborted).hasSize(5);
+            if (level < 3) {
+                List<Long> above = sequences(history, levels.get(level + 1), m -> m + ": ended");
+                assertThat(Collections.min(aborted))
+                        .as(
+                                "level %d aborts only once level %d is back on stable",
+                                level, level + 1)
+                        .isGreaterThan(Collections.max(above));
+            }
+        }
+        for (Simulated member : all) {
+            assertThat(Simulated.state(member.id())).isEqualTo("ABORTED");
+        }
+        given().when().get("/api/trains/" + trainId + "/fold").then().body("equal", equalTo(true));
+    }
+
+    /**
+     * Per member, the sequence of the first history entry whose cause starts with {@code cause} of
+     * it: an action the train took ("let m cut over", "abort m"), or the news it heard ("m: cut
+     * over", read back at 100 %; "m: ended"), which is logged before what the train does about it.
+     */
+    private static List<Long> sequences(
+            List<Map<String, Object>> history,
+            List<String> services,
+            java.util.function.Function<String, String> cause) {
+        List<Long> found = new ArrayList<>();
+        for (String service : services) {
+            history.stream()
+                    .filter(e -> String.valueOf(e.get("cause")).startsWith(cause.apply(service)))
+                    .map(e -> ((Number) e.get("sequence")).longValue())
+                    .findFirst()
+                    .ifPresent(found::add);
+        }
+        return found;
     }
 
     @Test

@@ -2,39 +2,38 @@ package dev.glide.planner.rollout;
 
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutState;
+import dev.glide.planner.kernel.ChangeFeed;
 import dev.glide.planner.kernel.HistoryEntry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Live views for the dashboard and the CLI's {@code watch}: a rollout's changes, or a list's, as
- * server-sent events. Each stream reads the database on a short tick rather than listening to this
- * replica's own commits, so a watcher sees every change, whichever planner replica made it; it
- * sends only what changed since its last event.
+ * server-sent events. Every stream this replica serves listens to one {@link ChangeFeed}, which
+ * polls the shared log once per tick for all of them, so a watcher sees every change whichever
+ * planner replica made it, and N watchers cost about what one does while nothing changes. A stream
+ * reads the database only when something it shows changed, and sends only what changed since its
+ * last event.
  */
 @ApplicationScoped
 public class RolloutStreams {
 
     private final RolloutQueries queries;
     private final EventCodec codec;
-    private final Duration tick;
+    private final ChangeFeed feed;
 
-    RolloutStreams(
-            RolloutQueries queries,
-            EventCodec codec,
-            @ConfigProperty(name = "glide.streams.tick", defaultValue = "500ms") Duration tick) {
+    RolloutStreams(RolloutQueries queries, EventCodec codec, ChangeFeed feed) {
         this.queries = queries;
         this.codec = codec;
-        this.tick = tick;
+        this.feed = feed;
     }
 
     /**
@@ -45,7 +44,8 @@ public class RolloutStreams {
         queries.get(id); // an unknown rollout is a 404 now, not an empty stream
         AtomicLong seen = new AtomicLong();
         AtomicBoolean first = new AtomicBoolean(true);
-        return ticks().map(tick -> queries.since(id, seen.get(), first.getAndSet(false)))
+        return signals(changes -> changes.touches(RolloutDriver.KIND, id))
+                .map(signal -> queries.since(id, seen.get(), first.getAndSet(false)))
                 .filter(Optional::isPresent)
                 .map(Optional::get)
                 .invoke(
@@ -65,7 +65,8 @@ public class RolloutStreams {
     /** What {@code read} gives now, and again each time it gives something else. */
     public <T> Multi<T> changes(Supplier<T> read) {
         AtomicReference<String> last = new AtomicReference<>();
-        return ticks().map(tick -> read.get())
+        return signals(changes -> true)
+                .map(signal -> read.get())
                 .filter(
                         value -> {
                             String encoded = codec.encode(value);
@@ -73,13 +74,18 @@ public class RolloutStreams {
                         });
     }
 
-    private Multi<Long> ticks() {
-        return Multi.createFrom()
-                .ticks()
-                .startingAfter(Duration.ofMillis(1))
-                .every(tick)
+    /**
+     * One signal at once, then one for each tick with a change that {@code relevant} accepts; a
+     * watcher slower than the changes gets the newest signal, never a queue of them (each signal
+     * means "read again").
+     */
+    private Multi<Object> signals(Predicate<ChangeFeed.Changes> relevant) {
+        Multi<Object> later = feed.changes().filter(relevant).map(changes -> (Object) changes);
+        return Multi.createBy()
+                .concatenating()
+                .streams(Multi.createFrom().item(new Object()), later)
                 .onOverflow()
-                .drop()
+                .dropPreviousItems()
                 .emitOn(Infrastructure.getDefaultWorkerPool());
     }
 }

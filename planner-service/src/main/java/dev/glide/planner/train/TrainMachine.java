@@ -22,6 +22,7 @@ import dev.glide.planner.train.TrainStatus.Phase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -37,14 +38,14 @@ import java.util.stream.Collectors;
  * CANARY                   member passed its gates            start each member whose dependencies all passed;
  *                                                             all passed: CUTOVER (or AWAITING_PROMOTION)
  * AWAITING_PROMOTION       promote                            CUTOVER
- * CUTOVER                  member cut over (read back)        the next member in dependency order cuts over;
- *                                                             all cut over: ROLLBACK_WINDOW, timer set
+ * CUTOVER                  a level's members all cut over     the next dependency level cuts over, all its
+ *                          (read back)                        members at once; all cut over: ROLLBACK_WINDOW
  * ROLLBACK_WINDOW          timer of this epoch, or promote    FINISHING: every member's new version becomes stable
  * FINISHING                member succeeded                   all succeeded: SUCCEEDED
- * any running              a member aborted or failed, abort  ABORTING: members abort in reverse dependency order,
- *                                                             each once everything depending on it is back on stable
- * ABORTING                 member ended                       the next ones abort; all ended: ABORTED (FAILED if one
- *                                                             could not return to stable)
+ * any running              a member aborted or failed, abort  ABORTING: members abort by dependency level, the
+ *                                                             highest first, all of a level at once
+ * ABORTING                 member ended                       the level below aborts once this one has ended; all
+ *                                                             ended: ABORTED (FAILED if one could not return)
  * PROGRESSING              pause                              PAUSED: members in their canary pause; nothing new
  *                                                             starts; the rollback window stops
  * PAUSED                   resume                             PROGRESSING: paused members resume; the train goes on
@@ -314,14 +315,30 @@ public final class TrainMachine implements Machine<TrainStatus, TrainInput, Trai
                 return;
             }
             if (!outcome.status.any(m -> m.state() == MemberState.CUTTING_OVER)) {
-                outcome.status.members().stream()
-                        .filter(m -> m.state() == MemberState.READY)
-                        .findFirst()
+                // the lowest level still to go moves as one: every member of it at once, the
+                // next level once all of this one are read back at 100 %
+                Map<String, Integer> levels = plan.levels();
+                List<Member> ready =
+                        outcome.status.members().stream()
+                                .filter(m -> m.state() == MemberState.READY)
+                                .toList();
+                ready.stream()
+                        .mapToInt(m -> levels.get(m.service()))
+                        .min()
                         .ifPresent(
-                                next -> {
-                                    outcome.update(next.to(MemberState.CUTTING_OVER, null));
-                                    outcome.proceed(next.service(), Gate.CUTOVER);
-                                });
+                                level ->
+                                        ready.stream()
+                                                .filter(m -> levels.get(m.service()) == level)
+                                                .forEach(
+                                                        next -> {
+                                                            outcome.update(
+                                                                    next.to(
+                                                                            MemberState
+                                                                                    .CUTTING_OVER,
+                                                                            null));
+                                                            outcome.proceed(
+                                                                    next.service(), Gate.CUTOVER);
+                                                        }));
             }
         }
         if (outcome.status.phase() == Phase.FINISHING) {
@@ -348,33 +365,33 @@ public final class TrainMachine implements Machine<TrainStatus, TrainInput, Trai
     }
 
     /**
-     * Aborts, last dependents first, every running member that nothing running depends on any more;
+     * Aborts level by level, the highest first: every running member of a level at once, once every
+     * member of the levels above it has ended (back on stable, read back, or failed trying);
      * members that never started end at once. When all have ended, so has the train.
      */
     private void abortNext(Outcome outcome) {
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            for (int i = plan.members().size() - 1; i >= 0; i--) {
-                Member member = outcome.status.member(plan.members().get(i).service());
-                boolean dependentsEnded =
-                        plan.dependentsOf(member.service()).stream()
-                                .allMatch(d -> outcome.status.member(d).state().isFinal());
-                if (member.state() == MemberState.WAITING) {
-                    outcome.update(
-                            member.to(MemberState.ABORTED, "never started: the train was aborted"));
-                    changed = true;
-                } else if (member.state().isActive()
-                        && member.state() != MemberState.ABORTING
-                        && dependentsEnded) {
-                    outcome.update(member.to(MemberState.ABORTING, null));
-                    outcome.outputs.add(
-                            new AbortMember(
-                                    outcome.nextSequence(),
-                                    member.service(),
-                                    outcome.status.reason()));
-                    changed = true;
-                }
+        Map<String, Integer> levels = plan.levels();
+        for (Member member : outcome.status.members()) {
+            if (member.state() == MemberState.WAITING) {
+                outcome.update(
+                        member.to(MemberState.ABORTED, "never started: the train was aborted"));
+            }
+        }
+        int highestRunning =
+                outcome.status.members().stream()
+                        .filter(m -> !m.state().isFinal())
+                        .mapToInt(m -> levels.get(m.service()))
+                        .max()
+                        .orElse(-1);
+        for (int i = plan.members().size() - 1; i >= 0; i--) {
+            Member member = outcome.status.member(plan.members().get(i).service());
+            if (levels.get(member.service()) == highestRunning
+                    && member.state().isActive()
+                    && member.state() != MemberState.ABORTING) {
+                outcome.update(member.to(MemberState.ABORTING, null));
+                outcome.outputs.add(
+                        new AbortMember(
+                                outcome.nextSequence(), member.service(), outcome.status.reason()));
             }
         }
         if (outcome.status.all(m -> m.state().isFinal())) {

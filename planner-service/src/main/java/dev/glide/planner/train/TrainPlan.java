@@ -113,6 +113,21 @@ public record TrainPlan(List<Member> members, boolean autoPromote, Duration roll
         return ordered;
     }
 
+    /**
+     * Each member's dependency level: 0 for a member that depends on none, otherwise one more than
+     * the highest level among what it depends on. A train cuts over level by level, lowest first,
+     * and aborts level by level, highest first.
+     */
+    public Map<String, Integer> levels() {
+        Map<String, Integer> levels = new LinkedHashMap<>();
+        for (Member member : members) {
+            levels.put(
+                    member.service(),
+                    member.dependsOn().stream().mapToInt(d -> levels.get(d) + 1).max().orElse(0));
+        }
+        return levels;
+    }
+
     public int indexOf(String service) {
         for (int i = 0; i < members.size(); i++) {
             if (members.get(i).service().equals(service)) {

@@ -146,15 +146,16 @@ class TrainMachineTest {
     }
 
     @Test
-    void onceAllPassedMembersCutOverOneAtATimeDependenciesFirstThenTheRollbackWindowOpens() {
+    void onceAllPassedMembersCutOverLevelByLevelDependenciesFirstThenTheRollbackWindowOpens() {
         give(new Start());
         passed("backend");
         passed("api");
         passed("mobile");
         assertThat(proceeded(passed("web"), Gate.CUTOVER)).containsExactly("backend");
         assertThat(status.phase()).isEqualTo(Phase.CUTOVER);
-        assertThat(proceeded(cutOver("backend"), Gate.CUTOVER)).containsExactly("api");
-        assertThat(proceeded(cutOver("api"), Gate.CUTOVER)).containsExactly("mobile");
+        // api and mobile (both on backend) move together; web waits for both to be read back
+        assertThat(proceeded(cutOver("backend"), Gate.CUTOVER)).containsExactly("api", "mobile");
+        assertThat(proceeded(cutOver("api"), Gate.CUTOVER)).isEmpty();
         assertThat(proceeded(cutOver("mobile"), Gate.CUTOVER)).containsExactly("web");
         Decision<TrainStatus, TrainOutput> window = cutOver("web");
         assertThat(status.phase()).isEqualTo(Phase.ROLLBACK_WINDOW);
@@ -192,6 +193,37 @@ class TrainMachineTest {
     }
 
     @Test
+    void aWideTrainCutsOverEachLevelAtOnceAndAbortsEachLevelAtOnce() {
+        List<String> members = new ArrayList<>(List.of("db"));
+        for (int i = 0; i < 200; i++) {
+            members.add("svc-" + i + "<-db");
+        }
+        TrainMachine wide =
+                new TrainMachine(TrainPlan.of(release(null, members.toArray(String[]::new))));
+        TrainStatus train = TrainStatus.initial(wide.plan());
+        train = wide.decide(train, new Start()).status();
+        train = wide.decide(train, moved("db", Signal.GATES_PASSED, 20)).status();
+        Decision<TrainStatus, TrainOutput> last = null;
+        for (int i = 0; i < 200; i++) {
+            last = wide.decide(train, moved("svc-" + i, Signal.GATES_PASSED, 20));
+            train = last.status();
+        }
+        assertThat(proceeded(last, Gate.CUTOVER)).containsExactly("db");
+        last = wide.decide(train, moved("db", Signal.CUT_OVER, 100));
+        assertThat(proceeded(last, Gate.CUTOVER)).hasSize(200);
+        train = last.status();
+        last = wide.decide(train, moved("svc-7", Signal.CUT_OVER, 100));
+        train = last.status();
+        last = wide.decide(train, new CommandReceived(Type.ABORT, "alice", "bad release"));
+        // all 200 of the top level return to stable together; db waits for them
+        assertThat(aborted(last)).hasSize(200).doesNotContain("db");
+    }
+
+    private static MemberMoved moved(String service, Signal signal, double percent) {
+        return new MemberMoved(service, signal, RolloutState.PROGRESSING, percent, null);
+    }
+
+    @Test
     void membersThatNeverStartedEndAtOnceWhenTheTrainIsAborted() {
         give(new Start());
         Decision<TrainStatus, TrainOutput> abort =
@@ -218,12 +250,20 @@ class TrainMachineTest {
     }
 
     @Test
-    void anAbortInTheRollbackWindowAbortsEveryMemberDependentsFirst() {
+    void anAbortInTheRollbackWindowAbortsByLevelsTheHighestFirst() {
         give(new Start());
         List.of("backend", "api", "mobile", "web").forEach(this::passed);
         List.of("backend", "api", "mobile", "web").forEach(this::cutOver);
         assertThat(aborted(give(new CommandReceived(Type.ABORT, "alice", null))))
-                .containsExactlyInAnyOrder("web", "mobile");
+                .containsExactly("web");
+        // level 1 together once level 2 is back on stable, then level 0
+        assertThat(aborted(ended("web", RolloutState.ABORTED, null)))
+                .containsExactlyInAnyOrder("api", "mobile");
+        assertThat(aborted(ended("mobile", RolloutState.ABORTED, null))).isEmpty();
+        assertThat(aborted(ended("api", RolloutState.ABORTED, null))).containsExactly("backend");
+        ended("backend", RolloutState.ABORTED, null);
+        assertThat(status.state()).isEqualTo(RolloutState.ABORTED);
+        assertFoldEqualsStatus();
     }
 
     @Test
