@@ -42,9 +42,11 @@ import picocli.CommandLine.Option;
  * consumer group on a real broker (6 partitions) and PostgreSQL: a burst of {@code --rollouts}
  * releases, spread over the planner replicas' APIs, each walking 10 -> 50 -> 100 % and its
  * promotion through the traffic service (no-op gateway, so the services' own work is what is
- * measured). Reports rollouts completed per minute, the planner's step latency (the gateway's
- * confirmation -> the next step) and the traffic service's (a step -> its confirmation), p50/p99,
- * and steps lost or applied twice, from the records on the broker.
+ * measured). Reports rollouts completed per minute and per CPU-second of the planner and traffic
+ * processes (from /proc; every replica shares the machine's cores, so per CPU-second is the figure
+ * that says whether the design scales), the planner's step latency (the gateway's confirmation ->
+ * the next step) and the traffic service's (a step -> its confirmation), p50/p99, and steps lost or
+ * applied twice, from the records on the broker.
  */
 @Command(name = "scale-out", mixinStandardHelpOptions = true)
 public final class ScaleOut implements Callable<Integer> {
@@ -77,9 +79,13 @@ public final class ScaleOut implements Callable<Integer> {
         System.exit(new CommandLine(new ScaleOut()).execute(args));
     }
 
+    void init() {
+        codec = BenchCodec.create();
+    }
+
     @Override
     public Integer call() throws Exception {
-        codec = BenchCodec.create();
+        init();
         BenchReport report = new BenchReport("scale-out");
         Map<String, Object> rows = new LinkedHashMap<>();
         boolean clean = true;
@@ -101,7 +107,7 @@ public final class ScaleOut implements Callable<Integer> {
         return clean ? 0 : 1;
     }
 
-    private Map<String, Object> measure(int replicas) throws Exception {
+    Map<String, Object> measure(int replicas) throws Exception {
         Path data = Files.createTempDirectory("glide-scale-out");
         try (GlideSystem glide =
                         GlideSystem.builder(root)
@@ -131,6 +137,8 @@ public final class ScaleOut implements Callable<Integer> {
             }
             CompletableFuture.allOf(registered.toArray(CompletableFuture[]::new)).join();
 
+            List<Long> pids = glide.services().stream().map(ServiceProcess::pid).toList();
+            double cpuBefore = Cpu.seconds(pids);
             Instant start = Instant.now();
             List<CompletableFuture<String>> released = new ArrayList<>();
             for (int i = 0; i < rollouts; i++) {
@@ -148,6 +156,7 @@ public final class ScaleOut implements Callable<Integer> {
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> succeeded(planners.get(0), prefix) >= rollouts);
             double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+            double cpuSeconds = Cpu.seconds(pids) - cpuBefore;
 
             // what the broker saw: every step and every read-back of this burst's rollouts
             List<String> ids = released.stream().map(CompletableFuture::join).toList();
@@ -161,7 +170,10 @@ public final class ScaleOut implements Callable<Integer> {
                             .map(r -> codec.decode(r.value(), TrafficApplied.class))
                             .filter(a -> a.outcome() == TrafficApplied.Outcome.APPLIED)
                             .toList();
-            return row(replicas, seconds, steps, applied);
+            Map<String, Object> row = row(replicas, seconds, steps, applied);
+            row.put("serviceCpuSeconds", Latencies.round(cpuSeconds));
+            row.put("rolloutsPerCpuSecond", Latencies.round(rollouts / cpuSeconds));
+            return row;
         }
     }
 

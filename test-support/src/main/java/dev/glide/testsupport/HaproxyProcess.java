@@ -54,25 +54,14 @@ public final class HaproxyProcess implements AutoCloseable {
      */
     public static HaproxyProcess start(
             Path dir, int stablePort, int canaryPort, String stickyHeader) {
-        Path binary = DebianTool.Tool.HAPROXY.require();
         try {
             Files.createDirectories(dir);
             int frontend = FreePorts.pick();
-            Path socket = dir.resolve("admin.sock");
-            Path config = dir.resolve("haproxy.cfg");
             Path map = dir.resolve("glide-" + BACKEND + ".map");
             Files.writeString(map, "");
-            Files.writeString(
-                    config,
+            String config =
                     String.join(
                             "\n",
-                            "global",
-                            "  stats socket " + socket + " mode 600 level admin",
-                            "defaults",
-                            "  mode http",
-                            "  timeout connect 2s",
-                            "  timeout client 30s",
-                            "  timeout server 30s",
                             "frontend web",
                             "  bind 127.0.0.1:" + frontend,
                             "  default_backend " + BACKEND,
@@ -85,26 +74,83 @@ public final class HaproxyProcess implements AutoCloseable {
                             "  use-server stable if { var(txn.glide_side) -m str stable }",
                             "  server stable 127.0.0.1:" + stablePort + " weight 100",
                             "  server canary 127.0.0.1:" + canaryPort + " weight 0",
-                            ""),
-                    StandardCharsets.UTF_8);
-            ProcessBuilder builder =
-                    new ProcessBuilder(
-                                    Processes.inOwnSession(
-                                            List.of(
-                                                    binary.toString(),
-                                                    "-db",
-                                                    "-f",
-                                                    config.toString())))
-                            .redirectErrorStream(true)
-                            .redirectOutput(
-                                    ProcessBuilder.Redirect.appendTo(
-                                            dir.resolve("haproxy.log").toFile()));
-            HaproxyProcess haproxy = new HaproxyProcess(builder.start(), frontend, socket, builder);
-            haproxy.awaitServing();
-            return haproxy;
+                            "");
+            return start(dir, frontend, config);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start haproxy in " + dir, e);
         }
+    }
+
+    /**
+     * One HAProxy holding many routes, as a shared platform's does: a backend per name in {@code
+     * backends}, each with servers {@code stable} (weight 100) and {@code canary} (weight 0),
+     * chosen by the request path's first segment ({@code /<backend>/...}), and a Runtime API that
+     * takes as many connections at once as there are backends (HAProxy's default is 10).
+     */
+    public static HaproxyProcess startFleet(
+            Path dir, List<String> backends, int stablePort, int canaryPort) {
+        try {
+            Files.createDirectories(dir);
+            int frontend = FreePorts.pick();
+            StringBuilder config =
+                    new StringBuilder()
+                            .append("frontend web\n")
+                            .append("  bind 127.0.0.1:")
+                            .append(frontend)
+                            .append("\n")
+                            .append("  use_backend %[path,field(2,/)]\n");
+            for (String backend : backends) {
+                config.append("backend ")
+                        .append(backend)
+                        .append("\n  balance roundrobin\n")
+                        .append("  server stable 127.0.0.1:")
+                        .append(stablePort)
+                        .append(" weight 100\n")
+                        .append("  server canary 127.0.0.1:")
+                        .append(canaryPort)
+                        .append(" weight 0\n");
+            }
+            return start(dir, frontend, "  stats maxconn " + Math.max(10, backends.size()), config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start haproxy in " + dir, e);
+        }
+    }
+
+    private static HaproxyProcess start(Path dir, int frontend, String proxies) throws IOException {
+        return start(dir, frontend, null, proxies);
+    }
+
+    private static HaproxyProcess start(
+            Path dir, int frontend, String globalExtra, CharSequence proxies) throws IOException {
+        Path binary = DebianTool.Tool.HAPROXY.require();
+        Path socket = dir.resolve("admin.sock");
+        Path config = dir.resolve("haproxy.cfg");
+        Files.writeString(
+                config,
+                String.join(
+                                "\n",
+                                "global",
+                                "  stats socket " + socket + " mode 600 level admin",
+                                globalExtra == null ? "" : globalExtra,
+                                "defaults",
+                                "  mode http",
+                                "  timeout connect 2s",
+                                "  timeout client 30s",
+                                "  timeout server 30s",
+                                "")
+                        + proxies,
+                StandardCharsets.UTF_8);
+        ProcessBuilder builder =
+                new ProcessBuilder(
+                                Processes.inOwnSession(
+                                        List.of(binary.toString(), "-db", "-f", config.toString())))
+                        .redirectErrorStream(true)
+                        .redirectOutput(
+                                ProcessBuilder.Redirect.appendTo(
+                                        dir.resolve("haproxy.log").toFile()));
+        HaproxyProcess haproxy = new HaproxyProcess(builder.start(), frontend, socket, builder);
+        haproxy.awaitServing();
+        return haproxy;
     }
 
     /** Kills HAProxy at once: the gateway is gone, its Runtime API and its frontend with it. */

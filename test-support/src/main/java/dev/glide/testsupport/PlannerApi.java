@@ -18,7 +18,8 @@ public final class PlannerApi {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     public PlannerApi(String baseUrl) {
         this.baseUrl = baseUrl;

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -103,7 +104,9 @@ public final class DatabaseOutage {
                     return true;
                 }
                 String message = sql.getMessage();
-                if (message != null && message.contains("Acquisition timeout")) {
+                // Agroal's "Sorry, acquisition timeout!": every pooled connection busy
+                if (message != null
+                        && message.toLowerCase(Locale.ROOT).contains("acquisition timeout")) {
                     return true;
                 }
             }

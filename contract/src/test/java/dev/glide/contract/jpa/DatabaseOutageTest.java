@@ -25,6 +25,11 @@ class DatabaseOutageTest {
                                         new SQLException(
                                                 "Acquisition timeout while waiting for new connection"))))
                 .isTrue();
+        // every pooled connection busy, as Agroal words it
+        assertThat(
+                        DatabaseOutage.isOutage(
+                                wrapped(new SQLException("Sorry, acquisition timeout!"))))
+                .isTrue();
         assertThat(DatabaseOutage.isOutage(wrapped(new SQLException("duplicate key", "23505"))))
                 .isFalse();
         assertThat(DatabaseOutage.isOutage(new IllegalArgumentException("bad record"))).isFalse();

@@ -121,7 +121,7 @@ public class TrainResource extends AggregateResource<Train, TrainStatus, TrainIn
     @Blocking
     public Multi<TrainQueries.Update> stream(@PathParam("id") String id) {
         queries.get(id); // an unknown train is a 404 now, not an empty stream
-        return streams.changes(() -> queries.update(id));
+        return streams.changes("train " + id, () -> queries.update(id));
     }
 
     @GET

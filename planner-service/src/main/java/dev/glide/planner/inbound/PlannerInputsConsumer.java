@@ -6,6 +6,7 @@ import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.Topics;
 import dev.glide.contract.TrafficApplied;
 import dev.glide.contract.jpa.DatabaseOutage;
+import dev.glide.contract.kafka.KeyedLanes;
 import dev.glide.planner.kernel.CommandAnswer;
 import dev.glide.planner.kernel.Kernel;
 import dev.glide.planner.rollout.MachineInput;
@@ -20,14 +21,22 @@ import dev.glide.planner.train.TrainDriver;
 import dev.glide.planner.train.UnknownTrainException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
  * The planner's Kafka inputs besides releases: the gateway's read-backs, verdicts and commands (to
- * rollouts and release trains). A record that is not valid throws, and its channel dead-letters it
- * with the reason; one about a rollout or train this planner does not know is logged and skipped.
+ * rollouts and release trains). Read-backs and verdicts are applied in one lane per rollout ({@link
+ * KeyedLanes}, {@code glide.planner.input-workers} rollouts at once): a rollout's inputs in order,
+ * a burst of rollouts side by side instead of one after another. A record that is not valid throws,
+ * and its channel dead-letters it with the reason; one about a rollout or train this planner does
+ * not know is logged and skipped.
  */
 @ApplicationScoped
 public class PlannerInputsConsumer {
@@ -38,19 +47,42 @@ public class PlannerInputsConsumer {
     private final RolloutDriver driver;
     private final Kernel kernel;
     private final TrainDriver trains;
+    private final KeyedLanes lanes;
 
     PlannerInputsConsumer(
-            EventCodec codec, RolloutDriver driver, Kernel kernel, TrainDriver trains) {
+            EventCodec codec,
+            RolloutDriver driver,
+            Kernel kernel,
+            TrainDriver trains,
+            @ConfigProperty(name = "glide.planner.input-workers", defaultValue = "8") int workers,
+            @ConfigProperty(name = "glide.planner.max-inputs-in-flight", defaultValue = "5000")
+                    int maxInFlight) {
+        this.lanes = new KeyedLanes("planner-inputs", workers, maxInFlight);
         this.codec = codec;
         this.driver = driver;
         this.kernel = kernel;
         this.trains = trains;
     }
 
+    /**
+     * The gateway's read-back of a step, in its rollout's lane: reports and verdicts of one rollout
+     * are applied in the order they came, different rollouts' at once.
+     */
     @Incoming(Topics.TRAFFIC_APPLIED)
-    @Blocking
-    public void onTrafficApplied(String json) {
-        TrafficApplied applied = codec.decode(json, TrafficApplied.class);
+    public CompletionStage<Void> onTrafficApplied(Message<String> message) {
+        TrafficApplied applied;
+        try {
+            applied = codec.decode(message.getPayload(), TrafficApplied.class);
+        } catch (RuntimeException e) {
+            return message.nack(e);
+        }
+        return lanes.consume(
+                message,
+                applied.rolloutId(),
+                () -> CompletableFuture.runAsync(() -> onTrafficApplied(applied), lanes.workers()));
+    }
+
+    private void onTrafficApplied(TrafficApplied applied) {
         MachineInput input =
                 switch (applied.outcome()) {
                     case APPLIED -> new TrafficConfirmed(applied.sequence(), applied.served());
@@ -62,10 +94,22 @@ public class PlannerInputsConsumer {
         apply(applied.rolloutId(), input, "traffic-applied from " + applied.adapter());
     }
 
+    /** A verdict, in its rollout's lane (see {@link #onTrafficApplied(Message)}). */
     @Incoming(Topics.ANALYSIS_VERDICTS)
-    @Blocking
-    public void onVerdict(String json) {
-        AnalysisVerdict verdict = codec.decode(json, AnalysisVerdict.class);
+    public CompletionStage<Void> onVerdict(Message<String> message) {
+        AnalysisVerdict verdict;
+        try {
+            verdict = codec.decode(message.getPayload(), AnalysisVerdict.class);
+        } catch (RuntimeException e) {
+            return message.nack(e);
+        }
+        return lanes.consume(
+                message,
+                verdict.rolloutId(),
+                () -> CompletableFuture.runAsync(() -> onVerdict(verdict), lanes.workers()));
+    }
+
+    private void onVerdict(AnalysisVerdict verdict) {
         apply(
                 verdict.rolloutId(),
                 new VerdictReceived(
@@ -121,5 +165,10 @@ public class PlannerInputsConsumer {
                                                                                 "[rollout %s] %s skipped: no such rollout",
                                                                                 rolloutId,
                                                                                 cause))));
+    }
+
+    @PreDestroy
+    void stop() {
+        lanes.close();
     }
 }

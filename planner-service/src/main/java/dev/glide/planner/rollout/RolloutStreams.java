@@ -8,7 +8,9 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,6 +31,7 @@ public class RolloutStreams {
     private final RolloutQueries queries;
     private final EventCodec codec;
     private final ChangeFeed feed;
+    private final Map<String, SharedRead> reads = new ConcurrentHashMap<>();
 
     RolloutStreams(RolloutQueries queries, EventCodec codec, ChangeFeed feed) {
         this.queries = queries;
@@ -59,20 +62,48 @@ public class RolloutStreams {
     /** The list (as {@link RolloutQueries#list}), again each time anything in it changed. */
     public Multi<List<RolloutView>> list(
             String service, String team, RolloutState state, int limit) {
-        return changes(() -> queries.list(service, team, state, limit));
+        return changes(
+                "list " + service + " " + team + " " + state + " " + limit,
+                () -> queries.list(service, team, state, limit));
     }
 
-    /** What {@code read} gives now, and again each time it gives something else. */
-    public <T> Multi<T> changes(Supplier<T> read) {
+    /**
+     * What {@code read} gives now, and again each time it gives something else. Streams of the same
+     * {@code view} (the same list, the same train) share one read per change: a hundred people on
+     * one page cost one query when something changes, not a hundred.
+     */
+    public <T> Multi<T> changes(String view, Supplier<T> read) {
         AtomicReference<String> last = new AtomicReference<>();
         return signals(changes -> true)
-                .map(signal -> read.get())
+                .map(
+                        signal ->
+                                signal instanceof ChangeFeed.Changes change
+                                        ? shared(view, change, read)
+                                        : read.get())
                 .filter(
                         value -> {
                             String encoded = codec.encode(value);
                             return !encoded.equals(last.getAndSet(encoded));
                         });
     }
+
+    @SuppressWarnings("unchecked")
+    private <T> T shared(String view, ChangeFeed.Changes change, Supplier<T> read) {
+        if (reads.size() > 10_000) {
+            reads.clear(); // views nobody watches any more
+        }
+        return (T)
+                reads.compute(
+                                view,
+                                (key, before) ->
+                                        before != null && before.change() == change
+                                                ? before
+                                                : new SharedRead(change, read.get()))
+                        .value();
+    }
+
+    /** A view's value as read for one change, for every stream of that view. */
+    private record SharedRead(ChangeFeed.Changes change, Object value) {}
 
     /**
      * One signal at once, then one for each tick with a change that {@code relevant} accepts; a

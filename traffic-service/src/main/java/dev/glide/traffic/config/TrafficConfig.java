@@ -40,6 +40,13 @@ public interface TrafficConfig {
     Duration callTimeout();
 
     /**
+     * Routes worked on at once: lanes running a step's bookkeeping (the database, the answer on
+     * Kafka); talking to the gateways runs on a pool of its own.
+     */
+    @WithDefault("16")
+    int workers();
+
+    /**
      * Steps read from Kafka and not yet answered, across all routes, before this replica stops
      * reading more: a burst queues in Kafka rather than in memory.
      */

@@ -65,7 +65,7 @@ public class GatewayDriver {
             int attempt,
             Backoff backoff,
             CompletableFuture<ServedTraffic> result) {
-        CompletableFuture.supplyAsync(() -> once(adapter, step), lanes.workers())
+        CompletableFuture.supplyAsync(() -> once(adapter, step), lanes.calls())
                 .orTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete(
                         (served, failure) -> {
@@ -99,9 +99,7 @@ public class GatewayDriver {
                                     e.getMessage());
                             Executor later =
                                     CompletableFuture.delayedExecutor(
-                                            pause.toMillis(),
-                                            TimeUnit.MILLISECONDS,
-                                            lanes.workers());
+                                            pause.toMillis(), TimeUnit.MILLISECONDS, lanes.calls());
                             later.execute(
                                     () -> attempt(adapter, step, attempt + 1, backoff, result));
                         });

@@ -100,12 +100,9 @@ public class Reconciler {
         for (AppliedStep row :
                 QuarkusTransaction.requiringNew().call(AppliedStep::newestPerRoute)) {
             all.add(
-                    lanes.submit(
+                    lanes.submitCall(
                             RouteLanes.laneOf(row.desired.gateway()),
-                            () ->
-                                    CompletableFuture.supplyAsync(
-                                            () -> reconcileLogged(row.rolloutId),
-                                            lanes.workers())));
+                            () -> reconcileLogged(row.rolloutId)));
         }
         List<TrafficApplied> corrections = new ArrayList<>();
         for (CompletableFuture<Optional<TrafficApplied>> one : all) {
@@ -221,7 +218,7 @@ public class Reconciler {
      * (re)starts.
      */
     void restoreAll() {
-        List<CompletableFuture<Void>> all = new ArrayList<>();
+        List<CompletableFuture<Boolean>> all = new ArrayList<>();
         for (AppliedStep row :
                 QuarkusTransaction.requiringNew().call(AppliedStep::newestPerRoute)) {
             Optional<GatewayAdapter> adapter = adapters.find(row.adapter);
@@ -229,18 +226,17 @@ public class Reconciler {
                 continue;
             }
             all.add(
-                    lanes.submit(
+                    lanes.submitCall(
                             RouteLanes.laneOf(row.desired.gateway()),
-                            () ->
-                                    CompletableFuture.runAsync(
-                                            () -> restore(adapter.get(), row), lanes.workers())));
+                            () -> restore(adapter.get(), row)));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
     }
 
-    private static void restore(GatewayAdapter adapter, AppliedStep row) {
+    private static boolean restore(GatewayAdapter adapter, AppliedStep row) {
         try {
             adapter.apply(row.desired);
+            return true;
         } catch (GatewayException e) {
             LOG.infof(
                     "[rollout %s] route %s not restored: %s",
@@ -248,5 +244,6 @@ public class Reconciler {
         } catch (RuntimeException e) {
             LOG.warnf(e, "[rollout %s] could not restore its route", row.rolloutId);
         }
+        return false;
     }
 }

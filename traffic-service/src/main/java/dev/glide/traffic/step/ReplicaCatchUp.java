@@ -74,10 +74,7 @@ public class ReplicaCatchUp {
         for (AppliedStep row : recent) {
             seen = row.appliedAt.isAfter(seen) ? row.appliedAt : seen;
             // in the route's lane: after any step this replica is applying to it right now
-            taken.add(
-                    lanes.submit(
-                            RouteLanes.laneOf(row.desired.gateway()),
-                            () -> CompletableFuture.supplyAsync(() -> take(row), lanes.workers())));
+            taken.add(lanes.submitCall(RouteLanes.laneOf(row.desired.gateway()), () -> take(row)));
         }
         // forget routes whose steps are long past the overlap, so the map stays small
         if (applied.size() > 10_000) {

@@ -1,29 +1,45 @@
 package dev.glide.traffic.step;
 
 import dev.glide.contract.GatewayBinding;
+import dev.glide.contract.kafka.KeyedLanes;
+import dev.glide.traffic.config.TrafficConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * One lane per gateway route: work on a route (a step, a reconcile, a replica's catch-up) runs
  * strictly after the work submitted to that route before it, and concurrently with every other
- * route's. A route that waits on its gateway (a retry's pause, a call that hangs until its timeout)
- * holds only its own lane: its pauses hold no thread at all, and a call in progress holds a thread
- * of a pool that grows as calls need rather than a worker another route is queued for.
+ * route's ({@link KeyedLanes}, {@code glide.traffic.workers} of them at once). Talking to a gateway
+ * runs on a pool of its own that grows as calls need: a route whose gateway hangs holds a call
+ * thread until its timeout, never a worker another route is queued for, and its retries' pauses
+ * hold no thread at all.
  */
 @ApplicationScoped
 public class RouteLanes {
 
-    private final Map<String, CompletableFuture<?>> tails = new ConcurrentHashMap<>();
-    private final ExecutorService workers = Executors.newCachedThreadPool(new Named());
+    private final KeyedLanes lanes;
+    private final ExecutorService calls;
+
+    RouteLanes(TrafficConfig config) {
+        this.lanes = new KeyedLanes("traffic", config.workers(), config.maxStepsInFlight());
+        AtomicInteger count = new AtomicInteger();
+        this.calls =
+                Executors.newCachedThreadPool(
+                        work -> {
+                            Thread thread =
+                                    new Thread(
+                                            work, "glide-gateway-call-" + count.incrementAndGet());
+                            thread.setDaemon(true);
+                            return thread;
+                        });
+    }
 
     /** The lane a binding's work runs in: its adapter, the gateway's address and the route. */
     public static String laneOf(GatewayBinding binding) {
@@ -34,67 +50,35 @@ public class RouteLanes {
                 + binding.route();
     }
 
-    /** The pool lanes run on (also where a gateway call runs, bounded by its timeout). */
-    public ExecutorService workers() {
-        return workers;
+    /** Where a gateway is talked to (bounded by the caller's timeout). */
+    public ExecutorService calls() {
+        return calls;
     }
 
-    /**
-     * Runs {@code task} on {@code lane} once everything submitted to it before has finished,
-     * however that ended; the answer completes when the task's own future does.
-     */
+    /** {@link KeyedLanes#submit} on the route's lane. */
     public <T> CompletableFuture<T> submit(String lane, Supplier<CompletableFuture<T>> task) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        tails.compute(
-                lane,
-                (key, tail) -> {
-                    CompletableFuture<?> before =
-                            tail == null ? CompletableFuture.completedFuture(null) : tail;
-                    // always started on a worker: never on the caller's thread (the Kafka
-                    // connector's event loop), even when the lane is idle
-                    before.handle((ignored, failure) -> null)
-                            .thenComposeAsync(ignored -> start(task), workers)
-                            .whenComplete(
-                                    (value, failure) -> {
-                                        if (failure != null) {
-                                            result.completeExceptionally(failure);
-                                        } else {
-                                            result.complete(value);
-                                        }
-                                    });
-                    return result;
-                });
-        // an idle lane leaves the map: a burst of a thousand routes does not stay in memory
-        result.whenComplete((value, failure) -> tails.remove(lane, result));
-        return result;
+        return lanes.submit(lane, task);
+    }
+
+    /** Work on a route's lane that talks to its gateway: it runs on the call pool. */
+    public <T> CompletableFuture<T> submitCall(String lane, Supplier<T> call) {
+        return lanes.submit(lane, () -> CompletableFuture.supplyAsync(call, calls));
+    }
+
+    /** {@link KeyedLanes#consume}: a step record, in its route's lane. */
+    public CompletionStage<Void> consume(
+            Message<?> message, String lane, Supplier<CompletableFuture<?>> work) {
+        return lanes.consume(message, lane, work);
     }
 
     /** Lanes with work queued or running. */
     public int busy() {
-        return tails.size();
-    }
-
-    private static <T> CompletableFuture<T> start(Supplier<CompletableFuture<T>> task) {
-        try {
-            return task.get();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return lanes.busy();
     }
 
     @PreDestroy
     void stop() {
-        workers.shutdownNow();
-    }
-
-    private static final class Named implements ThreadFactory {
-        private final AtomicInteger count = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable work) {
-            Thread thread = new Thread(work, "glide-route-lane-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        }
+        lanes.close();
+        calls.shutdownNow();
     }
 }

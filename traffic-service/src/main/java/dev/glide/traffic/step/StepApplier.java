@@ -40,6 +40,7 @@ public class StepApplier {
     private final Registry<GatewayAdapter> adapters;
     private final GatewayDriver driver;
     private final ReplicaCatchUp catchUp;
+    private final RouteLanes lanes;
 
     private final MeterRegistry registry;
 
@@ -47,7 +48,9 @@ public class StepApplier {
             Registry<GatewayAdapter> adapters,
             GatewayDriver driver,
             ReplicaCatchUp catchUp,
+            RouteLanes lanes,
             MeterRegistry registry) {
+        this.lanes = lanes;
         this.adapters = adapters;
         this.driver = driver;
         this.catchUp = catchUp;
@@ -103,17 +106,19 @@ public class StepApplier {
         if (last != null && step.sequence() == last) {
             // redelivered (a rebalance, a crash before the offset was committed): report it
             // again, change nothing
-            try {
-                ServedTraffic served = adapter.get().read(step.gateway());
-                LOG.infof(
-                        "[rollout %s] step %d again, already applied; %s serves %s",
-                        step.rolloutId(), step.sequence(), type, served.describe());
-                return CompletableFuture.completedFuture(
-                        Optional.of(applied(step, served, REREAD)));
-            } catch (GatewayException e) {
-                return CompletableFuture.completedFuture(
-                        Optional.of(failed(step, type, e.getMessage())));
-            }
+            return CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            ServedTraffic served = adapter.get().read(step.gateway());
+                            LOG.infof(
+                                    "[rollout %s] step %d again, already applied; %s serves %s",
+                                    step.rolloutId(), step.sequence(), type, served.describe());
+                            return Optional.of(applied(step, served, REREAD));
+                        } catch (GatewayException e) {
+                            return Optional.of(failed(step, type, e.getMessage()));
+                        }
+                    },
+                    lanes.calls());
         }
         return driver.applyAndVerifyAsync(adapter.get(), step)
                 .handle(

@@ -4,12 +4,10 @@ import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Topics;
 import dev.glide.contract.kafka.EventPublisher;
-import dev.glide.traffic.config.TrafficConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Semaphore;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -35,20 +33,17 @@ public class StepConsumer {
     private final StepApplier applier;
     private final RouteLanes lanes;
     private final EventPublisher applied;
-    private final Semaphore room;
 
     StepConsumer(
             EventCodec codec,
             StepApplier applier,
             RouteLanes lanes,
-            TrafficConfig config,
             @Channel(Topics.TRAFFIC_APPLIED) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
                     Emitter<String> emitter) {
         this.codec = codec;
         this.applier = applier;
         this.lanes = lanes;
         this.applied = new EventPublisher(emitter, codec);
-        this.room = new Semaphore(config.maxStepsInFlight());
     }
 
     /**
@@ -63,37 +58,26 @@ public class StepConsumer {
         } catch (RuntimeException e) {
             return message.nack(e);
         }
-        if (room.tryAcquire()) {
-            dispatch(step, message);
-            return CompletableFuture.completedFuture(null);
-        }
-        return CompletableFuture.runAsync(
-                () -> {
-                    room.acquireUninterruptibly();
-                    dispatch(step, message);
-                },
-                lanes.workers());
-    }
-
-    private void dispatch(RolloutStep step, Message<String> message) {
-        lanes.submit(RouteLanes.laneOf(step.gateway()), () -> applier.handle(step))
-                .thenCompose(
-                        answer ->
-                                answer.map(a -> applied.sendEvents(List.of(a)))
-                                        .orElse(CompletableFuture.completedFuture(null)))
-                .whenComplete(
-                        (ignored, failure) -> {
-                            room.release();
-                            if (failure == null) {
-                                message.ack();
-                            } else {
-                                LOG.warnf(
-                                        failure,
-                                        "[rollout %s] step %d could not be answered",
-                                        step.rolloutId(),
-                                        step.sequence());
-                                message.nack(failure);
-                            }
-                        });
+        return lanes.consume(
+                message,
+                RouteLanes.laneOf(step.gateway()),
+                () ->
+                        applier.handle(step)
+                                .thenCompose(
+                                        answer ->
+                                                answer.map(a -> applied.sendEvents(List.of(a)))
+                                                        .orElse(
+                                                                CompletableFuture.completedFuture(
+                                                                        null)))
+                                .whenComplete(
+                                        (ignored, failure) -> {
+                                            if (failure != null) {
+                                                LOG.warnf(
+                                                        failure,
+                                                        "[rollout %s] step %d could not be answered",
+                                                        step.rolloutId(),
+                                                        step.sequence());
+                                            }
+                                        }));
     }
 }

@@ -5,20 +5,21 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * HAProxy's Runtime API in its non-interactive mode: one connection per batch, commands separated
@@ -27,6 +28,14 @@ import java.util.concurrent.TimeoutException;
  * it must be at admin level to set weights.
  */
 final class RuntimeApi {
+
+    private static final ScheduledExecutorService DEADLINES =
+            Executors.newSingleThreadScheduledExecutor(
+                    work -> {
+                        Thread thread = new Thread(work, "haproxy-runtime-api-deadlines");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
 
     private final Duration timeout;
 
@@ -51,22 +60,17 @@ final class RuntimeApi {
         return send(address, command + " <<\n" + payload + "\n");
     }
 
+    /**
+     * Talks to HAProxy on the calling thread (a route's lane: many routes' batches run at once,
+     * none waits for a shared pool), the whole exchange bounded by the timeout: a socket that stops
+     * answering is closed under the read.
+     */
     private String send(String address, String batch) throws GatewayException {
-        CompletableFuture<String> answer =
-                CompletableFuture.supplyAsync(
-                        () -> {
-                            try {
-                                return isUnix(address)
-                                        ? viaUnixSocket(unixPath(address), batch)
-                                        : viaTcp(address, batch);
-                            } catch (IOException e) {
-                                throw new UncheckedIOException(e);
-                            }
-                        });
         try {
-            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            answer.cancel(true);
+            return isUnix(address)
+                    ? viaUnixSocket(unixPath(address), batch)
+                    : viaTcp(address, batch);
+        } catch (SocketTimeoutException | AsynchronousCloseException e) {
             throw new GatewayException(
                     "HAProxy Runtime API at "
                             + address
@@ -75,19 +79,16 @@ final class RuntimeApi {
                             + " ms",
                     true,
                     e);
-        } catch (ExecutionException e) {
-            Throwable cause =
-                    e.getCause() instanceof UncheckedIOException
-                            ? e.getCause().getCause()
-                            : e.getCause();
+        } catch (IOException e) {
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new GatewayException(
+                        "interrupted while talking to HAProxy at " + address, true, e);
+            }
             throw new GatewayException(
-                    "HAProxy Runtime API at " + address + " is unreachable: " + cause.getMessage(),
+                    "HAProxy Runtime API at " + address + " is unreachable: " + e.getMessage(),
                     true,
-                    cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GatewayException(
-                    "interrupted while talking to HAProxy at " + address, true, e);
+                    e);
         }
     }
 
@@ -99,21 +100,42 @@ final class RuntimeApi {
         return address.startsWith("unix:") ? address.substring("unix:".length()) : address;
     }
 
-    private static String viaUnixSocket(String path, String batch) throws IOException {
+    private String viaUnixSocket(String path, String batch) throws IOException {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(path));
-            ByteBuffer out = ByteBuffer.wrap(batch.getBytes(StandardCharsets.UTF_8));
-            while (out.hasRemaining()) {
-                channel.write(out);
+            // a unix channel has no read timeout of its own: closing it ends a blocked read
+            ScheduledFuture<?> deadline =
+                    DEADLINES.schedule(
+                            () -> {
+                                try {
+                                    channel.close();
+                                } catch (IOException ignored) {
+                                    // closing is all that was wanted
+                                }
+                            },
+                            timeout.toMillis(),
+                            TimeUnit.MILLISECONDS);
+            try {
+                return exchange(channel, path, batch);
+            } finally {
+                deadline.cancel(false);
             }
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            ByteBuffer in = ByteBuffer.allocate(16 * 1024);
-            while (channel.read(in) >= 0) {
-                answer.write(in.array(), 0, in.position());
-                in.clear();
-            }
-            return answer.toString(StandardCharsets.UTF_8);
         }
+    }
+
+    private static String exchange(SocketChannel channel, String path, String batch)
+            throws IOException {
+        channel.connect(UnixDomainSocketAddress.of(path));
+        ByteBuffer out = ByteBuffer.wrap(batch.getBytes(StandardCharsets.UTF_8));
+        while (out.hasRemaining()) {
+            channel.write(out);
+        }
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        ByteBuffer in = ByteBuffer.allocate(16 * 1024);
+        while (channel.read(in) >= 0) {
+            answer.write(in.array(), 0, in.position());
+            in.clear();
+        }
+        return answer.toString(StandardCharsets.UTF_8);
     }
 
     private String viaTcp(String address, String batch) throws IOException {
