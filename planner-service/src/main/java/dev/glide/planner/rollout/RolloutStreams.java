@@ -72,6 +72,7 @@ public class RolloutStreams {
      * {@code view} (the same list, the same train) share one read per change: a hundred people on
      * one page cost one query when something changes, not a hundred.
      */
+    @SuppressWarnings("unchecked")
     public <T> Multi<T> changes(String view, Supplier<T> read) {
         AtomicReference<String> last = new AtomicReference<>();
         return signals(changes -> true)
@@ -79,31 +80,32 @@ public class RolloutStreams {
                         signal ->
                                 signal instanceof ChangeFeed.Changes change
                                         ? shared(view, change, read)
-                                        : read.get())
-                .filter(
-                        value -> {
-                            String encoded = codec.encode(value);
-                            return !encoded.equals(last.getAndSet(encoded));
-                        });
+                                        : new SharedRead(null, read.get(), codec))
+                .filter(value -> !value.encoded().equals(last.getAndSet(value.encoded())))
+                .map(value -> (T) value.value());
     }
 
-    @SuppressWarnings("unchecked")
-    private <T> T shared(String view, ChangeFeed.Changes change, Supplier<T> read) {
+    private SharedRead shared(String view, ChangeFeed.Changes change, Supplier<?> read) {
         if (reads.size() > 10_000) {
             reads.clear(); // views nobody watches any more
         }
-        return (T)
-                reads.compute(
-                                view,
-                                (key, before) ->
-                                        before != null && before.change() == change
-                                                ? before
-                                                : new SharedRead(change, read.get()))
-                        .value();
+        return reads.compute(
+                view,
+                (key, before) ->
+                        before != null && before.change() == change
+                                ? before
+                                : new SharedRead(change, read.get(), codec));
     }
 
-    /** A view's value as read for one change, for every stream of that view. */
-    private record SharedRead(ChangeFeed.Changes change, Object value) {}
+    /**
+     * A view's value as read for one change, and encoded once, for every stream of that view to
+     * compare with what it sent last.
+     */
+    private record SharedRead(ChangeFeed.Changes change, Object value, String encoded) {
+        SharedRead(ChangeFeed.Changes change, Object value, EventCodec codec) {
+            this(change, value, codec.encode(value));
+        }
+    }
 
     /**
      * One signal at once, then one for each tick with a change that {@code relevant} accepts; a
