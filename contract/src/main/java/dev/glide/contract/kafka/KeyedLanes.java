@@ -1,5 +1,6 @@
 package dev.glide.contract.kafka;
 
+import dev.glide.contract.concurrent.DaemonThreads;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -7,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -27,16 +27,7 @@ public final class KeyedLanes implements AutoCloseable {
     private final Semaphore room;
 
     public KeyedLanes(String name, int workers, int maxInFlight) {
-        AtomicInteger count = new AtomicInteger();
-        this.workers =
-                Executors.newFixedThreadPool(
-                        workers,
-                        work -> {
-                            Thread thread =
-                                    new Thread(work, name + "-lane-" + count.incrementAndGet());
-                            thread.setDaemon(true);
-                            return thread;
-                        });
+        this.workers = Executors.newFixedThreadPool(workers, DaemonThreads.named(name + "-lane"));
         this.room = new Semaphore(maxInFlight);
     }
 

@@ -1,5 +1,6 @@
 package dev.glide.planner.kernel;
 
+import dev.glide.contract.concurrent.DaemonThreads;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
@@ -48,12 +49,7 @@ public class ChangeFeed {
     private final BroadcastProcessor<Changes> processor = BroadcastProcessor.create();
     private final AtomicInteger listening = new AtomicInteger();
     private final ScheduledExecutorService poller =
-            Executors.newSingleThreadScheduledExecutor(
-                    work -> {
-                        Thread thread = new Thread(work, "glide-change-feed");
-                        thread.setDaemon(true);
-                        return thread;
-                    });
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("glide-change-feed"));
 
     /** The highest position seen at each recent tick, oldest first: where the look-back starts. */
     private final Deque<long[]> marks = new ArrayDeque<>();
@@ -75,8 +71,9 @@ public class ChangeFeed {
     }
 
     /**
-     * Every tick's changes from now on, shared by all subscribers (the poll runs only while someone
-     * listens). A subscriber slower than the ticks gets the newest, not a queue.
+     * Every tick's changes from now on, shared by all subscribers (while nobody listens a tick
+     * reads only the log's highest position). A subscriber slower than the ticks gets the newest,
+     * not a queue.
      */
     public Multi<Changes> changes() {
         return processor

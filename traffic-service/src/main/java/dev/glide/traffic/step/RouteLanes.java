@@ -1,6 +1,7 @@
 package dev.glide.traffic.step;
 
 import dev.glide.contract.GatewayBinding;
+import dev.glide.contract.concurrent.DaemonThreads;
 import dev.glide.contract.kafka.KeyedLanes;
 import dev.glide.traffic.config.TrafficConfig;
 import jakarta.annotation.PreDestroy;
@@ -9,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -29,16 +29,7 @@ public class RouteLanes {
 
     RouteLanes(TrafficConfig config) {
         this.lanes = new KeyedLanes("traffic", config.workers(), config.maxStepsInFlight());
-        AtomicInteger count = new AtomicInteger();
-        this.calls =
-                Executors.newCachedThreadPool(
-                        work -> {
-                            Thread thread =
-                                    new Thread(
-                                            work, "glide-gateway-call-" + count.incrementAndGet());
-                            thread.setDaemon(true);
-                            return thread;
-                        });
+        this.calls = Executors.newCachedThreadPool(DaemonThreads.named("glide-gateway-call"));
     }
 
     /** The lane a binding's work runs in: its adapter, the gateway's address and the route. */

@@ -1,5 +1,6 @@
 package dev.glide.traffic.gateway.haproxy;
 
+import dev.glide.contract.concurrent.DaemonThreads;
 import dev.glide.traffic.gateway.GatewayException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,11 +32,7 @@ final class RuntimeApi {
 
     private static final ScheduledExecutorService DEADLINES =
             Executors.newSingleThreadScheduledExecutor(
-                    work -> {
-                        Thread thread = new Thread(work, "haproxy-runtime-api-deadlines");
-                        thread.setDaemon(true);
-                        return thread;
-                    });
+                    DaemonThreads.named("haproxy-runtime-api-deadlines"));
 
     private final Duration timeout;
 
