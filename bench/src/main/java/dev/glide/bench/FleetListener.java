@@ -10,24 +10,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * What the fleet benchmark hears on the broker, as it happens: every step the planner publishes and
@@ -55,54 +45,11 @@ final class FleetListener implements AutoCloseable {
 
     FleetListener(String bootstrapServers, EventCodec codec) {
         this.codec = codec;
-        consumer =
-                new KafkaConsumer<>(
-                        Map.of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrapServers,
-                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                                false,
-                                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                                5000,
-                                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                                StringDeserializer.class.getName(),
-                                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                                StringDeserializer.class.getName()));
-        producer =
-                new KafkaProducer<>(
-                        Map.of(
-                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrapServers,
-                                ProducerConfig.LINGER_MS_CONFIG,
-                                0,
-                                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                                StringSerializer.class.getName(),
-                                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                                StringSerializer.class.getName()));
+        consumer = BenchKafka.consumer(bootstrapServers, 5000);
+        producer = BenchKafka.producer(bootstrapServers, 0);
+        BenchKafka.createTopics(bootstrapServers);
         List<String> topics =
                 List.of(Topics.ROLLOUT_STEPS, Topics.TRAFFIC_APPLIED, Topics.ROLLOUT_EVENTS);
-        // the services create their topics when they first use them: before that there would be
-        // no partitions to listen to
-        try (Admin admin =
-                Admin.create(
-                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing =
-                    topics.stream()
-                            .filter(t -> !existing.contains(t))
-                            .map(t -> new NewTopic(t, Optional.empty(), Optional.empty()))
-                            .toList();
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("could not create the topics " + topics, e);
-            }
-        }
         List<TopicPartition> partitions =
                 topics.stream()
                         .flatMap(

@@ -13,23 +13,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Plays the traffic service for the planner benchmark: answers every rollout step with an APPLIED
@@ -64,31 +56,9 @@ final class StepAcker implements AutoCloseable {
     final AtomicLong duplicates = new AtomicLong();
 
     StepAcker(String bootstrapServers) {
-        consumer =
-                new KafkaConsumer<>(
-                        Map.of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrapServers,
-                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                                false,
-                                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                                2000,
-                                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                                StringDeserializer.class.getName(),
-                                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                                StringDeserializer.class.getName()));
-        producer =
-                new KafkaProducer<>(
-                        Map.of(
-                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrapServers,
-                                ProducerConfig.LINGER_MS_CONFIG,
-                                1,
-                                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                                StringSerializer.class.getName(),
-                                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                                StringSerializer.class.getName()));
-        createTopics(bootstrapServers);
+        consumer = BenchKafka.consumer(bootstrapServers, 2000);
+        producer = BenchKafka.producer(bootstrapServers, 1);
+        BenchKafka.createTopics(bootstrapServers);
         List<TopicPartition> partitions =
                 consumer.partitionsFor(Topics.ROLLOUT_STEPS, Duration.ofSeconds(30)).stream()
                         .map(p -> new TopicPartition(Topics.ROLLOUT_STEPS, p.partition()))
@@ -96,37 +66,6 @@ final class StepAcker implements AutoCloseable {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         loop.start();
-    }
-
-    /**
-     * The planner's topics, made before anyone uses them, with the partitions a deployment would
-     * give them.
-     */
-    private static void createTopics(String bootstrapServers) {
-        try (Admin admin =
-                Admin.create(
-                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing =
-                    List.of(
-                                    Topics.ROLLOUT_STEPS,
-                                    Topics.TRAFFIC_APPLIED,
-                                    Topics.ROLLOUT_EVENTS,
-                                    Topics.RELEASE_EVENTS,
-                                    Topics.ANALYSIS_VERDICTS,
-                                    Topics.ROLLOUT_COMMANDS,
-                                    Topics.CDEVENTS)
-                            .stream()
-                            .filter(t -> !existing.contains(t))
-                            .map(t -> new NewTopic(t, 6, (short) 1))
-                            .toList();
-            admin.createTopics(missing).all().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create the benchmark's topics", e);
-        }
     }
 
     /** Answers this rollout's steps at the paced rate rather than at once. */
