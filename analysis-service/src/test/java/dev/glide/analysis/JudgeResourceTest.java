@@ -2,6 +2,8 @@ package dev.glide.analysis;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.lessThan;
@@ -77,6 +79,51 @@ class JudgeResourceTest {
                 .then()
                 .statusCode(400)
                 .body("problems", contains("windows: must not be empty"));
+    }
+
+    @Test
+    void kayentaScoringClassifiesEachMetricAndScoresTheSlowerCanaryAtOrBelowMarginal()
+            throws IOException {
+        String scenario = scenario("latency-314182.json");
+        String kayenta =
+                scenario.replaceFirst(
+                        "\"criteria\"\\s*:\\s*\\{",
+                        "\"criteria\": {\"scoring\": \"kayenta\", \"kayenta\": {\"marginal\": 60},"
+                                + " \"metrics\": {\"latency\": {\"critical\": true},"
+                                + " \"error-rate\": {}},");
+        given().contentType(ContentType.JSON)
+                .body(kayenta)
+                .when()
+                .post("/api/analysis/judge")
+                .then()
+                .statusCode(200)
+                .body("verdict", equalTo("FAIL"))
+                .body("decidedAtWindow", equalTo(1))
+                .body("score", equalTo(0))
+                .body("checks.test", hasItem("kayenta-mann-whitney"))
+                .body("summary", containsString("latency HIGH"));
+    }
+
+    @Test
+    void aBadScoringOrDirectionIsRefusedNamingTheField() {
+        String body =
+                """
+                {"criteria": {"scoring": "netflix", "metrics": {"queue-lag": {"direction": "up"}},
+                              "kayenta": {"pass": 120}},
+                 "windows": [{"baseline": {"requests": 10, "errors": 0}, "canary": {"requests": 10, "errors": 0}}]}
+                """;
+        given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/analysis/judge")
+                .then()
+                .statusCode(400)
+                .body(
+                        "problems",
+                        containsInAnyOrder(
+                                "criteria.scoring: must be glide or kayenta (was \"netflix\")",
+                                "criteria.metrics[queue-lag].direction: must be increase, decrease or either (was \"up\")",
+                                "criteria.kayenta.pass: must be less than or equal to 100 (was 120.0)"));
     }
 
     private static String scenario(String name) throws IOException {

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,7 +17,7 @@ import java.util.Optional;
  * Live analysis settings ({@code glide.analysis.*}), validated at start-up so a bad value fails
  * fast with its key in the message. The criteria apply to the metrics an analysis step names:
  * {@code error-rate} switches the error-rate ceiling on, {@code latency-p99} the p99 ceiling, any
- * other name a custom value with its bounds.
+ * other name a custom value with its bounds, or held to its baseline when it has a comparison.
  */
 @ConfigMapping(prefix = "glide.analysis")
 public interface AnalysisConfig {
@@ -38,8 +39,11 @@ public interface AnalysisConfig {
     @DecimalMax("0.5")
     double alpha();
 
-    /** The judges, by name: {@code threshold}, {@code fisher-exact}, {@code mann-whitney-u}. */
-    @WithDefault("threshold,fisher-exact,mann-whitney-u")
+    /**
+     * The judges, by name: {@code threshold}, {@code fisher-mid-p} or {@code fisher-exact}, {@code
+     * mann-whitney-u}, {@code metric-comparison}.
+     */
+    @WithDefault("threshold,fisher-mid-p,mann-whitney-u,metric-comparison")
     List<String> judges();
 
     /**
@@ -96,6 +100,68 @@ public interface AnalysisConfig {
     /** Bounds of custom values by name. */
     Map<String, Bound> bounds();
 
+    /**
+     * Custom metrics held to their baseline by name (the {@code metric-comparison} judge, and
+     * Kayenta scoring's metrics): which direction is worse and how much is allowed.
+     */
+    Map<String, Comparison> comparisons();
+
+    /** {@code glide} (the judges) or {@code kayenta} (Kayenta's classification and score). */
+    @WithDefault("glide")
+    @Pattern(regexp = "glide|kayenta", message = "must be glide or kayenta")
+    String scoring();
+
+    Kayenta kayenta();
+
+    interface Comparison {
+        /** increase, decrease or either. */
+        @WithDefault("increase")
+        @Pattern(
+                regexp = "increase|decrease|either",
+                message = "must be increase, decrease or either")
+        String direction();
+
+        @WithDefault("1.0")
+        @DecimalMin(value = "0", inclusive = false)
+        double allowedIncrease();
+
+        @WithDefault("1.0")
+        @DecimalMin(value = "0", inclusive = false)
+        double allowedDecrease();
+
+        @WithDefault("false")
+        boolean critical();
+
+        @WithDefault("false")
+        boolean mustHaveData();
+
+        /** Kayenta's group (default: the metric's own name). */
+        Optional<String> group();
+    }
+
+    interface Kayenta {
+        @WithDefault("75")
+        @DecimalMin("0")
+        @DecimalMax("100")
+        double marginal();
+
+        @WithDefault("95")
+        @DecimalMin("0")
+        @DecimalMax("100")
+        double pass();
+
+        @WithDefault("0.95")
+        @DecimalMin(value = "0.5", inclusive = false)
+        @DecimalMax(value = "1", inclusive = false)
+        double confidence();
+
+        @WithDefault("0.10")
+        @DecimalMin("0")
+        double fraction();
+
+        Map<String, Double> groupWeights();
+    }
+
     Prometheus prometheus();
 
     interface Bound {
@@ -117,10 +183,34 @@ public interface AnalysisConfig {
 
         @WithDefault("5s")
         Duration timeout();
+
+        /**
+         * The resolution of a compared custom metric's series: such a query is also asked as a
+         * range over the window at this step ({@code {{interval}}} then being the step), and the
+         * comparison ranks its points.
+         */
+        @WithDefault("1s")
+        Duration step();
     }
 
     /** The criteria for an analysis of these metrics. */
     default Criteria criteria(List<String> metrics) {
+        Map<String, Criteria.MetricSpec> compared = new HashMap<>();
+        for (String metric : metrics) {
+            Comparison comparison = comparisons().get(metric);
+            if (comparison != null) {
+                compared.put(
+                        metric,
+                        new Criteria.MetricSpec(
+                                comparison.direction(),
+                                comparison.allowedIncrease(),
+                                comparison.allowedDecrease(),
+                                comparison.critical(),
+                                comparison.mustHaveData(),
+                                null,
+                                comparison.group().orElse(null)));
+            }
+        }
         Map<String, Criteria.Bounds> custom = new HashMap<>();
         for (String metric : metrics) {
             Bound bound = bounds().get(metric);
@@ -141,6 +231,14 @@ public interface AnalysisConfig {
                 consecutiveFailures(),
                 null,
                 null,
-                custom);
+                custom,
+                scoring(),
+                compared,
+                new Criteria.KayentaSettings(
+                        kayenta().marginal(),
+                        kayenta().pass(),
+                        kayenta().confidence(),
+                        kayenta().fraction(),
+                        kayenta().groupWeights()));
     }
 }

@@ -23,26 +23,35 @@ import java.util.Map;
  * </ol>
  *
  * The score is 0-49 for FAIL, 50 for INCONCLUSIVE and 51-100 for PASS, within each band by the
- * share of checks that passed (an inconclusive check counting half).
+ * share of checks that passed (an inconclusive check counting half). Criteria asking for {@code
+ * scoring: kayenta} are judged by {@link KayentaScoring} instead.
  */
 public final class AnalysisEngine {
 
     /**
      * How the false-abort budget is shared when configuration says nothing: errors are rare, so
-     * their test needs most of it; latency samples are plentiful, and a quarter of the budget finds
-     * a +30 % median in the first window.
+     * their test needs nearly all of it (either error-rate judge takes the same share); latency
+     * samples are plentiful (hundreds a window), and a fiftieth of the budget still finds a +30 %
+     * median in the first window and +10 % within three (bench/analysis-judges.sh).
      */
     public static final Map<String, Double> DEFAULT_ALPHA_SHARES =
-            Map.of("fisher-exact", 0.75, "mann-whitney-u", 0.25);
+            Map.of("fisher-mid-p", 0.98, "fisher-exact", 0.98, "mann-whitney-u", 0.02);
 
     private final List<Judge> judges;
     private final Map<String, Double> alphaShares;
 
     /**
-     * The standard judges (thresholds, Fisher's exact test on errors, Mann-Whitney U on latency).
+     * The standard judges (thresholds, Fisher's test with mid-p on errors, Mann-Whitney U on
+     * latency, custom metrics against their baseline).
      */
     public AnalysisEngine() {
-        this(List.of(new ThresholdJudge(), new ErrorRateJudge(), new LatencyJudge()), Map.of());
+        this(
+                List.of(
+                        new ThresholdJudge(),
+                        new FisherMidPJudge(),
+                        new LatencyJudge(),
+                        new MetricComparisonJudge()),
+                Map.of());
     }
 
     /**
@@ -90,6 +99,9 @@ public final class AnalysisEngine {
             List<WindowPair> soFar, int planned, Criteria criteria, int thresholdFailuresBefore) {
         int k = soFar.size();
         Look look = new Look(soFar, planned, criteria);
+        if (criteria.kayentaScoring()) {
+            return KayentaScoring.judge(look);
+        }
         List<Finding> findings = new ArrayList<>();
         boolean comparisonFailed = false;
         boolean thresholdFailed = false;

@@ -37,6 +37,39 @@ public record Look(List<WindowPair> windows, int planned, Criteria criteria) {
         return windows.stream().map(WindowPair::baseline).reduce(Sample.counts(0, 0), Sample::plus);
     }
 
+    /**
+     * A metric's points so far on one side, for the rank comparisons: {@code latency} is every
+     * latency sample; any other name its series when the source gave one ({@code error-rate} per
+     * second from the gateways, a custom query's range from Prometheus), else one point per window
+     * (the window's error rate, or its custom value).
+     */
+    public double[] points(String metric, boolean canary) {
+        List<Sample> sides = windows.stream().map(w -> canary ? w.canary() : w.baseline()).toList();
+        if (metric.equals("latency")) {
+            return sides.stream()
+                    .flatMap(s -> s.latencyMs().stream())
+                    .mapToDouble(Double::doubleValue)
+                    .toArray();
+        }
+        if (sides.stream().anyMatch(s -> s.series().containsKey(metric))) {
+            return sides.stream()
+                    .flatMap(s -> s.series().getOrDefault(metric, List.of()).stream())
+                    .mapToDouble(Double::doubleValue)
+                    .toArray();
+        }
+        if (metric.equals("error-rate")) {
+            return sides.stream()
+                    .filter(s -> s.requests() > 0)
+                    .mapToDouble(Sample::errorRate)
+                    .toArray();
+        }
+        return sides.stream()
+                .map(s -> s.values().get(metric))
+                .filter(v -> v != null)
+                .mapToDouble(Double::doubleValue)
+                .toArray();
+    }
+
     /** Everything the canary served so far. */
     public Sample canarySoFar() {
         return windows.stream().map(WindowPair::canary).reduce(Sample.counts(0, 0), Sample::plus);

@@ -10,15 +10,19 @@ import dev.glide.contract.TrafficMetrics.VersionWindow;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Windows the gateways published on traffic-metrics (stored by {@code MetricsConsumer}): every
  * stored window of the rollout that ended in the interval, from every gateway, added up per
  * version. Latency histograms become samples at each bucket's middle, at most {@value #MAX_SAMPLES}
  * per version and window (scaled down alike), which is what the rank test needs and keeps a busy
- * service's analysis small.
+ * service's analysis small. Each version also gets its {@code error-rate} series: one point per
+ * second that had its requests (all gateways' windows ending that second added up), for the
+ * comparisons that rank points (Kayenta scoring).
  */
 @ApplicationScoped
 public class GatewayMetricsSource implements MetricsSource {
@@ -36,12 +40,41 @@ public class GatewayMetricsSource implements MetricsSource {
     public WindowPair collect(AnalysedRollout rollout, Instant from, Instant to) {
         Sample baseline = Sample.counts(0, 0);
         Sample canary = Sample.counts(0, 0);
+        Map<Instant, long[]> perSecond = new TreeMap<>();
         for (MetricWindow stored : MetricWindow.endingBetween(rollout.rolloutId(), from, to)) {
             TrafficMetrics window = stored.payload;
             baseline = baseline.plus(sample(window.of(Role.STABLE)));
             canary = canary.plus(sample(window.of(Role.CANARY)));
+            long[] counts = perSecond.computeIfAbsent(stored.windowEnd, end -> new long[4]);
+            add(counts, 0, window.of(Role.STABLE));
+            add(counts, 2, window.of(Role.CANARY));
         }
-        return new WindowPair(baseline, canary);
+        return new WindowPair(
+                withErrorSeries(baseline, perSecond.values(), 0),
+                withErrorSeries(canary, perSecond.values(), 2));
+    }
+
+    private static void add(long[] counts, int at, VersionWindow side) {
+        if (side != null) {
+            counts[at] += side.requests();
+            counts[at + 1] += side.errors();
+        }
+    }
+
+    private static Sample withErrorSeries(Sample sample, Collection<long[]> seconds, int at) {
+        List<Double> rates = new ArrayList<>();
+        for (long[] counts : seconds) {
+            if (counts[at] > 0) {
+                rates.add((double) counts[at + 1] / counts[at]);
+            }
+        }
+        return new Sample(
+                sample.requests(),
+                sample.errors(),
+                sample.latencyMs(),
+                sample.p99Ms(),
+                sample.values(),
+                Map.of("error-rate", rates));
     }
 
     /**

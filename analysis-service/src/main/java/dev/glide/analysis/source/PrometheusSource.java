@@ -17,9 +17,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Prometheus through its HTTP query API, with a PromQL template per metric as Flagger's metric
@@ -27,7 +30,10 @@ import java.util.Map;
  * {{interval}}} are filled in for each version and the window, and the instant query is evaluated
  * at the window's end. {@code requests} and {@code errors} give the counts that the error-rate test
  * compares, {@code latency-p99} the p99 in ms, and every other name a custom value checked against
- * its bounds. An empty answer is 0 for counts and unknown otherwise.
+ * its bounds. A custom metric held to its baseline ({@code glide.analysis.comparisons.<name>}) is
+ * also asked as a range query over the window at {@code glide.analysis.prometheus.step}, and its
+ * points become the version's series of that name, which the comparison ranks. An empty answer is 0
+ * for counts and unknown otherwise.
  */
 @ApplicationScoped
 public class PrometheusSource implements MetricsSource {
@@ -37,12 +43,14 @@ public class PrometheusSource implements MetricsSource {
     static final String LATENCY_P99 = "latency-p99";
 
     private final AnalysisConfig.Prometheus config;
+    private final Set<String> compared;
     private final ObjectMapper json;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     PrometheusSource(AnalysisConfig config, EventCodec codec) {
         this.config = config.prometheus();
+        this.compared = Set.copyOf(config.comparisons().keySet());
         this.json = codec.mapper();
     }
 
@@ -62,8 +70,8 @@ public class PrometheusSource implements MetricsSource {
                                                 "glide.analysis.prometheus.url is not set"));
         long seconds = Math.max(1, Duration.between(from, to).toSeconds());
         return new WindowPair(
-                side(url, rollout, Role.STABLE, rollout.stableVersion(), seconds, to),
-                side(url, rollout, Role.CANARY, rollout.canaryVersion(), seconds, to));
+                side(url, rollout, Role.STABLE, rollout.stableVersion(), seconds, from, to),
+                side(url, rollout, Role.CANARY, rollout.canaryVersion(), seconds, from, to));
     }
 
     private Sample side(
@@ -72,9 +80,11 @@ public class PrometheusSource implements MetricsSource {
             Role role,
             String version,
             long seconds,
+            Instant from,
             Instant at)
             throws SourceException {
         Map<String, Double> custom = new HashMap<>();
+        Map<String, List<Double>> series = new HashMap<>();
         Double requests = null;
         Double errors = null;
         Double p99 = null;
@@ -94,26 +104,79 @@ public class PrometheusSource implements MetricsSource {
                     if (value != null) {
                         custom.put(template.getKey(), value);
                     }
+                    if (compared.contains(template.getKey())) {
+                        series.put(
+                                template.getKey(), range(url, template.getKey(), query, from, at));
+                    }
                 }
             }
         }
         long total = requests == null ? 0 : Math.round(requests);
         long failed = errors == null ? 0 : Math.min(total, Math.round(errors));
-        return new Sample(total, failed, List.of(), p99, custom);
+        return new Sample(total, failed, List.of(), p99, custom, series);
+    }
+
+    /**
+     * A range query's points over {@code (from, to]} at the configured step, the last at {@code
+     * to}; NaN and infinite points are left out.
+     */
+    private List<Double> range(String url, String metric, String query, Instant from, Instant to)
+            throws SourceException {
+        double step = Math.max(0.001, config.step().toMillis() / 1000.0);
+        double span = Duration.between(from, to).toMillis() / 1000.0;
+        long points = Math.max(1, (long) Math.floor(span / step));
+        double end = to.toEpochMilli() / 1000.0;
+        double start = end - (points - 1) * step;
+        JsonNode result =
+                ask(
+                        url,
+                        metric,
+                        query,
+                        "/api/v1/query_range?query="
+                                + URLEncoder.encode(query, StandardCharsets.UTF_8)
+                                + String.format(
+                                        Locale.ROOT,
+                                        "&start=%.3f&end=%.3f&step=%.3f",
+                                        start,
+                                        end,
+                                        step));
+        List<Double> values = new ArrayList<>();
+        if (result.isArray() && !result.isEmpty()) {
+            for (JsonNode point : result.get(0).path("values")) {
+                double value = Double.parseDouble(point.get(1).asText());
+                if (Double.isFinite(value)) {
+                    values.add(value);
+                }
+            }
+        }
+        return values;
     }
 
     /** One instant query's single value, or null when Prometheus has no series (or NaN) for it. */
     private Double query(String url, String metric, String query, Instant at)
             throws SourceException {
-        URI uri =
-                URI.create(
-                        url.replaceAll("/+$", "")
-                                + "/api/v1/query?query="
+        JsonNode result =
+                ask(
+                        url,
+                        metric,
+                        query,
+                        "/api/v1/query?query="
                                 + URLEncoder.encode(query, StandardCharsets.UTF_8)
                                 + "&time="
                                 + at.getEpochSecond()
                                 + "."
                                 + String.format("%03d", at.getNano() / 1_000_000));
+        if (!result.isArray() || result.isEmpty()) {
+            return null;
+        }
+        double value = Double.parseDouble(result.get(0).path("value").get(1).asText());
+        return Double.isNaN(value) || Double.isInfinite(value) ? null : value;
+    }
+
+    /** The {@code data.result} of one query API call. */
+    private JsonNode ask(String url, String metric, String query, String pathAndQuery)
+            throws SourceException {
+        URI uri = URI.create(url.replaceAll("/+$", "") + pathAndQuery);
         HttpResponse<String> response;
         try {
             response =
@@ -138,12 +201,7 @@ public class PrometheusSource implements MetricsSource {
                                 + "': "
                                 + body.path("error").asText(response.body()));
             }
-            JsonNode result = body.path("data").path("result");
-            if (!result.isArray() || result.isEmpty()) {
-                return null;
-            }
-            double value = Double.parseDouble(result.get(0).path("value").get(1).asText());
-            return Double.isNaN(value) || Double.isInfinite(value) ? null : value;
+            return body.path("data").path("result");
         } catch (IOException e) {
             throw new SourceException(
                     "Prometheus answered the " + metric + " query with something that is not JSON",

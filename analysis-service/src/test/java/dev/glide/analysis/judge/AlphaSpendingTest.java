@@ -3,27 +3,58 @@ package dev.glide.analysis.judge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import org.apache.commons.math3.random.RandomGenerator;
+import org.apache.commons.math3.random.Well19937c;
 import org.junit.jupiter.api.Test;
 
 class AlphaSpendingTest {
 
     @Test
-    void theLevelsOfAllLooksAddUpToTheBudgetSoTheUnionBoundKeepsIt() {
-        for (int planned : new int[] {1, 2, 3, 10, 30}) {
-            double total = 0;
-            for (int k = 1; k <= planned + 2; k++) {
-                total += AlphaSpending.level(0.01, k, planned, true);
+    void interimLooksTestAtATenthOfTheBudgetAndTheLastAtFarMoreThanTheUnionBoundWouldLeave() {
+        double[] levels = AlphaSpending.levels(0.0098, 10);
+        for (int k = 0; k < 9; k++) {
+            assertThat(levels[k]).isCloseTo(0.00098, within(1e-12));
+        }
+        // Computed for the looks' correlation; the union bound would leave 0.0098 - 9 * 0.00098.
+        assertThat(levels[9]).isCloseTo(0.0066, within(0.0002));
+    }
+
+    @Test
+    void theChanceOfAnyFalseRejectionOverAllLooksIsTheBudget() {
+        // A random walk of standard normal steps (the score of a test under no difference),
+        // checked against each look's level: the share of walks that ever cross is the budget.
+        for (int planned : new int[] {2, 5, 10, 20}) {
+            double budget = 0.05;
+            double[] levels = AlphaSpending.levels(budget, planned);
+            org.apache.commons.math3.distribution.NormalDistribution normal =
+                    new org.apache.commons.math3.distribution.NormalDistribution();
+            double[] bounds = new double[planned];
+            for (int k = 0; k < planned; k++) {
+                bounds[k] = normal.inverseCumulativeProbability(1 - levels[k]);
             }
-            assertThat(total).as("%d looks", planned).isCloseTo(0.01, within(1e-12));
+            RandomGenerator random = new Well19937c(planned);
+            int walks = 200_000;
+            int crossed = 0;
+            for (int w = 0; w < walks; w++) {
+                double s = 0;
+                for (int k = 1; k <= planned; k++) {
+                    s += random.nextGaussian();
+                    if (s / Math.sqrt(k) > bounds[k - 1]) {
+                        crossed++;
+                        break;
+                    }
+                }
+            }
+            assertThat((double) crossed / walks)
+                    .as("%d looks", planned)
+                    .isCloseTo(budget, within(0.0025));
         }
     }
 
     @Test
-    void theFirstLookAlreadyGetsEnoughToStopAClearRegressionAndTheLastGetsMost() {
-        double first = AlphaSpending.level(0.01, 1, 10, true);
-        double last = AlphaSpending.level(0.01, 10, 10, true);
-        assertThat(first).isGreaterThan(0.0004);
-        assertThat(last).isCloseTo(0.007, within(1e-12));
+    void oneLookGetsTheWholeBudgetAndLooksPastThePlanSpendNothing() {
+        assertThat(AlphaSpending.level(0.01, 1, 1, true)).isEqualTo(0.01);
+        assertThat(AlphaSpending.level(0.01, 11, 10, true)).isZero();
     }
 
     @Test

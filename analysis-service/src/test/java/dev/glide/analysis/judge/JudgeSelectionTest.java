@@ -15,8 +15,12 @@ class JudgeSelectionTest {
         AnalysisEngine engine = new AnalysisEngine();
 
         assertThat(engine).isNotNull();
-        assertThat(AnalysisEngine.DEFAULT_ALPHA_SHARES.values().stream().mapToDouble(d -> d).sum())
+        assertThat(
+                        AnalysisEngine.DEFAULT_ALPHA_SHARES.get("fisher-mid-p")
+                                + AnalysisEngine.DEFAULT_ALPHA_SHARES.get("mann-whitney-u"))
                 .isEqualTo(1.0);
+        assertThat(AnalysisEngine.DEFAULT_ALPHA_SHARES.get("fisher-exact"))
+                .isEqualTo(AnalysisEngine.DEFAULT_ALPHA_SHARES.get("fisher-mid-p"));
     }
 
     @Test
@@ -24,11 +28,11 @@ class JudgeSelectionTest {
         assertThatThrownBy(
                         () ->
                                 new AnalysisEngine(
-                                        List.of(new ErrorRateJudge(), new LatencyJudge()),
+                                        List.of(new FisherExactJudge(), new LatencyJudge()),
                                         Map.of("fisher-exact", 0.9)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("glide.analysis.alpha-shares")
-                .hasMessageContaining("add up to 1.15");
+                .hasMessageContaining("add up to 0.92");
     }
 
     @Test
@@ -36,13 +40,13 @@ class JudgeSelectionTest {
         assertThatThrownBy(
                         () ->
                                 new AnalysisEngine(
-                                        List.of(new ThresholdJudge(), new ErrorRateJudge()),
+                                        List.of(new ThresholdJudge(), new FisherExactJudge()),
                                         Map.of()))
                 .hasMessageContaining("must add up to 1");
 
         assertThat(
                         new AnalysisEngine(
-                                List.of(new ThresholdJudge(), new ErrorRateJudge()),
+                                List.of(new ThresholdJudge(), new FisherExactJudge()),
                                 Map.of("fisher-exact", 1.0)))
                 .isNotNull();
     }
@@ -52,7 +56,7 @@ class JudgeSelectionTest {
         assertThatThrownBy(
                         () ->
                                 new AnalysisEngine(
-                                        List.of(new ErrorRateJudge(), new LatencyJudge()),
+                                        List.of(new FisherExactJudge(), new LatencyJudge()),
                                         Map.of("fisher-exact", -0.5, "mann-whitney-u", 1.5)))
                 .hasMessageContaining("glide.analysis.alpha-shares.fisher-exact: -0.5");
     }
@@ -60,7 +64,7 @@ class JudgeSelectionTest {
     @Test
     void onlyComparisonsSpendAlpha() {
         assertThat(new ThresholdJudge().compares()).isFalse();
-        assertThat(new ErrorRateJudge().compares()).isTrue();
+        assertThat(new FisherExactJudge().compares()).isTrue();
         assertThat(new LatencyJudge().compares()).isTrue();
     }
 }

@@ -49,7 +49,7 @@ class SharedScenariosTest {
                         .reduce(Sample.counts(0, 0), Sample::plus);
         Sample canary =
                 windows.stream().map(WindowPair::canary).reduce(Sample.counts(0, 0), Sample::plus);
-        double allWindows = ErrorRateJudge.pValue(baseline, canary);
+        double allWindows = FisherExactJudge.exact(baseline, canary);
         Assumptions.assumeFalse(
                 file.startsWith("errors-") && allWindows > criteria.alpha(),
                 () ->

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +33,27 @@ class PrometheusSourceTest {
 
     private static final Criteria CRITERIA =
             new Criteria(0.05, 5000.0, 0.01, true, true, 100L, 20L, 2, null, null, null);
+
+    /** The same, with the queue lag held to the baseline's (a rise is worse). */
+    private static final Criteria WITH_QUEUE_LAG =
+            new Criteria(
+                    0.05,
+                    5000.0,
+                    0.01,
+                    true,
+                    true,
+                    100L,
+                    20L,
+                    2,
+                    null,
+                    null,
+                    null,
+                    null,
+                    Map.of(
+                            "queue-lag",
+                            new Criteria.MetricSpec(
+                                    "increase", null, null, null, null, null, null)),
+                    null);
 
     @Inject PrometheusSource source;
 
@@ -63,12 +85,41 @@ class PrometheusSourceTest {
         assertThat(judge("v2-good")).isEqualTo(Verdict.PASS);
     }
 
+    @Test
+    void aCustomMetricWorseThanItsBaselineFailsACanaryThatIsHealthyOtherwise()
+            throws SourceException {
+        await().atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(
+                        () ->
+                                lastSeconds("v2-laggy", 13)
+                                                .canary()
+                                                .series()
+                                                .get("queue-lag")
+                                                .size()
+                                        >= 12);
+        WindowPair window = lastSeconds("v2-laggy", 4);
+        assertThat(window.canary().series().get("queue-lag")).allMatch(lag -> lag > 0.7);
+        assertThat(window.baseline().series().get("queue-lag")).allMatch(lag -> lag < 0.3);
+
+        AnalysisEngine.Result laggy = judge("v2-laggy", WITH_QUEUE_LAG);
+        assertThat(laggy.verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(laggy.summary()).contains("queue-lag HIGH");
+        assertThat(judge("v2-good", WITH_QUEUE_LAG).verdict()).isEqualTo(Verdict.PASS);
+        // Without the comparison, nothing else about the laggy canary is wrong.
+        assertThat(judge("v2-laggy", CRITERIA).verdict()).isEqualTo(Verdict.PASS);
+    }
+
     /**
      * Three windows of four seconds, judged as a live analysis would. A window spans four scrapes:
      * increase() over a range holding a single scrape has no answer, and two-second windows of a
      * one-second scrape sometimes did.
      */
     private Verdict judge(String canary) throws SourceException {
+        return judge(canary, CRITERIA).verdict();
+    }
+
+    private AnalysisEngine.Result judge(String canary, Criteria criteria) throws SourceException {
         Instant end = Instant.now().minusSeconds(1);
         List<WindowPair> windows = new ArrayList<>();
         for (int k = 3; k >= 1; k--) {
@@ -78,7 +129,7 @@ class PrometheusSourceTest {
                             end.minusSeconds(4L * k),
                             end.minusSeconds(4L * (k - 1))));
         }
-        return new AnalysisEngine().judge(windows, CRITERIA).verdict();
+        return new AnalysisEngine().judge(windows, criteria);
     }
 
     private WindowPair lastSeconds(String canary, int seconds) throws SourceException {

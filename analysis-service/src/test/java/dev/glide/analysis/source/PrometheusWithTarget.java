@@ -16,7 +16,9 @@ import java.util.Map;
 /**
  * A real Prometheus scraping a stand-in application every second. The application serves 50
  * requests a second per version, as Micrometer would expose them: {@code v1} and {@code v2-good}
- * alike (0.2 % errors, fast), {@code v2-bad} with 10 % errors and slower answers.
+ * alike (0.2 % errors, fast), {@code v2-bad} with 10 % errors and slower answers, {@code v2-laggy}
+ * as healthy as {@code v1} on requests but with a queue lag ({@code queue_lag_seconds}, a gauge
+ * every version has) four times as long.
  */
 public class PrometheusWithTarget implements QuarkusTestResourceLifecycleManager {
 
@@ -45,7 +47,13 @@ public class PrometheusWithTarget implements QuarkusTestResourceLifecycleManager
             target.start();
             Path dir = Files.createTempDirectory("glide-prometheus");
             prometheus = PrometheusProcess.start(dir, "127.0.0.1:" + target.getAddress().getPort());
-            return Map.of("glide.analysis.prometheus.url", prometheus.url());
+            return Map.of(
+                    "glide.analysis.prometheus.url",
+                    prometheus.url(),
+                    "glide.analysis.prometheus.queries.queue-lag",
+                    "max(queue_lag_seconds{service=\"{{service}}\",version=\"{{version}}\"})",
+                    "glide.analysis.comparisons.queue-lag.direction",
+                    "increase");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -67,6 +75,19 @@ public class PrometheusWithTarget implements QuarkusTestResourceLifecycleManager
         version(out, "v1", seconds, 0.002, new double[] {0.6, 0.9, 0.99, 1.0, 1.0});
         version(out, "v2-good", seconds, 0.002, new double[] {0.6, 0.9, 0.99, 1.0, 1.0});
         version(out, "v2-bad", seconds, 0.10, new double[] {0.1, 0.3, 0.7, 0.9, 1.0});
+        version(out, "v2-laggy", seconds, 0.002, new double[] {0.6, 0.9, 0.99, 1.0, 1.0});
+        out.append("# TYPE queue_lag_seconds gauge\n");
+        String[] versions = {"v1", "v2-good", "v2-bad", "v2-laggy"};
+        for (int i = 0; i < versions.length; i++) {
+            double lag = versions[i].equals("v2-laggy") ? 0.8 : 0.2;
+            // a little movement, different per version, so no two points tie
+            double wobble = 0.05 * Math.sin(seconds * 1.3 + i) + 0.02 * Math.sin(seconds * 4.1);
+            out.append("queue_lag_seconds{service=\"checkout\",version=\"")
+                    .append(versions[i])
+                    .append("\"} ")
+                    .append(lag + wobble)
+                    .append('\n');
+        }
         return out.toString();
     }
 

@@ -1,0 +1,26 @@
+package dev.glide.analysis.judge;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The error-rate comparison by Fisher's test with Lancaster's mid-p: P(canary errors > observed) +
+ * P(canary errors = observed) / 2. Fisher's exact p-value counts the observed table wholly, so at
+ * the few errors of a quiet canary it rejects much less often than its level; the mid-p's
+ * false-rejection rate is close to its level on average, so it catches more regressions while
+ * keeping alpha, as the A/A sets of {@code bench/analysis-judges.sh} check. The default error-rate
+ * judge.
+ */
+@ApplicationScoped
+public class FisherMidPJudge extends ErrorRateJudge {
+
+    @Override
+    public String type() {
+        return "fisher-mid-p";
+    }
+
+    @Override
+    double pValue(Sample baseline, Sample canary) {
+        Conditional conditional = conditional(baseline, canary);
+        return conditional == null ? 1 : conditional.midP();
+    }
+}
