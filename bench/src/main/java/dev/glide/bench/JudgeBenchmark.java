@@ -71,7 +71,7 @@ public class JudgeBenchmark implements Callable<Integer> {
     @Option(
             names = "--seeds",
             description = "how many seeds (each a fresh draw of every set)",
-            defaultValue = "3")
+            defaultValue = "5")
     int seeds;
 
     private final AnalysisEngine engine = new AnalysisEngine();

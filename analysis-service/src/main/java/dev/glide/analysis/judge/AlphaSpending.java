@@ -32,7 +32,12 @@ public final class AlphaSpending {
     /** Interim looks test at the budget divided by the planned looks, but never by fewer. */
     static final int INTERIM_DIVISOR = 10;
 
+    /**
+     * The grid's spacing for ten looks, in units of one look's standard deviation; more looks widen
+     * it with the walk's spread, so a long analysis costs about what ten windows do.
+     */
     private static final double STEP = 0.025;
+
     private static final double KERNEL_REACH = 8.5;
     private static final NormalDistribution NORMAL = new NormalDistribution(null, 0, 1);
     private static final Map<String, double[]> LEVELS = new ConcurrentHashMap<>();
@@ -67,18 +72,19 @@ public final class AlphaSpending {
         }
         double interim = budget / Math.max(planned, INTERIM_DIVISOR);
         double bound = NORMAL.inverseCumulativeProbability(1 - interim);
+        double step = STEP * Math.max(1, Math.sqrt(planned / 10.0));
         // The density of S_k on a grid ending at the boundary b sqrt(k), while no look crossed.
-        double[] grid = upTo(bound, 1);
+        double[] grid = upTo(bound, 1, step);
         double[] density = new double[grid.length];
         for (int i = 0; i < grid.length; i++) {
             density[i] = NORMAL.density(grid[i]);
         }
         for (int k = 2; k < planned; k++) {
-            double[] next = upTo(bound * Math.sqrt(k), k);
-            density = step(grid, density, next);
+            double[] next = upTo(bound * Math.sqrt(k), k, step);
+            density = move(grid, density, next, step);
             grid = next;
         }
-        double stayed = integral(density);
+        double stayed = integral(density, step);
         double remainder = budget - (1 - stayed);
         double[] lastGrid = grid;
         double[] lastDensity = density;
@@ -91,7 +97,11 @@ public final class AlphaSpending {
                             .solve(
                                     200,
                                     c ->
-                                            crossing(lastGrid, lastDensity, c * Math.sqrt(planned))
+                                            crossing(
+                                                            lastGrid,
+                                                            lastDensity,
+                                                            c * Math.sqrt(planned),
+                                                            step)
                                                     - remainder,
                                     0,
                                     12);
@@ -103,12 +113,12 @@ public final class AlphaSpending {
     }
 
     /** Grid points from the boundary of look k down to where S_k's density is negligible. */
-    private static double[] upTo(double top, int k) {
+    private static double[] upTo(double top, int k, double step) {
         double bottom = -KERNEL_REACH * Math.sqrt(k);
-        int n = (int) Math.ceil((top - bottom) / STEP) + 1;
+        int n = (int) Math.ceil((top - bottom) / step) + 1;
         double[] grid = new double[n];
         for (int i = 0; i < n; i++) {
-            grid[i] = top - (n - 1 - i) * STEP;
+            grid[i] = top - (n - 1 - i) * step;
         }
         return grid;
     }
@@ -117,18 +127,18 @@ public final class AlphaSpending {
      * One more look's density: the previous one moved by a standard normal step. Both grids have
      * the same spacing, so the step's density is needed only at the lattice of their offsets.
      */
-    private static double[] step(double[] grid, double[] density, double[] next) {
+    private static double[] move(double[] grid, double[] density, double[] next, double step) {
         double offset = next[next.length - 1] - grid[grid.length - 1];
-        int reach = (int) Math.ceil((KERNEL_REACH + Math.abs(offset)) / STEP) + 1;
+        int reach = (int) Math.ceil((KERNEL_REACH + Math.abs(offset)) / step) + 1;
         int span = next.length + grid.length;
         double[] kernel = new double[2 * span + 1];
         for (int m = -span; m <= span; m++) {
-            double d = offset + m * STEP;
+            double d = offset + m * step;
             kernel[m + span] = Math.abs(d) > KERNEL_REACH ? 0 : NORMAL.density(d);
         }
         double[] out = new double[next.length];
         for (int i = 0; i < next.length; i++) {
-            // next[i] - grid[j] = offset + ((grid.length - 1 - j) - (next.length - 1 - i)) * STEP
+            // next[i] - grid[j] = offset + ((grid.length - 1 - j) - (next.length - 1 - i)) * step
             int base = (grid.length - 1) - (next.length - 1 - i);
             int from = Math.max(0, base - reach);
             int to = Math.min(grid.length - 1, base + reach);
@@ -136,13 +146,13 @@ public final class AlphaSpending {
             for (int j = from; j <= to; j++) {
                 sum += weight(j, grid.length) * density[j] * kernel[base - j + span];
             }
-            out[i] = sum * STEP;
+            out[i] = sum * step;
         }
         return out;
     }
 
     /** The chance of staying below every boundary so far and then ending above {@code c}. */
-    private static double crossing(double[] grid, double[] density, double c) {
+    private static double crossing(double[] grid, double[] density, double c, double step) {
         double sum = 0;
         for (int j = 0; j < grid.length; j++) {
             sum +=
@@ -150,15 +160,15 @@ public final class AlphaSpending {
                             * density[j]
                             * (1 - NORMAL.cumulativeProbability(c - grid[j]));
         }
-        return sum * STEP;
+        return sum * step;
     }
 
-    private static double integral(double[] density) {
+    private static double integral(double[] density, double step) {
         double sum = 0;
         for (int j = 0; j < density.length; j++) {
             sum += weight(j, density.length) * density[j];
         }
-        return sum * STEP;
+        return sum * step;
     }
 
     /** Trapezoid weights: the grid ends exactly at the boundary. */

@@ -23,7 +23,7 @@ class AlphaSpendingTest {
     void theChanceOfAnyFalseRejectionOverAllLooksIsTheBudget() {
         // A random walk of standard normal steps (the score of a test under no difference),
         // checked against each look's level: the share of walks that ever cross is the budget.
-        for (int planned : new int[] {2, 5, 10, 20}) {
+        for (int planned : new int[] {2, 5, 10, 20, 60}) {
             double budget = 0.05;
             double[] levels = AlphaSpending.levels(budget, planned);
             org.apache.commons.math3.distribution.NormalDistribution normal =
@@ -49,6 +49,13 @@ class AlphaSpendingTest {
                     .as("%d looks", planned)
                     .isCloseTo(budget, within(0.0025));
         }
+    }
+
+    @Test
+    void aLongAnalysisTestsItsInterimLooksAtAKthOfTheBudgetAndTheRestAtTheLast() {
+        double[] levels = AlphaSpending.levels(0.0098, 500);
+        assertThat(levels[0]).isCloseTo(0.0098 / 500, within(1e-15));
+        assertThat(levels[499]).isGreaterThan(0.0098 / 500).isLessThan(0.0098);
     }
 
     @Test
