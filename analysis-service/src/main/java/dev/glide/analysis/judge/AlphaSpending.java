@@ -1,6 +1,5 @@
 package dev.glide.analysis.judge;
 
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.math3.analysis.solvers.BrentSolver;
@@ -11,17 +10,20 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * does not inflate it: a group-sequential design of the Haybittle-Peto kind with its last look
  * computed exactly.
  *
- * <p>Each test gets a budget {@code a} (its share of the analysis's alpha). Every look but the last
- * tests at one fixed, strict level, {@code a / max(K, 10)} for K planned looks (a tenth of the
- * budget for ten windows: a clear regression is stopped in the first windows, and a look that finds
- * nothing costs little). The last look tests at the level that brings the chance of any false
+ * <p>Each test gets a budget {@code a} (its share of the analysis's alpha); let {@code m = max(K,
+ * 10)} for K planned looks. The first three tenths of the interim looks test at {@code a / (0.8 m)}
+ * (an eighth of the budget each for ten windows: stopping early pays most there, so a clear
+ * regression is stopped in the first windows), the later interim looks at {@code a / (2 m)} (a
+ * twentieth: they mostly repeat evidence the earlier looks saw, and what they do not spend is left
+ * for the last look). The last look tests at the level that brings the chance of any false
  * rejection over all K looks to exactly {@code a}, computed for the looks' real correlation: the
  * statistic after look k carries everything before it, so consecutive looks correlate by {@code
  * sqrt(j / k)} (equal windows), and the union bound would waste most of the interim looks' levels.
  * The chance is the classic recursive integration (Armitage, McPherson and Rowe; Jennison and
  * Turnbull, ch. 19) of the score process {@code S_k = Z_k sqrt(k)}, a random walk with standard
- * normal steps, kept below the interim boundary. For ten looks and a budget of 0.0098 the interim
- * looks test at 0.00098 and the last at about 0.0066, where the union bound would have left 0.0010.
+ * normal steps, kept below the interim boundaries. For ten looks and a budget of 0.0098 looks 1-3
+ * test at 0.0012, looks 4-9 at 0.00049 and the last at about 0.0067, where the union bound would
+ * have left 0.0032.
  *
  * <p>Looks past the planned count spend nothing. A fixed-horizon analysis spends the whole budget
  * at its last look. The tests' budgets add up to the analysis's alpha (Bonferroni), so the whole
@@ -29,8 +31,11 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  */
 public final class AlphaSpending {
 
-    /** Interim looks test at the budget divided by the planned looks, but never by fewer. */
+    /** Interim levels divide the budget by the planned looks, but never by fewer. */
     static final int INTERIM_DIVISOR = 10;
+
+    /** The share of the interim looks that test at the early, looser level. */
+    static final double EARLY_SHARE = 0.3;
 
     /**
      * The grid's spacing for ten looks, in units of one look's standard deviation; more looks widen
@@ -70,17 +75,24 @@ public final class AlphaSpending {
             levels[0] = budget;
             return levels;
         }
-        double interim = budget / Math.max(planned, INTERIM_DIVISOR);
-        double bound = NORMAL.inverseCumulativeProbability(1 - interim);
+        int divisor = Math.max(planned, INTERIM_DIVISOR);
+        int early = (int) Math.ceil(EARLY_SHARE * (planned - 1));
+        for (int k = 1; k < planned; k++) {
+            levels[k - 1] = k <= early ? budget / (0.8 * divisor) : budget / (2.0 * divisor);
+        }
+        double[] bounds = new double[planned];
+        for (int k = 1; k < planned; k++) {
+            bounds[k - 1] = NORMAL.inverseCumulativeProbability(1 - levels[k - 1]);
+        }
         double step = STEP * Math.max(1, Math.sqrt(planned / 10.0));
-        // The density of S_k on a grid ending at the boundary b sqrt(k), while no look crossed.
-        double[] grid = upTo(bound, 1, step);
+        // The density of S_k on a grid ending at the boundary b_k sqrt(k), while no look crossed.
+        double[] grid = upTo(bounds[0], 1, step);
         double[] density = new double[grid.length];
         for (int i = 0; i < grid.length; i++) {
             density[i] = NORMAL.density(grid[i]);
         }
         for (int k = 2; k < planned; k++) {
-            double[] next = upTo(bound * Math.sqrt(k), k, step);
+            double[] next = upTo(bounds[k - 1] * Math.sqrt(k), k, step);
             density = move(grid, density, next, step);
             grid = next;
         }
@@ -107,7 +119,6 @@ public final class AlphaSpending {
                                     12);
             last = 1 - NORMAL.cumulativeProbability(z);
         }
-        Arrays.fill(levels, interim);
         levels[planned - 1] = last;
         return levels;
     }

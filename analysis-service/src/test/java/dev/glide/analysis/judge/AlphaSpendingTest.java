@@ -10,13 +10,16 @@ import org.junit.jupiter.api.Test;
 class AlphaSpendingTest {
 
     @Test
-    void interimLooksTestAtATenthOfTheBudgetAndTheLastAtFarMoreThanTheUnionBoundWouldLeave() {
+    void earlyLooksTestAtAnEighthOfTheBudgetLaterOnesAtATwentiethAndTheLastAtFarMore() {
         double[] levels = AlphaSpending.levels(0.0098, 10);
-        for (int k = 0; k < 9; k++) {
-            assertThat(levels[k]).isCloseTo(0.00098, within(1e-12));
+        for (int k = 0; k < 3; k++) {
+            assertThat(levels[k]).isCloseTo(0.0098 / 8, within(1e-12));
         }
-        // Computed for the looks' correlation; the union bound would leave 0.0098 - 9 * 0.00098.
-        assertThat(levels[9]).isCloseTo(0.0066, within(0.0002));
+        for (int k = 3; k < 9; k++) {
+            assertThat(levels[k]).isCloseTo(0.0098 / 20, within(1e-12));
+        }
+        // Computed for the looks' correlation; the union bound would leave 0.0098 - 0.00662.
+        assertThat(levels[9]).isCloseTo(0.0067, within(0.0002));
     }
 
     @Test
@@ -52,10 +55,11 @@ class AlphaSpendingTest {
     }
 
     @Test
-    void aLongAnalysisTestsItsInterimLooksAtAKthOfTheBudgetAndTheRestAtTheLast() {
+    void aLongAnalysisDividesTheBudgetByItsLooksAndLeavesTheRestForTheLast() {
         double[] levels = AlphaSpending.levels(0.0098, 500);
-        assertThat(levels[0]).isCloseTo(0.0098 / 500, within(1e-15));
-        assertThat(levels[499]).isGreaterThan(0.0098 / 500).isLessThan(0.0098);
+        assertThat(levels[0]).isCloseTo(0.0098 / 400, within(1e-15));
+        assertThat(levels[400]).isCloseTo(0.0098 / 1000, within(1e-15));
+        assertThat(levels[499]).isGreaterThan(0.0098 / 400).isLessThan(0.0098);
     }
 
     @Test
