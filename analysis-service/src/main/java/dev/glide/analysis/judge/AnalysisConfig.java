@@ -186,8 +186,8 @@ public interface AnalysisConfig {
 
         /**
          * The resolution of a compared custom metric's series: such a query is also asked as a
-         * range over the window at this step ({@code {{interval}}} then being the step), and the
-         * comparison ranks its points.
+         * range over the window at this step ({@code {{interval}}} is still the window's length),
+         * and the comparison ranks its points.
          */
         @WithDefault("1s")
         Duration step();
