@@ -1,18 +1,36 @@
 package dev.glide.contract;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import java.util.List;
 
 /**
  * An analysis the planner starts, carried on a rollout event: judge the canary on {@code metrics}
  * every {@code intervalSeconds}, {@code count} times, tolerating {@code failureLimit} failed
- * windows. Verdicts name {@code analysisSequence} as their {@code stepSequence}.
+ * windows, and calling its webhook {@code gates} at each window. An analysis of gates alone (no
+ * metrics) is how a gate before any traffic, or before a blue-green switch, is waited on. Verdicts
+ * name {@code analysisSequence} as their {@code stepSequence}.
  */
 public record AnalysisRequest(
         @Positive long analysisSequence,
-        @NotEmpty List<String> metrics,
+        @NotNull List<String> metrics,
         @Positive long intervalSeconds,
         @Min(1) int count,
-        @Min(0) int failureLimit) {}
+        @Min(0) int failureLimit,
+        List<@NotNull @Valid Gate> gates) {
+
+    public AnalysisRequest {
+        gates = gates == null ? List.of() : List.copyOf(gates);
+    }
+
+    public AnalysisRequest(
+            long analysisSequence,
+            List<String> metrics,
+            long intervalSeconds,
+            int count,
+            int failureLimit) {
+        this(analysisSequence, metrics, intervalSeconds, count, failureLimit, null);
+    }
+}

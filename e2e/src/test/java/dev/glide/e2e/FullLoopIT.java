@@ -183,6 +183,43 @@ class FullLoopIT {
     }
 
     @Test
+    void aFailingPreRolloutWebhookAbortsBeforeAnyUserRequestReachesTheCanary() throws Exception {
+        String service = "gated-" + UUID.randomUUID().toString().substring(0, 8);
+        UpstreamServer v1 = upstream("v1");
+        UpstreamServer v2 = upstream("v2");
+        // the team's test runner, answering the gate with a failure
+        UpstreamServer tests = upstream("tests");
+        tests.failRate(1.0);
+        Map<String, Object> strategy = new java.util.HashMap<>(canary(25));
+        strategy.put(
+                "gates",
+                List.of(
+                        Map.of(
+                                "name",
+                                "integration-tests",
+                                "phase",
+                                "preRollout",
+                                "url",
+                                tests.endpoint() + "/gate",
+                                "timeout",
+                                "2s",
+                                "retries",
+                                0)));
+        register(service, v1, strategy);
+
+        String rollout = release(service, v2);
+        JsonNode done = awaitEnd(rollout);
+
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("ABORTED");
+        assertThat(done.path("reason").asText())
+                .contains("webhook gate integration-tests (preRollout) failed");
+        assertThat(tests.served()).isEqualTo(1);
+        assertThat(v2.served()).as("requests that reached the canary").isZero();
+        assertThat(steps(history(rollout))).doesNotContain(25.0);
+        assertFoldEqualsState(rollout);
+    }
+
+    @Test
     void aBlueGreenReleaseIsSwitchedByAPromoteClickedInSlack() throws Exception {
         String service = "pay-" + UUID.randomUUID().toString().substring(0, 8);
         UpstreamServer blue = upstream("blue");

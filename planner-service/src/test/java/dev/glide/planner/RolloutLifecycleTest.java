@@ -494,6 +494,24 @@ class RolloutLifecycleTest {
                                 "steps[0].setWeight: 50.0 is above the canary ceiling of 20.0 %"));
         given().contentType(ContentType.JSON)
                 .body(
+                        "{\"team\":\"t\",\"gateway\":{\"adapter\":\"noop\",\"route\":\"r\"},"
+                                + "\"stable\":{\"version\":\"v1\"},\"strategy\":{\"type\":\"canary\",\"gates\":["
+                                + "{\"name\":\"smoke\",\"phase\":\"beforeLunch\",\"url\":\"not a url\","
+                                + "\"timeout\":\"-5s\",\"retries\":-1,\"onFailure\":\"shrug\"}]}}")
+                .when()
+                .put("/api/services/" + newService())
+                .then()
+                .statusCode(400)
+                .body(
+                        "problems",
+                        hasItems(
+                                "strategy.gates[0].phase: must be preRollout, prePromotion or rollout (was \"beforeLunch\")",
+                                "strategy.gates[0].url: must be an http or https URL such as http://tests.internal/gate (was \"not a url\")",
+                                "strategy.gates[0].timeout: must be a duration such as 500ms, 5s or 1m (was \"-5s\")",
+                                "strategy.gates[0].retries: must be greater than or equal to 0 (was -1)",
+                                "strategy.gates[0].onFailure: must be abort or pause (was \"shrug\")"));
+        given().contentType(ContentType.JSON)
+                .body(
                         "{\"service\":\"nobody\",\"version\":\"v2\",\"environment\":\"prod\","
                                 + "\"endpoints\":[\"http://h:1\"]}")
                 .when()

@@ -113,6 +113,17 @@ public interface AnalysisConfig {
 
     Kayenta kayenta();
 
+    /** Webhook gates' signing secrets. */
+    Gates gates();
+
+    interface Gates {
+        /** The secret gates are signed with, unless their service has its own. */
+        Optional<String> secret();
+
+        /** Per service, the secret its gates are signed with. */
+        Map<String, String> secrets();
+    }
+
     interface Comparison {
         /** increase, decrease or either. */
         @WithDefault("increase")

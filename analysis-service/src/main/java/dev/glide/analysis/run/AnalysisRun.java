@@ -1,6 +1,7 @@
 package dev.glide.analysis.run;
 
 import dev.glide.analysis.source.AnalysedRollout;
+import dev.glide.contract.Gate;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -12,6 +13,7 @@ import jakarta.persistence.Table;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.hibernate.annotations.JdbcTypeCode;
@@ -51,6 +53,10 @@ public class AnalysisRun extends PanacheEntityBase {
 
     @JdbcTypeCode(SqlTypes.JSON)
     public List<String> metrics;
+
+    /** The webhook gates called at each window; an analysis of gates alone has no metrics. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<Gate> gates = new ArrayList<>();
 
     @Column(name = "interval_seconds")
     public long intervalSeconds;

@@ -1,5 +1,6 @@
 package dev.glide.analysis.run;
 
+import dev.glide.analysis.gate.WebhookGates;
 import dev.glide.analysis.judge.AnalysisConfig;
 import dev.glide.analysis.judge.AnalysisEngine;
 import dev.glide.analysis.judge.AnalysisEngine.WindowJudgement;
@@ -28,6 +29,7 @@ import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
@@ -64,6 +66,7 @@ public class AnalysisScheduler {
     record JudgeNow(String rolloutId) {}
 
     private final MeterRegistry registry;
+    private final WebhookGates gates;
 
     AnalysisScheduler(
             AnalysisEngine engine,
@@ -73,8 +76,10 @@ public class AnalysisScheduler {
             EventCodec codec,
             @Channel(Topics.ANALYSIS_VERDICTS) Emitter<String> emitter,
             Event<JudgeNow> judgeNow,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            WebhookGates gates) {
         this.registry = registry;
+        this.gates = gates;
         this.engine = engine;
         this.config = config;
         this.sources = sources;
@@ -156,7 +161,7 @@ public class AnalysisScheduler {
         AnalysisRun run = due.get(0);
         int k = run.windowsJudged + 1;
         Instant windowEnd = run.windowStart(k + 1);
-        if (metricsLate(run, windowEnd)) {
+        if (!run.metrics.isEmpty() && metricsLate(run, windowEnd)) {
             // the window's last metrics are not in yet: judging now would call a healthy canary
             // inconclusive
             run.dueAt = Instant.now().plus(config.grace());
@@ -187,6 +192,52 @@ public class AnalysisScheduler {
     }
 
     private AnalysisVerdict judge(AnalysisRun run, int k) {
+        List<WebhookGates.Outcome> gated =
+                gates.call(run.rollout(), run.analysisSequence, k, run.gates);
+        AnalysisVerdict verdict = judgeMetrics(run, k);
+        return gated.isEmpty() ? verdict : withGates(run, k, verdict, gated);
+    }
+
+    /**
+     * A window's verdict with its gates' outcomes: a failed gate that aborts makes it FAIL, one
+     * that pauses makes a passing verdict INCONCLUSIVE; an analysis of gates alone is what its
+     * gates say.
+     */
+    private AnalysisVerdict withGates(
+            AnalysisRun run, int k, AnalysisVerdict metrics, List<WebhookGates.Outcome> gated) {
+        List<AnalysisVerdict.Check> checks = new ArrayList<>(metrics.checks());
+        gated.forEach(outcome -> checks.add(outcome.finding().check()));
+        Optional<WebhookGates.Outcome> aborting =
+                gated.stream().filter(o -> !o.passed() && !o.gate().pausesOnFailure()).findFirst();
+        Optional<WebhookGates.Outcome> pausing =
+                gated.stream().filter(o -> !o.passed() && o.gate().pausesOnFailure()).findFirst();
+        Verdict verdict = metrics.verdict();
+        String summary = metrics.summary();
+        int score = metrics.score();
+        if (aborting.isPresent()) {
+            verdict = Verdict.FAIL;
+            summary = aborting.get().finding().check().detail();
+            score = Math.min(score, 25);
+        } else if (verdict != Verdict.FAIL && pausing.isPresent()) {
+            verdict = Verdict.INCONCLUSIVE;
+            summary = pausing.get().finding().check().detail();
+            score = 50;
+        } else if (run.metrics.isEmpty()) {
+            summary =
+                    gated.size() == 1
+                            ? gated.get(0).finding().check().detail()
+                            : "all " + gated.size() + " webhook gates passed";
+        }
+        LOG.infof(
+                "[rollout %s] analysis %d window %d gates: %s",
+                run.rolloutId, run.analysisSequence, k, summary);
+        return verdict(run, k, verdict, score, checks, summary);
+    }
+
+    private AnalysisVerdict judgeMetrics(AnalysisRun run, int k) {
+        if (run.metrics.isEmpty()) {
+            return verdict(run, k, Verdict.PASS, 100, List.of(), "no metrics: gates only");
+        }
         AnalysedRollout rollout = run.rollout();
         Criteria criteria = config.criteria(run.metrics);
         WindowJudgement judgement;

@@ -3,6 +3,7 @@ package dev.glide.analysis.run;
 import dev.glide.analysis.run.AnalysisRun.State;
 import dev.glide.contract.AnalysisRequest;
 import dev.glide.contract.EventCodec;
+import dev.glide.contract.Gate;
 import dev.glide.contract.RolloutEvent;
 import dev.glide.contract.RolloutNews;
 import dev.glide.contract.Topics;
@@ -12,6 +13,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -72,6 +74,7 @@ public class RolloutEventsConsumer {
         run.stableVersion = event.stableVersion();
         run.canaryVersion = event.canaryVersion();
         run.metrics = request.metrics();
+        run.gates = new ArrayList<>(request.gates());
         run.intervalSeconds = request.intervalSeconds();
         run.count = request.count();
         // Windows start on a whole second, where the gateways' clock-aligned metrics windows end
@@ -85,7 +88,12 @@ public class RolloutEventsConsumer {
         run.dueAt = scheduler.dueAt(run, 1);
         run.persist();
         LOG.infof(
-                "[rollout %s] analysis %d started: %d windows of %d s on %s",
-                run.rolloutId, run.analysisSequence, run.count, run.intervalSeconds, run.metrics);
+                "[rollout %s] analysis %d started: %d windows of %d s on %s, gates %s",
+                run.rolloutId,
+                run.analysisSequence,
+                run.count,
+                run.intervalSeconds,
+                run.metrics,
+                run.gates.stream().map(Gate::name).toList());
     }
 }

@@ -1,6 +1,7 @@
 package dev.glide.notifier.channel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.glide.contract.WebhookSignature;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -8,14 +9,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * POSTs each notification as JSON to one URL. With a secret, the request carries {@code
@@ -25,8 +22,8 @@ import javax.crypto.spec.SecretKeySpec;
 @ApplicationScoped
 public class WebhookChannel implements NotificationChannel {
 
-    public static final String SIGNATURE_HEADER = "X-Glide-Signature";
-    public static final String TIMESTAMP_HEADER = "X-Glide-Timestamp";
+    public static final String SIGNATURE_HEADER = WebhookSignature.SIGNATURE_HEADER;
+    public static final String TIMESTAMP_HEADER = WebhookSignature.TIMESTAMP_HEADER;
 
     private final Optional<URI> url;
     private final Optional<String> secret;
@@ -61,7 +58,7 @@ public class WebhookChannel implements NotificationChannel {
             request.header(TIMESTAMP_HEADER, timestamp)
                     .header(
                             SIGNATURE_HEADER,
-                            "sha256=" + sign(secret.get(), timestamp + "." + body));
+                            WebhookSignature.header(secret.get(), timestamp, body));
         }
         try {
             HttpResponse<String> response =
@@ -85,13 +82,7 @@ public class WebhookChannel implements NotificationChannel {
 
     /** HMAC-SHA256 of {@code payload} with {@code key}, as lowercase hex. */
     public static String sign(String key, String payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
+        return WebhookSignature.sign(key, payload);
     }
 
     private String body(Notification notification) throws DeliveryException {

@@ -208,7 +208,8 @@ public class RolloutDriver
                             wanted.metrics(),
                             wanted.intervalDuration().toSeconds(),
                             wanted.count(),
-                            wanted.failureLimit()),
+                            wanted.failureLimit(),
+                            wanted.gatesOrNone()),
                     effects);
         } else if (output instanceof Announcement announcement) {
             announced.fire(

@@ -1,6 +1,7 @@
 package dev.glide.planner.strategy;
 
 import dev.glide.contract.Durations;
+import dev.glide.contract.Gate;
 import dev.glide.planner.strategy.PlannedStep.Analyse;
 import dev.glide.planner.strategy.PlannedStep.AwaitTrain;
 import dev.glide.planner.strategy.PlannedStep.HoldRollbackWindow;
@@ -24,16 +25,22 @@ public final class StrategyPlanner {
             throw new InvalidStrategyException(problems);
         }
         List<PlannedStep> plan = new ArrayList<>();
+        List<Gate> preRollout = spec.gates(Gate.PRE_ROLLOUT);
+        if (!preRollout.isEmpty()) {
+            plan.add(new Analyse(AnalysisSpec.gatesOnly(preRollout)));
+        }
+        List<Gate> rollout = spec.gates(Gate.ROLLOUT);
+        List<Gate> prePromotion = spec.gates(Gate.PRE_PROMOTION);
         switch (spec.type()) {
-            case canary -> addRamp(plan, steps(spec));
-            case blueGreen -> addCutover(plan, blueGreen(spec), true);
+            case canary -> addRamp(plan, steps(spec), rollout);
+            case blueGreen -> addCutover(plan, blueGreen(spec), true, prePromotion);
             case canaryThenBlueGreen -> {
-                addRamp(plan, steps(spec));
-                addCutover(plan, blueGreen(spec), false);
+                addRamp(plan, steps(spec), rollout);
+                addCutover(plan, blueGreen(spec), false, prePromotion);
             }
             case segmentFirst -> {
                 plan.add(new Route(0, spec.segment().match(), spec.segment().stickyKey(), false));
-                addRamp(plan, steps(spec));
+                addRamp(plan, steps(spec), rollout);
             }
         }
         plan.add(Route.promotion());
@@ -65,7 +72,7 @@ public final class StrategyPlanner {
         return List.copyOf(plan);
     }
 
-    private static void addRamp(List<PlannedStep> plan, List<StepSpec> steps) {
+    private static void addRamp(List<PlannedStep> plan, List<StepSpec> steps, List<Gate> gates) {
         for (StepSpec step : steps) {
             if (step.setWeight() != null) {
                 plan.add(Route.weight(step.setWeight()));
@@ -78,7 +85,7 @@ public final class StrategyPlanner {
                                         ? null
                                         : Durations.parse(step.pause().duration())));
             } else {
-                plan.add(new Analyse(step.analysis()));
+                plan.add(new Analyse(step.analysis().withGates(gates)));
             }
         }
     }
@@ -98,12 +105,17 @@ public final class StrategyPlanner {
      * switch, the window.
      */
     private static void addCutover(
-            List<PlannedStep> plan, BlueGreenSpec blueGreen, boolean withPreview) {
+            List<PlannedStep> plan,
+            BlueGreenSpec blueGreen,
+            boolean withPreview,
+            List<Gate> prePromotion) {
         if (withPreview) {
             plan.add(new Route(0, List.of(blueGreen.preview()), null, false));
         }
         if (blueGreen.prePromotionAnalysis() != null) {
-            plan.add(new Analyse(blueGreen.prePromotionAnalysis()));
+            plan.add(new Analyse(blueGreen.prePromotionAnalysis().withGates(prePromotion)));
+        } else if (!prePromotion.isEmpty()) {
+            plan.add(new Analyse(AnalysisSpec.gatesOnly(prePromotion)));
         }
         if (!blueGreen.autoPromote()) {
             plan.add(new Pause(null));
@@ -174,6 +186,7 @@ public final class StrategyPlanner {
                             + spec.type()
                             + ")");
         }
+        problems.addAll(gateProblems(spec));
         if (spec.type() == StrategySpec.Type.canaryThenBlueGreen) {
             double ceiling = ceiling(spec);
             List<StepSpec> steps = steps(spec);
@@ -189,6 +202,50 @@ public final class StrategyPlanner {
                                     + ceiling
                                     + " % (the blue-green cutover moves the rest)");
                 }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * What a gate's own validation cannot see: a zero timeout, names used twice, a phase the type
+     * has not.
+     */
+    private static List<String> gateProblems(StrategySpec spec) {
+        List<String> problems = new ArrayList<>();
+        if (spec.gates() == null) {
+            return problems;
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        boolean cutover =
+                spec.type() == StrategySpec.Type.blueGreen
+                        || spec.type() == StrategySpec.Type.canaryThenBlueGreen;
+        for (int i = 0; i < spec.gates().size(); i++) {
+            Gate gate = spec.gates().get(i);
+            if (gate == null) {
+                continue;
+            }
+            if (gate.name() != null && !names.add(gate.name())) {
+                problems.add("gates[" + i + "].name: " + gate.name() + " is used by another gate");
+            }
+            if (gate.timeout() != null
+                    && gate.timeout().matches(Durations.PATTERN)
+                    && Durations.parse(gate.timeout()).isZero()) {
+                problems.add("gates[" + i + "].timeout: must be longer than 0 (was 0)");
+            }
+            if (Gate.PRE_PROMOTION.equals(gate.phase()) && !cutover) {
+                problems.add(
+                        "gates["
+                                + i
+                                + "].phase: prePromotion gates need a blue-green switch (type is "
+                                + spec.type()
+                                + ")");
+            }
+            if (Gate.ROLLOUT.equals(gate.phase()) && spec.type() == StrategySpec.Type.blueGreen) {
+                problems.add(
+                        "gates["
+                                + i
+                                + "].phase: a blueGreen strategy has no canary analyses for rollout gates; use prePromotion");
             }
         }
         return problems;

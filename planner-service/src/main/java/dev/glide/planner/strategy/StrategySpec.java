@@ -1,6 +1,7 @@
 package dev.glide.planner.strategy;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.glide.contract.Gate;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -19,6 +20,10 @@ import java.util.List;
  *       blueGreen} cutover;
  *   <li>{@code segmentFirst}: {@code segment} users first, then {@code steps} as a canary.
  * </ul>
+ *
+ * Any of them may declare webhook {@code gates} ({@link Gate}): {@code preRollout} gates are waited
+ * on before any user traffic reaches the new version, {@code rollout} gates at every analysis
+ * window of the ramp, {@code prePromotion} gates before a blue-green switch.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StrategySpec(
@@ -27,7 +32,24 @@ public record StrategySpec(
         @Valid BlueGreenSpec blueGreen,
         @Valid SegmentSpec segment,
         @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "100", inclusive = false)
-                Double ceiling) {
+                Double ceiling,
+        List<@NotNull @Valid Gate> gates) {
+
+    public StrategySpec(
+            Type type,
+            List<StepSpec> steps,
+            BlueGreenSpec blueGreen,
+            SegmentSpec segment,
+            Double ceiling) {
+        this(type, steps, blueGreen, segment, ceiling, null);
+    }
+
+    /** The gates of one phase, in the order declared. */
+    public List<Gate> gates(String phase) {
+        return gates == null
+                ? List.of()
+                : gates.stream().filter(g -> phase.equals(g.phase())).toList();
+    }
 
     /** The strategies; JSON names as written here. */
     public enum Type {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.glide.contract.Durations;
+import dev.glide.contract.Gate;
 import dev.glide.contract.MatchRule;
 import dev.glide.contract.Mirror;
 import dev.glide.contract.Role;
@@ -150,6 +151,82 @@ class StrategyPlannerTest {
                         new Route(100, List.of(), null, false),
                         new HoldRollbackWindow(Duration.ofMinutes(10)),
                         new Route(100, List.of(), null, true));
+    }
+
+    private static Gate gate(String name, String phase) {
+        return new Gate(name, phase, "http://tests.internal/" + name, null, null, null);
+    }
+
+    @Test
+    void preRolloutGatesAreWaitedOnBeforeAnyTrafficAndRolloutGatesAtEveryAnalysis() {
+        List<PlannedStep> plan =
+                StrategyPlanner.plan(
+                        new StrategySpec(
+                                StrategySpec.Type.canary,
+                                null,
+                                null,
+                                null,
+                                null,
+                                List.of(gate("smoke", "preRollout"), gate("load", "rollout"))));
+
+        assertThat(plan.get(0))
+                .isEqualTo(
+                        new Analyse(AnalysisSpec.gatesOnly(List.of(gate("smoke", "preRollout")))));
+        assertThat(plan.get(1)).isEqualTo(Route.weight(5));
+        List<Analyse> analyses =
+                plan.stream().filter(Analyse.class::isInstance).map(Analyse.class::cast).toList();
+        assertThat(analyses).hasSize(4);
+        assertThat(analyses.subList(1, 4))
+                .allSatisfy(
+                        a -> {
+                            assertThat(a.spec().metrics()).isNotEmpty();
+                            assertThat(a.spec().gatesOrNone())
+                                    .containsExactly(gate("load", "rollout"));
+                        });
+    }
+
+    @Test
+    void prePromotionGatesJoinThePrePromotionAnalysisOrStandAloneBeforeTheSwitch() {
+        List<PlannedStep> plan =
+                StrategyPlanner.plan(
+                        new StrategySpec(
+                                StrategySpec.Type.blueGreen,
+                                null,
+                                null,
+                                null,
+                                null,
+                                List.of(gate("smoke", "prePromotion"))));
+
+        assertThat(plan)
+                .containsSubsequence(
+                        new Analyse(AnalysisSpec.gatesOnly(List.of(gate("smoke", "prePromotion")))),
+                        new Pause(null),
+                        new Route(100, List.of(), null, false));
+    }
+
+    @Test
+    void badGatesAreEachNamed() {
+        var spec =
+                new StrategySpec(
+                        StrategySpec.Type.canary,
+                        null,
+                        null,
+                        null,
+                        null,
+                        List.of(
+                                gate("smoke", "preRollout"),
+                                new Gate("smoke", "rollout", "http://t/x", "0s", null, null),
+                                gate("switch", "prePromotion")));
+
+        assertThatThrownBy(() -> StrategyPlanner.plan(spec))
+                .isInstanceOf(InvalidStrategyException.class)
+                .satisfies(
+                        e ->
+                                assertThat(((InvalidStrategyException) e).problems())
+                                        .containsExactly(
+                                                "gates[1].name: smoke is used by another gate",
+                                                "gates[1].timeout: must be longer than 0 (was 0)",
+                                                "gates[2].phase: prePromotion gates need a blue-green switch (type is canary)"));
     }
 
     @Test
