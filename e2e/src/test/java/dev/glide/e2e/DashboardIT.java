@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -103,14 +104,13 @@ class DashboardIT {
         register(service);
         String rollout = release(service);
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.ignoring(StaleElementReferenceException.class);
 
         browser.get(glide.plannerUrl() + "/#/?team=payments");
-        WebElement row =
-                wait.until(
-                        ExpectedConditions.visibilityOfElementLocated(
-                                By.cssSelector("tr[data-id='" + rollout + "']")));
-        assertThat(row.getText()).contains(service).contains("payments").contains("v1 → v2");
-        row.click();
+        By row = By.cssSelector("tr[data-id='" + rollout + "']");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+        assertThat(textOf(wait, row)).contains(service).contains("payments").contains("v1 → v2");
+        click(wait, row);
 
         wait.until(
                 driver ->
@@ -135,7 +135,7 @@ class DashboardIT {
                                         .contains("by bob (payments)"));
 
         // Promote without the team's token is refused by the API, and the page says why
-        browser.findElement(By.cssSelector("button[data-action=promote]")).click();
+        click(wait, By.cssSelector("button[data-action=promote]"));
         wait.until(
                 ExpectedConditions.textMatches(
                         By.id("answer"), Pattern.compile("refused \\(401\\)")));
@@ -143,7 +143,7 @@ class DashboardIT {
 
         type("actor", "alice");
         type("token", TOKEN);
-        browser.findElement(By.cssSelector("button[data-action=promote]")).click();
+        click(wait, By.cssSelector("button[data-action=promote]"));
         wait.until(ExpectedConditions.textToBe(By.id("state"), "SUCCEEDED"));
         assertThat(weights()).endsWith("100");
         assertThat(timeline())
@@ -197,20 +197,19 @@ class DashboardIT {
                         .path("trainId")
                         .asText();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.ignoring(StaleElementReferenceException.class);
 
         // the list groups the train's members under a row of the train's own
         browser.get(glide.plannerUrl() + "/#/?team=payments");
-        WebElement trainRow =
-                wait.until(
-                        ExpectedConditions.visibilityOfElementLocated(
-                                By.cssSelector("tr.train-row[data-train='" + train + "']")));
-        assertThat(trainRow.getText()).contains("release train " + train);
-        assertThat(
-                        browser.findElements(By.cssSelector("tr.train-row + tr.member")).stream()
+        By trainRow = By.cssSelector("tr.train-row[data-train='" + train + "']");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(trainRow));
+        assertThat(textOf(wait, trainRow)).contains("release train " + train);
+        wait.until(
+                driver ->
+                        driver.findElements(By.cssSelector("tr.train-row + tr.member")).stream()
                                 .map(WebElement::getText)
-                                .toList())
-                .anySatisfy(text -> assertThat(text).contains(api));
-        trainRow.click();
+                                .anyMatch(text -> text.contains(api)));
+        click(wait, trainRow);
 
         // the graph: the first member canaries (waiting at its pause), the one depending on it
         // waits
@@ -232,7 +231,7 @@ class DashboardIT {
         // a valid SSO token of a group that is not the team's: refused, and the page says why
         type("token", idp.token("mallory", "search-devs"));
         acceptNextPrompt("release looks wrong");
-        browser.findElement(By.cssSelector("button[data-action=abort]")).click();
+        click(wait, By.cssSelector("button[data-action=abort]"));
         wait.until(
                 ExpectedConditions.textMatches(
                         By.id("answer"), Pattern.compile("refused \\(403\\)")));
@@ -242,7 +241,7 @@ class DashboardIT {
         type("actor", "alice");
         type("token", idp.token("alice", "payments-devs"));
         acceptNextPrompt("release looks wrong");
-        browser.findElement(By.cssSelector("button[data-action=abort]")).click();
+        click(wait, By.cssSelector("button[data-action=abort]"));
         wait.until(ExpectedConditions.textToBe(By.id("state"), "ABORTED"));
         wait.until(driver -> "ABORTED".equals(node(api).getAttribute("data-state")));
         assertThat(timeline())
@@ -318,6 +317,7 @@ class DashboardIT {
 
         browser.get(glide.plannerUrl() + "/#/rollouts/" + rollout);
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.ignoring(StaleElementReferenceException.class);
         wait.until(
                 driver ->
                         browser.findElements(By.cssSelector("#error-chart circle.canary-dot"))
@@ -356,21 +356,47 @@ class DashboardIT {
                 By.cssSelector("#train-graph g.node[data-service='" + service + "']"));
     }
 
+    /**
+     * Clicks what {@code by} finds, finding it again if a live re-render replaced it between the
+     * finding and the click.
+     */
+    private static void click(WebDriverWait wait, By by) {
+        wait.until(
+                driver -> {
+                    driver.findElement(by).click();
+                    return true;
+                });
+    }
+
+    /** The text of what {@code by} finds, found again if a live re-render replaced it. */
+    private static String textOf(WebDriverWait wait, By by) {
+        return wait.until(driver -> driver.findElement(by).getText());
+    }
+
     /** The page asks why for an abort: answer the next prompt with {@code reason}. */
     private static void acceptNextPrompt(String reason) {
         browser.executeScript("window.prompt = () => arguments[0];", reason);
     }
 
+    /**
+     * The chart's points, read in one script so a live re-render between finding and reading them
+     * cannot leave a stale element.
+     */
+    @SuppressWarnings("unchecked")
     private static List<String> weights() {
-        return browser.findElements(By.cssSelector("#weight-chart circle.point")).stream()
-                .map(c -> c.getAttribute("data-weight"))
-                .toList();
+        return (List<String>)
+                browser.executeScript(
+                        "return Array.from(document.querySelectorAll('#weight-chart circle.point'))"
+                                + ".map(c => c.getAttribute('data-weight'));");
     }
 
+    /** The timeline's lines as shown, read in one script (see {@link #weights()}). */
+    @SuppressWarnings("unchecked")
     private static List<String> timeline() {
-        return browser.findElements(By.cssSelector("#timeline li")).stream()
-                .map(WebElement::getText)
-                .toList();
+        return (List<String>)
+                browser.executeScript(
+                        "return Array.from(document.querySelectorAll('#timeline li'))"
+                                + ".map(li => li.innerText.trim());");
     }
 
     private static void type(String id, String text) {
