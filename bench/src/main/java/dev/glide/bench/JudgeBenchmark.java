@@ -102,13 +102,15 @@ public class JudgeBenchmark implements Callable<Integer> {
         report.put("sharedSamples", sharedSamples(criteria));
 
         Map<String, Tally> sets = new LinkedHashMap<>();
+        Map<String, Tally> aa = new LinkedHashMap<>();
+        List<Cell> cells = new ArrayList<>();
         for (String kind : List.of("errors", "latency")) {
-            double[] sizes =
-                    kind.equals("errors") ? new double[] {1.5, 2, 3} : new double[] {1.1, 1.3, 1.5};
+            boolean errors = kind.equals("errors");
+            double[] sizes = errors ? new double[] {1.5, 2, 3} : new double[] {1.1, 1.3, 1.5};
             for (double size : sizes) {
                 for (double share : SHARES) {
                     String name =
-                            (kind.equals("errors")
+                            (errors
                                             ? "errorRate x" + trim(size)
                                             : "medianLatency +"
                                                     + Math.round((size - 1) * 100)
@@ -116,43 +118,26 @@ public class JudgeBenchmark implements Callable<Integer> {
                                     + " @"
                                     + Math.round(share * 100)
                                     + "% canary";
-                    sets.put(name, new Tally());
+                    Tally tally = new Tally();
+                    sets.put(name, tally);
+                    cells.add(
+                            new Cell(share, errors ? size : 1, errors ? 1 : size, perCell, tally));
                 }
             }
         }
-        Map<String, Tally> aa = new LinkedHashMap<>();
         for (double share : SHARES) {
-            aa.put("A/A @" + Math.round(share * 100) + "% canary", new Tally());
+            Tally tally = new Tally();
+            aa.put("A/A @" + Math.round(share * 100) + "% canary", tally);
+            cells.add(new Cell(share, 1, 1, aaPerShare, tally));
         }
         for (int s = 0; s < seeds; s++) {
             RandomGenerator random = new Well19937c(seed + s);
-            var names = sets.keySet().iterator();
-            for (String kind : List.of("errors", "latency")) {
-                double[] sizes =
-                        kind.equals("errors")
-                                ? new double[] {1.5, 2, 3}
-                                : new double[] {1.1, 1.3, 1.5};
-                for (double size : sizes) {
-                    for (double share : SHARES) {
-                        Tally tally = sets.get(names.next());
-                        for (int i = 0; i < perCell; i++) {
-                            List<WindowPair> windows =
-                                    scenario(
-                                            random,
-                                            share,
-                                            kind.equals("errors") ? size : 1,
-                                            kind.equals("latency") ? size : 1);
-                            tally.add(judge(windows, criteria), reference.fails(windows));
-                        }
-                    }
-                }
-            }
-            var aaNames = aa.keySet().iterator();
-            for (double share : SHARES) {
-                Tally tally = aa.get(aaNames.next());
-                for (int i = 0; i < aaPerShare; i++) {
-                    List<WindowPair> windows = scenario(random, share, 1, 1);
-                    tally.add(judge(windows, criteria), reference.fails(windows));
+            for (Cell cell : cells) {
+                for (int i = 0; i < cell.scenarios(); i++) {
+                    List<WindowPair> windows =
+                            scenario(
+                                    random, cell.share(), cell.errorFactor(), cell.latencyFactor());
+                    cell.tally().add(judge(windows, criteria), reference.fails(windows));
                 }
             }
         }
@@ -294,6 +279,10 @@ public class JudgeBenchmark implements Callable<Integer> {
         double scale = Math.pow(10, places);
         return Math.round(value * scale) / scale;
     }
+
+    /** One generated set: its scenarios' shape, how many per seed, and its tally. */
+    private record Cell(
+            double share, double errorFactor, double latencyFactor, int scenarios, Tally tally) {}
 
     /** How many of a set each judge failed, and when Glide did. */
     private final class Tally {

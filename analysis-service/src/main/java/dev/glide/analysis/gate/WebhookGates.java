@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -134,7 +136,7 @@ public class WebhookGates {
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 last =
-                        cause instanceof java.net.http.HttpTimeoutException
+                        cause instanceof HttpTimeoutException
                                 ? "gave no whole answer within " + gate.timeout()
                                 : "is unreachable: " + cause;
             } catch (InterruptedException e) {
@@ -205,7 +207,7 @@ public class WebhookGates {
         private int size;
 
         @Override
-        public java.util.concurrent.CompletionStage<String> getBody() {
+        public CompletionStage<String> getBody() {
             return body;
         }
 

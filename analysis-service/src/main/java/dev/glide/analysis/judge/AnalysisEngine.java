@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Judges an analysis window by window, the same way live (one verdict per interval) and offline (a
@@ -123,8 +124,7 @@ public final class AnalysisEngine {
                         ? thresholdFailuresBefore + 1
                         : thresholdPassed ? 0 : thresholdFailuresBefore;
         long canaryRequests = look.canarySoFar().requests();
-        double needed =
-                (double) criteria.minRequests() * Math.min(k, planned) / Math.max(planned, 1);
+        Optional<String> scarce = look.tooFewCanaryRequests();
         Verdict verdict;
         String summary;
         if (comparisonFailed) {
@@ -137,12 +137,9 @@ public final class AnalysisEngine {
                             + (criteria.consecutiveFailures() > 1
                                     ? " (" + streak + " windows in a row)"
                                     : "");
-        } else if (canaryRequests < needed) {
+        } else if (scarce.isPresent()) {
             verdict = Verdict.INCONCLUSIVE;
-            summary =
-                    String.format(
-                            "only %d canary requests after window %d; at least %.0f are needed",
-                            canaryRequests, k, Math.ceil(needed));
+            summary = scarce.get();
         } else {
             verdict = Verdict.PASS;
             summary =

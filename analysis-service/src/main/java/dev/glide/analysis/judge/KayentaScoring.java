@@ -4,13 +4,12 @@ import dev.glide.analysis.judge.AnalysisEngine.WindowJudgement;
 import dev.glide.analysis.judge.Criteria.KayentaSettings;
 import dev.glide.analysis.judge.Criteria.MetricSpec;
 import dev.glide.analysis.judge.Finding.Status;
-import dev.glide.analysis.judge.MetricClassification.Classification;
-import dev.glide.contract.AnalysisVerdict.Check;
 import dev.glide.contract.AnalysisVerdict.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code scoring: kayenta}: each look (everything so far, as a Spinnaker canary's intervals without
@@ -62,16 +61,12 @@ final class KayentaScoring {
                                             spec.critical(),
                                             spec.mustHaveData(),
                                             spec.reportOnly()));
-                            findings.add(finding(result, spec));
+                            findings.add(result.finding(spec, TEST));
                         });
         double score = KayentaScorer.score(scored, settings.groupWeights());
         int k = look.index();
         boolean last = k >= look.planned();
-        long canaryRequests = look.canarySoFar().requests();
-        double needed =
-                (double) criteria.minRequests()
-                        * Math.min(k, look.planned())
-                        / Math.max(look.planned(), 1);
+        Optional<String> scarce = look.tooFewCanaryRequests();
         String tally =
                 String.format(
                         "Kayenta score %.1f after window %d (marginal %.0f, pass %.0f)",
@@ -88,12 +83,9 @@ final class KayentaScoring {
         if (score <= settings.marginal()) {
             verdict = Verdict.FAIL;
             summary = tally + failing;
-        } else if (canaryRequests < needed) {
+        } else if (scarce.isPresent()) {
             verdict = Verdict.INCONCLUSIVE;
-            summary =
-                    String.format(
-                            "only %d canary requests after window %d; at least %.0f are needed",
-                            canaryRequests, k, Math.ceil(needed));
+            summary = scarce.get();
         } else if (last && score < settings.pass()) {
             verdict = Verdict.INCONCLUSIVE;
             summary = tally + ": marginal, a person decides" + failing;
@@ -102,31 +94,5 @@ final class KayentaScoring {
             summary = tally;
         }
         return new WindowJudgement(verdict, (int) Math.round(score), findings, summary, 0);
-    }
-
-    private static Finding finding(MetricClassification result, MetricSpec spec) {
-        Classification classification = result.classification();
-        Status status =
-                switch (classification) {
-                    case PASS -> Status.PASS;
-                    case HIGH, LOW -> spec.reportOnly() ? Status.PASS : Status.FAIL;
-                    case NODATA -> spec.mustHaveData() ? Status.FAIL : Status.INCONCLUSIVE;
-                };
-        Check check =
-                new Check(
-                        result.metric(),
-                        TEST,
-                        finite(result.baselineMean()),
-                        finite(result.canaryMean()),
-                        result.interval() == null ? null : result.interval().estimate(),
-                        null,
-                        null,
-                        status != Status.FAIL,
-                        result.reason());
-        return new Finding(check, status);
-    }
-
-    private static Double finite(double value) {
-        return Double.isFinite(value) ? value : null;
     }
 }

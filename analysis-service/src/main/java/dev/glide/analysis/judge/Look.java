@@ -1,6 +1,7 @@
 package dev.glide.analysis.judge;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One look at an analysis: the windows so far (oldest first), how many are planned, and the
@@ -26,6 +27,24 @@ public record Look(List<WindowPair> windows, int planned, Criteria criteria) {
                 index(),
                 Math.max(planned, 1),
                 criteria.sequential());
+    }
+
+    /**
+     * Why the canary has served too little to pass so far — fewer than its share of {@code
+     * minRequests} ({@code minRequests * k / K} after window k of K) — or empty when it has served
+     * enough.
+     */
+    public Optional<String> tooFewCanaryRequests() {
+        long served = canarySoFar().requests();
+        int k = index();
+        double needed =
+                (double) criteria.minRequests() * Math.min(k, planned) / Math.max(planned, 1);
+        return served < needed
+                ? Optional.of(
+                        String.format(
+                                "only %d canary requests after window %d; at least %.0f are needed",
+                                served, k, Math.ceil(needed)))
+                : Optional.empty();
     }
 
     public WindowPair newest() {

@@ -1,6 +1,7 @@
 package dev.glide.analysis.judge;
 
 import dev.glide.analysis.judge.Criteria.MetricSpec;
+import dev.glide.contract.AnalysisVerdict.Check;
 import java.util.Arrays;
 
 /**
@@ -93,6 +94,42 @@ public record MetricClassification(
                         baseline.length);
         return new MetricClassification(
                 metric, classification, interval, baselineMean, canaryMean, reason);
+    }
+
+    /**
+     * What this classification means for an analysis: Pass passes; High or Low fails; Nodata says
+     * nothing, unless the metric must have data; a report-only metric never fails.
+     */
+    public Finding.Status status(MetricSpec spec) {
+        Finding.Status status =
+                switch (classification) {
+                    case PASS -> Finding.Status.PASS;
+                    case HIGH, LOW -> Finding.Status.FAIL;
+                    case NODATA ->
+                            spec.mustHaveData() ? Finding.Status.FAIL : Finding.Status.INCONCLUSIVE;
+                };
+        return spec.reportOnly() && status == Finding.Status.FAIL ? Finding.Status.PASS : status;
+    }
+
+    /** The classification as a verdict's evidence, by {@code test}. */
+    public Finding finding(MetricSpec spec, String test) {
+        Finding.Status status = status(spec);
+        return new Finding(
+                new Check(
+                        metric,
+                        test,
+                        finite(baselineMean),
+                        finite(canaryMean),
+                        interval == null ? null : interval.estimate(),
+                        null,
+                        null,
+                        status != Finding.Status.FAIL,
+                        reason),
+                status);
+    }
+
+    private static Double finite(double value) {
+        return Double.isFinite(value) ? value : null;
     }
 
     private static double mean(double[] values) {

@@ -2,9 +2,6 @@ package dev.glide.analysis.judge;
 
 import dev.glide.analysis.judge.Criteria.KayentaSettings;
 import dev.glide.analysis.judge.Criteria.MetricSpec;
-import dev.glide.analysis.judge.Finding.Status;
-import dev.glide.analysis.judge.MetricClassification.Classification;
-import dev.glide.contract.AnalysisVerdict.Check;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,35 +49,7 @@ public class MetricComparisonJudge implements Judge {
                             look.points(entry.getKey(), false),
                             settings.confidence(),
                             settings.fraction());
-            boolean worse =
-                    result.classification() == Classification.HIGH
-                            || result.classification() == Classification.LOW;
-            Status status =
-                    worse
-                            ? Status.FAIL
-                            : result.classification() == Classification.NODATA
-                                    ? (spec.mustHaveData() ? Status.FAIL : Status.INCONCLUSIVE)
-                                    : Status.PASS;
-            if (spec.reportOnly() && status == Status.FAIL) {
-                status = Status.PASS;
-            }
-            findings.add(
-                    new Finding(
-                            new Check(
-                                    entry.getKey(),
-                                    type(),
-                                    Double.isFinite(result.baselineMean())
-                                            ? result.baselineMean()
-                                            : null,
-                                    Double.isFinite(result.canaryMean())
-                                            ? result.canaryMean()
-                                            : null,
-                                    result.interval() == null ? null : result.interval().estimate(),
-                                    null,
-                                    null,
-                                    status != Status.FAIL,
-                                    result.reason()),
-                            status));
+            findings.add(result.finding(spec, type()));
         }
         return findings;
     }

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,7 +44,7 @@ public record AnalysisSpec(
         if (more.isEmpty()) {
             return this;
         }
-        List<Gate> all = new java.util.ArrayList<>(gates == null ? List.of() : gates);
+        List<Gate> all = new ArrayList<>(gatesOrNone());
         all.addAll(more);
         return new AnalysisSpec(metrics, interval, count, failureLimit, List.copyOf(all));
     }

@@ -8,7 +8,9 @@ import dev.glide.planner.strategy.PlannedStep.HoldRollbackWindow;
 import dev.glide.planner.strategy.PlannedStep.Pause;
 import dev.glide.planner.strategy.PlannedStep.Route;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Compiles a strategy into the plan a rollout walks. Field-level rules (ranges, durations) are the
@@ -216,7 +218,7 @@ public final class StrategyPlanner {
         if (spec.gates() == null) {
             return problems;
         }
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         boolean cutover =
                 spec.type() == StrategySpec.Type.blueGreen
                         || spec.type() == StrategySpec.Type.canaryThenBlueGreen;
