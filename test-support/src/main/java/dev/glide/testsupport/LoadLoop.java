@@ -1,5 +1,6 @@
 package dev.glide.testsupport;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +29,7 @@ public final class LoadLoop implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
     private final AtomicLong gatewayFailed = new AtomicLong();
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     private final List<String> gatewayFailures = Collections.synchronizedList(new ArrayList<>());
@@ -62,10 +64,7 @@ public final class LoadLoop implements AutoCloseable {
                                     decorate.accept(request);
                                     sent.incrementAndGet();
                                     try {
-                                        HttpResponse<String> response =
-                                                http.send(
-                                                        request.build(),
-                                                        HttpResponse.BodyHandlers.ofString());
+                                        HttpResponse<String> response = send(http, request);
                                         String version =
                                                 response.headers()
                                                         .firstValue("X-Glide-Version")
@@ -123,6 +122,35 @@ public final class LoadLoop implements AutoCloseable {
             threads.add(thread);
             thread.start();
         }
+    }
+
+    /**
+     * Sends once more when a kept-alive connection was closed before any byte of the answer came
+     * back, as browsers and Go's client do for idempotent requests (RFC 9112, 9.3.1): the server
+     * closed an idle connection while the request was on its way, which no user notices. Any other
+     * failure, or a second one, counts.
+     */
+    private HttpResponse<String> send(HttpClient http, HttpRequest.Builder request)
+            throws IOException, InterruptedException {
+        HttpRequest built = request.build();
+        try {
+            return http.send(built, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            if (!closedBeforeAnswer(e) || !built.method().equals("GET")) {
+                throw e;
+            }
+            retried.incrementAndGet();
+            return http.send(built, HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    private static boolean closedBeforeAnswer(IOException e) {
+        return String.valueOf(e.getMessage()).contains("received no bytes");
+    }
+
+    /** Requests sent again after a kept-alive connection closed before answering. */
+    public long retried() {
+        return retried.get();
     }
 
     public static LoadLoop start(URI target, int clients) {

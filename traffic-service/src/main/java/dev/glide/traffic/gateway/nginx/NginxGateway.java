@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +37,9 @@ import org.jboss.logging.Logger;
  * serves). A file NGINX rejects is never loaded: the previous file is put back and the step fails
  * with NGINX's own message, while the old configuration keeps serving. A step is applied only once
  * the route's read-back location, asked on fresh connections, answers the new file's generation
- * five times in a row: that answer comes from the workers serving requests with it, and old workers
- * no longer take new connections.
+ * five times in a row, and every worker that took connections before the reload has handled its
+ * signal to stop ({@link NginxWorkers}): from then on a new connection reaches the new
+ * configuration only.
  *
  * <p>The binding's route is the route's host name (its {@code server_name}), its address where the
  * route listens ({@code 127.0.0.1:8081}, {@code 80}) when not {@code glide.gateway.nginx.listen};
@@ -59,6 +62,7 @@ public class NginxGateway implements GatewayAdapter {
     private final GatewayConfig.Nginx config;
     private final Object reloads = new Object();
     private final Map<String, RolloutStep> applied = new ConcurrentHashMap<>();
+    private Optional<NginxWorkers> workers;
 
     @Inject
     NginxGateway(GatewayConfig config) {
@@ -100,11 +104,11 @@ public class NginxGateway implements GatewayAdapter {
                         false);
             }
             Path file = config.includeDir().resolve(NginxRoute.fileName(binding.route()));
-            byte[] before = read(file);
+            byte[] previous = read(file);
             write(file, text.getBytes(StandardCharsets.UTF_8));
             Run check = nginx("-t");
             if (check.exit() != 0) {
-                restore(file, before);
+                restore(file, previous);
                 throw new GatewayException(
                         "NGINX rejected the configuration of route '"
                                 + binding.route()
@@ -112,11 +116,14 @@ public class NginxGateway implements GatewayAdapter {
                                 + check.message(),
                         false);
             }
+            Set<Long> before = acceptingWorkers();
             Run reload = nginx("-s", "reload");
             if (reload.exit() != 0) {
                 throw new GatewayException("NGINX did not reload: " + reload.message(), true);
             }
-            awaitGeneration(binding, generation);
+            long deadline = System.nanoTime() + config.reloadTimeout().toNanos();
+            awaitGeneration(binding, generation, deadline);
+            awaitOldWorkers(binding, before, deadline);
             applied.put(binding.route(), step);
         }
         LOG.debugf(
@@ -132,9 +139,61 @@ public class NginxGateway implements GatewayAdapter {
         return ask(binding).served();
     }
 
-    private void awaitGeneration(GatewayBinding binding, String generation)
+    /** The NGINX workers now taking new connections (empty when they cannot be seen). */
+    Set<Long> acceptingWorkers() {
+        return workers().map(NginxWorkers::accepting).orElse(Set.of());
+    }
+
+    /** This NGINX's workers, found once (its pid file does not move while it runs). */
+    private Optional<NginxWorkers> workers() {
+        if (workers == null) {
+            workers =
+                    NginxWorkers.find(
+                            argument -> {
+                                try {
+                                    Run run = nginx(argument);
+                                    return run.exit() == 0 ? run.output() : null;
+                                } catch (GatewayException e) {
+                                    return null;
+                                }
+                            });
+        }
+        return workers;
+    }
+
+    /**
+     * Waits until no worker that took connections before the reload still does: one that has not
+     * yet handled its signal to stop would hand a new connection the old configuration.
+     */
+    private void awaitOldWorkers(GatewayBinding binding, Set<Long> before, long deadline)
             throws GatewayException {
-        long deadline = System.nanoTime() + config.reloadTimeout().toNanos();
+        while (NginxWorkers.anyAccepts(before)) {
+            if (System.nanoTime() > deadline) {
+                throw new GatewayException(
+                        "NGINX reloaded route '"
+                                + binding.route()
+                                + "' but its old workers "
+                                + before
+                                + " still take connections after "
+                                + config.reloadTimeout().toMillis()
+                                + " ms",
+                        true);
+            }
+            pause(10);
+        }
+    }
+
+    private static void pause(long millis) throws GatewayException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GatewayException("interrupted while waiting for NGINX", false, e);
+        }
+    }
+
+    private void awaitGeneration(GatewayBinding binding, String generation, long deadline)
+            throws GatewayException {
         String seen = null;
         int confirmed = 0;
         while (true) {
@@ -160,12 +219,7 @@ public class NginxGateway implements GatewayAdapter {
                                 + generation,
                         true);
             }
-            try {
-                Thread.sleep(confirmed > 0 ? 20 : 10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new GatewayException("interrupted while waiting for NGINX", false, e);
-            }
+            pause(confirmed > 0 ? 20 : 10);
         }
     }
 

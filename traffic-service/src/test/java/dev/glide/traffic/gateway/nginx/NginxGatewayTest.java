@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,7 +110,13 @@ class NginxGatewayTest {
         try (LoadLoop load = LoadLoop.start(URI.create("http://127.0.0.1:" + port + "/"), 8)) {
             for (double canary : new double[] {10, 25, 50, 75, 100, 0, 100}) {
                 RolloutStep step = step(canary, List.of(), null, v1.endpoint(), v2.endpoint());
+                Set<Long> before = gateway.acceptingWorkers();
                 gateway.apply(step);
+                assertThat(before).as("NGINX's workers are seen").hasSize(2);
+                assertThat(gateway.acceptingWorkers())
+                        .as("after the step no worker that served the old file takes connections")
+                        .hasSize(2)
+                        .doesNotContainAnyElementsOf(before);
                 ServedTraffic served = gateway.read(step.gateway());
                 assertThat(served.matches(step, gateway.weightTolerance()))
                         .as("read back %s after %s %%", served.describe(), canary)
