@@ -3,27 +3,41 @@ package dev.glide.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.glide.analysis.gate.GateReceiver;
+import dev.glide.analysis.gate.GateRun;
+import dev.glide.analysis.judge.Finding;
+import dev.glide.analysis.source.AnalysedRollout;
 import dev.glide.contract.AnalysisRequest;
 import dev.glide.contract.AnalysisVerdict;
 import dev.glide.contract.AnalysisVerdict.Verdict;
+import dev.glide.contract.Backend;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.Gate;
+import dev.glide.contract.GateTargets;
+import dev.glide.contract.GateTest;
+import dev.glide.contract.Role;
 import dev.glide.contract.RolloutEvent;
 import dev.glide.contract.RolloutState;
 import dev.glide.contract.Topics;
+import dev.glide.contract.TrafficMetrics;
 import dev.glide.contract.Weights;
 import dev.glide.testsupport.RealInfrastructure;
 import dev.glide.testsupport.TopicProbe;
+import dev.glide.testsupport.UpstreamServer;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +65,7 @@ class GatedAnalysisTest {
     private static GateReceiver receiver;
 
     private final TopicProbe probe = TopicProbe.shared();
+    private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
 
     @Inject EventCodec codec;
 
@@ -118,26 +133,18 @@ class GatedAnalysisTest {
                     Topics.TRAFFIC_METRICS,
                     rollout,
                     codec.encode(
-                            new dev.glide.contract.TrafficMetrics(
-                                    dev.glide.contract.TrafficMetrics.SCHEMA_VERSION,
+                            new TrafficMetrics(
+                                    TrafficMetrics.SCHEMA_VERSION,
                                     rollout,
                                     "checkout",
                                     start.plusMillis(100),
                                     start.plusMillis(900),
                                     "embedded",
                                     List.of(
-                                            new dev.glide.contract.TrafficMetrics.VersionWindow(
-                                                    dev.glide.contract.Role.STABLE,
-                                                    "v1",
-                                                    1000,
-                                                    1,
-                                                    null),
-                                            new dev.glide.contract.TrafficMetrics.VersionWindow(
-                                                    dev.glide.contract.Role.CANARY,
-                                                    "v2",
-                                                    500,
-                                                    0,
-                                                    null)))));
+                                            new TrafficMetrics.VersionWindow(
+                                                    Role.STABLE, "v1", 1000, 1, null),
+                                            new TrafficMetrics.VersionWindow(
+                                                    Role.CANARY, "v2", 500, 0, null)))));
         }
 
         AnalysisVerdict verdict = awaitVerdict(rollout);
@@ -149,12 +156,166 @@ class GatedAnalysisTest {
                 .allMatch(AnalysisVerdict.Check::passed);
     }
 
+    @Test
+    void aLoadTestGivesAQuietCanaryTheTrafficToPassAndFailsABadOne() {
+        try (UpstreamServer good = UpstreamServer.start("v2");
+                UpstreamServer bad = UpstreamServer.start("v2")) {
+            bad.failRate(0.3);
+            String passing = "r-" + UUID.randomUUID();
+            String failing = "r-" + UUID.randomUUID();
+            startLoaded(passing, good);
+            startLoaded(failing, bad);
+
+            AnalysisVerdict passed = awaitVerdict(passing, 2);
+            AnalysisVerdict failed = awaitVerdict(failing, 1);
+
+            assertThat(passed.verdict()).as(passed.summary()).isEqualTo(Verdict.PASS);
+            assertThat(good.served()).as("the users sent the canary nothing").isGreaterThan(100);
+            assertThat(passed.checks())
+                    .filteredOn(c -> c.test().equals("load-test"))
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.detail()).contains("load test load (rollout)"));
+            assertThat(failed.verdict()).as(failed.summary()).isEqualTo(Verdict.FAIL);
+            assertThat(failed.summary()).contains("error");
+        }
+    }
+
+    @Test
+    void aGateWhoseReplicaDiedMidRunIsTakenOverAndRunsOnce() {
+        String rollout = "r-" + UUID.randomUUID();
+        Gate gate = gate("handover", "/ok", "abort");
+        // a replica took the gate, and died: its lease runs out in a second
+        QuarkusTransaction.requiringNew()
+                .run(
+                        () -> {
+                            GateRun run =
+                                    GateRun.open(
+                                            new AnalysedRollout(rollout, "checkout", "v1", "v2"),
+                                            4,
+                                            1,
+                                            gate,
+                                            null,
+                                            Instant.now().plusSeconds(60));
+                            run.state = GateRun.State.RUNNING;
+                            run.owner = "analysis@gone:1/dead";
+                            run.attempts = 1;
+                            run.leaseUntil = Instant.now().plusSeconds(1);
+                        });
+        start(rollout, List.of(), gate);
+
+        AnalysisVerdict verdict = awaitVerdict(rollout);
+
+        assertThat(verdict.verdict()).isEqualTo(Verdict.PASS);
+        assertThat(receiver.received())
+                .filteredOn(p -> p.path("rolloutId").asText().equals(rollout))
+                .hasSize(1);
+        GateRun after =
+                QuarkusTransaction.requiringNew().call(() -> GateRun.of(rollout, 4, 1).get(0));
+        assertThat(after.attempts).isEqualTo(2);
+        assertThat(after.state).isEqualTo(GateRun.State.PASSED);
+    }
+
+    @Test
+    void aGateThatAlreadyPassedIsNotRunAgain() {
+        String rollout = "r-" + UUID.randomUUID();
+        Gate gate = gate("once", "/red", "abort");
+        QuarkusTransaction.requiringNew()
+                .run(
+                        () -> {
+                            GateRun run =
+                                    GateRun.open(
+                                            new AnalysedRollout(rollout, "checkout", "v1", "v2"),
+                                            4,
+                                            1,
+                                            gate,
+                                            null,
+                                            Instant.now().plusSeconds(60));
+                            run.state = GateRun.State.PASSED;
+                            run.finding =
+                                    new Finding(
+                                            new AnalysisVerdict.Check(
+                                                    "gate once",
+                                                    "webhook",
+                                                    null,
+                                                    null,
+                                                    204.0,
+                                                    null,
+                                                    null,
+                                                    true,
+                                                    "webhook gate once (preRollout): answered 204"),
+                                            Finding.Status.PASS);
+                        });
+        start(rollout, List.of(), gate);
+
+        AnalysisVerdict verdict = awaitVerdict(rollout);
+
+        assertThat(verdict.verdict()).isEqualTo(Verdict.PASS);
+        assertThat(receiver.received())
+                .filteredOn(p -> p.path("rolloutId").asText().equals(rollout))
+                .isEmpty();
+    }
+
+    /**
+     * An analysis of two 2 s windows whose users reach only stable (200 requests a second), with a
+     * load test sending 40 a second straight to the canary.
+     */
+    private void startLoaded(String rollout, UpstreamServer canary) {
+        Gate load =
+                new Gate(
+                        "load",
+                        Gate.ROLLOUT,
+                        null,
+                        new GateTest(
+                                "load", null, 40.0, null, null, "/", null, null, null, null, null),
+                        "2s",
+                        0,
+                        "abort");
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        for (int second = 0; second < 5; second++) {
+            // each second's window goes out once it ended, as a gateway's does
+            long due = Duration.between(Instant.now(), start.plusSeconds(second + 1)).toMillis();
+            int at = second;
+            clock.schedule(() -> sendStable(rollout, start, at), due, TimeUnit.MILLISECONDS);
+        }
+        GateTargets targets =
+                new GateTargets(
+                        new Backend("v1", List.of("http://127.0.0.1:1")),
+                        new Backend("v2", List.of(canary.endpoint())),
+                        List.of());
+        send(
+                rollout,
+                start,
+                new AnalysisRequest(4, List.of("error-rate"), 2, 2, 0, List.of(load), targets));
+    }
+
+    private void sendStable(String rollout, Instant start, int second) {
+        probe.send(
+                Topics.TRAFFIC_METRICS,
+                rollout,
+                codec.encode(
+                        new TrafficMetrics(
+                                TrafficMetrics.SCHEMA_VERSION,
+                                rollout,
+                                "checkout",
+                                start.plusSeconds(second),
+                                start.plusSeconds(second + 1),
+                                "embedded",
+                                List.of(
+                                        new TrafficMetrics.VersionWindow(
+                                                Role.STABLE, "v1", 200, 0, null)))));
+    }
+
     private static Gate gate(String name, String path, String onFailure) {
         return new Gate(name, Gate.PRE_ROLLOUT, receiver.url(path), "700ms", 0, onFailure);
     }
 
     private Instant start(String rollout, List<String> metrics, Gate gate) {
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        send(rollout, start, new AnalysisRequest(4, metrics, 1, 1, 0, List.of(gate)));
+        return start;
+    }
+
+    private void send(String rollout, Instant start, AnalysisRequest analysis) {
         RolloutEvent event =
                 new RolloutEvent(
                         RolloutEvent.SCHEMA_VERSION,
@@ -173,17 +334,27 @@ class GatedAnalysisTest {
                         "analysis started",
                         null,
                         null,
-                        new AnalysisRequest(4, metrics, 1, 1, 0, List.of(gate)),
+                        analysis,
                         start,
                         "payments");
         probe.send(Topics.ROLLOUT_EVENTS, rollout, codec.encode(event));
-        return start;
     }
 
     private AnalysisVerdict awaitVerdict(String rollout) {
+        return awaitVerdict(rollout, 1);
+    }
+
+    /** The rollout's verdict for window {@code window}. */
+    private AnalysisVerdict awaitVerdict(String rollout, int window) {
         return probe
                 .awaitRecords(
-                        Topics.ANALYSIS_VERDICTS, TopicProbe.WAIT, 1, r -> rollout.equals(r.key()))
+                        Topics.ANALYSIS_VERDICTS,
+                        TopicProbe.WAIT,
+                        1,
+                        r ->
+                                rollout.equals(r.key())
+                                        && codec.decode(r.value(), AnalysisVerdict.class).window()
+                                                == window)
                 .stream()
                 .map(r -> codec.decode(r.value(), AnalysisVerdict.class))
                 .toList()

@@ -9,9 +9,10 @@ import java.util.List;
 /**
  * An analysis the planner starts, carried on a rollout event: judge the canary on {@code metrics}
  * every {@code intervalSeconds}, {@code count} times, tolerating {@code failureLimit} failed
- * windows, and calling its webhook {@code gates} at each window. An analysis of gates alone (no
- * metrics) is how a gate before any traffic, or before a blue-green switch, is waited on. Verdicts
- * name {@code analysisSequence} as their {@code stepSequence}.
+ * windows, and running its {@code gates} (webhooks, smoke and load tests, which find the versions
+ * by {@code targets}) at each window. An analysis of gates alone (no metrics) is how a gate before
+ * any traffic, or before a blue-green switch, is waited on. Verdicts name {@code analysisSequence}
+ * as their {@code stepSequence}.
  */
 public record AnalysisRequest(
         @Positive long analysisSequence,
@@ -19,7 +20,8 @@ public record AnalysisRequest(
         @Positive long intervalSeconds,
         @Min(1) int count,
         @Min(0) int failureLimit,
-        List<@NotNull @Valid Gate> gates) {
+        List<@NotNull @Valid Gate> gates,
+        @Valid GateTargets targets) {
 
     public AnalysisRequest {
         gates = gates == null ? List.of() : List.copyOf(gates);
@@ -30,7 +32,17 @@ public record AnalysisRequest(
             List<String> metrics,
             long intervalSeconds,
             int count,
+            int failureLimit,
+            List<Gate> gates) {
+        this(analysisSequence, metrics, intervalSeconds, count, failureLimit, gates, null);
+    }
+
+    public AnalysisRequest(
+            long analysisSequence,
+            List<String> metrics,
+            long intervalSeconds,
+            int count,
             int failureLimit) {
-        this(analysisSequence, metrics, intervalSeconds, count, failureLimit, null);
+        this(analysisSequence, metrics, intervalSeconds, count, failureLimit, null, null);
     }
 }

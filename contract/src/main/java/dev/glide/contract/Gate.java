@@ -1,5 +1,8 @@
 package dev.glide.contract;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -8,15 +11,17 @@ import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 
 /**
- * A webhook gate a service's strategy declares: an HTTP POST of the rollout's facts to {@code url}
- * at its {@code phase}; a 2xx answer within {@code timeout} passes, anything else (another status,
- * a timeout, a refused connection) fails after {@code retries} more tries, and the rollout then
- * aborts or pauses ({@code onFailure}).
+ * A gate a service's strategy declares: a webhook (an HTTP POST of the rollout's facts to {@code
+ * url} at its {@code phase}; a 2xx answer within {@code timeout} passes, anything else (another
+ * status, a timeout, a refused connection) fails after {@code retries} more tries), or a smoke or
+ * load {@code test} Glide runs against the new version itself. A failed gate aborts the rollout or
+ * pauses it ({@code onFailure}).
  *
  * @param name how the gate is shown in the history and verdicts
  * @param phase {@code preRollout} (before any user traffic), {@code prePromotion} (blue-green:
  *     before the switch), {@code rollout} (at each analysis window)
- * @param url where to POST (http or https)
+ * @param url where to POST (http or https), for a webhook gate
+ * @param test the requests Glide sends itself, for a smoke or load test gate ({@link GateTest})
  * @param timeout each try's limit (default 5s)
  * @param retries tries after the first that failed (default 1)
  * @param onFailure {@code abort} (default) or {@code pause}
@@ -28,11 +33,11 @@ public record Gate(
                         regexp = "preRollout|prePromotion|rollout",
                         message = "must be preRollout, prePromotion or rollout")
                 String phase,
-        @NotNull
-                @Pattern(
+        @Pattern(
                         regexp = "https?://[^\\s/?#]+[^\\s]*",
                         message = "must be an http or https URL such as http://tests.internal/gate")
                 String url,
+        @Valid GateTest test,
         @Pattern(regexp = Durations.PATTERN, message = "must be a duration such as 500ms, 5s or 1m")
                 String timeout,
         @Min(0) @Max(10) Integer retries,
@@ -46,6 +51,31 @@ public record Gate(
         timeout = timeout == null ? "5s" : timeout;
         retries = retries == null ? 1 : retries;
         onFailure = onFailure == null ? "abort" : onFailure;
+    }
+
+    /** A webhook gate, as before tests: its url, no test. */
+    public Gate(
+            String name,
+            String phase,
+            String url,
+            String timeout,
+            Integer retries,
+            String onFailure) {
+        this(name, phase, url, null, timeout, retries, onFailure);
+    }
+
+    @JsonIgnore
+    @AssertTrue(
+            message =
+                    "url: a gate is either a webhook (url) or a test Glide runs (test), exactly one of them")
+    public boolean isWebhookOrTest() {
+        return (url == null) != (test == null);
+    }
+
+    /** {@code webhook}, {@code smoke} or {@code load}. */
+    @JsonIgnore
+    public String kind() {
+        return test == null ? "webhook" : test.kind();
     }
 
     public Duration timeoutDuration() {

@@ -299,6 +299,156 @@ class FullLoopIT {
         assertFoldEqualsState(rollout);
     }
 
+    @Test
+    void aBlueGreenSmokeTestOfThePreviewSwitchesWithoutUserPreviewTrafficAndAFailingOneNever()
+            throws Exception {
+        String good = "bg-" + UUID.randomUUID().toString().substring(0, 8);
+        String bad = "bg-" + UUID.randomUUID().toString().substring(0, 8);
+        UpstreamServer blue = upstream("blue");
+        UpstreamServer green = upstream("green");
+        UpstreamServer broken = upstream("green");
+        broken.failRate(1.0);
+        register(good, blue, smokeTestedBlueGreen(good));
+        register(bad, blue, smokeTestedBlueGreen(bad));
+
+        String switched = release(good, green);
+        String refused = release(bad, broken);
+        try (LoadLoop goodUsers = loadOnceRouted(switched, good);
+                LoadLoop badUsers = loadOnceRouted(refused, bad)) {
+            JsonNode done = awaitEnd(switched);
+            JsonNode aborted = awaitEnd(refused);
+            goodUsers.close();
+            badUsers.close();
+
+            assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+            assertThat(versionsServing(good, 20)).containsOnly("green");
+            assertThat(goodUsers.failures()).isEmpty();
+
+            assertThat(aborted.path("state").asText()).as(aborted.toString()).isEqualTo("ABORTED");
+            assertThat(aborted.path("reason").asText())
+                    .contains("smoke test smoke (prePromotion): failed; 5 sent, 5 failed");
+            assertThat(badUsers.byVersion())
+                    .as("users never saw the new version")
+                    .containsOnlyKeys("blue");
+        }
+        // the smoke test reached green through the gateway's preview route, nobody else did
+        // before the switch
+        List<JsonNode> history = history(switched);
+        assertThat(
+                        inputs(history, "VerdictReceived").stream()
+                                .flatMap(v -> toList(v.path("checks")).stream())
+                                .map(c -> c.path("detail").asText()))
+                .anySatisfy(
+                        detail ->
+                                assertThat(detail)
+                                        .contains(
+                                                "smoke test smoke (prePromotion): passed; 5 sent, 0 failed"));
+        assertThat(steps(history(refused))).doesNotContain(100.0);
+        assertInOrder(history);
+        assertFoldEqualsState(switched);
+        assertFoldEqualsState(refused);
+    }
+
+    @Test
+    void aQuietServicesCanaryReachesAVerdictThroughALoadTestAndABadOneIsAborted() throws Exception {
+        String good = "quiet-" + UUID.randomUUID().toString().substring(0, 8);
+        String bad = "quiet-" + UUID.randomUUID().toString().substring(0, 8);
+        UpstreamServer v1 = upstream("v1");
+        UpstreamServer v2 = upstream("v2");
+        UpstreamServer v2bad = upstream("v2");
+        v2bad.failRate(0.3);
+        register(good, v1, loadTestedCanary());
+        register(bad, v1, loadTestedCanary());
+
+        String passing = release(good, v2);
+        String failing = release(bad, v2bad);
+        // two user requests a second: at 10 % about one canary request a window
+        try (LoadLoop goodUsers = quietlyOnceRouted(passing, good);
+                LoadLoop badUsers = quietlyOnceRouted(failing, bad)) {
+            JsonNode done = awaitEnd(passing);
+            JsonNode aborted = awaitEnd(failing);
+            goodUsers.close();
+            badUsers.close();
+            assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+            assertThat(aborted.path("state").asText()).as(aborted.toString()).isEqualTo("ABORTED");
+            assertThat(aborted.path("reason").asText()).startsWith("analysis failed");
+            assertThat(goodUsers.failures()).isEmpty();
+        }
+        assertThat(inputs(history(passing), "VerdictReceived"))
+                .extracting(v -> v.path("verdict").asText())
+                .as("decided on the load test's requests, never short of them")
+                .containsOnly("PASS");
+        assertFoldEqualsState(passing);
+        assertFoldEqualsState(failing);
+    }
+
+    private static Map<String, Object> smokeTestedBlueGreen(String service) {
+        return Map.of(
+                "type",
+                "blueGreen",
+                "blueGreen",
+                Map.of("autoPromote", true, "rollbackWindow", "2s"),
+                "gates",
+                List.of(
+                        Map.of(
+                                "name",
+                                "smoke",
+                                "phase",
+                                "prePromotion",
+                                "retries",
+                                0,
+                                "test",
+                                Map.of(
+                                        "requests",
+                                        5,
+                                        "url",
+                                        glide.gatewayUrl(),
+                                        "path",
+                                        "/" + service + "/health"))));
+    }
+
+    private static Map<String, Object> loadTestedCanary() {
+        return Map.of(
+                "type",
+                "canary",
+                "steps",
+                List.of(
+                        Map.of("setWeight", 10),
+                        Map.of(
+                                "analysis",
+                                Map.of(
+                                        "metrics",
+                                        List.of("error-rate"),
+                                        "interval",
+                                        "3s",
+                                        "count",
+                                        2,
+                                        "failureLimit",
+                                        0)),
+                        Map.of("setWeight", 100)),
+                "gates",
+                List.of(
+                        Map.of(
+                                "name",
+                                "load",
+                                "phase",
+                                "rollout",
+                                "test",
+                                Map.of("kind", "load", "rate", 20))));
+    }
+
+    private LoadLoop quietlyOnceRouted(String rollout, String service) {
+        await().atMost(ROLLOUT_TIME)
+                .until(() -> inputs(history(rollout), "TrafficConfirmed").size() >= 1);
+        return LoadLoop.atRate(URI.create(glide.gatewayUrl() + "/" + service + "/"), 1, 2);
+    }
+
+    private static List<JsonNode> toList(JsonNode array) {
+        List<JsonNode> items = new ArrayList<>();
+        array.forEach(items::add);
+        return items;
+    }
+
     private UpstreamServer upstream(String version) {
         UpstreamServer server = UpstreamServer.start(version);
         closing.add(server);

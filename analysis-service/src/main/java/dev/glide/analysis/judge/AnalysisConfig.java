@@ -113,7 +113,7 @@ public interface AnalysisConfig {
 
     Kayenta kayenta();
 
-    /** Webhook gates' signing secrets. */
+    /** Gates: webhooks' signing secrets, how gates are shared among replicas. */
     Gates gates();
 
     interface Gates {
@@ -122,6 +122,18 @@ public interface AnalysisConfig {
 
         /** Per service, the secret its gates are signed with. */
         Map<String, String> secrets();
+
+        /**
+         * How long a replica holds a gate it runs without renewing its lease (renewed a third of it
+         * apart): a replica that dies mid-gate has it taken over by another after this.
+         */
+        @WithDefault("10s")
+        Duration lease();
+
+        /** Gates one replica runs at once; more wait for a free worker (or another replica). */
+        @WithDefault("32")
+        @Min(1)
+        int workers();
     }
 
     interface Comparison {

@@ -37,7 +37,14 @@ public class MetricsConsumer {
     @Incoming(Topics.TRAFFIC_METRICS)
     @Blocking
     public void onWindow(String json) {
-        TrafficMetrics metrics = codec.decode(json, TrafficMetrics.class);
+        storeWindow(codec.decode(json, TrafficMetrics.class));
+    }
+
+    /**
+     * Stores a window, once, and lets the analyses it completes be judged: a gateway's from the
+     * topic, or one the analysis service counted itself (a load test's answers).
+     */
+    public void storeWindow(TrafficMetrics metrics) {
         DatabaseOutage.retry(
                 "metrics window of rollout " + metrics.rolloutId(),
                 () ->

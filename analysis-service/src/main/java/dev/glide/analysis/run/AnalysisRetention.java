@@ -22,7 +22,7 @@ public class AnalysisRetention implements RetentionTask {
 
     @Override
     public String what() {
-        return "metrics windows and finished analyses";
+        return "metrics windows, finished analyses and their gates' runs";
     }
 
     /** Removes what is older than the retention age; returns how many rows went. */
@@ -42,6 +42,14 @@ public class AnalysisRetention implements RetentionTask {
                                                 + entityManager
                                                         .createNativeQuery(
                                                                 "delete from analysis_run where state <> 'ACTIVE' and due_at < ?1")
+                                                        .setParameter(1, cutoff)
+                                                        .executeUpdate()
+                                                + entityManager
+                                                        .createNativeQuery(
+                                                                "delete from gate_run g where g.created_at < ?1"
+                                                                        + " and not exists (select 1 from analysis_run r"
+                                                                        + " where r.rollout_id = g.rollout_id"
+                                                                        + " and r.analysis_sequence = g.analysis_sequence)")
                                                         .setParameter(1, cutoff)
                                                         .executeUpdate());
         return removed;

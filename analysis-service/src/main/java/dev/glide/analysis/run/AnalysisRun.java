@@ -2,6 +2,7 @@ package dev.glide.analysis.run;
 
 import dev.glide.analysis.source.AnalysedRollout;
 import dev.glide.contract.Gate;
+import dev.glide.contract.GateTargets;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -58,6 +59,10 @@ public class AnalysisRun extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public List<Gate> gates = new ArrayList<>();
 
+    /** Where the gates find the versions; null in analyses stored before gates had targets. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public GateTargets targets;
+
     @Column(name = "interval_seconds")
     public long intervalSeconds;
 
@@ -82,14 +87,19 @@ public class AnalysisRun extends PanacheEntityBase {
         return Duration.ofSeconds(intervalSeconds);
     }
 
-    /** The start of window {@code k} (1-based); its end is the start of window k + 1. */
     /** The rollout as a metrics source asks about it. */
     public AnalysedRollout rollout() {
         return new AnalysedRollout(rolloutId, service, stableVersion, canaryVersion);
     }
 
+    /** The start of window {@code k} (1-based); its end is the start of window k + 1. */
     public Instant windowStart(int k) {
         return startedAt.plus(interval().multipliedBy(k - 1L));
+    }
+
+    /** When the last window ends. */
+    public Instant endsAt() {
+        return windowStart(count + 1);
     }
 
     public static List<AnalysisRun> activeOf(String rolloutId) {

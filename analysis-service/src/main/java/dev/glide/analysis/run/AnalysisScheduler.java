@@ -1,6 +1,7 @@
 package dev.glide.analysis.run;
 
-import dev.glide.analysis.gate.WebhookGates;
+import dev.glide.analysis.gate.GateOutcome;
+import dev.glide.analysis.gate.GateRunner;
 import dev.glide.analysis.judge.AnalysisConfig;
 import dev.glide.analysis.judge.AnalysisEngine;
 import dev.glide.analysis.judge.AnalysisEngine.WindowJudgement;
@@ -15,6 +16,7 @@ import dev.glide.analysis.source.SourceException;
 import dev.glide.contract.AnalysisVerdict;
 import dev.glide.contract.AnalysisVerdict.Verdict;
 import dev.glide.contract.EventCodec;
+import dev.glide.contract.Gate;
 import dev.glide.contract.Topics;
 import dev.glide.contract.jpa.DatabaseOutage;
 import dev.glide.contract.kafka.EventPublisher;
@@ -26,6 +28,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +48,9 @@ import org.jboss.logging.Logger;
 public class AnalysisScheduler {
 
     private static final Logger LOG = Logger.getLogger(AnalysisScheduler.class);
+
+    /** How soon a window whose gates still run is looked at again. */
+    private static final Duration GATE_POLL = Duration.ofMillis(250);
 
     private final AnalysisEngine engine;
     private final AnalysisConfig config;
@@ -66,7 +72,7 @@ public class AnalysisScheduler {
     record JudgeNow(String rolloutId) {}
 
     private final MeterRegistry registry;
-    private final WebhookGates gates;
+    private final GateRunner gates;
 
     AnalysisScheduler(
             AnalysisEngine engine,
@@ -77,7 +83,7 @@ public class AnalysisScheduler {
             @Channel(Topics.ANALYSIS_VERDICTS) Emitter<String> emitter,
             Event<JudgeNow> judgeNow,
             MeterRegistry registry,
-            WebhookGates gates) {
+            GateRunner gates) {
         this.registry = registry;
         this.gates = gates;
         this.engine = engine;
@@ -167,7 +173,13 @@ public class AnalysisScheduler {
             run.dueAt = Instant.now().plus(config.grace());
             return true;
         }
-        AnalysisVerdict verdict = judge(run, k);
+        Optional<List<GateOutcome>> gated = gatesOf(run, k);
+        if (gated.isEmpty()) {
+            // a gate of this window still runs: look again shortly
+            run.dueAt = Instant.now().plus(GATE_POLL);
+            return true;
+        }
+        AnalysisVerdict verdict = judge(run, k, gated.get());
         verdicts.publish(verdict);
         registry.counter("glide.analysis.verdicts", "verdict", verdict.verdict().name())
                 .increment();
@@ -191,9 +203,38 @@ public class AnalysisScheduler {
         }
     }
 
-    private AnalysisVerdict judge(AnalysisRun run, int k) {
-        List<WebhookGates.Outcome> gated =
-                gates.call(run.rollout(), run.analysisSequence, k, run.gates);
+    /**
+     * The outcomes of window k's gates once they all ended (webhooks and smoke tests run for the
+     * window, load tests beside the whole analysis), empty while one still runs.
+     */
+    private Optional<List<GateOutcome>> gatesOf(AnalysisRun run, int k) {
+        if (run.gates.isEmpty()) {
+            return Optional.of(List.of());
+        }
+        List<Gate> forWindow = run.gates.stream().filter(g -> !beside(g)).toList();
+        List<Gate> besides = run.gates.stream().filter(AnalysisScheduler::beside).toList();
+        Optional<List<GateOutcome>> window =
+                gates.windowOutcomes(
+                        run.rollout(),
+                        run.analysisSequence,
+                        k,
+                        forWindow,
+                        run.targets,
+                        run.endsAt());
+        if (window.isEmpty()) {
+            return window;
+        }
+        List<GateOutcome> all = new ArrayList<>(window.get());
+        all.addAll(gates.besideOutcomes(run.rollout(), run.analysisSequence, besides));
+        return Optional.of(all);
+    }
+
+    /** A gate that runs beside the whole analysis rather than once a window: a load test. */
+    static boolean beside(Gate gate) {
+        return gate.test() != null && gate.test().isLoad();
+    }
+
+    private AnalysisVerdict judge(AnalysisRun run, int k, List<GateOutcome> gated) {
         AnalysisVerdict verdict = judgeMetrics(run, k);
         return gated.isEmpty() ? verdict : withGates(run, k, verdict, gated);
     }
@@ -204,12 +245,12 @@ public class AnalysisScheduler {
      * gates say.
      */
     private AnalysisVerdict withGates(
-            AnalysisRun run, int k, AnalysisVerdict metrics, List<WebhookGates.Outcome> gated) {
+            AnalysisRun run, int k, AnalysisVerdict metrics, List<GateOutcome> gated) {
         List<AnalysisVerdict.Check> checks = new ArrayList<>(metrics.checks());
         gated.forEach(outcome -> checks.add(outcome.finding().check()));
-        Optional<WebhookGates.Outcome> aborting =
+        Optional<GateOutcome> aborting =
                 gated.stream().filter(o -> !o.passed() && !o.gate().pausesOnFailure()).findFirst();
-        Optional<WebhookGates.Outcome> pausing =
+        Optional<GateOutcome> pausing =
                 gated.stream().filter(o -> !o.passed() && o.gate().pausesOnFailure()).findFirst();
         Verdict verdict = metrics.verdict();
         String summary = metrics.summary();
@@ -226,7 +267,7 @@ public class AnalysisScheduler {
             summary =
                     gated.size() == 1
                             ? gated.get(0).finding().check().detail()
-                            : "all " + gated.size() + " webhook gates passed";
+                            : "all " + gated.size() + " gates passed";
         }
         LOG.infof(
                 "[rollout %s] analysis %d window %d gates: %s",

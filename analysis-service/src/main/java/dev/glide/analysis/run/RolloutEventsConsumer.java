@@ -1,5 +1,6 @@
 package dev.glide.analysis.run;
 
+import dev.glide.analysis.gate.GateRunner;
 import dev.glide.analysis.run.AnalysisRun.State;
 import dev.glide.contract.AnalysisRequest;
 import dev.glide.contract.EventCodec;
@@ -31,9 +32,12 @@ public class RolloutEventsConsumer {
     private final EventCodec codec;
     private final AnalysisScheduler scheduler;
 
-    RolloutEventsConsumer(EventCodec codec, AnalysisScheduler scheduler) {
+    private final GateRunner gates;
+
+    RolloutEventsConsumer(EventCodec codec, AnalysisScheduler scheduler, GateRunner gates) {
         this.codec = codec;
         this.scheduler = scheduler;
+        this.gates = gates;
     }
 
     @Incoming(Topics.ROLLOUT_EVENTS)
@@ -75,6 +79,7 @@ public class RolloutEventsConsumer {
         run.canaryVersion = event.canaryVersion();
         run.metrics = request.metrics();
         run.gates = new ArrayList<>(request.gates());
+        run.targets = request.targets();
         run.intervalSeconds = request.intervalSeconds();
         run.count = request.count();
         // Windows start on a whole second, where the gateways' clock-aligned metrics windows end
@@ -87,6 +92,12 @@ public class RolloutEventsConsumer {
         run.state = State.ACTIVE;
         run.dueAt = scheduler.dueAt(run, 1);
         run.persist();
+        gates.openBeside(
+                run.rollout(),
+                run.analysisSequence,
+                run.gates.stream().filter(AnalysisScheduler::beside).toList(),
+                run.targets,
+                run.endsAt());
         LOG.infof(
                 "[rollout %s] analysis %d started: %d windows of %d s on %s, gates %s",
                 run.rolloutId,

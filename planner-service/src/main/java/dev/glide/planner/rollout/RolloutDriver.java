@@ -2,6 +2,7 @@ package dev.glide.planner.rollout;
 
 import dev.glide.contract.AnalysisRequest;
 import dev.glide.contract.Backend;
+import dev.glide.contract.GateTargets;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutEvent;
 import dev.glide.contract.RolloutState;
@@ -19,12 +20,14 @@ import dev.glide.planner.rollout.MachineOutput.StartTimer;
 import dev.glide.planner.rollout.MachineOutput.Transition;
 import dev.glide.planner.strategy.AnalysisSpec;
 import dev.glide.planner.strategy.PlannedStep;
+import dev.glide.planner.strategy.PlannedStep.Route;
 import dev.glide.planner.strategy.StrategyPlanner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -209,7 +212,15 @@ public class RolloutDriver
                             wanted.intervalDuration().toSeconds(),
                             wanted.count(),
                             wanted.failureLimit(),
-                            wanted.gatesOrNone()),
+                            wanted.gatesOrNone(),
+                            wanted.gatesOrNone() == null
+                                    ? null
+                                    : new GateTargets(
+                                            spec.stable(),
+                                            spec.canary(),
+                                            routeBefore(machine(rollout).plan(), after.stepIndex())
+                                                    .map(Route::matchRules)
+                                                    .orElse(List.of()))),
                     effects);
         } else if (output instanceof Announcement announcement) {
             announced.fire(
@@ -250,6 +261,16 @@ public class RolloutDriver
                             after.canaryPercent(),
                             after.reason()));
         }
+    }
+
+    /** The route in effect at plan step {@code index}: the last one before it. */
+    private static Optional<Route> routeBefore(List<PlannedStep> plan, int index) {
+        for (int i = Math.min(index, plan.size()) - 1; i >= 0; i--) {
+            if (plan.get(i) instanceof Route route) {
+                return Optional.of(route);
+            }
+        }
+        return Optional.empty();
     }
 
     private static RolloutStep step(

@@ -209,6 +209,14 @@ public final class StrategyPlanner {
         return problems;
     }
 
+    /** Whether a gate of this phase runs beside an analysis of metrics. */
+    private static boolean beside(StrategySpec spec, Gate gate) {
+        return Gate.ROLLOUT.equals(gate.phase())
+                || Gate.PRE_PROMOTION.equals(gate.phase())
+                        && spec.blueGreen() != null
+                        && spec.blueGreen().prePromotionAnalysis() != null;
+    }
+
     /**
      * What a gate's own validation cannot see: a zero timeout, names used twice, a phase the type
      * has not.
@@ -242,6 +250,15 @@ public final class StrategyPlanner {
                                 + "].phase: prePromotion gates need a blue-green switch (type is "
                                 + spec.type()
                                 + ")");
+            }
+            if (gate.test() != null && gate.test().isLoad() && !beside(spec, gate)) {
+                problems.add(
+                        "gates["
+                                + i
+                                + "].test.kind: a load test's requests are judged by the analysis it runs beside; a "
+                                + gate.phase()
+                                + " gate has none here (use a rollout gate, a prePromotion gate with the blueGreen"
+                                + " prePromotionAnalysis, or kind smoke)");
             }
             if (Gate.ROLLOUT.equals(gate.phase()) && spec.type() == StrategySpec.Type.blueGreen) {
                 problems.add(

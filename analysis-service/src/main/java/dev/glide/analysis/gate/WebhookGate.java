@@ -9,6 +9,7 @@ import dev.glide.analysis.source.AnalysedRollout;
 import dev.glide.contract.AnalysisVerdict.Check;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.Gate;
+import dev.glide.contract.GateTargets;
 import dev.glide.contract.WebhookSignature;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,7 +22,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,18 +34,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Calls an analysis's webhook gates: a JSON POST naming the rollout, service, versions, phase, gate
- * and window, signed as the notifier's webhook is ({@link WebhookSignature}, with {@code
- * glide.analysis.gates.secrets.<service>}, else {@code glide.analysis.gates.secret}, if either is
- * set). A 2xx answer passes, whatever its body; another status, a refused connection or no whole
- * answer within the gate's timeout fails that try, and the gate fails when its retries are spent,
- * with the status and the first {@value #REASON_CHARS} characters of the body as the reason. An
- * answer's body is read only up to {@value #KEPT_BYTES} bytes (the rest is discarded as it comes),
- * so a huge or endless answer costs the timeout, never memory. Gates run one after another; each
- * gate's outcome is one check of the verdict.
+ * A webhook gate: a JSON POST naming the rollout, service, versions, phase, gate and window, the
+ * stable and canary backends (their endpoints) and the match rules that reach the canary through
+ * the gateway (blue-green's preview header), signed as the notifier's webhook is ({@link
+ * WebhookSignature}, with {@code glide.analysis.gates.secrets.<service>}, else {@code
+ * glide.analysis.gates.secret}, if either is set). A 2xx answer passes, whatever its body; another
+ * status, a refused connection or no whole answer within the gate's timeout fails that try, and the
+ * gate fails when its retries are spent, with the status and the first {@value #REASON_CHARS}
+ * characters of the body as the reason. An answer's body is read only up to {@value #KEPT_BYTES}
+ * bytes (the rest is discarded as it comes), so a huge or endless answer costs the timeout, never
+ * memory. The gate's outcome is one check of the window's verdict.
  */
 @ApplicationScoped
-public class WebhookGates {
+public class WebhookGate implements GateCheck {
+
+    public static final String TYPE = "webhook";
 
     static final int REASON_CHARS = 200;
     static final int KEPT_BYTES = 4096;
@@ -60,38 +63,32 @@ public class WebhookGates {
     private final Map<String, String> secrets;
 
     @Inject
-    WebhookGates(AnalysisConfig config, EventCodec codec) {
+    WebhookGate(AnalysisConfig config, EventCodec codec) {
         this(codec.mapper(), config.gates().secret(), config.gates().secrets());
     }
 
-    WebhookGates(ObjectMapper json, Optional<String> secret, Map<String, String> secrets) {
+    WebhookGate(ObjectMapper json, Optional<String> secret, Map<String, String> secrets) {
         this.json = json;
         this.secret = secret;
         this.secrets = Map.copyOf(secrets);
     }
 
-    /** One gate's outcome: its check, and what a failure asks for. */
-    public record Outcome(Gate gate, Finding finding) {
-
-        public boolean passed() {
-            return finding.status() == Status.PASS;
-        }
+    @Override
+    public String type() {
+        return TYPE;
     }
 
-    /** Each gate called in turn for window {@code window} of analysis {@code sequence}. */
-    public List<Outcome> call(
-            AnalysedRollout rollout, long sequence, int window, List<Gate> gates) {
-        List<Outcome> outcomes = new ArrayList<>();
-        for (Gate gate : gates) {
-            outcomes.add(new Outcome(gate, call(rollout, sequence, window, gate)));
-        }
-        return outcomes;
+    @Override
+    public Finding run(GateRun run, Lease lease) {
+        return call(run.rollout(), run.analysisSequence, run.window, run.gate, run.targets);
     }
 
-    private Finding call(AnalysedRollout rollout, long sequence, int window, Gate gate) {
+    /** The gate called for window {@code window} of analysis {@code sequence}. */
+    Finding call(
+            AnalysedRollout rollout, long sequence, int window, Gate gate, GateTargets targets) {
         String body;
         try {
-            body = json.writeValueAsString(payload(rollout, sequence, window, gate));
+            body = json.writeValueAsString(payload(rollout, sequence, window, gate, targets));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a gate's payload", e);
         }
@@ -160,7 +157,7 @@ public class WebhookGates {
     }
 
     private static Map<String, Object> payload(
-            AnalysedRollout rollout, long sequence, int window, Gate gate) {
+            AnalysedRollout rollout, long sequence, int window, Gate gate, GateTargets targets) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("rolloutId", rollout.rolloutId());
         payload.put("service", rollout.service());
@@ -170,6 +167,11 @@ public class WebhookGates {
         payload.put("gate", gate.name());
         payload.put("analysisSequence", sequence);
         payload.put("window", window);
+        if (targets != null) {
+            payload.put("stable", targets.stable());
+            payload.put("canary", targets.canary());
+            payload.put("canaryRules", targets.canaryRules());
+        }
         payload.put("sentAt", Instant.now().toString());
         return payload;
     }

@@ -1,4 +1,4 @@
-package dev.glide.traffic.metrics;
+package dev.glide.contract.metrics;
 
 import dev.glide.contract.LatencyHistogram;
 import dev.glide.contract.Role;
@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Counts what a gateway serves, per rollout and version: requests, server errors (5xx, including a
  * gateway's own 502/504 when an upstream fails) and a latency histogram, in windows that {@link
  * #close} hands out. The embedded gateway records each request as it answers; the nginx adapter
- * records the lines of its routes' access logs.
+ * records the lines of its routes' access logs; the analysis service records the answers of its
+ * load tests.
  */
 public final class TrafficRecorder {
 
@@ -55,8 +56,28 @@ public final class TrafficRecorder {
     }
 
     public void record(RolloutStep step, Role role, int status, long nanos) {
+        record(
+                step.rolloutId(),
+                step.service(),
+                step.stable().version(),
+                step.canary().version(),
+                role,
+                status,
+                nanos);
+    }
+
+    /** One answer of a rollout's version, named without a step (a gate's own test requests). */
+    public void record(
+            String rolloutId,
+            String service,
+            String stableVersion,
+            String canaryVersion,
+            Role role,
+            int status,
+            long nanos) {
         current.get()
-                .computeIfAbsent(step.rolloutId(), id -> new RolloutCounts(step))
+                .computeIfAbsent(
+                        rolloutId, id -> new RolloutCounts(service, stableVersion, canaryVersion))
                 .side(role)
                 .record(status, nanos / 1_000_000.0);
     }
@@ -94,10 +115,10 @@ public final class TrafficRecorder {
         final SideCounts stable = new SideCounts();
         final SideCounts canary = new SideCounts();
 
-        RolloutCounts(RolloutStep step) {
-            service = step.service();
-            stableVersion = step.stable().version();
-            canaryVersion = step.canary().version();
+        RolloutCounts(String service, String stableVersion, String canaryVersion) {
+            this.service = service;
+            this.stableVersion = stableVersion;
+            this.canaryVersion = canaryVersion;
         }
 
         SideCounts side(Role role) {

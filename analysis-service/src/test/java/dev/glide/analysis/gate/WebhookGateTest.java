@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glide.analysis.judge.Finding.Status;
 import dev.glide.analysis.source.AnalysedRollout;
+import dev.glide.contract.Backend;
 import dev.glide.contract.Gate;
+import dev.glide.contract.GateTargets;
+import dev.glide.contract.MatchRule;
+import dev.glide.contract.Role;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -16,14 +20,25 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Webhook gates against a real HTTP receiver that checks their signature. */
-class WebhookGatesTest {
+class WebhookGateTest {
 
     private static final String SECRET = "s3cret";
     private static final AnalysedRollout ROLLOUT =
             new AnalysedRollout("r-1", "checkout", "v1", "v2");
 
-    private final WebhookGates gates =
-            new WebhookGates(new ObjectMapper(), Optional.empty(), Map.of("checkout", SECRET));
+    private static final GateTargets TARGETS =
+            new GateTargets(
+                    new Backend("v1", List.of("http://10.0.0.1:8080")),
+                    new Backend("v2", List.of("http://10.0.0.2:8080", "http://10.0.0.3:8080")),
+                    List.of(
+                            new MatchRule(
+                                    MatchRule.Kind.HEADER,
+                                    "x-glide-preview",
+                                    "true",
+                                    Role.CANARY)));
+
+    private final WebhookGate gates =
+            new WebhookGate(new ObjectMapper(), Optional.empty(), Map.of("checkout", SECRET));
     private GateReceiver receiver;
 
     @BeforeEach
@@ -38,7 +53,7 @@ class WebhookGatesTest {
 
     @Test
     void a2xxPassesAndTheReceiverGetsTheRolloutSigned() {
-        WebhookGates.Outcome outcome = call(gate("smoke", "/ok", "2s", 0, "abort"));
+        GateOutcome outcome = call(gate("smoke", "/ok", "2s", 0, "abort"));
 
         assertThat(outcome.passed()).isTrue();
         assertThat(outcome.finding().check().detail()).contains("answered 204");
@@ -52,11 +67,17 @@ class WebhookGatesTest {
         assertThat(payload.path("phase").asText()).isEqualTo("preRollout");
         assertThat(payload.path("gate").asText()).isEqualTo("smoke");
         assertThat(payload.path("window").asInt()).isEqualTo(1);
+        assertThat(payload.path("canary").path("endpoints").toString())
+                .isEqualTo("[\"http://10.0.0.2:8080\",\"http://10.0.0.3:8080\"]");
+        assertThat(payload.path("stable").path("version").asText()).isEqualTo("v1");
+        assertThat(payload.path("canaryRules").get(0).path("name").asText())
+                .as("how to reach the preview through the gateway")
+                .isEqualTo("x-glide-preview");
     }
 
     @Test
     void anotherStatusFailsWithTheStatusAndTheBodyAfterItsRetries() {
-        WebhookGates.Outcome outcome = call(gate("tests", "/red", "2s", 2, "abort"));
+        GateOutcome outcome = call(gate("tests", "/red", "2s", 2, "abort"));
 
         assertThat(outcome.passed()).isFalse();
         assertThat(outcome.finding().status()).isEqualTo(Status.FAIL);
@@ -68,14 +89,14 @@ class WebhookGatesTest {
 
     @Test
     void aGateThatPausesOnFailureIsInconclusiveNotFailed() {
-        WebhookGates.Outcome outcome = call(gate("tests", "/red", "2s", 0, "pause"));
+        GateOutcome outcome = call(gate("tests", "/red", "2s", 0, "pause"));
 
         assertThat(outcome.finding().status()).isEqualTo(Status.INCONCLUSIVE);
     }
 
     @Test
     void aHangingReceiverFailsTheGateAfterItsTimeout() {
-        WebhookGates.Outcome outcome = call(gate("slow", "/hang", "300ms", 1, "abort"));
+        GateOutcome outcome = call(gate("slow", "/hang", "300ms", 1, "abort"));
 
         assertThat(outcome.passed()).isFalse();
         assertThat(outcome.finding().check().detail())
@@ -85,11 +106,11 @@ class WebhookGatesTest {
 
     @Test
     void aHugeAnswerFailsWithItsFirstCharactersOnly() {
-        WebhookGates.Outcome outcome = call(gate("big", "/huge", "5s", 0, "abort"));
+        GateOutcome outcome = call(gate("big", "/huge", "5s", 0, "abort"));
 
         assertThat(outcome.passed()).isFalse();
         assertThat(outcome.finding().check().detail())
-                .contains("answered 500: " + "x".repeat(WebhookGates.REASON_CHARS) + "...")
+                .contains("answered 500: " + "x".repeat(WebhookGate.REASON_CHARS) + "...")
                 .hasSizeLessThan(600);
     }
 
@@ -99,27 +120,22 @@ class WebhookGatesTest {
         try (var socket = new java.net.ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        WebhookGates.Outcome outcome =
-                gates.call(
-                                ROLLOUT,
-                                1,
-                                1,
-                                List.of(
-                                        new Gate(
-                                                "gone",
-                                                "preRollout",
-                                                "http://127.0.0.1:" + port + "/gate",
-                                                "1s",
-                                                0,
-                                                "abort")))
-                        .get(0);
+        GateOutcome outcome =
+                call(
+                        new Gate(
+                                "gone",
+                                "preRollout",
+                                "http://127.0.0.1:" + port + "/gate",
+                                "1s",
+                                0,
+                                "abort"));
 
         assertThat(outcome.passed()).isFalse();
         assertThat(outcome.finding().check().detail()).contains("is unreachable");
     }
 
-    private WebhookGates.Outcome call(Gate gate) {
-        return gates.call(ROLLOUT, 1, 1, List.of(gate)).get(0);
+    private GateOutcome call(Gate gate) {
+        return new GateOutcome(gate, gates.call(ROLLOUT, 1, 1, gate, TARGETS));
     }
 
     private Gate gate(String name, String path, String timeout, int retries, String onFailure) {
