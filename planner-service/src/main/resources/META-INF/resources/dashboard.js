@@ -316,7 +316,18 @@ function renderTimeline(entries) {
   const list = document.getElementById('timeline');
   list.replaceChildren(...entries.map(e => el('li', { 'data-type': e.type },
     el('span', { class: 'type' }, `${time(e.occurredAt)} ${e.type.toLowerCase()}`), ' ', describe(e),
-    e.actor ? el('span', { class: 'muted' }, ` — by ${e.actor}`) : '')));
+    e.actor ? el('span', { class: 'muted' }, ` — by ${e.actor}`) : '', gates(e))));
+}
+
+/** A verdict's gates (webhooks, smoke and load tests), each with its result. */
+function gates(entry) {
+  const p = entry.payload || {};
+  const checks = entry.type === 'INPUT' && p.input === 'VerdictReceived'
+    ? (p.checks || []).filter(c => c.metric.startsWith('gate ')) : [];
+  if (!checks.length) return '';
+  return el('ul', { class: 'gates' }, ...checks.map(c => el('li', {
+    class: c.passed ? 'gate passed' : 'gate failed', 'data-gate': c.metric.slice(5), 'data-passed': String(c.passed)
+  }, `${c.passed ? '✔' : '✘'} ${c.detail}`)));
 }
 
 function describe(entry) {

@@ -76,10 +76,11 @@ final class Watcher {
                             switch (p.path("input").asText()) {
                                 case "VerdictReceived" ->
                                         String.format(
-                                                "verdict   %s (window %d): %s",
-                                                p.path("verdict").asText(),
-                                                p.path("window").asInt(),
-                                                p.path("summary").asText());
+                                                        "verdict   %s (window %d): %s",
+                                                        p.path("verdict").asText(),
+                                                        p.path("window").asInt(),
+                                                        p.path("summary").asText())
+                                                + gates(p.path("checks"));
                                 case "CommandReceived" ->
                                         "command   "
                                                 + p.path("type").asText().toLowerCase()
@@ -106,6 +107,22 @@ final class Watcher {
                 entry.path("actor").isTextual()
                         ? "  (by " + entry.path("actor").asText() + ")"
                         : "");
+    }
+
+    /** A verdict's gates, a line each under it: name, result, what it found. */
+    static String gates(JsonNode checks) {
+        StringBuilder lines = new StringBuilder();
+        for (JsonNode check : checks) {
+            String metric = check.path("metric").asText();
+            if (metric.startsWith("gate ")) {
+                lines.append(System.lineSeparator())
+                        .append(" ".repeat(24))
+                        .append(metric)
+                        .append(check.path("passed").asBoolean() ? " passed: " : " FAILED: ")
+                        .append(check.path("detail").asText());
+            }
+        }
+        return lines.toString();
     }
 
     static String bar(double percent) {

@@ -2,7 +2,10 @@ package dev.glide.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glide.testsupport.FreePorts;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -49,5 +52,28 @@ class GlideCliTest {
         assertThat(Watcher.bar(0)).isEqualTo("[....................]");
         assertThat(Watcher.bar(10)).isEqualTo("[##..................]");
         assertThat(Watcher.bar(100)).isEqualTo("[####################]");
+    }
+
+    @Test
+    void aVerdictInTheHistoryListsEachGateWithItsResult() throws Exception {
+        JsonNode entry =
+                new ObjectMapper()
+                        .readTree(
+                                "{\"type\":\"INPUT\",\"sequence\":7,\"occurredAt\":\"2026-12-02T08:00:00Z\","
+                                        + "\"payload\":{\"input\":\"VerdictReceived\",\"verdict\":\"FAIL\",\"window\":1,"
+                                        + "\"summary\":\"smoke failed\",\"checks\":["
+                                        + "{\"metric\":\"error-rate\",\"passed\":true,\"detail\":\"fine\"},"
+                                        + "{\"metric\":\"gate smoke\",\"passed\":false,"
+                                        + "\"detail\":\"smoke test smoke (prePromotion): failed; 5 sent, 5 failed\"},"
+                                        + "{\"metric\":\"gate tests\",\"passed\":true,\"detail\":\"answered 204\"}]}}");
+
+        List<String> lines = Watcher.line(entry).lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).endsWith(" #7   verdict   FAIL (window 1): smoke failed");
+        assertThat(lines.subList(1, 3))
+                .containsExactly(
+                        " ".repeat(24)
+                                + "gate smoke FAILED: smoke test smoke (prePromotion): failed; 5 sent, 5 failed",
+                        " ".repeat(24) + "gate tests passed: answered 204");
     }
 }

@@ -67,7 +67,7 @@ public record Gate(
     @JsonIgnore
     @AssertTrue(
             message =
-                    "url: a gate is either a webhook (url) or a test Glide runs (test), exactly one of them")
+                    "must be either a webhook (url) or a test Glide runs (test), exactly one of them")
     public boolean isWebhookOrTest() {
         return (url == null) != (test == null);
     }

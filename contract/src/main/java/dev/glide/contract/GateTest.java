@@ -85,7 +85,9 @@ public record GateTest(
     }
 
     @JsonIgnore
-    @AssertTrue(message = "duration: only a load test takes it; a smoke test sends its requests")
+    @AssertTrue(
+            message =
+                    "takes a duration only as a load test (kind load); a smoke test sends its requests")
     public boolean isDurationForLoad() {
         return duration == null || LOAD.equals(kind);
     }

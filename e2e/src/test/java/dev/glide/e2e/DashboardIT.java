@@ -311,7 +311,19 @@ class DashboardIT {
                                                         "canary",
                                                         0.0,
                                                         "passed",
-                                                        true)))));
+                                                        true),
+                                                Map.of(
+                                                        "metric",
+                                                        "gate smoke",
+                                                        "test",
+                                                        "smoke-test",
+                                                        "passed",
+                                                        window == 1,
+                                                        "detail",
+                                                        "smoke test smoke (rollout): "
+                                                                + (window == 1
+                                                                        ? "passed; 5 sent, 0 failed"
+                                                                        : "failed; 5 sent, 2 failed"))))));
             }
         }
 
@@ -328,6 +340,21 @@ class DashboardIT {
                         .map(e -> e.getAttribute("textContent"))
                         .toList();
         assertThat(labels).containsExactly("0.10 %", "0.00 %");
+        // each verdict's gates are listed under it in the timeline, with their result
+        List<String> gates =
+                browser
+                        .findElements(By.cssSelector("#timeline li.gate[data-gate='smoke']"))
+                        .stream()
+                        .map(
+                                e ->
+                                        e.getAttribute("data-passed")
+                                                + " "
+                                                + e.getAttribute("textContent"))
+                        .toList();
+        assertThat(gates)
+                .containsExactlyInAnyOrder(
+                        "true ✔ smoke test smoke (rollout): passed; 5 sent, 0 failed",
+                        "false ✘ smoke test smoke (rollout): failed; 5 sent, 2 failed");
     }
 
     private static long analysisSequence(String rollout) throws Exception {

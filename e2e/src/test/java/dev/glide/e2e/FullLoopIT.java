@@ -387,7 +387,21 @@ class FullLoopIT {
                 "type",
                 "blueGreen",
                 "blueGreen",
-                Map.of("autoPromote", true, "rollbackWindow", "2s"),
+                Map.of(
+                        "preview",
+                        Map.of(
+                                "kind",
+                                "HEADER",
+                                "name",
+                                "x-glide-preview",
+                                "value",
+                                "true",
+                                "target",
+                                "CANARY"),
+                        "autoPromote",
+                        true,
+                        "rollbackWindow",
+                        "2s"),
                 "gates",
                 List.of(
                         Map.of(
@@ -511,6 +525,8 @@ class FullLoopIT {
                 .when()
                 .put("/api/services/" + service)
                 .then()
+                .log()
+                .ifValidationFails()
                 .statusCode(201);
     }
 

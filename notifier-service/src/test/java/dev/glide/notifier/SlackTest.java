@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.slack.api.app_backend.SlackSignature;
+import dev.glide.contract.AnalysisVerdict;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutEvent;
@@ -89,6 +90,63 @@ class SlackTest {
         // posted once
         await().atMost(TopicProbe.WAIT).until(() -> replies(ts(post)).size() == 3);
         assertThat(topLevelPosts()).hasSize(1);
+    }
+
+    @Test
+    void aVerdictsGatesAreShownEachWithItsResultAndWhatItFound() {
+        publish(1, RolloutState.PROGRESSING, null);
+        SlackApiStandIn.Call post = awaitMessagePost();
+        String smoke =
+                "smoke test smoke (prePromotion): failed; 5 sent, 5 failed, latency p50 1.0 ms";
+        probe.send(
+                Topics.ANALYSIS_VERDICTS,
+                rollout,
+                codec.encode(
+                        new AnalysisVerdict(
+                                AnalysisVerdict.SCHEMA_VERSION,
+                                rollout,
+                                1,
+                                1,
+                                AnalysisVerdict.Verdict.FAIL,
+                                0,
+                                List.of(
+                                        new AnalysisVerdict.Check(
+                                                "gate smoke",
+                                                "smoke-test",
+                                                null,
+                                                1.0,
+                                                5.0,
+                                                null,
+                                                null,
+                                                false,
+                                                smoke),
+                                        new AnalysisVerdict.Check(
+                                                "gate tests",
+                                                "webhook",
+                                                null,
+                                                null,
+                                                204.0,
+                                                null,
+                                                null,
+                                                true,
+                                                "webhook gate tests: answered 204")),
+                                smoke,
+                                Instant.now())));
+        await().atMost(TopicProbe.WAIT)
+                .until(
+                        () ->
+                                updates(ts(post)).stream()
+                                        .anyMatch(
+                                                c ->
+                                                        c.blocks()
+                                                                        .toString()
+                                                                        .contains(
+                                                                                "gate smoke: failed ✗ — "
+                                                                                        + smoke)
+                                                                && c.blocks()
+                                                                        .toString()
+                                                                        .contains(
+                                                                                "gate tests: passed — webhook gate tests: answered 204")));
     }
 
     @Test

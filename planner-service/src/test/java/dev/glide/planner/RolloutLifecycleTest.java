@@ -512,6 +512,47 @@ class RolloutLifecycleTest {
                                 "strategy.gates[0].onFailure: must be abort or pause (was \"shrug\")"));
         given().contentType(ContentType.JSON)
                 .body(
+                        "{\"team\":\"t\",\"gateway\":{\"adapter\":\"noop\",\"route\":\"r\"},"
+                                + "\"stable\":{\"version\":\"v1\"},\"strategy\":{\"type\":\"canary\",\"gates\":["
+                                + "{\"name\":\"both\",\"phase\":\"rollout\",\"url\":\"http://t/gate\",\"test\":{}},"
+                                + "{\"name\":\"neither\",\"phase\":\"rollout\"},"
+                                + "{\"name\":\"odd\",\"phase\":\"rollout\",\"test\":{\"kind\":\"soak\",\"rate\":-2,"
+                                + "\"requests\":0,\"method\":\"FETCH\",\"path\":\"health\",\"expectStatus\":700,"
+                                + "\"url\":\"gateway\"}},"
+                                + "{\"name\":\"long\",\"phase\":\"rollout\",\"test\":{\"duration\":\"1m\"}},"
+                                + "{\"name\":\"early\",\"phase\":\"preRollout\",\"test\":{\"kind\":\"load\"}}]}}")
+                .when()
+                .put("/api/services/" + newService())
+                .then()
+                .statusCode(400)
+                .body(
+                        "problems",
+                        hasItems(
+                                "strategy.gates[0]: must be either a webhook (url) or a test Glide runs (test), exactly one of them",
+                                "strategy.gates[1]: must be either a webhook (url) or a test Glide runs (test), exactly one of them",
+                                "strategy.gates[2].test.kind: must be smoke or load (was \"soak\")",
+                                "strategy.gates[2].test.rate: must be greater than 0 (was -2.0)",
+                                "strategy.gates[2].test.requests: must be greater than or equal to 1 (was 0)",
+                                "strategy.gates[2].test.method: must be GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS (was \"FETCH\")",
+                                "strategy.gates[2].test.path: must start with / and hold no spaces, such as /health (was \"health\")",
+                                "strategy.gates[2].test.expectStatus: must be less than or equal to 599 (was 700)",
+                                "strategy.gates[2].test.url: must be a gateway address such as http://gateway.internal:8080 (was \"gateway\")",
+                                "strategy.gates[3].test: takes a duration only as a load test (kind load); a smoke test sends its requests"));
+        given().contentType(ContentType.JSON)
+                .body(
+                        "{\"team\":\"t\",\"gateway\":{\"adapter\":\"noop\",\"route\":\"r\"},"
+                                + "\"stable\":{\"version\":\"v1\"},\"strategy\":{\"type\":\"canary\",\"gates\":["
+                                + "{\"name\":\"early\",\"phase\":\"preRollout\",\"test\":{\"kind\":\"load\"}}]}}")
+                .when()
+                .put("/api/services/" + newService())
+                .then()
+                .statusCode(400)
+                .body(
+                        "problems[0]",
+                        containsString(
+                                "gates[0].test.kind: a load test's requests are judged by the analysis it runs beside; a preRollout gate has none here"));
+        given().contentType(ContentType.JSON)
+                .body(
                         "{\"service\":\"nobody\",\"version\":\"v2\",\"environment\":\"prod\","
                                 + "\"endpoints\":[\"http://h:1\"]}")
                 .when()

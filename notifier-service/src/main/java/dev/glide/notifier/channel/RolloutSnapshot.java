@@ -218,6 +218,9 @@ public record RolloutSnapshot(
             String summary,
             List<String> evidence) {
 
+        private static final String GATE = "gate ";
+        private static final int GATE_DETAIL = 300;
+
         public VerdictLine {
             evidence = evidence == null ? List.of() : List.copyOf(evidence);
         }
@@ -227,20 +230,22 @@ public record RolloutSnapshot(
                     verdict.checks().stream()
                             .map(
                                     c ->
-                                            String.format(
-                                                    Locale.ROOT,
-                                                    "%s (%s): canary %s, baseline %s%s%s",
-                                                    c.metric(),
-                                                    c.test(),
-                                                    number(c.canary()),
-                                                    number(c.baseline()),
-                                                    c.pValue() == null
-                                                            ? ""
-                                                            : String.format(
-                                                                    Locale.ROOT,
-                                                                    ", p = %.3g",
-                                                                    c.pValue()),
-                                                    c.passed() ? "" : " ✗"))
+                                            c.metric().startsWith(GATE)
+                                                    ? gate(c)
+                                                    : String.format(
+                                                            Locale.ROOT,
+                                                            "%s (%s): canary %s, baseline %s%s%s",
+                                                            c.metric(),
+                                                            c.test(),
+                                                            number(c.canary()),
+                                                            number(c.baseline()),
+                                                            c.pValue() == null
+                                                                    ? ""
+                                                                    : String.format(
+                                                                            Locale.ROOT,
+                                                                            ", p = %.3g",
+                                                                            c.pValue()),
+                                                            c.passed() ? "" : " ✗"))
                             .toList();
             return new VerdictLine(
                     verdict.stepSequence(),
@@ -249,6 +254,19 @@ public record RolloutSnapshot(
                     verdict.score(),
                     verdict.summary(),
                     evidence);
+        }
+
+        /** A gate's line: its name, its result and what it found (a test's tally, a status). */
+        private static String gate(AnalysisVerdict.Check check) {
+            String detail = check.detail() == null ? "" : check.detail();
+            if (detail.length() > GATE_DETAIL) {
+                detail = detail.substring(0, GATE_DETAIL) + "…";
+            }
+            return check.metric()
+                    + ": "
+                    + (check.passed() ? "passed" : "failed ✗")
+                    + " — "
+                    + detail;
         }
 
         boolean isNewerThan(VerdictLine other) {
