@@ -4,7 +4,6 @@ import dev.glide.analysis.judge.AnalysisConfig;
 import dev.glide.analysis.judge.Finding;
 import dev.glide.analysis.judge.Finding.Status;
 import dev.glide.analysis.source.AnalysedRollout;
-import dev.glide.contract.AnalysisVerdict.Check;
 import dev.glide.contract.Gate;
 import dev.glide.contract.GateTargets;
 import dev.glide.contract.concurrent.DaemonThreads;
@@ -143,32 +142,24 @@ public class GateRunner {
         if (run.finding != null) {
             return run.finding;
         }
-        return new Finding(
-                new Check(
-                        "gate " + run.gateName,
-                        run.gate.kind(),
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        false,
-                        "gate " + run.gateName + " " + run.state.name().toLowerCase()),
+        return GateOutcome.finding(
+                run.gateName,
+                run.gate.kind(),
+                null,
+                null,
+                false,
+                "gate " + run.gateName + " " + run.state.name().toLowerCase(),
                 Status.INCONCLUSIVE);
     }
 
     private static Finding notYet(Gate gate) {
-        return new Finding(
-                new Check(
-                        "gate " + gate.name(),
-                        gate.kind() + "-test",
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        true,
-                        gate.kind() + " test " + gate.name() + " has not sent yet"),
+        return GateOutcome.finding(
+                gate.name(),
+                gate.kind() + "-test",
+                null,
+                null,
+                true,
+                gate.kind() + " test " + gate.name() + " has not sent yet",
                 Status.PASS);
     }
 
@@ -321,18 +312,14 @@ public class GateRunner {
     }
 
     private static Finding failure(GateRun run, String why) {
-        return new Finding(
-                new Check(
-                        "gate " + run.gateName,
-                        run.gate.kind(),
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        false,
-                        "gate " + run.gateName + " (" + run.gate.phase() + ") failed: " + why),
-                run.gate.pausesOnFailure() ? Status.INCONCLUSIVE : Status.FAIL);
+        return GateOutcome.finding(
+                run.gateName,
+                run.gate.kind(),
+                null,
+                null,
+                false,
+                "gate " + run.gateName + " (" + run.gate.phase() + ") failed: " + why,
+                GateOutcome.failed(run.gate));
     }
 
     /** Ends the gate with its finding, if this replica still holds it. */

@@ -35,11 +35,7 @@ public class LoadTest implements GateCheck {
     /** Requests in flight at once; above it the test waits rather than pile up. */
     private static final int IN_FLIGHT = 256;
 
-    private final HttpClient http =
-            HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .build();
+    private final HttpClient http = GateOutcome.client();
     private final Consumer<TrafficMetrics> windows;
 
     /** Stores the windows, so a test's sending never waits on the database or on a judgement. */

@@ -6,7 +6,6 @@ import dev.glide.contract.Gate;
 import dev.glide.contract.GateTest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -18,11 +17,7 @@ import java.util.concurrent.ExecutionException;
 @ApplicationScoped
 public class SmokeTest implements GateCheck {
 
-    private final HttpClient http =
-            HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .build();
+    private final HttpClient http = GateOutcome.client();
 
     @Override
     public String type() {
@@ -34,7 +29,7 @@ public class SmokeTest implements GateCheck {
         Gate gate = run.gate;
         TestRequests requests = new TestRequests(http, gate, run.targets);
         TestRequests.Tally tally = new TestRequests.Tally();
-        Status failed = gate.pausesOnFailure() ? Status.INCONCLUSIVE : Status.FAIL;
+        Status failed = GateOutcome.failed(gate);
         if (!requests.hasTargets()) {
             return tally.finding(gate, failed, "the canary has no endpoints to send to");
         }

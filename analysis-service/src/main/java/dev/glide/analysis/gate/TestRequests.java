@@ -2,7 +2,6 @@ package dev.glide.analysis.gate;
 
 import dev.glide.analysis.judge.Finding;
 import dev.glide.analysis.judge.Finding.Status;
-import dev.glide.contract.AnalysisVerdict.Check;
 import dev.glide.contract.Gate;
 import dev.glide.contract.GateTargets;
 import dev.glide.contract.GateTest;
@@ -215,17 +214,13 @@ final class TestRequests {
                             millis(sorted, 0.50),
                             millis(sorted, 0.99),
                             firstFailures.stream().collect(Collectors.joining("; ")));
-            return new Finding(
-                    new Check(
-                            "gate " + gate.name(),
-                            gate.kind() + "-test",
-                            null,
-                            sent == 0 ? null : (double) failed / sent,
-                            (double) sent,
-                            null,
-                            null,
-                            status == Status.PASS,
-                            detail),
+            return GateOutcome.finding(
+                    gate.name(),
+                    gate.kind() + "-test",
+                    sent == 0 ? null : (double) failed / sent,
+                    (double) sent,
+                    status == Status.PASS,
+                    detail,
                     status);
         }
 

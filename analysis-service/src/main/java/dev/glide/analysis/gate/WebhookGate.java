@@ -6,7 +6,6 @@ import dev.glide.analysis.judge.AnalysisConfig;
 import dev.glide.analysis.judge.Finding;
 import dev.glide.analysis.judge.Finding.Status;
 import dev.glide.analysis.source.AnalysedRollout;
-import dev.glide.contract.AnalysisVerdict.Check;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.Gate;
 import dev.glide.contract.GateTargets;
@@ -20,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,11 +51,7 @@ public class WebhookGate implements GateCheck {
     static final int REASON_CHARS = 200;
     static final int KEPT_BYTES = 4096;
 
-    private final HttpClient http =
-            HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .build();
+    private final HttpClient http = GateOutcome.client();
     private final ObjectMapper json;
     private final Optional<String> secret;
     private final Map<String, String> secrets;
@@ -177,20 +171,14 @@ public class WebhookGate implements GateCheck {
     }
 
     private static Finding finding(Gate gate, boolean passed, Integer status, String detail) {
-        Status outcome =
-                passed ? Status.PASS : gate.pausesOnFailure() ? Status.INCONCLUSIVE : Status.FAIL;
-        return new Finding(
-                new Check(
-                        "gate " + gate.name(),
-                        "webhook",
-                        null,
-                        null,
-                        status == null ? null : status.doubleValue(),
-                        null,
-                        null,
-                        passed,
-                        detail),
-                outcome);
+        return GateOutcome.finding(
+                gate.name(),
+                TYPE,
+                null,
+                status == null ? null : status.doubleValue(),
+                passed,
+                detail,
+                passed ? Status.PASS : GateOutcome.failed(gate));
     }
 
     private static String reason(String body) {
