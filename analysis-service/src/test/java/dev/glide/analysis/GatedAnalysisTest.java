@@ -255,6 +255,71 @@ class GatedAnalysisTest {
                 .isEmpty();
     }
 
+    @Test
+    void anAbortedRolloutsOnAbortGatesAreToldOnceSignedAndNothingWaitsOnThem() {
+        String rollout = "r-" + UUID.randomUUID();
+        Gate told = new Gate("tell", Gate.ON_ABORT, receiver.url("/red"), "700ms", 2, null);
+        GateTargets targets =
+                new GateTargets(
+                        new Backend("v1", List.of("http://10.0.0.1:8080")),
+                        new Backend("v2", List.of("http://10.0.0.2:8080")),
+                        List.of());
+        RolloutEvent aborted =
+                new RolloutEvent(
+                        RolloutEvent.SCHEMA_VERSION,
+                        rollout,
+                        9,
+                        "checkout",
+                        "prod",
+                        "canary",
+                        "v1",
+                        "v2",
+                        RolloutState.ABORTING,
+                        RolloutState.ABORTED,
+                        2,
+                        4,
+                        Weights.canaryPercent(0),
+                        "all traffic is back on stable",
+                        null,
+                        "analysis failed",
+                        new AnalysisRequest(9, List.of(), 1, 1, 0, List.of(told), targets),
+                        Instant.now(),
+                        "payments");
+        probe.send(Topics.ROLLOUT_EVENTS, rollout, codec.encode(aborted));
+        // redelivered: told once all the same
+        probe.send(Topics.ROLLOUT_EVENTS, rollout, codec.encode(aborted));
+
+        GateRun run =
+                org.awaitility.Awaitility.await()
+                        .atMost(Duration.ofSeconds(20))
+                        .until(
+                                () ->
+                                        QuarkusTransaction.requiringNew()
+                                                .call(
+                                                        () ->
+                                                                GateRun.of(rollout, 9, GateRun.TOLD)
+                                                                        .stream()
+                                                                        .findFirst()
+                                                                        .orElse(null)),
+                                r -> r != null && r.state.ended());
+
+        // a failed answer is tried again as the gate says (2 retries), and changes nothing else
+        assertThat(run.state).isEqualTo(GateRun.State.FAILED);
+        assertThat(receiver.received())
+                .filteredOn(p -> p.path("rolloutId").asText().equals(rollout))
+                .hasSize(3)
+                .allSatisfy(
+                        p -> {
+                            assertThat(p.path("phase").asText()).isEqualTo("onAbort");
+                            assertThat(p.path("stable").path("endpoints").get(0).asText())
+                                    .isEqualTo("http://10.0.0.1:8080");
+                        });
+        assertThat(receiver.badSignatures()).isZero();
+        assertThat(probe.readAll(Topics.ANALYSIS_VERDICTS, r -> rollout.equals(r.key())))
+                .as("nobody waits on a told gate")
+                .isEmpty();
+    }
+
     /**
      * An analysis of two 2 s windows whose users reach only stable (200 requests a second), with a
      * load test sending 40 a second straight to the canary.

@@ -19,7 +19,10 @@ import java.time.Duration;
  *
  * @param name how the gate is shown in the history and verdicts
  * @param phase {@code preRollout} (before any user traffic), {@code prePromotion} (blue-green:
- *     before the switch), {@code rollout} (at each analysis window)
+ *     before the switch), {@code rollout} (at each analysis window), {@code postPromotion} (once
+ *     all users are on the new version, while stable still stands by: a failure returns them to
+ *     stable), {@code onAbort} (a webhook told once the rollout was aborted and traffic is back on
+ *     stable; never waited on, its answer changes nothing)
  * @param url where to POST (http or https), for a webhook gate
  * @param test the requests Glide sends itself, for a smoke or load test gate ({@link GateTest})
  * @param timeout each try's limit (default 5s)
@@ -30,8 +33,10 @@ public record Gate(
         @NotBlank String name,
         @NotNull
                 @Pattern(
-                        regexp = "preRollout|prePromotion|rollout",
-                        message = "must be preRollout, prePromotion or rollout")
+                        regexp = "preRollout|prePromotion|rollout|postPromotion|onAbort",
+                        message =
+                                "must be preRollout, prePromotion, rollout, postPromotion or"
+                                        + " onAbort")
                 String phase,
         @Pattern(
                         regexp = "https?://[^\\s/?#]+[^\\s]*",
@@ -46,6 +51,8 @@ public record Gate(
     public static final String PRE_ROLLOUT = "preRollout";
     public static final String PRE_PROMOTION = "prePromotion";
     public static final String ROLLOUT = "rollout";
+    public static final String POST_PROMOTION = "postPromotion";
+    public static final String ON_ABORT = "onAbort";
 
     public Gate {
         timeout = timeout == null ? "5s" : timeout;
@@ -80,6 +87,12 @@ public record Gate(
 
     public Duration timeoutDuration() {
         return Durations.parse(timeout);
+    }
+
+    /** Whether the gate is only told (onAbort): nothing waits on its answer. */
+    @JsonIgnore
+    public boolean told() {
+        return ON_ABORT.equals(phase);
     }
 
     public boolean pausesOnFailure() {

@@ -13,6 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glide.contract.AnalysisVerdict;
 import dev.glide.contract.EventCodec;
+import dev.glide.contract.Gate;
+import dev.glide.contract.RolloutEvent;
+import dev.glide.contract.RolloutState;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Topics;
 import dev.glide.contract.TrafficApplied;
@@ -325,6 +328,47 @@ class RolloutLifecycleTest {
     }
 
     @Test
+    void aFailedPostPromotionGateReturnsEveryoneToStableAndTheEndCarriesTheOnAbortGates() {
+        Simulated simulated =
+                run(
+                        "{\"type\":\"canary\",\"steps\":[{\"setWeight\":20}],\"gates\":["
+                                + "{\"name\":\"verify\",\"phase\":\"postPromotion\",\"url\":\"http://t/verify\"},"
+                                + "{\"name\":\"tell\",\"phase\":\"onAbort\",\"url\":\"http://t/tell\"}]}");
+        String id = simulated.id();
+        simulated.verdict = AnalysisVerdict.Verdict.FAIL;
+
+        driveUntil(simulated, id, "ABORTED");
+
+        assertThat(simulated.steps())
+                .extracting(s -> s.weights().canary())
+                .as("all users on the new version, then back on stable")
+                .containsExactly(20.0, 100.0, 0.0);
+        List<RolloutEvent> events =
+                probe.readAll(Topics.ROLLOUT_EVENTS, r -> id.equals(r.key())).stream()
+                        .map(r -> codec.decode(r.value(), RolloutEvent.class))
+                        .toList();
+        assertThat(events)
+                .filteredOn(e -> e.analysis() != null && !e.to().isFinal())
+                .singleElement()
+                .satisfies(
+                        e ->
+                                assertThat(e.analysis().gates())
+                                        .extracting(Gate::name)
+                                        .containsExactly("verify"));
+        assertThat(events)
+                .filteredOn(e -> e.to() == RolloutState.ABORTED)
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.analysis().gates())
+                                    .extracting(Gate::name)
+                                    .containsExactly("tell");
+                            assertThat(e.analysis().targets().stable().version()).isEqualTo("v1");
+                        });
+        assertFoldEqualsStoredState(id);
+    }
+
+    @Test
     void anAbortInsideTheBlueGreenRollbackWindowPutsEverythingBackOnBlueInOneStep() {
         Simulated simulated =
                 run(
@@ -505,7 +549,7 @@ class RolloutLifecycleTest {
                 .body(
                         "problems",
                         hasItems(
-                                "strategy.gates[0].phase: must be preRollout, prePromotion or rollout (was \"beforeLunch\")",
+                                "strategy.gates[0].phase: must be preRollout, prePromotion, rollout, postPromotion or onAbort (was \"beforeLunch\")",
                                 "strategy.gates[0].url: must be an http or https URL such as http://tests.internal/gate (was \"not a url\")",
                                 "strategy.gates[0].timeout: must be a duration such as 500ms, 5s or 1m (was \"-5s\")",
                                 "strategy.gates[0].retries: must be greater than or equal to 0 (was -1)",

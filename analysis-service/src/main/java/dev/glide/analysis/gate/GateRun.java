@@ -22,7 +22,8 @@ import org.hibernate.type.SqlTypes;
 /**
  * One gate of one analysis window, with what it needs to run and, once it ran, its finding. A
  * replica runs it only while it holds the row's lease ({@link GateRunner}); a row that ended is
- * never run again. Window {@value #BESIDE} is a load test that runs beside the whole analysis.
+ * never run again. Window {@value #BESIDE} is a load test that runs beside the whole analysis;
+ * window {@value #TOLD} a gate told of the rollout's end (onAbort).
  */
 @Entity
 @Table(name = "gate_run")
@@ -31,6 +32,9 @@ public class GateRun extends PanacheEntityBase {
 
     /** The window number of a gate that runs beside the whole analysis (a load test). */
     public static final int BESIDE = 0;
+
+    /** The window number of a gate that is only told (onAbort), once the rollout ended. */
+    public static final int TOLD = -1;
 
     public enum State {
         PENDING,

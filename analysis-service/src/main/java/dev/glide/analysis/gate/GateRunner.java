@@ -43,7 +43,8 @@ import org.jboss.logging.Logger;
  * over once the lease ran out; a gate that ended is never run again. Gates run on their own workers
  * ({@code glide.analysis.gates.workers}), never on the thread that judges windows, so a slow
  * webhook or a load test holds up nothing else. A gate whose analysis ended (the rollout moved on)
- * is cancelled, and a running one stops at its next renewal.
+ * is cancelled, and a running one stops at its next renewal; a told gate (onAbort) has no analysis
+ * and runs to its end.
  */
 @ApplicationScoped
 public class GateRunner {
@@ -112,6 +113,21 @@ public class GateRunner {
             Instant runsUntil) {
         for (Gate gate : gates) {
             GateRun.open(rollout, analysisSequence, GateRun.BESIDE, gate, targets, runsUntil);
+        }
+        if (!gates.isEmpty()) {
+            opened.fire(new Opened(rollout.rolloutId()));
+        }
+    }
+
+    /**
+     * Tells the onAbort gates of a rollout that ended: each is run once (taken over like any other
+     * if its replica dies), and nothing waits on its answer. In the caller's transaction.
+     */
+    public void tell(
+            AnalysedRollout rollout, long sequence, List<Gate> gates, GateTargets targets) {
+        Instant until = Instant.now().plus(Duration.ofMinutes(5));
+        for (Gate gate : gates) {
+            GateRun.open(rollout, sequence, GateRun.TOLD, gate, targets, until);
         }
         if (!gates.isEmpty()) {
             opened.fire(new Opened(rollout.rolloutId()));
@@ -210,6 +226,8 @@ public class GateRunner {
                 .createNativeQuery(
                         "update gate_run g set state = 'CANCELLED', owner = null"
                                 + " where g.state in ('PENDING', 'RUNNING') and g.lease_until <= now()"
+                                + " and g.window_number <> "
+                                + GateRun.TOLD
                                 + " and not exists (select 1 from analysis_run r where r.rollout_id = g.rollout_id"
                                 + " and r.analysis_sequence = g.analysis_sequence and r.state = 'ACTIVE')")
                 .executeUpdate();
@@ -249,10 +267,12 @@ public class GateRunner {
                                                 .createNativeQuery(
                                                         "update gate_run g set lease_until = ?1"
                                                                 + " where g.owner = ?2 and g.state = 'RUNNING'"
-                                                                + " and exists (select 1 from analysis_run r"
+                                                                + " and (g.window_number = "
+                                                                + GateRun.TOLD
+                                                                + " or exists (select 1 from analysis_run r"
                                                                 + " where r.rollout_id = g.rollout_id"
                                                                 + " and r.analysis_sequence = g.analysis_sequence"
-                                                                + " and r.state = 'ACTIVE')"
+                                                                + " and r.state = 'ACTIVE'))"
                                                                 + " returning g.rollout_id, g.analysis_sequence,"
                                                                 + " g.gate_name, g.window_number")
                                                 .setParameter(1, Instant.now().plus(lease))

@@ -2,6 +2,7 @@ package dev.glide.analysis.run;
 
 import dev.glide.analysis.gate.GateRunner;
 import dev.glide.analysis.run.AnalysisRun.State;
+import dev.glide.analysis.source.AnalysedRollout;
 import dev.glide.contract.AnalysisRequest;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.Gate;
@@ -21,7 +22,8 @@ import org.jboss.logging.Logger;
 /**
  * Learns from the planner's events which rollouts are under analysis: an event carrying an analysis
  * starts it (from the moment the planner started it), and any later event of the rollout — it
- * paused, was aborted or moved on — ends the analyses still running for it. Redelivered events
+ * paused, was aborted or moved on — ends the analyses still running for it. The event of an end
+ * other than success may carry the rollout's onAbort gates, which are told. Redelivered events
  * change nothing.
  */
 @ApplicationScoped
@@ -62,7 +64,20 @@ public class RolloutEventsConsumer {
             }
         }
         AnalysisRequest request = event.analysis();
-        if (request == null || event.to().isFinal()) {
+        if (request == null) {
+            return;
+        }
+        if (event.to().isFinal()) {
+            // the rollout ended: its onAbort gates are told, and nothing waits on them
+            gates.tell(
+                    new AnalysedRollout(
+                            event.rolloutId(),
+                            event.service(),
+                            event.stableVersion(),
+                            event.canaryVersion()),
+                    request.analysisSequence(),
+                    request.gates().stream().filter(Gate::told).toList(),
+                    request.targets());
             return;
         }
         var key = new AnalysisRun.Key();

@@ -61,7 +61,9 @@ public class RolloutNewsConsumer {
                                 event.to(),
                                 event.weights() == null ? 0 : event.weights().canary())
                         + (event.actor() == null ? "" : " by " + event.actor())
-                        + (event.analysis() != null ? "; analysis started" : "")
+                        + (event.analysis() != null && !event.to().isFinal()
+                                ? "; analysis started"
+                                : "")
                         + (event.reason() == null ? "" : ": " + event.reason());
         deliver(
                 new Notification(

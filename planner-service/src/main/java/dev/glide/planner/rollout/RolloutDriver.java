@@ -2,6 +2,7 @@ package dev.glide.planner.rollout;
 
 import dev.glide.contract.AnalysisRequest;
 import dev.glide.contract.Backend;
+import dev.glide.contract.Gate;
 import dev.glide.contract.GateTargets;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutEvent;
@@ -191,7 +192,7 @@ public class RolloutDriver
                     effects.cause(),
                     effects.actor());
         } else if (output instanceof Transition transition) {
-            logEvent(rollout, spec, after, transition, null, effects);
+            logEvent(rollout, spec, after, transition, told(spec, transition), effects);
             meters.transition(rollout, spec.strategy().type().name(), transition, now);
         } else if (output instanceof AnalysisStarted analysis) {
             AnalysisSpec wanted = analysis.spec();
@@ -263,6 +264,27 @@ public class RolloutDriver
         }
     }
 
+    /**
+     * The onAbort gates, carried on the event of a rollout's end other than success so the analysis
+     * service tells them (nothing waits on their answers); null when there are none.
+     */
+    private static AnalysisRequest told(RolloutSpec spec, Transition transition) {
+        List<Gate> told = spec.strategy().gates(Gate.ON_ABORT);
+        if (told.isEmpty()
+                || !transition.to().isFinal()
+                || transition.to() == RolloutState.SUCCEEDED) {
+            return null;
+        }
+        return new AnalysisRequest(
+                transition.sequence(),
+                List.of(),
+                1,
+                1,
+                0,
+                told,
+                new GateTargets(spec.stable(), spec.canary(), List.of()));
+    }
+
     /** The route in effect at plan step {@code index}: the last one before it. */
     private static Optional<Route> routeBefore(List<PlannedStep> plan, int index) {
         for (int i = Math.min(index, plan.size()) - 1; i >= 0; i--) {
@@ -323,7 +345,7 @@ public class RolloutDriver
                         spec.trainId());
         effects.log(
                 change.sequence(),
-                analysis == null ? Type.TRANSITION : Type.ANALYSIS,
+                analysis == null || change.to().isFinal() ? Type.TRANSITION : Type.ANALYSIS,
                 Topics.ROLLOUT_EVENTS,
                 event,
                 change.cause(),

@@ -45,8 +45,30 @@ public final class StrategyPlanner {
                 addRamp(plan, steps(spec), rollout);
             }
         }
+        addPostPromotion(plan, spec.gates(Gate.POST_PROMOTION));
         plan.add(Route.promotion());
         return List.copyOf(plan);
+    }
+
+    /**
+     * postPromotion gates: waited on right after all users reached the new version (the first route
+     * of 100 % with no rules; one is added when the ramp stops short), while stable still stands
+     * by, so a failure returns everyone to it.
+     */
+    private static void addPostPromotion(List<PlannedStep> plan, List<Gate> gates) {
+        if (gates.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < plan.size(); i++) {
+            if (plan.get(i) instanceof Route route
+                    && route.canaryPercent() >= 100
+                    && route.matchRules().isEmpty()) {
+                plan.add(i + 1, new Analyse(AnalysisSpec.gatesOnly(gates)));
+                return;
+            }
+        }
+        plan.add(Route.weight(100));
+        plan.add(new Analyse(AnalysisSpec.gatesOnly(gates)));
     }
 
     /**
@@ -69,6 +91,10 @@ public final class StrategyPlanner {
         }
         plan.add(new AwaitTrain(AwaitTrain.Gate.CUTOVER));
         plan.add(Route.weight(100));
+        List<Gate> postPromotion = spec.gates(Gate.POST_PROMOTION);
+        if (!postPromotion.isEmpty()) {
+            plan.add(new Analyse(AnalysisSpec.gatesOnly(postPromotion)));
+        }
         plan.add(new AwaitTrain(AwaitTrain.Gate.FINISH));
         plan.add(Route.promotion());
         return List.copyOf(plan);
@@ -259,6 +285,13 @@ public final class StrategyPlanner {
                                 + gate.phase()
                                 + " gate has none here (use a rollout gate, a prePromotion gate with the blueGreen"
                                 + " prePromotionAnalysis, or kind smoke)");
+            }
+            if (gate.told() && gate.test() != null) {
+                problems.add(
+                        "gates["
+                                + i
+                                + "].test: an onAbort gate is told, not run against the new version"
+                                + " (traffic is already back on stable): give it a url");
             }
             if (Gate.ROLLOUT.equals(gate.phase()) && spec.type() == StrategySpec.Type.blueGreen) {
                 problems.add(

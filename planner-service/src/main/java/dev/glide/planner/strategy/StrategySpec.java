@@ -23,7 +23,9 @@ import java.util.List;
  *
  * Any of them may declare webhook {@code gates} ({@link Gate}): {@code preRollout} gates are waited
  * on before any user traffic reaches the new version, {@code rollout} gates at every analysis
- * window of the ramp, {@code prePromotion} gates before a blue-green switch.
+ * window of the ramp, {@code prePromotion} gates before a blue-green switch, {@code postPromotion}
+ * gates once all users are on the new version (a failure returns them to stable), and {@code
+ * onAbort} gates are told of an abort once traffic is back on stable.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StrategySpec(

@@ -205,6 +205,108 @@ class StrategyPlannerTest {
     }
 
     @Test
+    void postPromotionGatesAreWaitedOnOnceAllUsersAreOnTheNewVersionWhileStableStandsBy() {
+        Analyse post =
+                new Analyse(AnalysisSpec.gatesOnly(List.of(gate("verify", "postPromotion"))));
+        List<PlannedStep> blueGreen =
+                StrategyPlanner.plan(
+                        new StrategySpec(
+                                StrategySpec.Type.blueGreen,
+                                null,
+                                null,
+                                null,
+                                null,
+                                List.of(gate("verify", "postPromotion"))));
+        assertThat(blueGreen)
+                .containsSubsequence(
+                        new Route(100, List.of(), null, false),
+                        post,
+                        new HoldRollbackWindow(Duration.ofMinutes(10)),
+                        Route.promotion());
+
+        // a ramp that stops short of 100 % is taken there first
+        List<PlannedStep> canary =
+                StrategyPlanner.plan(
+                        new StrategySpec(
+                                StrategySpec.Type.canary,
+                                List.of(StepSpec.weight(20)),
+                                null,
+                                null,
+                                null,
+                                List.of(gate("verify", "postPromotion"))));
+        assertThat(canary)
+                .containsExactly(Route.weight(20), Route.weight(100), post, Route.promotion());
+
+        List<PlannedStep> member =
+                StrategyPlanner.planForTrain(
+                        new StrategySpec(
+                                StrategySpec.Type.canary,
+                                List.of(StepSpec.weight(20)),
+                                null,
+                                null,
+                                null,
+                                List.of(gate("verify", "postPromotion"))));
+        assertThat(member)
+                .containsExactly(
+                        Route.weight(20),
+                        new PlannedStep.AwaitTrain(PlannedStep.AwaitTrain.Gate.CUTOVER),
+                        Route.weight(100),
+                        post,
+                        new PlannedStep.AwaitTrain(PlannedStep.AwaitTrain.Gate.FINISH),
+                        Route.promotion());
+    }
+
+    @Test
+    void onAbortGatesAreNotPartOfThePlanAndMustBeWebhooks() {
+        List<PlannedStep> plan =
+                StrategyPlanner.plan(
+                        new StrategySpec(
+                                StrategySpec.Type.canary,
+                                List.of(StepSpec.weight(20)),
+                                null,
+                                null,
+                                null,
+                                List.of(gate("tell", "onAbort"))));
+        assertThat(plan).containsExactly(Route.weight(20), Route.promotion());
+
+        var tested =
+                new StrategySpec(
+                        StrategySpec.Type.canary,
+                        null,
+                        null,
+                        null,
+                        null,
+                        List.of(
+                                new Gate(
+                                        "smoke",
+                                        "onAbort",
+                                        null,
+                                        new dev.glide.contract.GateTest(
+                                                "smoke",
+                                                null,
+                                                null,
+                                                null,
+                                                null,
+                                                "/health",
+                                                null,
+                                                null,
+                                                null,
+                                                null,
+                                                "http://gw"),
+                                        null,
+                                        null,
+                                        null)));
+        assertThatThrownBy(() -> StrategyPlanner.plan(tested))
+                .isInstanceOf(InvalidStrategyException.class)
+                .satisfies(
+                        e ->
+                                assertThat(((InvalidStrategyException) e).problems())
+                                        .singleElement()
+                                        .asString()
+                                        .startsWith("gates[0].test: an onAbort gate is told"));
+    }
+
+    @Test
     void badGatesAreEachNamed() {
         var spec =
                 new StrategySpec(
