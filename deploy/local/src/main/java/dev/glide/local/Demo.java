@@ -28,9 +28,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The local demo: the application "demo" in two versions (v1 healthy; v2 healthy, or with 5 %
  * errors, or 200 ms slower), behind the embedded gateway or a real HAProxy, light steady load from
- * a few clients (some of them beta users or asking for the blue-green preview), a release of v2 by
- * the chosen strategy, and the rollout shown live — each step, each verdict with its key numbers, a
- * progress bar — until it ends.
+ * a few clients (some of them beta users; none asks for the blue-green preview, which Glide's own
+ * smoke test checks), a release of v2 by the chosen strategy, and the rollout shown live — each
+ * step, each verdict with its key numbers, a progress bar — until it ends.
  */
 final class Demo implements AutoCloseable {
 
@@ -164,16 +164,6 @@ final class Demo implements AutoCloseable {
             entry = URI.create(glide.gatewayUrl() + "/" + SERVICE + "/");
             say("  through the embedded gateway: %s", entry);
         }
-        boolean usesHaproxy = haproxy != null;
-        Strategy chosen =
-                usesHaproxy && (strategy == Strategy.blueGreen || strategy == Strategy.segmentFirst)
-                        ? Strategy.canary
-                        : strategy;
-        if (chosen != strategy) {
-            say(
-                    "  %s routes by header, which HAProxy's Runtime API cannot set up: using canary",
-                    strategy);
-        }
         planner.call(
                 "PUT",
                 "/api/services/" + SERVICE,
@@ -185,7 +175,7 @@ final class Demo implements AutoCloseable {
                         "stable",
                         Map.of("version", "v1", "endpoints", List.of(v1.endpoint())),
                         "strategy",
-                        strategy(chosen),
+                        strategy(strategy, entry),
                         "releasePolicy",
                         "supersede"));
         JsonNode accepted =
@@ -204,12 +194,17 @@ final class Demo implements AutoCloseable {
         String rollout = accepted.path("rolloutId").asText(accepted.path("id").asText());
         say(
                 "  released v2 by %s: rollout %s (%s/api/rollouts/%s)",
-                chosen, rollout, glide.plannerUrl(), rollout);
+                strategy, rollout, glide.plannerUrl(), rollout);
         say("");
         return watch(rollout, entry);
     }
 
-    private static Map<String, Object> strategy(Strategy strategy) {
+    /**
+     * The demo's strategy. Its blue-green has no preview users: a smoke test Glide sends to green
+     * through the gateway (with the preview header) is what lets it switch — 200 requests, so a v2
+     * that fails 5 % of them is caught all but surely.
+     */
+    private static Map<String, Object> strategy(Strategy strategy, URI entry) {
         Map<String, Object> preview =
                 Map.of(
                         "kind",
@@ -241,10 +236,35 @@ final class Demo implements AutoCloseable {
                                     Map.of("setWeight", 50),
                                     ANALYSIS,
                                     Map.of("setWeight", 100)));
-            case blueGreen -> {
-                blueGreen.put("prePromotionAnalysis", ANALYSIS.get("analysis"));
-                yield Map.of("type", "blueGreen", "blueGreen", blueGreen);
-            }
+            case blueGreen ->
+                    Map.of(
+                            "type",
+                            "blueGreen",
+                            "blueGreen",
+                            blueGreen,
+                            "gates",
+                            List.of(
+                                    Map.of(
+                                            "name",
+                                            "smoke",
+                                            "phase",
+                                            "prePromotion",
+                                            "retries",
+                                            0,
+                                            "test",
+                                            Map.of(
+                                                    "kind",
+                                                    "smoke",
+                                                    "requests",
+                                                    200,
+                                                    "rate",
+                                                    50,
+                                                    "path",
+                                                    entry.getPath(),
+                                                    "url",
+                                                    entry.getScheme()
+                                                            + "://"
+                                                            + entry.getAuthority()))));
             case canaryThenBlueGreen ->
                     Map.of(
                             "type",
@@ -307,11 +327,8 @@ final class Demo implements AutoCloseable {
                                     request.header(
                                             "x-user",
                                             "user-" + ThreadLocalRandom.current().nextInt(1000));
-                                    int dice = ThreadLocalRandom.current().nextInt(10);
-                                    if (dice == 0) {
+                                    if (ThreadLocalRandom.current().nextInt(10) == 0) {
                                         request.header("x-beta", "true");
-                                    } else if (dice == 1) {
-                                        request.header("x-glide-preview", "true");
                                     }
                                     pause(5);
                                 });
@@ -420,6 +437,9 @@ final class Demo implements AutoCloseable {
                     load.failed() - load.gatewayFailed());
             if (load.gatewayFailed() > 0) {
                 say("   first failures: %s", load.failures());
+            }
+            if (!byVersion.containsKey("v2")) {
+                say("   no user request reached v2");
             }
         }
         boolean expected =
