@@ -16,6 +16,7 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -27,6 +28,8 @@ import org.hibernate.type.SqlTypes;
  */
 @Entity
 @Table(name = "gate_run")
+// a gate's progress report writes its finding alone, never an older lease over a renewal
+@DynamicUpdate
 @IdClass(GateRun.Key.class)
 public class GateRun extends PanacheEntityBase {
 

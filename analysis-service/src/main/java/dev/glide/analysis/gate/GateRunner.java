@@ -240,7 +240,13 @@ public class GateRunner {
                                 GateRun.class)
                         .setParameter(1, limit)
                         .getResultList();
+        List<GateRun> taken = new ArrayList<>();
         for (GateRun run : free) {
+            run.leaseUntil = Instant.now().plus(lease);
+            if (owner.equals(run.owner) && running.containsKey(GateRun.keyOf(run))) {
+                // still running here, its renewal late: kept, never started twice
+                continue;
+            }
             if (run.state == GateRun.State.RUNNING) {
                 LOG.infof(
                         "[rollout %s] gate %s of analysis %d window %d: taken over from %s",
@@ -248,12 +254,12 @@ public class GateRunner {
             }
             run.state = GateRun.State.RUNNING;
             run.owner = owner;
-            run.leaseUntil = Instant.now().plus(lease);
             run.attempts++;
+            taken.add(run);
         }
         entityManager.flush();
         free.forEach(entityManager::detach);
-        return free;
+        return taken;
     }
 
     /** Renews this replica's leases; a gate whose analysis ended, or that another took, stops. */
