@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +35,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Gates survive the replica running them: two analysis services as their packaged JVMs, one of them
  * killed (SIGKILL) while it runs a rollout's load test; the other takes the gate over once its
- * lease ran out, the rollout reaches its verdict, and no gate that had ended runs again.
+ * lease ran out, the rollout reaches its verdict, and no gate that had ended runs again. And a
+ * webhook that never answers fails its gate after its timeout, the rollout following the gate's
+ * {@code onFailure}.
  */
 class GateHandoverIT {
 
@@ -64,6 +67,18 @@ class GateHandoverIT {
                     exchange.sendResponseHeaders(204, -1);
                     exchange.close();
                 });
+        // the team's runner that never answers
+        receiver.createContext(
+                "/hang",
+                exchange -> {
+                    try {
+                        Thread.sleep(30_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    exchange.close();
+                });
+        receiver.setExecutor(Executors.newCachedThreadPool());
         receiver.start();
         glide =
                 GlideSystem.builder(Path.of(".."))
@@ -170,6 +185,91 @@ class GateHandoverIT {
                         .hasValue(1);
             }
         }
+    }
+
+    @Test
+    void aHangingWebhookFailsItsGateAfterItsTimeoutAndTheRolloutFollowsOnFailure()
+            throws Exception {
+        try (UpstreamServer v1 = UpstreamServer.start("v1");
+                UpstreamServer v2 = UpstreamServer.start("v2")) {
+            String paused = releaseWithHangingGate(v1, v2, "pause");
+            String aborted = releaseWithHangingGate(v1, v2, "abort");
+
+            JsonNode waiting =
+                    await().atMost(ROLLOUT_TIME)
+                            .pollInterval(Duration.ofMillis(500))
+                            .until(
+                                    () -> planner.call("GET", "/api/rollouts/" + paused, null),
+                                    r -> r.path("state").asText().equals("PAUSED"));
+            JsonNode ended =
+                    await().atMost(ROLLOUT_TIME)
+                            .pollInterval(Duration.ofMillis(500))
+                            .until(
+                                    () -> planner.call("GET", "/api/rollouts/" + aborted, null),
+                                    r -> r.path("state").asText().equals("ABORTED"));
+
+            for (JsonNode rollout : List.of(waiting, ended)) {
+                assertThat(rollout.path("reason").asText())
+                        .as(rollout.toString())
+                        .contains("slow-tests")
+                        .contains("gave no whole answer within 1s");
+            }
+            assertThat(v2.served()).as("no request reached the canary").isZero();
+        }
+    }
+
+    private static String releaseWithHangingGate(
+            UpstreamServer v1, UpstreamServer v2, String onFailure) throws Exception {
+        String service = "hang-" + UUID.randomUUID().toString().substring(0, 8);
+        planner.call(
+                "PUT",
+                "/api/services/" + service,
+                Map.of(
+                        "team",
+                        "payments",
+                        "gateway",
+                        Map.of("adapter", "embedded", "route", "/" + service),
+                        "stable",
+                        Map.of("version", "v1", "endpoints", List.of(v1.endpoint())),
+                        "strategy",
+                        Map.of(
+                                "type",
+                                "canary",
+                                "steps",
+                                List.of(Map.of("setWeight", 25)),
+                                "gates",
+                                List.of(
+                                        Map.of(
+                                                "name",
+                                                "slow-tests",
+                                                "phase",
+                                                "preRollout",
+                                                "url",
+                                                "http://127.0.0.1:"
+                                                        + receiver.getAddress().getPort()
+                                                        + "/hang",
+                                                "timeout",
+                                                "1s",
+                                                "retries",
+                                                0,
+                                                "onFailure",
+                                                onFailure))),
+                        "releasePolicy",
+                        "queue"));
+        return planner.call(
+                        "POST",
+                        "/api/releases",
+                        Map.of(
+                                "service",
+                                service,
+                                "version",
+                                "v2",
+                                "environment",
+                                "prod",
+                                "endpoints",
+                                List.of(v2.endpoint())))
+                .path("rolloutId")
+                .asText();
     }
 
     /**

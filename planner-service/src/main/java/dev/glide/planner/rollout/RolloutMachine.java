@@ -363,7 +363,11 @@ public final class RolloutMachine implements Machine<RolloutStatus, MachineInput
                                 + inconclusive
                                 + " of "
                                 + analyse.spec().count()
-                                + " windows could not decide; resume to analyse again, promote to go on, or abort";
+                                + " windows could not decide"
+                                + (verdict.summary() == null || verdict.summary().isBlank()
+                                        ? ""
+                                        : " (" + verdict.summary() + ")")
+                                + "; resume to analyse again, promote to go on, or abort";
                 outcome.transition(RolloutState.PAUSED, reason, null, reason);
             } else {
                 enter(outcome, status.stepIndex() + 1);

@@ -193,7 +193,9 @@ class RolloutMachineTest {
 
         assertThat(status.state()).isEqualTo(RolloutState.PAUSED);
         assertThat(status.reason())
-                .startsWith("analysis inconclusive: 1 of 2 windows could not decide");
+                .isEqualTo(
+                        "analysis inconclusive: 1 of 2 windows could not decide (too little"
+                                + " traffic); resume to analyse again, promote to go on, or abort");
     }
 
     @Test
