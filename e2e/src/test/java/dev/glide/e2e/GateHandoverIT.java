@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,18 +66,8 @@ class GateHandoverIT {
                     exchange.sendResponseHeaders(204, -1);
                     exchange.close();
                 });
-        // the team's runner that never answers
-        receiver.createContext(
-                "/hang",
-                exchange -> {
-                    try {
-                        Thread.sleep(30_000);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    exchange.close();
-                });
-        receiver.setExecutor(Executors.newCachedThreadPool());
+        // the team's runner that never answers: the exchange is left open, with no response
+        receiver.createContext("/hang", exchange -> {});
         receiver.start();
         glide =
                 GlideSystem.builder(Path.of(".."))
@@ -106,35 +95,8 @@ class GateHandoverIT {
         String service = "handover-" + UUID.randomUUID().toString().substring(0, 8);
         try (UpstreamServer v1 = UpstreamServer.start("v1");
                 UpstreamServer v2 = UpstreamServer.start("v2")) {
-            planner.call(
-                    "PUT",
-                    "/api/services/" + service,
-                    Map.of(
-                            "team",
-                            "payments",
-                            "gateway",
-                            Map.of("adapter", "embedded", "route", "/" + service),
-                            "stable",
-                            Map.of("version", "v1", "endpoints", List.of(v1.endpoint())),
-                            "strategy",
-                            strategy(),
-                            "releasePolicy",
-                            "queue"));
-            String rollout =
-                    planner.call(
-                                    "POST",
-                                    "/api/releases",
-                                    Map.of(
-                                            "service",
-                                            service,
-                                            "version",
-                                            "v2",
-                                            "environment",
-                                            "prod",
-                                            "endpoints",
-                                            List.of(v2.endpoint())))
-                            .path("rolloutId")
-                            .asText();
+            planner.register(service, "payments", embedded(service), v1, strategy());
+            String rollout = planner.release(service, v2);
             await().atMost(ROLLOUT_TIME).until(() -> planner.trafficConfirmed(rollout));
             try (LoadLoop users =
                     LoadLoop.atRate(URI.create(glide.gatewayUrl() + "/" + service + "/"), 1, 4)) {
@@ -145,14 +107,7 @@ class GateHandoverIT {
                 int victim = replicaWithPid(pid);
                 glide.kill("analysis-service", victim);
 
-                JsonNode done =
-                        await().atMost(ROLLOUT_TIME)
-                                .pollInterval(Duration.ofMillis(500))
-                                .until(
-                                        () -> planner.call("GET", "/api/rollouts/" + rollout, null),
-                                        r ->
-                                                List.of("SUCCEEDED", "ABORTED", "FAILED")
-                                                        .contains(r.path("state").asText()));
+                JsonNode done = planner.awaitEnd(rollout, ROLLOUT_TIME);
                 users.close();
                 assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
                 assertThat(users.gatewayFailed()).isZero();
@@ -195,18 +150,8 @@ class GateHandoverIT {
             String paused = releaseWithHangingGate(v1, v2, "pause");
             String aborted = releaseWithHangingGate(v1, v2, "abort");
 
-            JsonNode waiting =
-                    await().atMost(ROLLOUT_TIME)
-                            .pollInterval(Duration.ofMillis(500))
-                            .until(
-                                    () -> planner.call("GET", "/api/rollouts/" + paused, null),
-                                    r -> r.path("state").asText().equals("PAUSED"));
-            JsonNode ended =
-                    await().atMost(ROLLOUT_TIME)
-                            .pollInterval(Duration.ofMillis(500))
-                            .until(
-                                    () -> planner.call("GET", "/api/rollouts/" + aborted, null),
-                                    r -> r.path("state").asText().equals("ABORTED"));
+            JsonNode waiting = planner.awaitState(paused, ROLLOUT_TIME, "PAUSED");
+            JsonNode ended = planner.awaitState(aborted, ROLLOUT_TIME, "ABORTED");
 
             for (JsonNode rollout : List.of(waiting, ended)) {
                 assertThat(rollout.path("reason").asText())
@@ -221,55 +166,38 @@ class GateHandoverIT {
     private static String releaseWithHangingGate(
             UpstreamServer v1, UpstreamServer v2, String onFailure) throws Exception {
         String service = "hang-" + UUID.randomUUID().toString().substring(0, 8);
-        planner.call(
-                "PUT",
-                "/api/services/" + service,
+        planner.register(
+                service,
+                "payments",
+                embedded(service),
+                v1,
                 Map.of(
-                        "team",
-                        "payments",
-                        "gateway",
-                        Map.of("adapter", "embedded", "route", "/" + service),
-                        "stable",
-                        Map.of("version", "v1", "endpoints", List.of(v1.endpoint())),
-                        "strategy",
-                        Map.of(
-                                "type",
-                                "canary",
-                                "steps",
-                                List.of(Map.of("setWeight", 25)),
-                                "gates",
-                                List.of(
-                                        Map.of(
-                                                "name",
-                                                "slow-tests",
-                                                "phase",
-                                                "preRollout",
-                                                "url",
-                                                "http://127.0.0.1:"
-                                                        + receiver.getAddress().getPort()
-                                                        + "/hang",
-                                                "timeout",
-                                                "1s",
-                                                "retries",
-                                                0,
-                                                "onFailure",
-                                                onFailure))),
-                        "releasePolicy",
-                        "queue"));
-        return planner.call(
-                        "POST",
-                        "/api/releases",
-                        Map.of(
-                                "service",
-                                service,
-                                "version",
-                                "v2",
-                                "environment",
-                                "prod",
-                                "endpoints",
-                                List.of(v2.endpoint())))
-                .path("rolloutId")
-                .asText();
+                        "type",
+                        "canary",
+                        "steps",
+                        List.of(Map.of("setWeight", 25)),
+                        "gates",
+                        List.of(
+                                Map.of(
+                                        "name",
+                                        "slow-tests",
+                                        "phase",
+                                        "preRollout",
+                                        "url",
+                                        "http://127.0.0.1:"
+                                                + receiver.getAddress().getPort()
+                                                + "/hang",
+                                        "timeout",
+                                        "1s",
+                                        "retries",
+                                        0,
+                                        "onFailure",
+                                        onFailure))));
+        return planner.release(service, v2);
+    }
+
+    private static Map<String, Object> embedded(String service) {
+        return Map.of("adapter", "embedded", "route", "/" + service);
     }
 
     /**

@@ -67,12 +67,12 @@ class GatesThroughHaproxyIT {
                                 badBlue.port(),
                                 badGreen.port())) {
             badGreen.failRate(1.0);
-            String switched = release(register(good, blue), green);
-            String refused = release(register(bad, badBlue), badGreen);
+            String switched = planner.release(register(good, blue), green);
+            String refused = planner.release(register(bad, badBlue), badGreen);
             try (LoadLoop goodUsers = usersOf(good, switched);
                     LoadLoop badUsers = usersOf(bad, refused)) {
-                JsonNode done = awaitEnd(switched);
-                JsonNode aborted = awaitEnd(refused);
+                JsonNode done = planner.awaitEnd(switched, ROLLOUT_TIME);
+                JsonNode aborted = planner.awaitEnd(refused, ROLLOUT_TIME);
                 goodUsers.close();
                 badUsers.close();
 
@@ -97,78 +97,52 @@ class GatesThroughHaproxyIT {
 
     private static String register(HaproxyProcess haproxy, UpstreamServer blue) throws Exception {
         String service = "hap-" + UUID.randomUUID().toString().substring(0, 8);
-        planner.call(
-                "PUT",
-                "/api/services/" + service,
+        planner.register(
+                service,
+                "payments",
                 Map.of(
-                        "team",
-                        "payments",
-                        "gateway",
-                        Map.of(
-                                "adapter",
-                                "haproxy",
-                                "route",
-                                HaproxyProcess.BACKEND,
-                                "stableTarget",
-                                "stable",
-                                "canaryTarget",
-                                "canary",
-                                "address",
-                                haproxy.runtimeApi()),
+                        "adapter",
+                        "haproxy",
+                        "route",
+                        HaproxyProcess.BACKEND,
+                        "stableTarget",
                         "stable",
-                        Map.of("version", blue.version(), "endpoints", List.of(blue.endpoint())),
-                        "strategy",
+                        "canaryTarget",
+                        "canary",
+                        "address",
+                        haproxy.runtimeApi()),
+                blue,
+                Map.of(
+                        "type",
+                        "blueGreen",
+                        "blueGreen",
                         Map.of(
-                                "type",
-                                "blueGreen",
-                                "blueGreen",
+                                "preview",
                                 Map.of(
-                                        "preview",
+                                        "kind", "HEADER",
+                                        "name", "x-glide-preview",
+                                        "value", "true",
+                                        "target", "CANARY"),
+                                "autoPromote",
+                                true,
+                                "rollbackWindow",
+                                "2s"),
+                        "gates",
+                        List.of(
+                                Map.of(
+                                        "name",
+                                        "smoke",
+                                        "phase",
+                                        "prePromotion",
+                                        "retries",
+                                        0,
+                                        "test",
                                         Map.of(
-                                                "kind", "HEADER",
-                                                "name", "x-glide-preview",
-                                                "value", "true",
-                                                "target", "CANARY"),
-                                        "autoPromote",
-                                        true,
-                                        "rollbackWindow",
-                                        "2s"),
-                                "gates",
-                                List.of(
-                                        Map.of(
-                                                "name",
-                                                "smoke",
-                                                "phase",
-                                                "prePromotion",
-                                                "retries",
-                                                0,
-                                                "test",
-                                                Map.of(
-                                                        "requests",
-                                                        20,
-                                                        "url",
-                                                        "http://127.0.0.1:"
-                                                                + haproxy.frontendPort())))),
-                        "releasePolicy",
-                        "queue"));
+                                                "requests",
+                                                20,
+                                                "url",
+                                                "http://127.0.0.1:" + haproxy.frontendPort())))));
         return service;
-    }
-
-    private static String release(String service, UpstreamServer green) throws Exception {
-        return planner.call(
-                        "POST",
-                        "/api/releases",
-                        Map.of(
-                                "service",
-                                service,
-                                "version",
-                                green.version(),
-                                "environment",
-                                "prod",
-                                "endpoints",
-                                List.of(green.endpoint())))
-                .path("rolloutId")
-                .asText();
     }
 
     /** Users without any preview header, once the preview route is in place. */
@@ -176,15 +150,5 @@ class GatesThroughHaproxyIT {
         await().atMost(ROLLOUT_TIME).until(() -> planner.trafficConfirmed(rollout));
         return LoadLoop.atRate(
                 URI.create("http://127.0.0.1:" + haproxy.frontendPort() + "/"), 2, 20);
-    }
-
-    private static JsonNode awaitEnd(String rollout) {
-        return await().atMost(ROLLOUT_TIME)
-                .pollInterval(Duration.ofMillis(500))
-                .until(
-                        () -> planner.call("GET", "/api/rollouts/" + rollout, null),
-                        r ->
-                                List.of("SUCCEEDED", "ABORTED", "FAILED")
-                                        .contains(r.path("state").asText()));
     }
 }

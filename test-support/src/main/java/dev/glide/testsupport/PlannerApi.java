@@ -8,6 +8,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
 
 /**
  * The planner's REST API as the demos and benchmarks call it: JSON in and out; anything but 2xx is
@@ -49,6 +53,71 @@ public final class PlannerApi {
     public JsonNode find(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = send("GET", path, null);
         return response.statusCode() == 404 ? null : read(response);
+    }
+
+    /**
+     * Registers {@code service} (team, gateway binding and strategy as given, releases queued) with
+     * {@code stable} serving it now.
+     */
+    public void register(
+            String service,
+            String team,
+            Map<String, Object> gateway,
+            UpstreamServer stable,
+            Map<String, Object> strategy)
+            throws IOException, InterruptedException {
+        call(
+                "PUT",
+                "/api/services/" + service,
+                Map.of(
+                        "team",
+                        team,
+                        "gateway",
+                        gateway,
+                        "stable",
+                        Map.of(
+                                "version",
+                                stable.version(),
+                                "endpoints",
+                                List.of(stable.endpoint())),
+                        "strategy",
+                        strategy,
+                        "releasePolicy",
+                        "queue"));
+    }
+
+    /** Releases {@code canary}'s version of {@code service} to prod; its rollout's id. */
+    public String release(String service, UpstreamServer canary)
+            throws IOException, InterruptedException {
+        return call(
+                        "POST",
+                        "/api/releases",
+                        Map.of(
+                                "service",
+                                service,
+                                "version",
+                                canary.version(),
+                                "environment",
+                                "prod",
+                                "endpoints",
+                                List.of(canary.endpoint())))
+                .path("rolloutId")
+                .asText();
+    }
+
+    /** The rollout once it is in one of {@code states}, waiting up to {@code timeout}. */
+    public JsonNode awaitState(String rolloutId, Duration timeout, String... states) {
+        return Awaitility.await()
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> call("GET", "/api/rollouts/" + rolloutId, null),
+                        r -> List.of(states).contains(r.path("state").asText()));
+    }
+
+    /** The rollout once it ended (SUCCEEDED, ABORTED or FAILED). */
+    public JsonNode awaitEnd(String rolloutId, Duration timeout) {
+        return awaitState(rolloutId, timeout, "SUCCEEDED", "ABORTED", "FAILED");
     }
 
     /**

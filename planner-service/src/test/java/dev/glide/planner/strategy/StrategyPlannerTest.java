@@ -204,6 +204,17 @@ class StrategyPlannerTest {
                         new Route(100, List.of(), null, false));
     }
 
+    /** A canary of one 20 % step, with {@code gate}. */
+    private static StrategySpec canaryTo20(Gate gate) {
+        return new StrategySpec(
+                StrategySpec.Type.canary,
+                List.of(StepSpec.weight(20)),
+                null,
+                null,
+                null,
+                List.of(gate));
+    }
+
     @Test
     void postPromotionGatesAreWaitedOnOnceAllUsersAreOnTheNewVersionWhileStableStandsBy() {
         Analyse post =
@@ -226,26 +237,12 @@ class StrategyPlannerTest {
 
         // a ramp that stops short of 100 % is taken there first
         List<PlannedStep> canary =
-                StrategyPlanner.plan(
-                        new StrategySpec(
-                                StrategySpec.Type.canary,
-                                List.of(StepSpec.weight(20)),
-                                null,
-                                null,
-                                null,
-                                List.of(gate("verify", "postPromotion"))));
+                StrategyPlanner.plan(canaryTo20(gate("verify", "postPromotion")));
         assertThat(canary)
                 .containsExactly(Route.weight(20), Route.weight(100), post, Route.promotion());
 
         List<PlannedStep> member =
-                StrategyPlanner.planForTrain(
-                        new StrategySpec(
-                                StrategySpec.Type.canary,
-                                List.of(StepSpec.weight(20)),
-                                null,
-                                null,
-                                null,
-                                List.of(gate("verify", "postPromotion"))));
+                StrategyPlanner.planForTrain(canaryTo20(gate("verify", "postPromotion")));
         assertThat(member)
                 .containsExactly(
                         Route.weight(20),
@@ -258,15 +255,7 @@ class StrategyPlannerTest {
 
     @Test
     void onAbortGatesAreNotPartOfThePlanAndMustBeWebhooks() {
-        List<PlannedStep> plan =
-                StrategyPlanner.plan(
-                        new StrategySpec(
-                                StrategySpec.Type.canary,
-                                List.of(StepSpec.weight(20)),
-                                null,
-                                null,
-                                null,
-                                List.of(gate("tell", "onAbort"))));
+        List<PlannedStep> plan = StrategyPlanner.plan(canaryTo20(gate("tell", "onAbort")));
         assertThat(plan).containsExactly(Route.weight(20), Route.promotion());
 
         var tested =
