@@ -59,7 +59,7 @@ class LiveAnalysisTest implements ServesOperationalEndpoints {
         assertThat(verdict.stepSequence()).isEqualTo(7);
         assertThat(verdict.window()).isEqualTo(1);
         assertThat(verdict.score()).isLessThan(50);
-        AnalysisVerdict.Check comparison = check(verdict, "fisher-mid-p");
+        AnalysisVerdict.Check comparison = check(verdict, "fisher-sequential");
         assertThat(comparison.metric()).isEqualTo("error-rate");
         assertThat(comparison.baseline()).isEqualTo(0.001);
         assertThat(comparison.canary()).isEqualTo(0.05);

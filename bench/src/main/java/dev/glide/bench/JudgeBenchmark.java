@@ -95,9 +95,11 @@ public class JudgeBenchmark implements Callable<Integer> {
         report.put("seeds", seeds);
         report.put(
                 "glide",
-                "fisher-mid-p on errors (share 0.98) and one-sided Mann-Whitney U on latency (0.02),"
-                        + " each look at every window: interim looks at a tenth of the test's"
-                        + " budget, the last at the exact remainder");
+                "fisher-sequential on errors (share 0.995) and one-sided Mann-Whitney U on latency (0.005),"
+                        + " at every window, an exact conditional group-sequential test: the first"
+                        + " three looks may spend a tenth of the budget each, the later ones a"
+                        + " sixtieth, what a look could not spend carries on, the last spends the"
+                        + " exact remainder");
         report.put("fixedHorizon", FixedHorizonReference.DESCRIPTION);
         report.put("sharedSamples", sharedSamples(criteria));
 

@@ -11,19 +11,19 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * computed exactly.
  *
  * <p>Each test gets a budget {@code a} (its share of the analysis's alpha); let {@code m = max(K,
- * 10)} for K planned looks. The first three tenths of the interim looks test at {@code a / (0.8 m)}
- * (an eighth of the budget each for ten windows: stopping early pays most there, so a clear
- * regression is stopped in the first windows), the later interim looks at {@code a / (2 m)} (a
- * twentieth: they mostly repeat evidence the earlier looks saw, and what they do not spend is left
- * for the last look). The last look tests at the level that brings the chance of any false
- * rejection over all K looks to exactly {@code a}, computed for the looks' real correlation: the
- * statistic after look k carries everything before it, so consecutive looks correlate by {@code
- * sqrt(j / k)} (equal windows), and the union bound would waste most of the interim looks' levels.
- * The chance is the classic recursive integration (Armitage, McPherson and Rowe; Jennison and
- * Turnbull, ch. 19) of the score process {@code S_k = Z_k sqrt(k)}, a random walk with standard
- * normal steps, kept below the interim boundaries. For ten looks and a budget of 0.0098 looks 1-3
- * test at 0.0012, looks 4-9 at 0.00049 and the last at about 0.0067, where the union bound would
- * have left 0.0032.
+ * 10)} for K planned looks. The first three tenths of the interim looks test at {@code a / m} (a
+ * tenth of the budget each for ten windows: stopping early pays most there, so a clear regression
+ * is stopped in the first windows), the later interim looks at {@code a / (6 m)} (a sixtieth: they
+ * mostly repeat evidence the earlier looks saw, and what they do not spend is left for the last
+ * look, where a small regression is found if at all). The last look tests at the level that brings
+ * the chance of any false rejection over all K looks to exactly {@code a}, computed for the looks'
+ * real correlation: the statistic after look k carries everything before it, so consecutive looks
+ * correlate by {@code sqrt(j / k)} (equal windows), and the union bound would waste most of the
+ * interim looks' levels. The chance is the classic recursive integration (Armitage, McPherson and
+ * Rowe; Jennison and Turnbull, ch. 19) of the score process {@code S_k = Z_k sqrt(k)}, a random
+ * walk with standard normal steps, kept below the interim boundaries. For ten looks and a budget of
+ * 0.00995 looks 1-3 test at 0.001, looks 4-9 at 0.00017 and the last at about 0.0074, where the
+ * union bound would have left 0.0059.
  *
  * <p>Looks past the planned count spend nothing. A fixed-horizon analysis spends the whole budget
  * at its last look. The tests' budgets add up to the analysis's alpha (Bonferroni), so the whole
@@ -45,7 +45,7 @@ public final class AlphaSpending {
 
     private static final double KERNEL_REACH = 8.5;
     private static final NormalDistribution NORMAL = new NormalDistribution(null, 0, 1);
-    private static final Map<String, double[]> LEVELS = new ConcurrentHashMap<>();
+    private static final Map<String, Design> DESIGNS = new ConcurrentHashMap<>();
 
     private AlphaSpending() {}
 
@@ -64,21 +64,47 @@ public final class AlphaSpending {
         return levels(budget, planned)[k - 1];
     }
 
-    /** The one-sided levels of looks 1 .. planned (cached: the same few designs recur). */
-    static double[] levels(double budget, int planned) {
-        return LEVELS.computeIfAbsent(budget + "/" + planned, key -> design(budget, planned));
+    /**
+     * The chance of a false rejection by look {@code k} of {@code planned} (cumulative: what looks
+     * 1 .. k may spend together), as the design above spends it: an exact test of discrete data
+     * ({@link ConditionalPath}) spends this, rather than each look's level, so that what one look
+     * could not spend is left to the next. At a fixed horizon nothing is spent before the last
+     * look.
+     */
+    public static double spentBy(double budget, int k, int planned, boolean sequential) {
+        if (k <= 0) {
+            return 0;
+        }
+        if (k >= planned) {
+            return budget;
+        }
+        return sequential ? design(budget, planned).spent()[k - 1] : 0;
     }
 
-    private static double[] design(double budget, int planned) {
+    /** The one-sided levels of looks 1 .. planned (cached: the same few designs recur). */
+    static double[] levels(double budget, int planned) {
+        return design(budget, planned).levels();
+    }
+
+    private static Design design(double budget, int planned) {
+        return DESIGNS.computeIfAbsent(budget + "/" + planned, key -> compute(budget, planned));
+    }
+
+    /** Each look's level, and the chance of a false rejection by each look. */
+    private record Design(double[] levels, double[] spent) {}
+
+    private static Design compute(double budget, int planned) {
         double[] levels = new double[planned];
+        double[] spent = new double[planned];
+        spent[planned - 1] = budget;
         if (planned == 1) {
             levels[0] = budget;
-            return levels;
+            return new Design(levels, spent);
         }
         int divisor = Math.max(planned, INTERIM_DIVISOR);
         int early = (int) Math.ceil(EARLY_SHARE * (planned - 1));
         for (int k = 1; k < planned; k++) {
-            levels[k - 1] = k <= early ? budget / (0.8 * divisor) : budget / (2.0 * divisor);
+            levels[k - 1] = k <= early ? budget / divisor : budget / (6.0 * divisor);
         }
         double[] bounds = new double[planned];
         for (int k = 1; k < planned; k++) {
@@ -91,8 +117,11 @@ public final class AlphaSpending {
         for (int i = 0; i < grid.length; i++) {
             density[i] = NORMAL.density(grid[i]);
         }
+        spent[0] = levels[0];
         for (int k = 2; k < planned; k++) {
-            double[] next = upTo(bounds[k - 1] * Math.sqrt(k), k, step);
+            double top = bounds[k - 1] * Math.sqrt(k);
+            spent[k - 1] = spent[k - 2] + crossing(grid, density, top, step);
+            double[] next = upTo(top, k, step);
             density = move(grid, density, next, step);
             grid = next;
         }
@@ -120,7 +149,7 @@ public final class AlphaSpending {
             last = 1 - NORMAL.cumulativeProbability(z);
         }
         levels[planned - 1] = last;
-        return levels;
+        return new Design(levels, spent);
     }
 
     /** Grid points from the boundary of look k down to where S_k's density is negligible. */

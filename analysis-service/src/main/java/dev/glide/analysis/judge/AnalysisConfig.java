@@ -40,10 +40,10 @@ public interface AnalysisConfig {
     double alpha();
 
     /**
-     * The judges, by name: {@code threshold}, {@code fisher-mid-p} or {@code fisher-exact}, {@code
-     * mann-whitney-u}, {@code metric-comparison}.
+     * The judges, by name: {@code threshold}, {@code fisher-sequential}, {@code fisher-mid-p} or
+     * {@code fisher-exact}, {@code mann-whitney-u}, {@code metric-comparison}.
      */
-    @WithDefault("threshold,fisher-mid-p,mann-whitney-u,metric-comparison")
+    @WithDefault("threshold,fisher-sequential,mann-whitney-u,metric-comparison")
     List<String> judges();
 
     /**

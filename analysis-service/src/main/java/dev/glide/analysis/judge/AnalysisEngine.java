@@ -31,12 +31,20 @@ public final class AnalysisEngine {
 
     /**
      * How the false-abort budget is shared when configuration says nothing: errors are rare, so
-     * their test needs nearly all of it (either error-rate judge takes the same share); latency
-     * samples are plentiful (hundreds a window), and a fiftieth of the budget still finds a +30 %
-     * median in the first window and +10 % within three (bench/analysis-judges.sh).
+     * their test needs nearly all of it (every error-rate judge takes the same share); latency
+     * samples are plentiful (hundreds a window), and a two-hundredth of the budget still finds a
+     * +30 % median in the first window and +10 % within three (bench/analysis-judges.sh).
      */
     public static final Map<String, Double> DEFAULT_ALPHA_SHARES =
-            Map.of("fisher-mid-p", 0.98, "fisher-exact", 0.98, "mann-whitney-u", 0.02);
+            Map.of(
+                    "fisher-sequential",
+                    0.995,
+                    "fisher-mid-p",
+                    0.995,
+                    "fisher-exact",
+                    0.995,
+                    "mann-whitney-u",
+                    0.005);
 
     private final List<Judge> judges;
     private final Map<String, Double> alphaShares;
@@ -49,7 +57,7 @@ public final class AnalysisEngine {
         this(
                 List.of(
                         new ThresholdJudge(),
-                        new FisherMidPJudge(),
+                        new FisherSequentialJudge(),
                         new LatencyJudge(),
                         new MetricComparisonJudge()),
                 Map.of());
@@ -108,11 +116,11 @@ public final class AnalysisEngine {
         boolean thresholdFailed = false;
         boolean thresholdPassed = false;
         for (Judge judge : judges) {
-            double level = judge.compares() ? look.level(alphaShares.get(judge.type())) : 0;
-            if (judge.compares() && (!criteria.compare() || level == 0)) {
+            double share = judge.compares() ? alphaShares.get(judge.type()) : 0;
+            if (judge.compares() && (!criteria.compare() || look.level(share) == 0)) {
                 continue;
             }
-            for (Finding finding : judge.judge(look, level)) {
+            for (Finding finding : judge.judge(look, share)) {
                 findings.add(finding);
                 comparisonFailed |= judge.compares() && finding.status() == Status.FAIL;
                 thresholdFailed |= !judge.compares() && finding.status() == Status.FAIL;

@@ -25,7 +25,7 @@ public abstract class ErrorRateJudge implements Judge {
     }
 
     @Override
-    public List<Finding> judge(Look look, double level) {
+    public List<Finding> judge(Look look, double alphaShare) {
         Sample baseline = look.baselineSoFar();
         Sample canary = look.canarySoFar();
         if (baseline.requests() == 0 || canary.requests() == 0) {
@@ -38,14 +38,16 @@ public abstract class ErrorRateJudge implements Judge {
                                     canary.errorRate(),
                                     null,
                                     null,
-                                    level,
+                                    look.level(alphaShare),
                                     false,
                                     "no "
                                             + (baseline.requests() == 0 ? "baseline" : "canary")
                                             + " traffic to compare"),
                             Status.INCONCLUSIVE));
         }
-        double p = pValue(baseline, canary);
+        ConditionalPath.Test test = test(look, alphaShare);
+        double p = test.p();
+        double level = test.level();
         boolean larger =
                 canary.errorRate()
                         > baseline.errorRate() * (1 + look.criteria().minErrorIncrease());
@@ -76,8 +78,23 @@ public abstract class ErrorRateJudge implements Judge {
         return List.of(new Finding(check, regression ? Status.FAIL : Status.PASS));
     }
 
-    /** The one-sided p-value of the canary's errors against the baseline's. */
+    /**
+     * The one-sided p-value of the canary's errors against the baseline's at this look, and the
+     * level it is held to.
+     */
+    ConditionalPath.Test test(Look look, double alphaShare) {
+        return new ConditionalPath.Test(
+                pValue(look.baselineSoFar(), look.canarySoFar()), look.level(alphaShare));
+    }
+
+    /** The one-sided p-value of everything so far, pooled, against this look's level. */
     abstract double pValue(Sample baseline, Sample canary);
+
+    /** Fisher's test with mid-p, one-sided (1 when there were no errors at all). */
+    static double midP(Sample baseline, Sample canary) {
+        Conditional conditional = conditional(baseline, canary);
+        return conditional == null ? 1 : conditional.midP();
+    }
 
     /**
      * Fisher's law of the canary's errors given the errors in all, or null when there were none

@@ -20,7 +20,6 @@ public class FisherMidPJudge extends ErrorRateJudge {
 
     @Override
     double pValue(Sample baseline, Sample canary) {
-        Conditional conditional = conditional(baseline, canary);
-        return conditional == null ? 1 : conditional.midP();
+        return midP(baseline, canary);
     }
 }

@@ -22,8 +22,9 @@ public interface Judge extends Typed {
 
     /**
      * Its findings at this look; empty when it has nothing to say (no data of its kind, not asked
-     * for). {@code level}: the significance level a comparison tests at on this look (0 for a
-     * method that does not compare).
+     * for). {@code alphaShare}: the share of the analysis's alpha a comparison spends over all its
+     * looks (0 for a method that does not compare); {@link Look#level} is what it tests at on this
+     * look, {@link Look#spentBy} what all looks so far may spend together.
      */
-    List<Finding> judge(Look look, double level);
+    List<Finding> judge(Look look, double alphaShare);
 }

@@ -38,7 +38,8 @@ public class LatencyJudge implements Judge {
     }
 
     @Override
-    public List<Finding> judge(Look look, double level) {
+    public List<Finding> judge(Look look, double alphaShare) {
+        double level = look.level(alphaShare);
         Sample baseline = look.baselineSoFar();
         Sample canary = look.canarySoFar();
         if (baseline.latencyMs().isEmpty() && canary.latencyMs().isEmpty()) {

@@ -30,6 +30,23 @@ public record Look(List<WindowPair> windows, int planned, Criteria criteria) {
     }
 
     /**
+     * The chance of a false rejection that a comparison with this share of alpha may have spent by
+     * this look, over all looks so far ({@link AlphaSpending#spentBy}), for each look 1 .. this.
+     */
+    public double[] spentBy(double alphaShare) {
+        double budget = criteria.alpha() * alphaShare;
+        double[] spent = new double[index()];
+        for (int k = 1; k <= index(); k++) {
+            spent[k - 1] =
+                    k > planned
+                            ? spent[k - 2]
+                            : AlphaSpending.spentBy(
+                                    budget, k, Math.max(planned, 1), criteria.sequential());
+        }
+        return spent;
+    }
+
+    /**
      * Why the canary has served too little to pass so far — fewer than its share of {@code
      * minRequests} ({@code minRequests * k / K} after window k of K) — or empty when it has served
      * enough.

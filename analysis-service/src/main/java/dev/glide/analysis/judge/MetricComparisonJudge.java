@@ -31,7 +31,7 @@ public class MetricComparisonJudge implements Judge {
     }
 
     @Override
-    public List<Finding> judge(Look look, double level) {
+    public List<Finding> judge(Look look, double alphaShare) {
         KayentaSettings settings = look.criteria().kayenta();
         List<Finding> findings = new ArrayList<>();
         for (Map.Entry<String, MetricSpec> entry :

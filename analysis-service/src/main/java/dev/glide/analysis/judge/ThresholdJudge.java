@@ -27,7 +27,7 @@ public class ThresholdJudge implements Judge {
     }
 
     @Override
-    public List<Finding> judge(Look look, double level) {
+    public List<Finding> judge(Look look, double alphaShare) {
         Criteria criteria = look.criteria();
         Sample canary = look.newest().canary();
         Sample baseline = look.newest().baseline();

@@ -10,16 +10,34 @@ import org.junit.jupiter.api.Test;
 class AlphaSpendingTest {
 
     @Test
-    void earlyLooksTestAtAnEighthOfTheBudgetLaterOnesAtATwentiethAndTheLastAtFarMore() {
-        double[] levels = AlphaSpending.levels(0.0098, 10);
+    void earlyLooksTestAtATenthOfTheBudgetLaterOnesAtASixtiethAndTheLastAtFarMore() {
+        double[] levels = AlphaSpending.levels(0.00995, 10);
         for (int k = 0; k < 3; k++) {
-            assertThat(levels[k]).isCloseTo(0.0098 / 8, within(1e-12));
+            assertThat(levels[k]).isCloseTo(0.00995 / 10, within(1e-12));
         }
         for (int k = 3; k < 9; k++) {
-            assertThat(levels[k]).isCloseTo(0.0098 / 20, within(1e-12));
+            assertThat(levels[k]).isCloseTo(0.00995 / 60, within(1e-12));
         }
-        // Computed for the looks' correlation; the union bound would leave 0.0098 - 0.00662.
-        assertThat(levels[9]).isCloseTo(0.0067, within(0.0002));
+        // Computed for the looks' correlation; the union bound would leave 0.00995 - 0.00398.
+        assertThat(levels[9]).isCloseTo(0.0077, within(0.0002));
+    }
+
+    @Test
+    void whatLooksMaySpendGrowsLookByLookToTheWholeBudget() {
+        double budget = 0.00995;
+        double before = 0;
+        for (int k = 1; k <= 10; k++) {
+            double spent = AlphaSpending.spentBy(budget, k, 10, true);
+            assertThat(spent).as("look %d", k).isGreaterThan(before);
+            before = spent;
+        }
+        assertThat(AlphaSpending.spentBy(budget, 1, 10, true))
+                .isCloseTo(budget / 10, within(1e-12));
+        // Correlated looks: the third adds less than its own level, since it repeats the first two.
+        assertThat(AlphaSpending.spentBy(budget, 3, 10, true)).isLessThan(3 * budget / 10);
+        assertThat(AlphaSpending.spentBy(budget, 10, 10, true)).isEqualTo(budget);
+        assertThat(AlphaSpending.spentBy(budget, 9, 10, false)).isZero();
+        assertThat(AlphaSpending.spentBy(budget, 10, 10, false)).isEqualTo(budget);
     }
 
     @Test
@@ -57,9 +75,9 @@ class AlphaSpendingTest {
     @Test
     void aLongAnalysisDividesTheBudgetByItsLooksAndLeavesTheRestForTheLast() {
         double[] levels = AlphaSpending.levels(0.0098, 500);
-        assertThat(levels[0]).isCloseTo(0.0098 / 400, within(1e-15));
-        assertThat(levels[400]).isCloseTo(0.0098 / 1000, within(1e-15));
-        assertThat(levels[499]).isGreaterThan(0.0098 / 400).isLessThan(0.0098);
+        assertThat(levels[0]).isCloseTo(0.0098 / 500, within(1e-15));
+        assertThat(levels[400]).isCloseTo(0.0098 / 3000, within(1e-15));
+        assertThat(levels[499]).isGreaterThan(0.0098 / 500).isLessThan(0.0098);
     }
 
     @Test

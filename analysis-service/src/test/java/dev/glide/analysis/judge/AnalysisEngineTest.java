@@ -57,7 +57,7 @@ class AnalysisEngineTest {
                 .singleElement()
                 .satisfies(
                         check -> {
-                            assertThat(check.test()).isEqualTo("fisher-mid-p");
+                            assertThat(check.test()).isEqualTo("fisher-sequential");
                             assertThat(check.pValue()).isLessThan(1e-6);
                         });
     }

@@ -32,7 +32,7 @@ class JudgeSelectionTest {
                                         Map.of("fisher-exact", 0.9)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("glide.analysis.alpha-shares")
-                .hasMessageContaining("add up to 0.92");
+                .hasMessageContaining("add up to 0.905");
     }
 
     @Test
