@@ -165,6 +165,21 @@ public record GatewayBinding(
             };
         }
 
+        /**
+         * Why this adapter cannot run an experiment (a control and variants on one route, users
+         * kept on theirs); empty when it can.
+         */
+        public Optional<String> refusesExperiments() {
+            return switch (this) {
+                case EMBEDDED, NOOP -> Optional.empty();
+                default ->
+                        Optional.of(
+                                "the "
+                                        + type
+                                        + " adapter cannot run experiments (more than two versions on one route, each user kept on one); use the embedded adapter");
+            };
+        }
+
         /** Why this adapter cannot mirror requests; empty when it can. */
         public Optional<String> refusesMirror() {
             return switch (this) {

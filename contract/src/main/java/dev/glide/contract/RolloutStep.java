@@ -1,6 +1,8 @@
 package dev.glide.contract;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -20,6 +22,10 @@ import java.util.List;
  *     hold
  * @param mirror copies of requests the canary gets while users get the other side's answers, or
  *     null
+ * @param arms an experiment's arms, control first (the same version as {@code stable}), then its
+ *     variants; empty for a rollout. With arms, a gateway places each user in one arm by the arms'
+ *     rules, else by the user's sticky bucket over the arms' percents; {@code weights} is then the
+ *     control's share against all variants'
  */
 public record RolloutStep(
         @Min(1) @Max(SCHEMA_VERSION) int schemaVersion,
@@ -34,7 +40,8 @@ public record RolloutStep(
         @NotNull @Valid GatewayBinding gateway,
         String stickyKey,
         Instant emittedAt,
-        @Valid Mirror mirror)
+        @Valid Mirror mirror,
+        List<@NotNull @Valid Arm> arms)
         implements KeyedEvent {
 
     public static final int SCHEMA_VERSION = 1;
@@ -42,6 +49,77 @@ public record RolloutStep(
     public RolloutStep {
         schemaVersion = schemaVersion == 0 ? SCHEMA_VERSION : schemaVersion;
         matchRules = matchRules == null ? List.of() : List.copyOf(matchRules);
+        arms = arms == null ? List.of() : List.copyOf(arms);
+    }
+
+    /** A step of a rollout (no experiment arms). */
+    public RolloutStep(
+            int schemaVersion,
+            String rolloutId,
+            long sequence,
+            String service,
+            String environment,
+            Backend stable,
+            Backend canary,
+            Weights weights,
+            List<MatchRule> matchRules,
+            GatewayBinding gateway,
+            String stickyKey,
+            Instant emittedAt,
+            Mirror mirror) {
+        this(
+                schemaVersion,
+                rolloutId,
+                sequence,
+                service,
+                environment,
+                stable,
+                canary,
+                weights,
+                matchRules,
+                gateway,
+                stickyKey,
+                emittedAt,
+                mirror,
+                null);
+    }
+
+    /** An experiment's arms: the control first, and the shares adding up to 100. */
+    @JsonIgnore
+    @AssertTrue(
+            message =
+                    "arms: an experiment needs a control (the stable version, first) and at least"
+                            + " one variant, distinct versions, and percents adding up to 100")
+    public boolean isArmsConsistent() {
+        if (arms == null || arms.isEmpty()) {
+            return true;
+        }
+        if (arms.size() < 2 || stable == null || !arms.get(0).version().equals(stable.version())) {
+            return false;
+        }
+        if (arms.stream().map(Arm::version).distinct().count() != arms.size()) {
+            return false;
+        }
+        return Math.abs(arms.stream().mapToDouble(Arm::percent).sum() - 100) <= 0.01;
+    }
+
+    /** The same step placing users in these arms (control first). */
+    public RolloutStep withArms(List<Arm> experimentArms) {
+        return new RolloutStep(
+                schemaVersion,
+                rolloutId,
+                sequence,
+                service,
+                environment,
+                stable,
+                canary,
+                weights,
+                matchRules,
+                gateway,
+                stickyKey,
+                emittedAt,
+                mirror,
+                experimentArms);
     }
 
     /** A step without mirroring. */
@@ -89,7 +167,8 @@ public record RolloutStep(
                 gateway,
                 stickyKey,
                 emittedAt,
-                copies);
+                copies,
+                arms);
     }
 
     @Override

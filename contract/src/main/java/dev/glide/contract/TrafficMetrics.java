@@ -11,6 +11,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One window of traffic as a gateway or collector saw it, per version, on {@link
@@ -46,18 +47,46 @@ public record TrafficMetrics(
         return windowStart == null || windowEnd == null || windowEnd.isAfter(windowStart);
     }
 
+    /** The window of one version, or null when the gateway saw none of its traffic. */
+    public VersionWindow of(String version) {
+        return versions.stream().filter(v -> v.version().equals(version)).findFirst().orElse(null);
+    }
+
     /** The window of one side, or null when the gateway saw none of its traffic. */
     public VersionWindow of(Role role) {
         return versions.stream().filter(v -> v.role() == role).findFirst().orElse(null);
     }
 
-    /** What one version served in the window. */
+    /**
+     * What one version served in the window.
+     *
+     * @param goals of this window's requests, how many the application marked as reaching each goal
+     *     (its answer's {@code X-Glide-Goal} header), by goal
+     * @param users distinct users (by the route's sticky key) this gateway has seen on this version
+     *     since the rollout began: cumulative, not this window's; null when the route has no sticky
+     *     key
+     * @param goalUsers of those users, how many reached each goal at least once (cumulative)
+     */
     public record VersionWindow(
             @NotNull Role role,
             @NotBlank String version,
             @PositiveOrZero long requests,
             @PositiveOrZero long errors,
-            @Valid LatencyHistogram latency) {
+            @Valid LatencyHistogram latency,
+            Map<String, @NotNull @PositiveOrZero Long> goals,
+            @PositiveOrZero Long users,
+            Map<String, @NotNull @PositiveOrZero Long> goalUsers) {
+
+        public VersionWindow {
+            goals = goals == null ? Map.of() : Map.copyOf(goals);
+            goalUsers = goalUsers == null ? Map.of() : Map.copyOf(goalUsers);
+        }
+
+        /** A window without goals. */
+        public VersionWindow(
+                Role role, String version, long requests, long errors, LatencyHistogram latency) {
+            this(role, version, requests, errors, latency, null, null, null);
+        }
 
         @JsonIgnore
         @AssertTrue(message = "errors cannot exceed requests")

@@ -22,6 +22,9 @@ public final class UpstreamServer implements AutoCloseable {
 
     public static final String VERSION_HEADER = "X-Upstream-Version";
 
+    /** How an application tells Glide's gateway that a request reached a goal. */
+    public static final String GOAL_HEADER = "X-Glide-Goal";
+
     static {
         // Without TCP_NODELAY the JDK's server waits on Nagle's algorithm: ~40 ms per kept-alive
         // request.
@@ -34,6 +37,9 @@ public final class UpstreamServer implements AutoCloseable {
     private final AtomicLong served = new AtomicLong();
     private volatile double errorRate;
     private volatile long extraLatencyMillis;
+    private volatile String goalPath;
+    private volatile String goal;
+    private volatile double goalRate;
 
     private UpstreamServer(String version, int port) throws IOException {
         this.version = version;
@@ -60,6 +66,13 @@ public final class UpstreamServer implements AutoCloseable {
                                         && ThreadLocalRandom.current().nextDouble() < errorRate;
                         byte[] body = (version + "\n").getBytes(StandardCharsets.UTF_8);
                         exchange.getResponseHeaders().set(VERSION_HEADER, version);
+                        String marked = goal;
+                        if (marked != null
+                                && exchange.getRequestURI().getPath().contains(goalPath)
+                                && (goalRate >= 1
+                                        || ThreadLocalRandom.current().nextDouble() < goalRate)) {
+                            exchange.getResponseHeaders().set(GOAL_HEADER, marked);
+                        }
                         exchange.sendResponseHeaders(fail ? 500 : 200, body.length);
                         try (OutputStream out = exchange.getResponseBody()) {
                             out.write(body);
@@ -102,6 +115,16 @@ public final class UpstreamServer implements AutoCloseable {
     /** The share of requests, 0 to 1, answered with 500 from now on. */
     public void failRate(double rate) {
         this.errorRate = rate;
+    }
+
+    /**
+     * From now on, answers to requests whose path contains {@code path} mark {@code goalName} as
+     * reached (the {@value #GOAL_HEADER} header) with chance {@code rate}: a version that converts.
+     */
+    public void goal(String path, String goalName, double rate) {
+        this.goalPath = path;
+        this.goalRate = rate;
+        this.goal = goalName;
     }
 
     /** Extra time every answer takes from now on. */

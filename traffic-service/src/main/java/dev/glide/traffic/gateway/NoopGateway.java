@@ -36,7 +36,9 @@ public class NoopGateway implements GatewayAdapter {
                 step.canary().version(),
                 step.weights().canary(),
                 step.matchRules().size());
-        routes.put(step.gateway().route(), new ServedTraffic(step.weights(), step.matchRules()));
+        routes.put(
+                step.gateway().route(),
+                new ServedTraffic(step.weights(), step.matchRules(), step.mirror(), step.arms()));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.glide.traffic.step;
 
+import dev.glide.contract.GatewayBinding;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.retry.Backoff;
 import dev.glide.traffic.config.TrafficConfig;
@@ -8,6 +9,7 @@ import dev.glide.traffic.gateway.GatewayException;
 import dev.glide.traffic.gateway.ServedTraffic;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -107,6 +109,14 @@ public class GatewayDriver {
 
     private static ServedTraffic once(GatewayAdapter adapter, RolloutStep step) {
         try {
+            if (!step.arms().isEmpty()) {
+                Optional<String> refused =
+                        GatewayBinding.Adapter.named(adapter.type())
+                                .flatMap(GatewayBinding.Adapter::refusesExperiments);
+                if (refused.isPresent()) {
+                    throw new GatewayException(refused.get(), false);
+                }
+            }
             adapter.apply(step);
             ServedTraffic served = adapter.read(step.gateway());
             if (served.matches(step, adapter.weightTolerance())) {

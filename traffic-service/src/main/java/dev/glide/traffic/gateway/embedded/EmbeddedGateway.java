@@ -38,7 +38,12 @@ public class EmbeddedGateway implements GatewayAdapter, WindowSource {
 
     @Override
     public void apply(RolloutStep step) throws GatewayException {
-        routes.put(step.gateway().route(), EmbeddedRoute.of(step));
+        EmbeddedRoute route = EmbeddedRoute.of(step);
+        EmbeddedRoute before = routes.get(step.gateway().route());
+        routes.put(step.gateway().route(), route);
+        if (before != null && !before.step.rolloutId().equals(step.rolloutId())) {
+            recorder.forget(before.step.rolloutId());
+        }
         LOG.debugf(
                 "[rollout %s] embedded route %s now serves stable %.2f %% / canary %.2f %%",
                 step.rolloutId(),
@@ -55,7 +60,10 @@ public class EmbeddedGateway implements GatewayAdapter, WindowSource {
                     "the embedded gateway has no route '" + binding.route() + "'", false);
         }
         return new ServedTraffic(
-                route.step.weights(), route.step.matchRules(), route.step.mirror());
+                route.step.weights(),
+                route.step.matchRules(),
+                route.step.mirror(),
+                route.step.arms());
     }
 
     @Override
@@ -69,6 +77,17 @@ public class EmbeddedGateway implements GatewayAdapter, WindowSource {
 
     void record(EmbeddedRoute route, Role role, int status, long nanos) {
         recorder.record(route.step, role, status, nanos);
+    }
+
+    /** One answer of a side, with the goals it marked and its user (null: not counted). */
+    void record(
+            EmbeddedRoute route,
+            EmbeddedRoute.Side side,
+            int status,
+            long nanos,
+            List<String> goals,
+            String user) {
+        recorder.record(route.step, side.role, side.version(), status, nanos, goals, user);
     }
 
     @Override

@@ -19,6 +19,8 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.httpproxy.ProxyRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,12 @@ import org.jboss.logging.Logger;
 public class EmbeddedProxy {
 
     public static final String VERSION_HEADER = "X-Glide-Version";
+
+    /**
+     * An application's answer names the goals the request reached (a checkout, a sign-up), comma
+     * separated; the gateway counts them per version and per user, and takes the header off.
+     */
+    public static final String GOAL_HEADER = "X-Glide-Goal";
 
     /** Marks a mirrored copy, so the canary (and its logs) can tell it from a user's request. */
     public static final String MIRROR_HEADER = "X-Glide-Mirror";
@@ -126,8 +134,10 @@ public class EmbeddedProxy {
                     Cookie cookie = request.getCookie(name);
                     return cookie == null ? null : cookie.getValue();
                 };
-        Role role = route.choose(request::getHeader, cookies);
-        String version = route.backend(role).version();
+        EmbeddedRoute.Side side = route.place(request::getHeader, cookies);
+        Role role = side.role;
+        String version = side.version();
+        String user = route.step.arms().isEmpty() ? null : route.user(request::getHeader, cookies);
         if (role == Role.STABLE
                 && !hasBody(request)
                 && route.mirrors(request::getHeader, cookies)) {
@@ -135,20 +145,24 @@ public class EmbeddedProxy {
         }
         request.pause();
         ProxyRequest proxyRequest = ProxyRequest.reverseProxy(request);
-        connect(route, role, 2)
+        connect(side, 2)
                 .compose(proxyRequest::send)
                 .compose(
                         response -> {
                             response.putHeader(VERSION_HEADER, version);
+                            List<String> goals = goals(response.headers().getAll(GOAL_HEADER));
+                            response.headers().remove(GOAL_HEADER);
                             int status = response.getStatusCode();
                             return response.send()
                                     .onComplete(
                                             sent ->
                                                     gateway.record(
                                                             route,
-                                                            role,
+                                                            side,
                                                             status,
-                                                            System.nanoTime() - started));
+                                                            System.nanoTime() - started,
+                                                            goals,
+                                                            user));
                         })
                 .onFailure(
                         failure -> {
@@ -158,7 +172,13 @@ public class EmbeddedProxy {
                                                             instanceof TimeoutException
                                             ? 504
                                             : 502;
-                            gateway.record(route, role, status, System.nanoTime() - started);
+                            gateway.record(
+                                    route,
+                                    side,
+                                    status,
+                                    System.nanoTime() - started,
+                                    List.of(),
+                                    user);
                             if (!request.response().headWritten()) {
                                 proxyRequest.release();
                                 request.response()
@@ -172,6 +192,23 @@ public class EmbeddedProxy {
                                     "request to %s (%s) failed: %s",
                                     version, role, failure.getMessage());
                         });
+    }
+
+    /** The goals an answer names: its goal headers' comma-separated names, without blanks. */
+    static List<String> goals(List<String> headers) {
+        if (headers.isEmpty()) {
+            return List.of();
+        }
+        List<String> goals = new ArrayList<>();
+        for (String header : headers) {
+            for (String goal : header.split(",")) {
+                String name = goal.trim();
+                if (!name.isEmpty() && !goals.contains(name)) {
+                    goals.add(name);
+                }
+            }
+        }
+        return goals;
     }
 
     /**
@@ -226,11 +263,10 @@ public class EmbeddedProxy {
      * A connection to the next endpoint of the version; a refused connection tries the version's
      * next endpoint.
      */
-    private Future<HttpClientRequest> connect(EmbeddedRoute route, Role role, int attempts) {
-        Upstream upstream = route.next(role);
+    private Future<HttpClientRequest> connect(EmbeddedRoute.Side side, int attempts) {
+        Upstream upstream = side.next();
         if (upstream == null) {
-            return Future.failedFuture(
-                    "version " + route.backend(role).version() + " has no endpoints");
+            return Future.failedFuture("version " + side.version() + " has no endpoints");
         }
         RequestOptions options =
                 new RequestOptions()
@@ -241,7 +277,7 @@ public class EmbeddedProxy {
                 .recover(
                         failure ->
                                 attempts > 1
-                                        ? connect(route, role, attempts - 1)
+                                        ? connect(side, attempts - 1)
                                         : Future.failedFuture(failure));
     }
 }

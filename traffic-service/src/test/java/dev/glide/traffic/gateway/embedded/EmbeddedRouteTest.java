@@ -167,6 +167,51 @@ class EmbeddedRouteTest {
         assertThat(table.find("other", "/shopping")).isNull();
     }
 
+    @Test
+    void anExperimentDealsRequestsWithoutAUserAmongItsArmsByTheirPercents()
+            throws GatewayException {
+        EmbeddedRoute route = EmbeddedRoute.of(experiment(false, List.of()));
+        Map<String, Integer> served = new java.util.HashMap<>();
+        for (int i = 0; i < 10_000; i++) {
+            served.merge(route.place(NONE, NONE).version(), 1, Integer::sum);
+        }
+        assertThat(served.get("v1")).isBetween(4_950, 5_050);
+        assertThat(served.get("v2a")).isBetween(2_450, 2_550);
+        assertThat(served.get("v2b")).isBetween(2_450, 2_550);
+    }
+
+    @Test
+    void anArmsRulePlacesAUserWhateverTheBucketsAndAStoppedArmsUsersGoToControl()
+            throws GatewayException {
+        MatchRule beta = new MatchRule(MatchRule.Kind.HEADER, "X-Beta", "yes", Role.CANARY);
+        UnaryOperator<String> betaTester = Map.of("X-Beta", "yes", "X-User", "u-7")::get;
+
+        assertThat(
+                        EmbeddedRoute.of(experiment(false, List.of(beta)))
+                                .place(betaTester, NONE)
+                                .version())
+                .isEqualTo("v2b");
+        EmbeddedRoute stopped = EmbeddedRoute.of(experiment(true, List.of(beta)));
+        assertThat(stopped.place(betaTester, NONE).version()).isEqualTo("v1");
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(stopped.place(NONE, NONE).version()).isNotEqualTo("v2b");
+        }
+    }
+
+    private static RolloutStep experiment(boolean stopLast, List<MatchRule> lastArmRules) {
+        dev.glide.contract.Arm last =
+                new dev.glide.contract.Arm(
+                        new Backend("v2b", List.of("127.0.0.1:3")), 25, lastArmRules, false);
+        return step(50, List.of(), "X-User")
+                .withArms(
+                        List.of(
+                                new dev.glide.contract.Arm(
+                                        new Backend("v1", List.of("http://127.0.0.1:1")), 50),
+                                new dev.glide.contract.Arm(
+                                        new Backend("v2a", List.of("127.0.0.1:2")), 25),
+                                stopLast ? last.stop() : last));
+    }
+
     private static RolloutStep step(double canary, List<MatchRule> rules, String stickyKey) {
         return new RolloutStep(
                 1,
