@@ -26,7 +26,8 @@ public record AnalysisVerdict(
         @Min(0) @Max(100) int score,
         List<@NotNull @Valid Check> checks,
         String summary,
-        Instant decidedAt)
+        Instant decidedAt,
+        @Valid ExperimentFindings experiment)
         implements KeyedEvent {
 
     public static final int SCHEMA_VERSION = 1;
@@ -40,6 +41,30 @@ public record AnalysisVerdict(
     public AnalysisVerdict {
         schemaVersion = schemaVersion == 0 ? SCHEMA_VERSION : schemaVersion;
         checks = checks == null ? List.of() : List.copyOf(checks);
+    }
+
+    /** A verdict on a canary (no experiment). */
+    public AnalysisVerdict(
+            int schemaVersion,
+            String rolloutId,
+            long stepSequence,
+            int window,
+            Verdict verdict,
+            int score,
+            List<Check> checks,
+            String summary,
+            Instant decidedAt) {
+        this(
+                schemaVersion,
+                rolloutId,
+                stepSequence,
+                window,
+                verdict,
+                score,
+                checks,
+                summary,
+                decidedAt,
+                null);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.glide.analysis.run;
 
 import dev.glide.analysis.source.AnalysedRollout;
+import dev.glide.contract.ExperimentDesign;
 import dev.glide.contract.Gate;
 import dev.glide.contract.GateTargets;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
@@ -62,6 +63,13 @@ public class AnalysisRun extends PanacheEntityBase {
     /** Where the gates find the versions; null in analyses stored before gates had targets. */
     @JdbcTypeCode(SqlTypes.JSON)
     public GateTargets targets;
+
+    /**
+     * An experiment's design (null for a canary's analysis); its {@code stopped} grows as variants
+     * fail their guardrails.
+     */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public ExperimentDesign experiment;
 
     @Column(name = "interval_seconds")
     public long intervalSeconds;

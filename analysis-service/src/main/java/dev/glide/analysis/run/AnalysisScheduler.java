@@ -1,5 +1,6 @@
 package dev.glide.analysis.run;
 
+import dev.glide.analysis.experiment.ExperimentJudge;
 import dev.glide.analysis.gate.GateOutcome;
 import dev.glide.analysis.gate.GateRunner;
 import dev.glide.analysis.judge.AnalysisConfig;
@@ -73,6 +74,7 @@ public class AnalysisScheduler {
 
     private final MeterRegistry registry;
     private final GateRunner gates;
+    private final ExperimentJudge experiments;
 
     AnalysisScheduler(
             AnalysisEngine engine,
@@ -83,7 +85,9 @@ public class AnalysisScheduler {
             @Channel(Topics.ANALYSIS_VERDICTS) Emitter<String> emitter,
             Event<JudgeNow> judgeNow,
             MeterRegistry registry,
-            GateRunner gates) {
+            GateRunner gates,
+            ExperimentJudge experiments) {
+        this.experiments = experiments;
         this.registry = registry;
         this.gates = gates;
         this.engine = engine;
@@ -275,7 +279,50 @@ public class AnalysisScheduler {
         return verdict(run, k, verdict, score, checks, summary);
     }
 
+    /**
+     * An experiment's window: its guardrails and goal ({@link ExperimentJudge}). The variants that
+     * failed now join the run's stopped ones; a decision (a winner, every variant failed, the last
+     * window) ends the run.
+     */
+    private AnalysisVerdict judgeExperiment(AnalysisRun run, int k) {
+        ExperimentJudge.Judgement judgement =
+                experiments.judge(
+                        run.rollout(),
+                        run.experiment,
+                        run.startedAt,
+                        run.interval(),
+                        k,
+                        run.count,
+                        config.criteria(run.metrics));
+        run.experiment = judgement.design();
+        if (judgement.decided()) {
+            run.state = State.DONE;
+        }
+        LOG.infof(
+                "[rollout %s] experiment %d window %d of %d: %s: %s",
+                run.rolloutId,
+                run.analysisSequence,
+                k,
+                run.count,
+                judgement.verdict(),
+                judgement.summary());
+        return new AnalysisVerdict(
+                AnalysisVerdict.SCHEMA_VERSION,
+                run.rolloutId,
+                run.analysisSequence,
+                k,
+                judgement.verdict(),
+                judgement.score(),
+                List.of(),
+                judgement.summary(),
+                Instant.now(),
+                judgement.findings());
+    }
+
     private AnalysisVerdict judgeMetrics(AnalysisRun run, int k) {
+        if (run.experiment != null) {
+            return judgeExperiment(run, k);
+        }
         if (run.metrics.isEmpty()) {
             return verdict(run, k, Verdict.PASS, 100, List.of(), "no metrics: gates only");
         }

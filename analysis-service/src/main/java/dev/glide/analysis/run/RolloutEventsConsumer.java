@@ -95,6 +95,7 @@ public class RolloutEventsConsumer {
         run.metrics = request.metrics();
         run.gates = new ArrayList<>(request.gates());
         run.targets = request.targets();
+        run.experiment = request.experiment();
         run.intervalSeconds = request.intervalSeconds();
         run.count = request.count();
         // Windows start on a whole second, where the gateways' clock-aligned metrics windows end

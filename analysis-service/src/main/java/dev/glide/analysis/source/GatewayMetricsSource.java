@@ -90,7 +90,8 @@ public class GatewayMetricsSource implements MetricsSource {
                 > 0;
     }
 
-    static Sample sample(VersionWindow side) {
+    /** What one version served in one window, as the judges read it. */
+    public static Sample sample(VersionWindow side) {
         if (side == null) {
             return Sample.counts(0, 0);
         }
