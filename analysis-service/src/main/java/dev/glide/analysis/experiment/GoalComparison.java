@@ -103,6 +103,25 @@ public record GoalComparison(double alpha, double tau, long minUnits) {
     }
 
     /**
+     * Intersects interval {@code i} with this look's: the running intersection of a confidence
+     * sequence. When the two do not meet, the effect moved (a novelty wearing off, a change in who
+     * arrives) and the sequence's premise of one fixed effect failed; the newest look's interval is
+     * then kept rather than an empty one.
+     */
+    private static void narrow(
+            double[] low, double[] high, int i, double lookLow, double lookHigh) {
+        double l = Math.max(low[i], lookLow);
+        double h = Math.min(high[i], lookHigh);
+        if (l <= h) {
+            low[i] = l;
+            high[i] = h;
+        } else {
+            low[i] = lookLow;
+            high[i] = lookHigh;
+        }
+    }
+
+    /**
      * The comparison after the newest of {@code looks}: each look is every arm's cumulative counts
      * at that time, control first, in the same order at every look.
      */
@@ -136,8 +155,7 @@ public record GoalComparison(double alpha, double tau, long minUnits) {
                 double p = arm.smoothed();
                 double v = p * (1 - p) / (arm.units() + 1.0);
                 double half = MixtureTest.halfWidth(v, tau * p, alpha);
-                rateLow[a] = Math.max(rateLow[a], p - half);
-                rateHigh[a] = Math.min(rateHigh[a], p + half);
+                narrow(rateLow, rateHigh, a, p - half, p + half);
             }
             for (int i = 0; i < variants; i++) {
                 Arm variant = look.get(i + 1);
@@ -148,8 +166,7 @@ public record GoalComparison(double alpha, double tau, long minUnits) {
                 double v = variant.logVariance() + control.logVariance();
                 minP[i] = Math.min(minP[i], MixtureTest.pValue(x, v, tau));
                 double half = MixtureTest.halfWidth(v, tau, each);
-                low[i] = Math.max(low[i], x - half);
-                high[i] = Math.min(high[i], x + half);
+                narrow(low, high, i, x - half, x + half);
             }
         }
         List<Arm> newest = looks.get(looks.size() - 1);
@@ -164,7 +181,7 @@ public record GoalComparison(double alpha, double tau, long minUnits) {
                             arm.conversions(),
                             arm.rate(),
                             Math.max(0, rateLow[a]),
-                            Math.min(1, Math.max(rateHigh[a], rateLow[a]))));
+                            Math.min(1, rateHigh[a])));
         }
         List<Lift> lifts = new ArrayList<>();
         Arm control = newest.get(0);
@@ -186,7 +203,7 @@ public record GoalComparison(double alpha, double tau, long minUnits) {
                             variant.version(),
                             lift,
                             Math.expm1(low[i]),
-                            Math.expm1(Math.max(high[i], low[i])),
+                            Math.expm1(high[i]),
                             adjusted,
                             outcome));
         }
