@@ -140,7 +140,58 @@ function renderRollout(rollout, entries) {
   const verdicts = entries.filter(e => e.type === 'INPUT' && e.payload.input === 'VerdictReceived');
   drawComparison('error-chart', verdicts, 'error-rate', value => (100 * value).toFixed(2) + ' %', 0.001);
   drawComparison('latency-chart', verdicts, 'latency-p99', value => value.toFixed(0) + ' ms', 1);
+  renderExperiment(verdicts.filter(v => v.payload.experiment));
   renderTimeline(entries);
+}
+
+const ARM_COLOURS = ['#5c6b8a', '#e8590c', '#3d7cf2', '#2e8b57', '#9c36b5', '#c9a227'];
+
+function pct(value, digits = 2) {
+  return value == null || !isFinite(value) ? '—' : (100 * value).toFixed(digits) + ' %';
+}
+
+// An experiment's standing: the decision, every arm's rate and lift with their intervals and guardrail (newest
+// verdict), and each arm's rate over the windows.
+function renderExperiment(verdicts) {
+  const section = document.getElementById('experiment');
+  section.hidden = verdicts.length === 0;
+  if (verdicts.length === 0) return;
+  const newest = verdicts[verdicts.length - 1].payload;
+  const findings = newest.experiment;
+  const stopped = findings.arms.filter(a => a.stopped).map(a => a.version);
+  document.getElementById('experiment-goal').textContent = `goal ${findings.goal} per ${String(findings.per).toLowerCase()}`;
+  document.getElementById('experiment-decision').textContent = (findings.winner
+    ? `winner: ${findings.winner}` : `no winner yet (window ${newest.window})`)
+    + (stopped.length ? ` · stopped for failing a guardrail: ${stopped.join(', ')}` : '');
+  document.querySelector('#experiment-arms tbody').replaceChildren(...findings.arms.map((a, i) => el('tr',
+    { class: 'arm' + (a.stopped ? ' stopped' : '') + (a.version === findings.winner ? ' winner' : ''), 'data-version': a.version },
+    el('td', {}, a.version + (i === 0 ? ' (control)' : '')),
+    el('td', {}, String(a.units)), el('td', {}, String(a.conversions)),
+    el('td', {}, `${pct(a.rate)} (${pct(a.rateLow)} – ${pct(a.rateHigh)})`),
+    el('td', {}, a.lift == null ? '' : `${a.lift >= 0 ? '+' : ''}${pct(a.lift, 1)} (${pct(a.liftLow, 1)} – ${pct(a.liftHigh, 1)})`),
+    el('td', {}, a.pValue == null ? '' : a.pValue.toPrecision(2)),
+    el('td', {}, a.stopped ? 'stopped' : (a.guardrail || '')))));
+  drawExperiment(verdicts.map(v => v.payload.experiment.arms));
+}
+
+function drawExperiment(windows) {
+  const chart = document.getElementById('experiment-chart');
+  const [width, height] = [600, 200];
+  const highs = windows.flatMap(arms => arms.map(a => a.rateHigh)).filter(isFinite);
+  const yMax = Math.max(highs.length ? Math.max(...highs) * 1.1 : 0, 0.01);
+  frame(chart, width, height, yMax, v => pct(v, 1));
+  const x = i => PAD.left + (i + 0.5) / windows.length * (width - PAD.left - PAD.right);
+  const y = v => height - PAD.bottom - Math.min(v, yMax) / yMax * (height - PAD.top - PAD.bottom);
+  windows[0].forEach((arm, k) => {
+    const colour = ARM_COLOURS[k % ARM_COLOURS.length];
+    const points = windows.map((arms, i) => ({ i, a: arms[k] })).filter(p => p.a && p.a.units > 0);
+    if (points.length === 0) return;
+    chart.append(svg('path', { class: 'arm-line', stroke: colour, 'data-version': arm.version,
+      d: points.map((p, n) => `${n ? 'L' : 'M'}${x(p.i) + k * 3},${y(p.a.rate)}`).join(' ') }));
+    points.forEach(p => chart.append(svg('line', { class: 'arm-interval', stroke: colour,
+      x1: x(p.i) + k * 3, x2: x(p.i) + k * 3, y1: y(p.a.rateLow), y2: y(p.a.rateHigh) })));
+    chart.append(svg('text', { class: 'label', x: width - PAD.right - 40, y: PAD.top + 12 + 12 * k, fill: colour }, arm.version));
+  });
 }
 
 // The buttons a rollout or train in this state can take, sent with the stored name and token.

@@ -1,9 +1,11 @@
 package dev.glide.contract;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import java.time.Instant;
 import java.util.List;
 
@@ -16,6 +18,8 @@ import java.util.List;
  * @param endpoints where the new version runs (URLs or host:port)
  * @param strategy a strategy name that overrides the service's own for this release, or null
  * @param idempotencyKey the same key twice is one rollout, whatever the event ids
+ * @param variants for an experiment, the versions tried beside this one (each with its endpoints);
+ *     empty otherwise
  */
 public record ReleaseEvent(
         @Min(1) @Max(SCHEMA_VERSION) int schemaVersion,
@@ -27,7 +31,8 @@ public record ReleaseEvent(
         @NotEmpty List<@NotBlank String> endpoints,
         String strategy,
         String idempotencyKey,
-        Instant occurredAt)
+        Instant occurredAt,
+        List<@NotNull @Valid Backend> variants)
         implements KeyedEvent {
 
     public static final int SCHEMA_VERSION = 1;
@@ -35,6 +40,40 @@ public record ReleaseEvent(
     public ReleaseEvent {
         schemaVersion = schemaVersion == 0 ? SCHEMA_VERSION : schemaVersion;
         endpoints = endpoints == null ? null : List.copyOf(endpoints);
+        variants = variants == null ? List.of() : List.copyOf(variants);
+    }
+
+    public ReleaseEvent(
+            int schemaVersion,
+            String eventId,
+            String service,
+            String version,
+            String environment,
+            String artifact,
+            List<String> endpoints,
+            String strategy,
+            String idempotencyKey,
+            Instant occurredAt) {
+        this(
+                schemaVersion,
+                eventId,
+                service,
+                version,
+                environment,
+                artifact,
+                endpoints,
+                strategy,
+                idempotencyKey,
+                occurredAt,
+                null);
+    }
+
+    /** Every version this release brings: its own, then its variants'. */
+    public List<Backend> versions() {
+        List<Backend> all = new java.util.ArrayList<>();
+        all.add(new Backend(version, endpoints));
+        all.addAll(variants);
+        return all;
     }
 
     @Override

@@ -105,6 +105,14 @@ public final class GlideLocal implements Callable<Integer> {
     boolean train;
 
     @Option(
+            names = "--experiment",
+            description =
+                    "Run an experiment instead: demo-shop's control v1 and variants v2a and v2b, new users "
+                            + "converting 10 / 14 / 10 %% of the time, the winner switched to (with --bad, v2b "
+                            + "fails its guardrail and is stopped alone).")
+    boolean experiment;
+
+    @Option(
             names = "--exit-when-done",
             description =
                     "Stop everything once the demo's rollout (or train) has ended; exit 0 only if it ended "
@@ -181,7 +189,11 @@ public final class GlideLocal implements Callable<Integer> {
         }
         if (!noDemo) {
             boolean asExpected;
-            if (train) {
+            if (experiment) {
+                ExperimentDemo experimentDemo = new ExperimentDemo(glide, bad);
+                demo = experimentDemo;
+                asExpected = experimentDemo.run();
+            } else if (train) {
                 TrainDemo trainDemo = new TrainDemo(glide, bad);
                 demo = trainDemo;
                 asExpected = trainDemo.run();

@@ -117,7 +117,12 @@ public class PlannerInputsConsumer {
                         verdict.window(),
                         verdict.verdict(),
                         verdict.summary(),
-                        verdict.checks()),
+                        verdict.checks(),
+                        verdict.experiment() == null
+                                ? null
+                                : verdict.experiment().guardrailFailed(),
+                        verdict.experiment() == null ? null : verdict.experiment().winner(),
+                        verdict.experiment()),
                 "verdict " + verdict.verdict() + " (window " + verdict.window() + ")");
     }
 

@@ -2,6 +2,7 @@ package dev.glide.planner.release;
 
 import dev.glide.contract.Backend;
 import dev.glide.contract.Endpoints;
+import dev.glide.contract.GatewayBinding;
 import dev.glide.contract.MalformedEventException;
 import dev.glide.contract.ReleaseEvent;
 import dev.glide.contract.RolloutCommand;
@@ -21,8 +22,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -84,8 +88,65 @@ public class ReleaseIntake {
                 services.require(release.service()).gateway().schemes());
     }
 
+    /**
+     * Why this release's variants do not fit its strategy: variants only for an experiment, each
+     * with endpoints the gateway can reach, every version distinct and none the stable one (the
+     * control), a share for each, and a gateway that can hold arms; empty when they fit.
+     */
+    public List<String> variantProblems(ReleaseEvent release) {
+        ServiceSpec service = services.require(release.service());
+        StrategySpec strategy = strategyOf(release);
+        List<String> problems = new ArrayList<>();
+        boolean experiment = strategy.type() == StrategySpec.Type.experiment;
+        if (!experiment) {
+            if (!release.variants().isEmpty()) {
+                problems.add(
+                        "variants: only an experiment takes variants (the strategy is "
+                                + strategy.type()
+                                + ")");
+            }
+            return problems;
+        }
+        GatewayBinding.Adapter.named(service.gateway().adapter())
+                .flatMap(GatewayBinding.Adapter::refusesExperiments)
+                .ifPresent(why -> problems.add("strategy: " + why));
+        Set<String> versions = new HashSet<>();
+        List<Backend> all = release.versions();
+        for (int i = 0; i < all.size(); i++) {
+            String field = i == 0 ? "version" : "variants[" + (i - 1) + "].version";
+            String version = all.get(i).version();
+            if (version.equals(service.stable().version())) {
+                problems.add(
+                        field
+                                + ": '"
+                                + version
+                                + "' is the stable version, the experiment's control; a variant must be another");
+            } else if (!versions.add(version)) {
+                problems.add(field + ": '" + version + "' is named twice");
+            }
+            if (i > 0) {
+                problems.addAll(
+                        Endpoints.problems(
+                                "variants[" + (i - 1) + "].endpoints",
+                                all.get(i).endpoints(),
+                                service.gateway().schemes()));
+            }
+        }
+        List<Double> shares = strategy.experiment() == null ? null : strategy.experiment().shares();
+        if (shares != null && shares.size() != all.size()) {
+            problems.add(
+                    "experiment.shares: "
+                            + shares.size()
+                            + " shares for "
+                            + all.size()
+                            + " variants (the release's version and its variants, in order)");
+        }
+        return problems;
+    }
+
     private Rollout accept(ReleaseEvent release, String rolloutId, String trainId, String actor) {
-        List<String> problems = endpointProblems(release, "endpoints");
+        List<String> problems = new ArrayList<>(endpointProblems(release, "endpoints"));
+        problems.addAll(variantProblems(release));
         if (!problems.isEmpty()) {
             throw new MalformedEventException("ReleaseEvent", problems);
         }
@@ -103,7 +164,7 @@ public class ReleaseIntake {
         ServiceSpec service = services.require(release.service());
         StrategySpec strategy = strategyOf(release);
         if (trainId == null) {
-            StrategyPlanner.plan(strategy);
+            StrategyPlanner.plan(strategy, release.versions().size());
         } else {
             StrategyPlanner.planForTrain(strategy);
         }

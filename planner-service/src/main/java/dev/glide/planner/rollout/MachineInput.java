@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.glide.contract.AnalysisVerdict;
+import dev.glide.contract.ExperimentFindings;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.Weights;
 import dev.glide.planner.strategy.PlannedStep.AwaitTrain;
@@ -53,12 +54,25 @@ public sealed interface MachineInput {
             int window,
             AnalysisVerdict.Verdict verdict,
             String summary,
-            List<AnalysisVerdict.Check> checks)
+            List<AnalysisVerdict.Check> checks,
+            List<String> guardrailFailed,
+            String winner,
+            ExperimentFindings experiment)
             implements MachineInput {
 
         @JsonCreator
         public VerdictReceived {
             checks = checks == null ? List.of() : List.copyOf(checks);
+            guardrailFailed = guardrailFailed == null ? List.of() : List.copyOf(guardrailFailed);
+        }
+
+        public VerdictReceived(
+                long analysisSequence,
+                int window,
+                AnalysisVerdict.Verdict verdict,
+                String summary,
+                List<AnalysisVerdict.Check> checks) {
+            this(analysisSequence, window, verdict, summary, checks, null, null, null);
         }
 
         public VerdictReceived(

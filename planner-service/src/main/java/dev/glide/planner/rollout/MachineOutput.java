@@ -18,7 +18,8 @@ public sealed interface MachineOutput {
     /**
      * Route traffic: {@code canaryPercent} to the new version plus match rules. {@code promoted}:
      * the new version becomes stable and serves everything; an abort routes 0 % with no rules
-     * (everything on stable).
+     * (everything on stable). {@code arms}: an experiment's arms, with its stopped variants' users
+     * served by the control.
      */
     record RouteStep(
             long sequence,
@@ -26,11 +27,22 @@ public sealed interface MachineOutput {
             List<MatchRule> matchRules,
             String stickyKey,
             boolean promoted,
-            Mirror mirror)
+            Mirror mirror,
+            boolean arms)
             implements MachineOutput {
 
         public RouteStep {
             matchRules = List.copyOf(matchRules);
+        }
+
+        public RouteStep(
+                long sequence,
+                double canaryPercent,
+                List<MatchRule> matchRules,
+                String stickyKey,
+                boolean promoted,
+                Mirror mirror) {
+            this(sequence, canaryPercent, matchRules, stickyKey, promoted, mirror, false);
         }
 
         public RouteStep(

@@ -1,7 +1,9 @@
 package dev.glide.planner.rollout;
 
 import dev.glide.contract.AnalysisRequest;
+import dev.glide.contract.Arm;
 import dev.glide.contract.Backend;
+import dev.glide.contract.ExperimentDesign;
 import dev.glide.contract.Gate;
 import dev.glide.contract.GateTargets;
 import dev.glide.contract.RolloutCommand;
@@ -20,6 +22,7 @@ import dev.glide.planner.rollout.MachineOutput.RouteStep;
 import dev.glide.planner.rollout.MachineOutput.StartTimer;
 import dev.glide.planner.rollout.MachineOutput.Transition;
 import dev.glide.planner.strategy.AnalysisSpec;
+import dev.glide.planner.strategy.ExperimentSpec;
 import dev.glide.planner.strategy.PlannedStep;
 import dev.glide.planner.strategy.PlannedStep.Route;
 import dev.glide.planner.strategy.StrategyPlanner;
@@ -27,6 +30,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -174,7 +178,7 @@ public class RolloutDriver
     public RolloutMachine machine(RolloutSpec spec) {
         return new RolloutMachine(
                 spec.trainId() == null
-                        ? StrategyPlanner.plan(spec.strategy())
+                        ? StrategyPlanner.plan(spec.strategy(), spec.release().versions().size())
                         : StrategyPlanner.planForTrain(spec.strategy()));
     }
 
@@ -188,7 +192,7 @@ public class RolloutDriver
                     route.sequence(),
                     Type.STEP,
                     Topics.ROLLOUT_STEPS,
-                    step(rollout, spec, route, now),
+                    step(rollout, spec, route, after, now),
                     effects.cause(),
                     effects.actor());
         } else if (output instanceof Transition transition) {
@@ -221,7 +225,10 @@ public class RolloutDriver
                                             spec.canary(),
                                             routeBefore(machine(rollout).plan(), after.stepIndex())
                                                     .map(Route::matchRules)
-                                                    .orElse(List.of()))),
+                                                    .orElse(List.of())),
+                            wanted.experiment() == null
+                                    ? null
+                                    : design(spec, wanted.experiment(), after, now)),
                     effects);
         } else if (output instanceof Announcement announcement) {
             announced.fire(
@@ -246,7 +253,12 @@ public class RolloutDriver
         RolloutSpec spec = spec(rollout);
         if (after.state().isFinal() && !before.state().isFinal()) {
             LOG.infof("[rollout %s] ended %s", rollout.id, after.state());
-            ended.fire(new Ended(rollout.id, rollout.service, after.state(), spec.canary()));
+            ended.fire(
+                    new Ended(
+                            rollout.id,
+                            rollout.service,
+                            after.state(),
+                            newStable(rollout, spec, after)));
         }
         if (spec.trainId() != null
                 && decision.outputs().stream().anyMatch(Transition.class::isInstance)) {
@@ -296,21 +308,66 @@ public class RolloutDriver
     }
 
     private static RolloutStep step(
-            Rollout rollout, RolloutSpec spec, RouteStep route, Instant now) {
-        return new RolloutStep(
-                RolloutStep.SCHEMA_VERSION,
-                rollout.id,
-                route.sequence(),
-                rollout.service,
-                rollout.environment,
-                spec.stable(),
-                spec.canary(),
-                Weights.canaryPercent(route.canaryPercent()),
-                route.matchRules(),
-                spec.gateway(),
-                route.stickyKey(),
-                now,
-                route.mirror());
+            Rollout rollout, RolloutSpec spec, RouteStep route, RolloutStatus status, Instant now) {
+        Backend canary = status.winner() == null ? spec.canary() : spec.variant(status.winner());
+        RolloutStep step =
+                new RolloutStep(
+                        RolloutStep.SCHEMA_VERSION,
+                        rollout.id,
+                        route.sequence(),
+                        rollout.service,
+                        rollout.environment,
+                        spec.stable(),
+                        canary,
+                        Weights.canaryPercent(route.canaryPercent()),
+                        route.matchRules(),
+                        spec.gateway(),
+                        route.stickyKey(),
+                        now,
+                        route.mirror());
+        return route.arms() ? step.withArms(arms(spec, status)) : step;
+    }
+
+    /**
+     * An experiment's arms: the control (the stable version) and each variant at its share, those
+     * stopped keeping their buckets while the control serves their users.
+     */
+    private static List<Arm> arms(RolloutSpec spec, RolloutStatus status) {
+        List<Backend> variants = spec.release().versions();
+        double[] percents = spec.strategy().experiment().percents(variants.size());
+        List<Arm> arms = new ArrayList<>();
+        arms.add(new Arm(spec.stable(), percents[0]));
+        for (int i = 0; i < variants.size(); i++) {
+            Arm arm = new Arm(variants.get(i), percents[i + 1]);
+            arms.add(status.stopped().contains(arm.version()) ? arm.stop() : arm);
+        }
+        return arms;
+    }
+
+    /** What an experiment's analysis judges, from now on. */
+    private static ExperimentDesign design(
+            RolloutSpec spec, ExperimentSpec experiment, RolloutStatus status, Instant now) {
+        return new ExperimentDesign(
+                spec.release().versions().stream().map(Backend::version).toList(),
+                status.stopped(),
+                experiment.goal(),
+                experiment.unit(),
+                experiment.alphaOrDefault(),
+                experiment.minUnitsOrDefault(),
+                now);
+    }
+
+    /**
+     * The service's stable version once a rollout ended: the new version; for an experiment, its
+     * winner when the plan promoted it, else the control.
+     */
+    private Backend newStable(Rollout rollout, RolloutSpec spec, RolloutStatus status) {
+        if (spec.strategy().experiment() == null) {
+            return spec.canary();
+        }
+        List<PlannedStep> plan = machine(rollout).plan();
+        boolean promotes = plan.get(plan.size() - 1) instanceof Route last && last.promoted();
+        return promotes && status.winner() != null ? spec.variant(status.winner()) : spec.stable();
     }
 
     /** The rollout's event for a transition (or the start of an analysis), into the log. */

@@ -43,6 +43,9 @@ import java.util.List;
  * PROGRESSING  verdict FAIL over failureLimit     ABORTING             route all to stable
  * PROGRESSING  last verdict, all within limits    PROGRESSING(i+1)     enter next step
  * PROGRESSING  last verdict INCONCLUSIVE           PAUSED               (a person decides)
+ * PROGRESSING  experiment verdict: guardrail failed PROGRESSING(i)     the arms again, those variants stopped
+ * PROGRESSING  experiment verdict: a winner        PROGRESSING(i+1)     the winner goes out as planned
+ * PROGRESSING  experiment over without a winner    PROGRESSING(last)    everyone back on the control
  * PROGRESSING  timer of this pause / window       PROGRESSING(i+1)     enter next step
  * PROGRESSING  promote (no traffic in flight)     PROGRESSING(i+1)     enter next step
  * PROGRESSING  promote at a train's gate          refused              the train decides
@@ -70,11 +73,21 @@ public final class RolloutMachine implements Machine<RolloutStatus, MachineInput
 
     private final List<PlannedStep> plan;
 
+    /** The plan step of an experiment's analysis, or -1 for a plan without one. */
+    private final int experiment;
+
     public RolloutMachine(List<PlannedStep> plan) {
         if (plan.isEmpty()) {
             throw new IllegalArgumentException("a plan has at least its promotion step");
         }
         this.plan = List.copyOf(plan);
+        int found = -1;
+        for (int i = 0; i < plan.size(); i++) {
+            if (plan.get(i) instanceof Analyse analyse && analyse.spec().experiment() != null) {
+                found = i;
+            }
+        }
+        this.experiment = found;
     }
 
     public List<PlannedStep> plan() {
@@ -193,7 +206,10 @@ public final class RolloutMachine implements Machine<RolloutStatus, MachineInput
             }
             Outcome outcome = new Outcome(status);
             outcome.status = outcome.status.awaiting(0, status.canaryPercent());
-            enter(outcome, status.stepIndex() + 1);
+            if (!(step instanceof Analyse)) {
+                // an experiment's arms changed mid-analysis (a variant stopped): it goes on
+                enter(outcome, status.stepIndex() + 1);
+            }
             return outcome.decision();
         }
         if (input instanceof TrafficFailed failed) {
@@ -352,6 +368,31 @@ public final class RolloutMachine implements Machine<RolloutStatus, MachineInput
         if (failures > analyse.spec().failureLimit()) {
             return abort(outcome, "analysis failed: " + verdict.summary(), null);
         }
+        if (analyse.spec().experiment() != null) {
+            List<String> stopped = new ArrayList<>(status.stopped());
+            verdict.guardrailFailed().stream()
+                    .filter(v -> !stopped.contains(v))
+                    .forEach(stopped::add);
+            outcome.status = outcome.status.experiment(stopped, verdict.winner());
+            if (verdict.winner() != null) {
+                enter(outcome, status.stepIndex() + 1);
+                return outcome.decision();
+            }
+            if (stopped.size() > status.stopped().size()) {
+                // the failing variants' users go back to the control; the others go on
+                long sequence = outcome.nextSequence();
+                outcome.outputs.add(
+                        new RouteStep(
+                                sequence,
+                                status.canaryPercent(),
+                                List.of(),
+                                ((Route) plan.get(experiment - 1)).stickyKey(),
+                                false,
+                                null,
+                                true));
+                outcome.status = outcome.status.awaiting(sequence, status.canaryPercent());
+            }
+        }
         if (passes + failures + inconclusive >= analyse.spec().count()) {
             // each verdict judges all windows so far, so the last one speaks for the whole
             // analysis: an early window
@@ -409,11 +450,29 @@ public final class RolloutMachine implements Machine<RolloutStatus, MachineInput
     private void enter(Outcome outcome, int index) {
         outcome.status = outcome.status.atStep(index);
         if (index >= plan.size()) {
+            outcome.transition(RolloutState.SUCCEEDED, ended(outcome.status), outcome.actor, null);
+            return;
+        }
+        if (experiment >= 0
+                && index > experiment
+                && outcome.status.winner() == null
+                && index < plan.size() - 1) {
+            // the experiment ended without a winner (promoted by a person): the control stays
+            enter(outcome, plan.size() - 1);
+            return;
+        }
+        if (experiment >= 0
+                && index == plan.size() - 1
+                && outcome.status.winner() == null
+                && plan.get(index) instanceof Route) {
             outcome.transition(
-                    RolloutState.SUCCEEDED,
-                    "the new version serves all traffic",
+                    RolloutState.PROGRESSING,
+                    "no winner: every user back on the control",
                     outcome.actor,
                     null);
+            long sequence = outcome.nextSequence();
+            outcome.outputs.add(new RouteStep(sequence, 0, List.of(), null, false));
+            outcome.status = outcome.status.awaiting(sequence, 0);
             return;
         }
         PlannedStep step = plan.get(index);
@@ -427,7 +486,8 @@ public final class RolloutMachine implements Machine<RolloutStatus, MachineInput
                             route.matchRules(),
                             route.stickyKey(),
                             route.promoted(),
-                            route.mirror()));
+                            route.mirror(),
+                            route.arms()));
             outcome.status = outcome.status.awaiting(sequence, route.canaryPercent());
         } else if (step instanceof Pause pause) {
             if (!pause.untilPromoted()) {
@@ -444,8 +504,29 @@ public final class RolloutMachine implements Machine<RolloutStatus, MachineInput
         // AwaitTrain asks for nothing: the transition tells the train, which sends TrainProceeds
     }
 
+    /** What a rollout that went past its last step achieved. */
+    private String ended(RolloutStatus status) {
+        if (experiment < 0) {
+            return "the new version serves all traffic";
+        }
+        boolean promotes = plan.get(plan.size() - 1) instanceof Route last && last.promoted();
+        if (status.winner() == null) {
+            return "the experiment ended without a winner; the control serves every user";
+        }
+        return promotes
+                ? "the winner " + status.winner() + " serves all traffic"
+                : "the experiment ended: "
+                        + status.winner()
+                        + " won (report only); the control serves every user";
+    }
+
     private static String describe(PlannedStep step) {
         if (step instanceof Route route) {
+            if (route.arms()) {
+                return "running the experiment: "
+                        + route.canaryPercent()
+                        + " % of users on the variants, each kept on one";
+            }
             if (route.promoted()) {
                 return "promoting: the new version becomes stable";
             }
@@ -470,7 +551,13 @@ public final class RolloutMachine implements Machine<RolloutStatus, MachineInput
                     : "pausing for " + pause.duration();
         }
         if (step instanceof Analyse analyse) {
-            return "analysing " + String.join(", ", analyse.spec().metrics());
+            return analyse.spec().experiment() != null
+                    ? "comparing the variants with the control on "
+                            + analyse.spec().experiment().goal()
+                            + " (guardrails "
+                            + String.join(", ", analyse.spec().metrics())
+                            + ")"
+                    : "analysing " + String.join(", ", analyse.spec().metrics());
         }
         if (step instanceof AwaitTrain gate) {
             return gate.gate() == AwaitTrain.Gate.CUTOVER

@@ -40,4 +40,12 @@ public record RolloutSpec(
     public Backend canary() {
         return new Backend(release.version(), release.endpoints());
     }
+
+    /** One of the release's versions (an experiment's variant) by its version. */
+    public Backend variant(String version) {
+        return release.versions().stream()
+                .filter(b -> b.version().equals(version))
+                .findFirst()
+                .orElse(canary());
+    }
 }

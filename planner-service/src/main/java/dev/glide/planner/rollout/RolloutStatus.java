@@ -1,6 +1,7 @@
 package dev.glide.planner.rollout;
 
 import dev.glide.contract.RolloutState;
+import java.util.List;
 
 /**
  * What the state machine knows of one rollout between two inputs. Stored on the rollout row, and
@@ -21,6 +22,9 @@ import dev.glide.contract.RolloutState;
  * @param failures FAIL verdicts counted in the current analysis
  * @param inconclusive INCONCLUSIVE verdicts counted in the current analysis
  * @param reason why the rollout is paused, failed or aborting, for people
+ * @param stopped an experiment's variants stopped for failing a guardrail (their users are served
+ *     by the control)
+ * @param winner the variant an experiment declared the winner, or null
  */
 public record RolloutStatus(
         RolloutState state,
@@ -34,10 +38,36 @@ public record RolloutStatus(
         int passes,
         int failures,
         int inconclusive,
-        String reason) {
+        String reason,
+        List<String> stopped,
+        String winner) {
+
+    public RolloutStatus {
+        stopped = stopped == null ? List.of() : List.copyOf(stopped);
+    }
 
     public static RolloutStatus initial() {
-        return new RolloutStatus(RolloutState.PENDING, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+        return new RolloutStatus(
+                RolloutState.PENDING, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, List.of(), null);
+    }
+
+    /** An experiment's variants stopped so far and its winner (null while none). */
+    RolloutStatus experiment(List<String> stoppedVariants, String winnerVariant) {
+        return new RolloutStatus(
+                state,
+                stepIndex,
+                epoch,
+                lastSequence,
+                awaitingSequence,
+                canaryPercent,
+                analysisSequence,
+                lastWindow,
+                passes,
+                failures,
+                inconclusive,
+                reason,
+                stoppedVariants,
+                winnerVariant);
     }
 
     RolloutStatus withState(RolloutState newState, String newReason) {
@@ -53,12 +83,27 @@ public record RolloutStatus(
                 passes,
                 failures,
                 inconclusive,
-                newReason);
+                newReason,
+                stopped,
+                winner);
     }
 
     RolloutStatus atStep(int index) {
         return new RolloutStatus(
-                state, index, epoch + 1, lastSequence, 0, canaryPercent, 0, 0, 0, 0, 0, reason);
+                state,
+                index,
+                epoch + 1,
+                lastSequence,
+                0,
+                canaryPercent,
+                0,
+                0,
+                0,
+                0,
+                0,
+                reason,
+                stopped,
+                winner);
     }
 
     RolloutStatus nextEpoch() {
@@ -74,7 +119,9 @@ public record RolloutStatus(
                 passes,
                 failures,
                 inconclusive,
-                reason);
+                reason,
+                stopped,
+                winner);
     }
 
     RolloutStatus withSequence(long sequence) {
@@ -90,7 +137,9 @@ public record RolloutStatus(
                 passes,
                 failures,
                 inconclusive,
-                reason);
+                reason,
+                stopped,
+                winner);
     }
 
     RolloutStatus awaiting(long sequence, double percent) {
@@ -106,7 +155,9 @@ public record RolloutStatus(
                 passes,
                 failures,
                 inconclusive,
-                reason);
+                reason,
+                stopped,
+                winner);
     }
 
     RolloutStatus analysing(long sequence) {
@@ -122,7 +173,9 @@ public record RolloutStatus(
                 0,
                 0,
                 0,
-                reason);
+                reason,
+                stopped,
+                winner);
     }
 
     RolloutStatus counted(int window, int newPasses, int newFailures, int newInconclusive) {
@@ -138,6 +191,8 @@ public record RolloutStatus(
                 newPasses,
                 newFailures,
                 newInconclusive,
-                reason);
+                reason,
+                stopped,
+                winner);
     }
 }

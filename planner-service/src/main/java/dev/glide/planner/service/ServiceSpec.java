@@ -56,6 +56,11 @@ public record ServiceSpec(
                 Endpoints.problems("stable.endpoints", stable.endpoints(), gateway.schemes()));
         problems.addAll(Endpoints.problems("canaryEndpoints", canaryEndpoints, gateway.schemes()));
         problems.addAll(routeProblems());
+        if (strategy != null && strategy.type() == StrategySpec.Type.experiment) {
+            GatewayBinding.Adapter.named(gateway.adapter())
+                    .flatMap(GatewayBinding.Adapter::refusesExperiments)
+                    .ifPresent(why -> problems.add("strategy: " + why));
+        }
         return problems;
     }
 

@@ -17,7 +17,8 @@ import java.util.List;
  * An analysis a strategy step asks for: judge the canary on {@code metrics} every {@code interval},
  * {@code count} times; more than {@code failureLimit} failed windows abort the rollout. The
  * strategy's webhook gates of the phase are called at each window ({@code gates}, filled in when
- * the plan is compiled).
+ * the plan is compiled). An {@code experiment}'s analysis judges its variants against the control
+ * instead ({@code metrics} are then its guardrails).
  */
 public record AnalysisSpec(
         @NotEmpty List<@NotBlank String> metrics,
@@ -28,7 +29,13 @@ public record AnalysisSpec(
                 String interval,
         @Min(1) int count,
         @PositiveOrZero int failureLimit,
-        List<@NotNull @Valid Gate> gates) {
+        List<@NotNull @Valid Gate> gates,
+        ExperimentSpec experiment) {
+
+    public AnalysisSpec(
+            List<String> metrics, String interval, int count, int failureLimit, List<Gate> gates) {
+        this(metrics, interval, count, failureLimit, gates, null);
+    }
 
     public AnalysisSpec(List<String> metrics, String interval, int count, int failureLimit) {
         this(metrics, interval, count, failureLimit, null);
@@ -46,7 +53,8 @@ public record AnalysisSpec(
         }
         List<Gate> all = new ArrayList<>(gatesOrNone());
         all.addAll(more);
-        return new AnalysisSpec(metrics, interval, count, failureLimit, List.copyOf(all));
+        return new AnalysisSpec(
+                metrics, interval, count, failureLimit, List.copyOf(all), experiment);
     }
 
     public List<Gate> gatesOrNone() {

@@ -16,17 +16,35 @@ public sealed interface PlannedStep {
      * {@code stickyKey} when set). The rollout waits for the gateway's read-back before it goes on.
      * {@code promoted} is the last route of every plan: the new version becomes the stable one,
      * serving everything. {@code mirror}, when set, sends copies of requests to the canary as well.
+     * {@code arms}: an experiment's route, the control and every variant at their shares ({@code
+     * canaryPercent} is then all the variants' together), users kept on theirs by {@code
+     * stickyKey}.
      */
     record Route(
             double canaryPercent,
             List<MatchRule> matchRules,
             String stickyKey,
             boolean promoted,
-            Mirror mirror)
+            Mirror mirror,
+            boolean arms)
             implements PlannedStep {
 
         public Route {
             matchRules = List.copyOf(matchRules);
+        }
+
+        public Route(
+                double canaryPercent,
+                List<MatchRule> matchRules,
+                String stickyKey,
+                boolean promoted,
+                Mirror mirror) {
+            this(canaryPercent, matchRules, stickyKey, promoted, mirror, false);
+        }
+
+        /** An experiment's arms: {@code variantsPercent} to all the variants together. */
+        static Route arms(double variantsPercent, String stickyKey) {
+            return new Route(variantsPercent, List.of(), stickyKey, false, null, true);
         }
 
         public Route(

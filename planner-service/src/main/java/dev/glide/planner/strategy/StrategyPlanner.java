@@ -22,6 +22,14 @@ public final class StrategyPlanner {
     private StrategyPlanner() {}
 
     public static List<PlannedStep> plan(StrategySpec spec) {
+        return plan(spec, 1);
+    }
+
+    /**
+     * The plan for a release of {@code variants} versions (an experiment's arms are the control and
+     * each of them).
+     */
+    public static List<PlannedStep> plan(StrategySpec spec, int variants) {
         List<String> problems = problems(spec);
         if (!problems.isEmpty()) {
             throw new InvalidStrategyException(problems);
@@ -43,6 +51,36 @@ public final class StrategyPlanner {
             case segmentFirst -> {
                 plan.add(new Route(0, spec.segment().match(), spec.segment().stickyKey(), false));
                 addRamp(plan, steps(spec), rollout);
+            }
+            case experiment -> {
+                ExperimentSpec experiment = spec.experiment();
+                plan.add(
+                        Route.arms(100 - experiment.percents(variants)[0], experiment.stickyKey()));
+                plan.add(
+                        new Analyse(
+                                new AnalysisSpec(
+                                        experiment.guardrails(),
+                                        experiment.interval() == null
+                                                ? "1m"
+                                                : experiment.interval(),
+                                        experiment.windows(),
+                                        0,
+                                        null,
+                                        experiment)));
+                if (!experiment.promotesItself()) {
+                    plan.add(new Pause(null));
+                }
+                switch (experiment.winnerOrDefault()) {
+                    case "none" -> {
+                        // report only: everyone back on the control, which stays stable
+                        plan.add(Route.weight(0));
+                        return List.copyOf(plan);
+                    }
+                    case "canary" -> addRamp(plan, steps(spec), rollout);
+                    default -> {
+                        // blueGreen: the promotion below moves every user to the winner at once
+                    }
+                }
             }
         }
         addPostPromotion(plan, spec.gates(Gate.POST_PROMOTION));
@@ -183,7 +221,38 @@ public final class StrategyPlanner {
         List<String> problems = new ArrayList<>();
         if (spec.type() == null) {
             return List.of(
-                    "type: must be one of canary, blueGreen, canaryThenBlueGreen, segmentFirst");
+                    "type: must be one of canary, blueGreen, canaryThenBlueGreen, segmentFirst, experiment");
+        }
+        boolean experiment = spec.type() == StrategySpec.Type.experiment;
+        if (experiment && spec.experiment() == null) {
+            problems.add(
+                    "experiment: an experiment strategy needs its design (goal, stickyKey; shares, metrics, interval, maxWindows, minUnits, alpha, winner, autoPromote optional)");
+        }
+        if (!experiment && spec.experiment() != null) {
+            problems.add(
+                    "experiment: only experiment strategies take it (type is " + spec.type() + ")");
+        }
+        if (experiment && spec.experiment() != null) {
+            ExperimentSpec design = spec.experiment();
+            if (design.shares() != null
+                    && design.shares().stream()
+                                    .filter(java.util.Objects::nonNull)
+                                    .mapToDouble(Double::doubleValue)
+                                    .sum()
+                            >= 100) {
+                problems.add(
+                        "experiment.shares: "
+                                + design.shares()
+                                + " leave the control no users; they must add up to less than 100");
+            }
+            if (spec.steps() != null
+                    && !spec.steps().isEmpty()
+                    && !"canary".equals(design.winnerOrDefault())) {
+                problems.add(
+                        "steps: an experiment ramps its winner by steps only with winner canary (winner is "
+                                + design.winnerOrDefault()
+                                + ")");
+            }
         }
         boolean cutover =
                 spec.type() == StrategySpec.Type.blueGreen

@@ -18,7 +18,9 @@ import java.util.List;
  *       rollback window);
  *   <li>{@code canaryThenBlueGreen}: {@code steps} up to {@code ceiling} %, then the {@code
  *       blueGreen} cutover;
- *   <li>{@code segmentFirst}: {@code segment} users first, then {@code steps} as a canary.
+ *   <li>{@code segmentFirst}: {@code segment} users first, then {@code steps} as a canary;
+ *   <li>{@code experiment}: the release's variants beside the control, as {@code experiment} says
+ *       ({@link ExperimentSpec}); the winner then goes out by {@code steps} (a canary) or at once.
  * </ul>
  *
  * Any of them may declare webhook {@code gates} ({@link Gate}): {@code preRollout} gates are waited
@@ -35,7 +37,18 @@ public record StrategySpec(
         @Valid SegmentSpec segment,
         @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "100", inclusive = false)
                 Double ceiling,
-        List<@NotNull @Valid Gate> gates) {
+        List<@NotNull @Valid Gate> gates,
+        @Valid ExperimentSpec experiment) {
+
+    public StrategySpec(
+            Type type,
+            List<StepSpec> steps,
+            BlueGreenSpec blueGreen,
+            SegmentSpec segment,
+            Double ceiling,
+            List<Gate> gates) {
+        this(type, steps, blueGreen, segment, ceiling, gates, null);
+    }
 
     public StrategySpec(
             Type type,
@@ -58,7 +71,8 @@ public record StrategySpec(
         canary,
         blueGreen,
         canaryThenBlueGreen,
-        segmentFirst
+        segmentFirst,
+        experiment
     }
 
     /** The canary ceiling of canaryThenBlueGreen when none is given, in percent. */
