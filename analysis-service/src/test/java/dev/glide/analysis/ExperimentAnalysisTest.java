@@ -48,9 +48,10 @@ class ExperimentAnalysisTest {
         String rollout = "r-" + UUID.randomUUID();
         Instant start = startExperiment(rollout, 5);
         // window 1: v2b fails half its requests; v2a converts as the control does (10 %)
-        send(rollout, start, 1, 0.10, 0.10, 500);
-        // window 2: v2a's users convert far better (30 % of them so far)
-        send(rollout, start.plusSeconds(1), 2, 0.10, 0.30, 500);
+        send(rollout, start, 1, 0.10, 0.10, 500, 2000);
+        // window 2: v2a's users convert far better (30 % of them so far); stopped, v2b gets no new
+        // users, and stays under the minimum of 3000, which no longer matters
+        send(rollout, start.plusSeconds(1), 2, 0.10, 0.30, 500, 2000);
 
         List<AnalysisVerdict> verdicts = awaitVerdicts(rollout, 2);
 
@@ -89,8 +90,8 @@ class ExperimentAnalysisTest {
     void noWinnerByTheLastWindowLeavesItToAPerson() {
         String rollout = "r-" + UUID.randomUUID();
         Instant start = startExperiment(rollout, 2);
-        send(rollout, start, 1, 0.10, 0.10, 0);
-        send(rollout, start.plusSeconds(1), 2, 0.10, 0.10, 0);
+        send(rollout, start, 1, 0.10, 0.10, 0, 2000);
+        send(rollout, start.plusSeconds(1), 2, 0.10, 0.10, 0, 4000);
 
         List<AnalysisVerdict> verdicts = awaitVerdicts(rollout, 2);
 
@@ -110,7 +111,7 @@ class ExperimentAnalysisTest {
                         "checkout",
                         GoalUnit.USER,
                         0.05,
-                        1000L,
+                        3000L,
                         start);
         RolloutEvent event =
                 new RolloutEvent(
@@ -149,7 +150,8 @@ class ExperimentAnalysisTest {
             int k,
             double controlConverted,
             double v2aConverted,
-            long v2bErrors) {
+            long v2bErrors,
+            long v2bUsers) {
         long controlUsers = 4000L * k;
         long variantUsers = 2000L * k;
         TrafficMetrics window =
@@ -180,8 +182,8 @@ class ExperimentAnalysisTest {
                                         "v2b",
                                         1000,
                                         v2bErrors,
-                                        variantUsers,
-                                        Math.round(variantUsers * controlConverted))));
+                                        v2bUsers,
+                                        Math.round(v2bUsers * controlConverted))));
         probe.send(Topics.TRAFFIC_METRICS, rollout, codec.encode(window));
     }
 

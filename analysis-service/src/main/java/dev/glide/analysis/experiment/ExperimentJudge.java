@@ -109,7 +109,9 @@ public class ExperimentJudge {
         arms.addAll(design.variants());
         GoalComparison.Result goal =
                 new GoalComparison(design.alpha(), TAU, design.minUnits())
-                        .judge(looks(stored, arms, design, interval, now));
+                        .judge(
+                                looks(stored, arms, design, interval, now),
+                                new java.util.HashSet<>(stoppedSoFar(design, failed)));
         List<String> running = new ArrayList<>(guardrails.keySet());
         running.removeAll(failed);
         Lift winner =
@@ -119,8 +121,7 @@ public class ExperimentJudge {
                         .max((a, b) -> Double.compare(a.lift(), b.lift()))
                         .orElse(null);
 
-        List<String> stopped = new ArrayList<>(design.stopped());
-        stopped.addAll(failed);
+        List<String> stopped = stoppedSoFar(design, failed);
         ExperimentDesign after =
                 new ExperimentDesign(
                         design.variants(),
@@ -177,6 +178,12 @@ public class ExperimentJudge {
                 findings,
                 after,
                 false);
+    }
+
+    private static List<String> stoppedSoFar(ExperimentDesign design, List<String> failed) {
+        List<String> stopped = new ArrayList<>(design.stopped());
+        stopped.addAll(failed);
+        return stopped;
     }
 
     /** One look per interval since the experiment began (the last one ends now). */

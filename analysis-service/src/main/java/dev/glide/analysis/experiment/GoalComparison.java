@@ -3,6 +3,7 @@ package dev.glide.analysis.experiment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * An experiment's goal metric, judged at every look so that looking at any time keeps the chance of
@@ -126,6 +127,15 @@ public record GoalComparison(double alpha, double tau, long minUnits) {
      * at that time, control first, in the same order at every look.
      */
     public Result judge(List<List<Arm>> looks) {
+        return judge(looks, Set.of());
+    }
+
+    /**
+     * The same, with variants that were {@code stopped} (they failed a guardrail): still counted
+     * among the variants (the correction stays as it was), but never declared better or worse, and
+     * not waited on for their minimum of units.
+     */
+    public Result judge(List<List<Arm>> looks, Set<String> stopped) {
         if (looks.isEmpty() || looks.get(0).size() < 2) {
             throw new IllegalArgumentException(
                     "looks: an experiment needs a control and at least one variant at every look");
@@ -170,7 +180,10 @@ public record GoalComparison(double alpha, double tau, long minUnits) {
             }
         }
         List<Arm> newest = looks.get(looks.size() - 1);
-        boolean enough = newest.stream().allMatch(a -> a.units() >= minUnits);
+        boolean enough =
+                newest.stream()
+                        .filter(a -> !stopped.contains(a.version()))
+                        .allMatch(a -> a.units() >= minUnits);
         List<Rate> rates = new ArrayList<>();
         for (int a = 0; a <= variants; a++) {
             Arm arm = newest.get(a);
@@ -193,7 +206,7 @@ public record GoalComparison(double alpha, double tau, long minUnits) {
                             ? 0
                             : variant.smoothed() / control.smoothed() - 1;
             Outcome outcome =
-                    !enough
+                    !enough || stopped.contains(variant.version())
                             ? Outcome.UNDECIDED
                             : low[i] > 0
                                     ? Outcome.BETTER

@@ -56,6 +56,21 @@ class GoalComparisonTest {
     }
 
     @Test
+    void aStoppedVariantIsNeverWaitedOnNorDeclaredAndTheOthersStillWin() {
+        Result result =
+                comparison.judge(
+                        List.of(
+                                List.of(
+                                        new Arm("v1", 10_000, 1_000),
+                                        new Arm("v2a", 10_000, 1_500),
+                                        new Arm("v2b", 200, 150))),
+                        java.util.Set.of("v2b"));
+
+        assertThat(result.winner().version()).isEqualTo("v2a");
+        assertThat(result.lifts().get(1).outcome()).isEqualTo(Outcome.UNDECIDED);
+    }
+
+    @Test
     void nothingIsDecidedBeforeEveryArmHasItsMinimumOfUsers() {
         Result result =
                 comparison.judge(List.of(List.of(new Arm("v1", 900, 90), new Arm("v2", 900, 400))));
