@@ -140,7 +140,10 @@ function renderRollout(rollout, entries) {
   const verdicts = entries.filter(e => e.type === 'INPUT' && e.payload.input === 'VerdictReceived');
   drawComparison('error-chart', verdicts, 'error-rate', value => (100 * value).toFixed(2) + ' %', 0.001);
   drawComparison('latency-chart', verdicts, 'latency-p99', value => value.toFixed(0) + ' ms', 1);
-  renderExperiment(verdicts.filter(v => v.payload.experiment));
+  const experiment = verdicts.filter(v => v.payload.experiment);
+  // an experiment's verdicts compare several variants (the table below): no single canary to chart
+  for (const id of ['error-chart', 'latency-chart']) document.getElementById(id).parentElement.hidden = experiment.length > 0;
+  renderExperiment(experiment);
   renderTimeline(entries);
 }
 
@@ -177,8 +180,9 @@ function renderExperiment(verdicts) {
 function drawExperiment(windows) {
   const chart = document.getElementById('experiment-chart');
   const [width, height] = [600, 200];
-  const highs = windows.flatMap(arms => arms.map(a => a.rateHigh)).filter(isFinite);
-  const yMax = Math.max(highs.length ? Math.max(...highs) * 1.1 : 0, 0.01);
+  // Scaled to the rates, not to the first windows' wide intervals (those are clipped at the top).
+  const rates = windows.flatMap(arms => arms.filter(a => a.units > 0).map(a => a.rate)).filter(isFinite);
+  const yMax = Math.max(rates.length ? Math.max(...rates) * 2 : 0, 0.01);
   frame(chart, width, height, yMax, v => pct(v, 1));
   const x = i => PAD.left + (i + 0.5) / windows.length * (width - PAD.left - PAD.right);
   const y = v => height - PAD.bottom - Math.min(v, yMax) / yMax * (height - PAD.top - PAD.bottom);
@@ -190,7 +194,7 @@ function drawExperiment(windows) {
       d: points.map((p, n) => `${n ? 'L' : 'M'}${x(p.i) + k * 3},${y(p.a.rate)}`).join(' ') }));
     points.forEach(p => chart.append(svg('line', { class: 'arm-interval', stroke: colour,
       x1: x(p.i) + k * 3, x2: x(p.i) + k * 3, y1: y(p.a.rateLow), y2: y(p.a.rateHigh) })));
-    chart.append(svg('text', { class: 'label', x: width - PAD.right - 40, y: PAD.top + 12 + 12 * k, fill: colour }, arm.version));
+    chart.append(svg('text', { class: 'label', x: width - PAD.right - 40, y: PAD.top + 12 + 12 * k, style: 'fill:' + colour }, arm.version));
   });
 }
 

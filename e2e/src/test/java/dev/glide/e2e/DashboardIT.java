@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -355,6 +356,196 @@ class DashboardIT {
                 .containsExactlyInAnyOrder(
                         "true ✔ smoke test smoke (rollout): passed; 5 sent, 0 failed",
                         "false ✘ smoke test smoke (rollout): failed; 5 sent, 2 failed");
+    }
+
+    @Test
+    void anExperimentsPageShowsTheDecisionEveryArmAndTheirRatesPerWindow() throws Exception {
+        String service = "exp-" + UUID.randomUUID().toString().substring(0, 8);
+        registerService(
+                service,
+                Map.of(
+                        "type",
+                        "experiment",
+                        "experiment",
+                        Map.of(
+                                "goal", "checkout",
+                                "stickyKey", "X-User",
+                                "interval", "1m",
+                                "maxWindows", 5,
+                                "winner", "none")));
+        String rollout =
+                JSON.readTree(
+                                post(
+                                        "/api/releases",
+                                        TOKEN,
+                                        Map.of(
+                                                "service",
+                                                service,
+                                                "version",
+                                                "v2a",
+                                                "environment",
+                                                "prod",
+                                                "endpoints",
+                                                List.of("http://127.0.0.1:2"),
+                                                "variants",
+                                                List.of(
+                                                        Map.of(
+                                                                "version",
+                                                                "v2b",
+                                                                "endpoints",
+                                                                List.of("http://127.0.0.1:3"))))))
+                        .path("rolloutId")
+                        .asText();
+        long analysis =
+                org.awaitility.Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> analysisSequence(rollout), sequence -> sequence > 0);
+        try (TopicProbe probe = new TopicProbe(glide.bootstrapServers())) {
+            probe.send(
+                    "analysis-verdicts",
+                    rollout,
+                    experimentVerdict(rollout, analysis, 1, List.of("v2b"), null, 0.100, 0.104));
+            probe.send(
+                    "analysis-verdicts",
+                    rollout,
+                    experimentVerdict(rollout, analysis, 2, List.of(), "v2a", 0.101, 0.140));
+        }
+
+        browser.get(glide.plannerUrl() + "/#/rollouts/" + rollout);
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.ignoring(StaleElementReferenceException.class);
+        // the experiment ends (report only) after the winner's verdict: then nothing re-renders
+        wait.until(
+                driver ->
+                        browser.findElements(By.cssSelector("#experiment-chart path.arm-line"))
+                                                .size()
+                                        == 3
+                                && browser.findElement(By.id("state"))
+                                        .getText()
+                                        .equals("SUCCEEDED"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> page =
+                (Map<String, Object>)
+                        browser.executeScript(
+                                "const q = s => document.querySelector(s);"
+                                        + " return {decision: q('#experiment-decision').textContent,"
+                                        + " winner: q('#experiment-arms tr.winner').dataset.version,"
+                                        + " winnerRow: q('#experiment-arms tr.winner').textContent,"
+                                        + " stopped: q('#experiment-arms tr.stopped').dataset.version,"
+                                        + " errorChartHidden: q('#error-chart').parentElement.hidden};");
+        assertThat(page.get("decision"))
+                .isEqualTo("winner: v2a · stopped for failing a guardrail: v2b");
+        assertThat(page.get("winner")).isEqualTo("v2a");
+        assertThat(page.get("stopped")).isEqualTo("v2b");
+        assertThat((String) page.get("winnerRow"))
+                .contains("14.00 % (13.00 % – 15.00 %)", "+38.6 %", "PASS");
+        // no single canary against a baseline to chart: those charts give way to the table
+        assertThat(page.get("errorChartHidden")).isEqualTo(true);
+        Files.write(
+                Path.of("target", "dashboard-experiment.png"),
+                browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+    }
+
+    /** An experiment's verdict with the three arms' standing, as the analysis service sends it. */
+    private static String experimentVerdict(
+            String rollout,
+            long analysis,
+            int window,
+            List<String> failed,
+            String winner,
+            double control,
+            double better)
+            throws Exception {
+        List<Map<String, Object>> arms = new ArrayList<>();
+        arms.add(arm("v1", false, control, null, null, null));
+        arms.add(
+                arm(
+                        "v2a",
+                        false,
+                        better,
+                        better / control - 1,
+                        winner == null ? "UNDECIDED" : "BETTER",
+                        "PASS"));
+        arms.add(
+                arm(
+                        "v2b",
+                        true,
+                        0.09,
+                        0.09 / control - 1,
+                        "UNDECIDED",
+                        window == 1 ? "FAIL" : null));
+        Map<String, Object> verdict = new java.util.HashMap<>();
+        verdict.put("schemaVersion", 1);
+        verdict.put("rolloutId", rollout);
+        verdict.put("stepSequence", analysis);
+        verdict.put("window", window);
+        verdict.put("verdict", "PASS");
+        verdict.put("score", 75);
+        verdict.put("summary", winner == null ? "v2b failed its guardrail" : winner + " wins");
+        Map<String, Object> experiment = new java.util.HashMap<>();
+        experiment.put("goal", "checkout");
+        experiment.put("per", "USER");
+        experiment.put("arms", arms);
+        experiment.put("guardrailFailed", failed);
+        experiment.put("winner", winner);
+        verdict.put("experiment", experiment);
+        return JSON.writeValueAsString(verdict);
+    }
+
+    private static Map<String, Object> arm(
+            String version,
+            boolean stopped,
+            double rate,
+            Double lift,
+            String outcome,
+            String guardrail) {
+        Map<String, Object> arm = new java.util.HashMap<>();
+        arm.put("version", version);
+        arm.put("stopped", stopped);
+        arm.put("units", 2000);
+        arm.put("conversions", Math.round(2000 * rate));
+        arm.put("rate", rate);
+        arm.put("rateLow", rate - 0.01);
+        arm.put("rateHigh", rate + 0.01);
+        arm.put("lift", lift);
+        arm.put("liftLow", lift == null ? null : lift - 0.2);
+        arm.put("liftHigh", lift == null ? null : lift + 0.2);
+        arm.put("pValue", lift == null ? null : 0.01);
+        arm.put("outcome", outcome);
+        arm.put("guardrail", guardrail);
+        return arm;
+    }
+
+    private static void registerService(String service, Map<String, Object> strategy)
+            throws Exception {
+        HttpResponse<String> response =
+                HTTP.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(glide.plannerUrl() + "/api/services/" + service))
+                                .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer " + TOKEN)
+                                .PUT(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                JSON.writeValueAsString(
+                                                        Map.of(
+                                                                "team",
+                                                                "payments",
+                                                                "gateway",
+                                                                Map.of(
+                                                                        "adapter", "noop", "route",
+                                                                        service),
+                                                                "stable",
+                                                                Map.of(
+                                                                        "version",
+                                                                        "v1",
+                                                                        "endpoints",
+                                                                        List.of(
+                                                                                "http://127.0.0.1:1")),
+                                                                "strategy",
+                                                                strategy))))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     }
 
     private static long analysisSequence(String rollout) throws Exception {
