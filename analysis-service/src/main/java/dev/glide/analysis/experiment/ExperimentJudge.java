@@ -11,6 +11,9 @@ import dev.glide.analysis.judge.WindowPair;
 import dev.glide.analysis.metrics.MetricWindow;
 import dev.glide.analysis.source.AnalysedRollout;
 import dev.glide.analysis.source.GatewayMetricsSource;
+import dev.glide.analysis.source.MetricsSource;
+import dev.glide.analysis.source.MetricsSources;
+import dev.glide.analysis.source.SourceException;
 import dev.glide.contract.AnalysisVerdict.Verdict;
 import dev.glide.contract.ExperimentDesign;
 import dev.glide.contract.ExperimentDesign.GoalUnit;
@@ -25,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Judges an experiment after window k of its analysis, from the gateways' windows: each variant
@@ -51,9 +55,11 @@ public class ExperimentJudge {
     static final double TAU = 0.1;
 
     private final AnalysisEngine engine;
+    private final MetricsSources sources;
 
-    public ExperimentJudge(AnalysisEngine engine) {
+    public ExperimentJudge(AnalysisEngine engine, MetricsSources sources) {
         this.engine = engine;
+        this.sources = sources;
     }
 
     /** The judgement, and the design with the variants that failed now added to its stopped. */
@@ -76,8 +82,11 @@ public class ExperimentJudge {
             Duration interval,
             int k,
             int count,
-            Criteria criteria) {
+            Criteria criteria)
+            throws SourceException {
         Instant now = start.plus(interval.multipliedBy(k));
+        MetricsSource source = sources.forService(rollout.service());
+        boolean gateways = source instanceof GatewayMetricsSource;
         List<MetricWindow> stored =
                 MetricWindow.endingBetween(rollout.rolloutId(), design.since().minusMillis(1), now);
         String control = rollout.stableVersion();
@@ -89,13 +98,19 @@ public class ExperimentJudge {
                 continue;
             }
             List<WindowPair> pairs = new ArrayList<>();
+            AnalysedRollout pair =
+                    new AnalysedRollout(rollout.rolloutId(), rollout.service(), control, variant);
             for (int i = 1; i <= k; i++) {
                 Instant from = start.plus(interval.multipliedBy(i - 1L));
                 Instant to = start.plus(interval.multipliedBy(i));
+                // the gateways' windows hold every arm by version; another source is asked for
+                // the control against this variant
                 pairs.add(
-                        new WindowPair(
-                                sample(stored, control, from, to),
-                                sample(stored, variant, from, to)));
+                        gateways
+                                ? new WindowPair(
+                                        sample(stored, control, from, to),
+                                        sample(stored, variant, from, to))
+                                : source.collect(pair, from, to));
             }
             WindowJudgement judgement = engine.judgeWindow(pairs, count, criteria, 0);
             guardrails.put(variant, judgement);
@@ -110,7 +125,7 @@ public class ExperimentJudge {
         GoalComparison.Result goal =
                 new GoalComparison(design.alpha(), TAU, design.minUnits())
                         .judge(
-                                looks(stored, arms, design, interval, now),
+                                goalLooks(source, rollout, stored, arms, design, interval, now),
                                 new java.util.HashSet<>(stoppedSoFar(design, failed)));
         List<String> running = new ArrayList<>(guardrails.keySet());
         running.removeAll(failed);
@@ -186,13 +201,8 @@ public class ExperimentJudge {
         return stopped;
     }
 
-    /** One look per interval since the experiment began (the last one ends now). */
-    private static List<List<Arm>> looks(
-            List<MetricWindow> stored,
-            List<String> arms,
-            ExperimentDesign design,
-            Duration interval,
-            Instant now) {
+    /** The ends of the looks: one per interval since the experiment began, the last one now. */
+    private static List<Instant> lookEnds(ExperimentDesign design, Duration interval, Instant now) {
         List<Instant> ends = new ArrayList<>();
         for (Instant end = design.since().plus(interval);
                 end.isBefore(now);
@@ -200,6 +210,45 @@ public class ExperimentJudge {
             ends.add(end);
         }
         ends.add(now);
+        return ends;
+    }
+
+    /**
+     * Every arm's goal at each look: from the metrics source where it counts the goal (Prometheus's
+     * numerator and denominator), else from the gateways' windows.
+     */
+    private static List<List<Arm>> goalLooks(
+            MetricsSource source,
+            AnalysedRollout rollout,
+            List<MetricWindow> stored,
+            List<String> arms,
+            ExperimentDesign design,
+            Duration interval,
+            Instant now)
+            throws SourceException {
+        List<Instant> ends = lookEnds(design, interval, now);
+        List<List<Arm>> looks = new ArrayList<>();
+        for (Instant end : ends) {
+            List<Arm> look = new ArrayList<>();
+            for (String arm : arms) {
+                Optional<long[]> counted =
+                        source.goal(rollout, arm, design.goal(), design.since(), end);
+                if (counted.isEmpty()) {
+                    return looks(stored, arms, design, ends);
+                }
+                look.add(new Arm(arm, counted.get()[0], counted.get()[1]));
+            }
+            looks.add(look);
+        }
+        return looks;
+    }
+
+    /** Every arm's goal at each look, from the gateways' windows. */
+    private static List<List<Arm>> looks(
+            List<MetricWindow> stored,
+            List<String> arms,
+            ExperimentDesign design,
+            List<Instant> ends) {
         List<List<Arm>> looks = new ArrayList<>();
         Map<String, long[]> totals = new HashMap<>();
         // per version and source, the newest cumulative users and converted users

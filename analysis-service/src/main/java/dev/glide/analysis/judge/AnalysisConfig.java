@@ -214,6 +214,23 @@ public interface AnalysisConfig {
          */
         @WithDefault("1s")
         Duration step();
+
+        /**
+         * An experiment's goal by name, counted by the application in Prometheus: per version, the
+         * {@code numerator} (conversions: users or requests that reached the goal) and the {@code
+         * denominator} (all of them) since the experiment began, as PromQL with {@code
+         * {{service}}}, {@code {{version}}} and {@code {{since}}} (the time since the experiment
+         * began, e.g. {@code 300s}) filled in, evaluated at each look's end; e.g. {@code
+         * sum(increase(orders_total{app="{{service}}",version="{{version}}"}[{{since}}]))}.
+         */
+        Map<String, GoalQueries> goals();
+    }
+
+    /** The two queries of a goal counted in Prometheus. */
+    interface GoalQueries {
+        String numerator();
+
+        String denominator();
     }
 
     /** The criteria for an analysis of these metrics. */

@@ -285,15 +285,29 @@ public class AnalysisScheduler {
      * window) ends the run.
      */
     private AnalysisVerdict judgeExperiment(AnalysisRun run, int k) {
-        ExperimentJudge.Judgement judgement =
-                experiments.judge(
-                        run.rollout(),
-                        run.experiment,
-                        run.startedAt,
-                        run.interval(),
-                        k,
-                        run.count,
-                        config.criteria(run.metrics));
+        ExperimentJudge.Judgement judgement;
+        try {
+            judgement =
+                    experiments.judge(
+                            run.rollout(),
+                            run.experiment,
+                            run.startedAt,
+                            run.interval(),
+                            k,
+                            run.count,
+                            config.criteria(run.metrics));
+        } catch (SourceException e) {
+            LOG.warnf(
+                    "[rollout %s] experiment %d window %d: %s",
+                    run.rolloutId, run.analysisSequence, k, e.getMessage());
+            return verdict(
+                    run,
+                    k,
+                    Verdict.INCONCLUSIVE,
+                    50,
+                    List.of(),
+                    "metrics unavailable: " + e.getMessage());
+        }
         run.experiment = judgement.design();
         if (judgement.decided()) {
             run.state = State.DONE;

@@ -3,6 +3,7 @@ package dev.glide.analysis.source;
 import dev.glide.analysis.judge.WindowPair;
 import dev.glide.contract.seam.Typed;
 import java.time.Instant;
+import java.util.Optional;
 
 /** Where analysis windows come from: one implementation per kind of source, chosen by name. */
 public interface MetricsSource extends Typed {
@@ -19,5 +20,16 @@ public interface MetricsSource extends Typed {
      */
     default boolean heardUntil(AnalysedRollout rollout, Instant end) {
         return true;
+    }
+
+    /**
+     * An experiment's goal for one version from {@code since} to {@code at} as this source counts
+     * it ({@code [units, conversions]}), or empty when the source does not count that goal (the
+     * gateways' own counts are then used).
+     */
+    default Optional<long[]> goal(
+            AnalysedRollout rollout, String version, String goal, Instant since, Instant at)
+            throws SourceException {
+        return Optional.empty();
     }
 }

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -114,6 +115,41 @@ public class PrometheusSource implements MetricsSource {
         long total = requests == null ? 0 : Math.round(requests);
         long failed = errors == null ? 0 : Math.min(total, Math.round(errors));
         return new Sample(total, failed, List.of(), p99, custom, series);
+    }
+
+    /**
+     * A goal counted in Prometheus ({@code glide.analysis.prometheus.goals.<goal>}): the
+     * denominator and numerator queries for this version over {@code (since, at]}, evaluated at
+     * {@code at}; empty when no queries are configured for the goal.
+     */
+    @Override
+    public Optional<long[]> goal(
+            AnalysedRollout rollout, String version, String goal, Instant since, Instant at)
+            throws SourceException {
+        AnalysisConfig.GoalQueries queries = config.goals().get(goal);
+        if (queries == null) {
+            return Optional.empty();
+        }
+        String url =
+                config.url()
+                        .orElseThrow(
+                                () ->
+                                        new SourceException(
+                                                "glide.analysis.prometheus.url is not set"));
+        String span = Math.max(1, Duration.between(since, at).toSeconds()) + "s";
+        Double units = query(url, goal, fill(queries.denominator(), rollout, version, span), at);
+        Double conversions =
+                query(url, goal, fill(queries.numerator(), rollout, version, span), at);
+        long total = units == null ? 0 : Math.round(units);
+        long reached = conversions == null ? 0 : Math.min(total, Math.round(conversions));
+        return Optional.of(new long[] {total, Math.max(0, reached)});
+    }
+
+    private static String fill(
+            String template, AnalysedRollout rollout, String version, String since) {
+        return template.replace("{{service}}", rollout.service())
+                .replace("{{version}}", version)
+                .replace("{{since}}", since);
     }
 
     /**

@@ -58,6 +58,29 @@ class PrometheusSourceTest {
     @Inject PrometheusSource source;
 
     @Test
+    void anExperimentsGoalIsCountedPerVersionFromItsNumeratorAndDenominatorQueries()
+            throws SourceException {
+        AnalysedRollout rollout = new AnalysedRollout("r-goal", "checkout", "v1", "v2-good");
+        long[] control =
+                await().atMost(Duration.ofSeconds(60))
+                        .ignoreExceptions()
+                        .until(() -> goal(rollout, "v1"), counted -> counted[0] >= 200);
+        long[] better = goal(rollout, "v2-good");
+
+        assertThat((double) control[1] / control[0]).isCloseTo(0.10, within(0.02));
+        assertThat((double) better[1] / better[0]).isCloseTo(0.20, within(0.03));
+        assertThat(better[0]).isCloseTo(control[0], within(100L));
+        assertThat(source.goal(rollout, "v1", "no-such-goal", Instant.now(), Instant.now()))
+                .isEmpty();
+    }
+
+    /** The goal over the last 8 seconds, evaluated a second ago (the last scrape is in). */
+    private long[] goal(AnalysedRollout rollout, String version) throws SourceException {
+        Instant at = Instant.now().minusSeconds(1);
+        return source.goal(rollout, version, "checkout", at.minusSeconds(8), at).orElseThrow();
+    }
+
+    @Test
     void eachVersionsRequestsErrorsAndP99ComeFromItsPromqlTemplates() {
         WindowPair window =
                 await().atMost(Duration.ofSeconds(60))

@@ -18,7 +18,9 @@ import java.util.Map;
  * requests a second per version, as Micrometer would expose them: {@code v1} and {@code v2-good}
  * alike (0.2 % errors, fast), {@code v2-bad} with 10 % errors and slower answers, {@code v2-laggy}
  * as healthy as {@code v1} on requests but with a queue lag ({@code queue_lag_seconds}, a gauge
- * every version has) four times as long.
+ * every version has) four times as long. For experiments, every version counts sessions (50 a
+ * second) and the orders among them ({@code shop_orders_total}): 10 % of sessions on {@code v1}, 20
+ * % on {@code v2-good}.
  */
 public class PrometheusWithTarget implements QuarkusTestResourceLifecycleManager {
 
@@ -48,6 +50,10 @@ public class PrometheusWithTarget implements QuarkusTestResourceLifecycleManager
             Path dir = Files.createTempDirectory("glide-prometheus");
             prometheus = PrometheusProcess.start(dir, "127.0.0.1:" + target.getAddress().getPort());
             return Map.of(
+                    "glide.analysis.prometheus.goals.checkout.numerator",
+                    "sum(increase(shop_orders_total{service=\"{{service}}\",version=\"{{version}}\"}[{{since}}]))",
+                    "glide.analysis.prometheus.goals.checkout.denominator",
+                    "sum(increase(shop_sessions_total{service=\"{{service}}\",version=\"{{version}}\"}[{{since}}]))",
                     "glide.analysis.prometheus.url",
                     prometheus.url(),
                     "glide.analysis.prometheus.queries.queue-lag",
@@ -76,6 +82,18 @@ public class PrometheusWithTarget implements QuarkusTestResourceLifecycleManager
         version(out, "v2-good", seconds, 0.002, new double[] {0.6, 0.9, 0.99, 1.0, 1.0});
         version(out, "v2-bad", seconds, 0.10, new double[] {0.1, 0.3, 0.7, 0.9, 1.0});
         version(out, "v2-laggy", seconds, 0.002, new double[] {0.6, 0.9, 0.99, 1.0, 1.0});
+        out.append("# TYPE shop_sessions_total counter\n# TYPE shop_orders_total counter\n");
+        for (String version : new String[] {"v1", "v2-good"}) {
+            long sessions = (long) (50 * seconds);
+            long orders = (long) (sessions * (version.equals("v1") ? 0.10 : 0.20));
+            String labels = "{service=\"checkout\",version=\"" + version + "\"}";
+            out.append("shop_sessions_total")
+                    .append(labels)
+                    .append(' ')
+                    .append(sessions)
+                    .append('\n');
+            out.append("shop_orders_total").append(labels).append(' ').append(orders).append('\n');
+        }
         out.append("# TYPE queue_lag_seconds gauge\n");
         String[] versions = {"v1", "v2-good", "v2-bad", "v2-laggy"};
         for (int i = 0; i < versions.length; i++) {
