@@ -541,6 +541,8 @@ class DashboardIT {
                                                                         "endpoints",
                                                                         List.of(
                                                                                 "http://127.0.0.1:1")),
+                                                                "environment",
+                                                                "prod",
                                                                 "strategy",
                                                                 strategy))))
                                 .build(),
@@ -635,38 +637,7 @@ class DashboardIT {
     }
 
     private static void register(String service, List<Map<String, Object>> steps) throws Exception {
-        HttpResponse<String> response =
-                HTTP.send(
-                        HttpRequest.newBuilder(
-                                        URI.create(glide.plannerUrl() + "/api/services/" + service))
-                                .header("Content-Type", "application/json")
-                                .header("Authorization", "Bearer " + TOKEN)
-                                .PUT(
-                                        HttpRequest.BodyPublishers.ofString(
-                                                JSON.writeValueAsString(
-                                                        Map.of(
-                                                                "team",
-                                                                "payments",
-                                                                "gateway",
-                                                                Map.of(
-                                                                        "adapter", "noop", "route",
-                                                                        service),
-                                                                "stable",
-                                                                Map.of(
-                                                                        "version",
-                                                                        "v1",
-                                                                        "endpoints",
-                                                                        List.of(
-                                                                                "http://127.0.0.1:1")),
-                                                                "environment",
-                                                                "prod",
-                                                                "strategy",
-                                                                Map.of(
-                                                                        "type", "canary", "steps",
-                                                                        steps)))))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        registerService(service, Map.of("type", "canary", "steps", steps));
     }
 
     private static String release(String service) throws Exception {

@@ -284,30 +284,16 @@ public class AnalysisScheduler {
      * failed now join the run's stopped ones; a decision (a winner, every variant failed, the last
      * window) ends the run.
      */
-    private AnalysisVerdict judgeExperiment(AnalysisRun run, int k) {
-        ExperimentJudge.Judgement judgement;
-        try {
-            judgement =
-                    experiments.judge(
-                            run.rollout(),
-                            run.experiment,
-                            run.startedAt,
-                            run.interval(),
-                            k,
-                            run.count,
-                            config.criteria(run.metrics));
-        } catch (SourceException e) {
-            LOG.warnf(
-                    "[rollout %s] experiment %d window %d: %s",
-                    run.rolloutId, run.analysisSequence, k, e.getMessage());
-            return verdict(
-                    run,
-                    k,
-                    Verdict.INCONCLUSIVE,
-                    50,
-                    List.of(),
-                    "metrics unavailable: " + e.getMessage());
-        }
+    private AnalysisVerdict judgeExperiment(AnalysisRun run, int k) throws SourceException {
+        ExperimentJudge.Judgement judgement =
+                experiments.judge(
+                        run.rollout(),
+                        run.experiment,
+                        run.startedAt,
+                        run.interval(),
+                        k,
+                        run.count,
+                        config.criteria(run.metrics));
         run.experiment = judgement.design();
         if (judgement.decided()) {
             run.state = State.DONE;
@@ -334,16 +320,16 @@ public class AnalysisScheduler {
     }
 
     private AnalysisVerdict judgeMetrics(AnalysisRun run, int k) {
-        if (run.experiment != null) {
-            return judgeExperiment(run, k);
-        }
-        if (run.metrics.isEmpty()) {
+        if (run.metrics.isEmpty() && run.experiment == null) {
             return verdict(run, k, Verdict.PASS, 100, List.of(), "no metrics: gates only");
         }
         AnalysedRollout rollout = run.rollout();
         Criteria criteria = config.criteria(run.metrics);
         WindowJudgement judgement;
         try {
+            if (run.experiment != null) {
+                return judgeExperiment(run, k);
+            }
             MetricsSource source = sources.forService(run.service);
             List<WindowPair> windows = new ArrayList<>();
             for (int i = 1; i <= k; i++) {

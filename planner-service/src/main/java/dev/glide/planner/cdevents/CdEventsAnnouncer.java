@@ -3,6 +3,7 @@ package dev.glide.planner.cdevents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.glide.contract.Backend;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutState;
 import dev.glide.contract.Topics;
@@ -59,15 +60,23 @@ public class CdEventsAnnouncer {
                 ended.sequence(),
                 LogEntry.Type.ANNOUNCEMENT,
                 Topics.CDEVENTS,
-                announce(ended.rollout(), ended.spec(), ended.end()),
+                announce(ended.rollout(), ended.spec(), ended.end(), ended.serving()),
                 "ended " + ended.end(),
                 null,
                 Instant.now());
     }
 
-    /** The CloudEvent announcing that {@code rollout} ended {@code end}, as JSON. */
-    JsonNode announce(Rollout rollout, RolloutSpec spec, RolloutState end) {
-        String type = end == RolloutState.SUCCEEDED ? UPGRADED : ROLLED_BACK;
+    /**
+     * The CloudEvent announcing that {@code rollout} ended {@code end} with {@code serving} serving
+     * its users, as JSON: upgraded when a new version serves, rolled back when the old one does (an
+     * aborted rollout, or an experiment that kept its control).
+     */
+    JsonNode announce(Rollout rollout, RolloutSpec spec, RolloutState end, Backend serving) {
+        boolean keptControl =
+                spec.strategy().experiment() != null
+                        && serving.version().equals(spec.stable().version());
+        boolean upgraded = end == RolloutState.SUCCEEDED && !keptControl;
+        String type = upgraded ? UPGRADED : ROLLED_BACK;
         String id = UUID.randomUUID().toString();
         Instant now = Instant.now();
         ObjectNode cdEvent = mapper.createObjectNode();
@@ -83,8 +92,8 @@ public class CdEventsAnnouncer {
         content.putObject("environment").put("id", rollout.environment);
         content.put(
                 "artifactId",
-                end == RolloutState.SUCCEEDED
-                        ? artifact(spec)
+                upgraded
+                        ? artifact(spec, serving)
                         : generic(rollout.service, spec.stable().version()));
         try {
             CloudEvent cloudEvent =
@@ -108,11 +117,13 @@ public class CdEventsAnnouncer {
         }
     }
 
-    private static String artifact(RolloutSpec spec) {
+    /** The release's own artifact when its version serves, else the serving version's. */
+    private static String artifact(RolloutSpec spec, Backend serving) {
         String artifact = spec.release().artifact();
-        return artifact != null && artifact.startsWith("pkg:")
+        boolean released = serving.version().equals(spec.release().version());
+        return released && artifact != null && artifact.startsWith("pkg:")
                 ? artifact
-                : generic(spec.release().service(), spec.release().version());
+                : generic(spec.release().service(), serving.version());
     }
 
     private static String generic(String service, String version) {

@@ -61,7 +61,7 @@ public class RolloutDriver
      * log), in order with the rest of the decision.
      */
     public record EndAnnounced(
-            Rollout rollout, RolloutSpec spec, long sequence, RolloutState end) {}
+            Rollout rollout, RolloutSpec spec, long sequence, RolloutState end, Backend serving) {}
 
     /**
      * Fired inside the transaction for every transition of a release train's member, so its train
@@ -232,7 +232,14 @@ public class RolloutDriver
                     effects);
         } else if (output instanceof Announcement announcement) {
             announced.fire(
-                    new EndAnnounced(rollout, spec, announcement.sequence(), announcement.end()));
+                    new EndAnnounced(
+                            rollout,
+                            spec,
+                            announcement.sequence(),
+                            announcement.end(),
+                            announcement.end() == RolloutState.SUCCEEDED
+                                    ? newStable(rollout, spec, after)
+                                    : spec.stable()));
         } else if (output instanceof StartTimer timer) {
             // a rollout's timers are named by the step that set them
             effects.startTimer(String.valueOf(timer.stepIndex()), timer.epoch(), timer.after());

@@ -159,6 +159,10 @@ public final class RolloutMachine implements Machine<RolloutStatus, MachineInput
         if (status.state() == RolloutState.ABORTING || status.state() == RolloutState.ABORTED) {
             return new RouteStep(sequence, 0, List.of(), null, false);
         }
+        if (experiment >= 0 && status.stepIndex() > experiment && status.winner() == null) {
+            // an experiment that ended (or is ending) without a winner: everyone on the control
+            return new RouteStep(sequence, 0, List.of(), null, false);
+        }
         for (int i = Math.min(status.stepIndex(), plan.size() - 1); i >= 0; i--) {
             if (plan.get(i) instanceof Route route) {
                 return new RouteStep(
@@ -167,7 +171,8 @@ public final class RolloutMachine implements Machine<RolloutStatus, MachineInput
                         route.matchRules(),
                         route.stickyKey(),
                         route.promoted(),
-                        route.mirror());
+                        route.mirror(),
+                        route.arms());
             }
         }
         return new RouteStep(sequence, 0, List.of(), null, false);

@@ -115,6 +115,11 @@ public final class StrategyPlanner {
      * train's gates around the joint cutover.
      */
     public static List<PlannedStep> planForTrain(StrategySpec spec) {
+        if (spec.type() == StrategySpec.Type.experiment) {
+            throw new InvalidStrategyException(
+                    List.of(
+                            "strategy: an experiment cannot be a member of a release train (it decides its own winner); release it on its own"));
+        }
         List<PlannedStep> plan = new ArrayList<>();
         for (PlannedStep step : plan(spec)) {
             if (step instanceof Route route && route.canaryPercent() >= 100) {

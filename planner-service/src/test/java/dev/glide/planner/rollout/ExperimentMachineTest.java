@@ -9,6 +9,7 @@ import dev.glide.contract.RolloutState;
 import dev.glide.contract.Weights;
 import dev.glide.planner.kernel.Decision;
 import dev.glide.planner.rollout.MachineInput.CommandReceived;
+import dev.glide.planner.rollout.MachineInput.ReplayRequested;
 import dev.glide.planner.rollout.MachineInput.Start;
 import dev.glide.planner.rollout.MachineInput.TrafficConfirmed;
 import dev.glide.planner.rollout.MachineInput.VerdictReceived;
@@ -80,6 +81,25 @@ class ExperimentMachineTest {
         assertThat(status.state()).isEqualTo(RolloutState.SUCCEEDED);
         assertThat(transition(end).cause())
                 .isEqualTo("the experiment ended without a winner; the control serves every user");
+    }
+
+    @Test
+    void aReplayKeepsTheArmsAndAfterAnEndWithoutWinnerKeepsEveryoneOnTheControl() {
+        give(new Start());
+        confirm();
+        RouteStep again = route(give(new ReplayRequested("alice")));
+        assertThat(again.arms()).isTrue();
+        assertThat(again.stickyKey()).isEqualTo("X-User");
+
+        long analysis = status.analysisSequence();
+        give(verdict(analysis, 1, Verdict.PASS, List.of(), null));
+        give(verdict(analysis, 2, Verdict.INCONCLUSIVE, List.of(), null));
+        give(new CommandReceived(Type.PROMOTE, "alice"));
+        confirm();
+        assertThat(status.state()).isEqualTo(RolloutState.SUCCEEDED);
+        RouteStep after = route(give(new ReplayRequested("alice")));
+        assertThat(after.canaryPercent()).isZero();
+        assertThat(after.arms()).isFalse();
     }
 
     @Test
