@@ -412,27 +412,31 @@ class DashboardIT {
         }
 
         browser.get(glide.plannerUrl() + "/#/rollouts/" + rollout);
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        wait.ignoring(StaleElementReferenceException.class);
-        // the experiment ends (report only) after the winner's verdict: then nothing re-renders
-        wait.until(
-                driver ->
-                        browser.findElements(By.cssSelector("#experiment-chart path.arm-line"))
-                                                .size()
-                                        == 3
-                                && browser.findElement(By.id("state"))
-                                        .getText()
-                                        .equals("SUCCEEDED"));
+        // the page re-renders on every change: read it in one script, until the winner's verdict
+        // shows
+        WebDriverWait slow = new WebDriverWait(browser, Duration.ofSeconds(60));
+        slow.withMessage(
+                () ->
+                        "the experiment section never showed the winner; the page said: "
+                                + browser.executeScript("return document.body.innerText"));
         @SuppressWarnings("unchecked")
         Map<String, Object> page =
-                (Map<String, Object>)
-                        browser.executeScript(
-                                "const q = s => document.querySelector(s);"
-                                        + " return {decision: q('#experiment-decision').textContent,"
-                                        + " winner: q('#experiment-arms tr.winner').dataset.version,"
-                                        + " winnerRow: q('#experiment-arms tr.winner').textContent,"
-                                        + " stopped: q('#experiment-arms tr.stopped').dataset.version,"
-                                        + " errorChartHidden: q('#error-chart').parentElement.hidden};");
+                slow.until(
+                        driver -> {
+                            Object read =
+                                    browser.executeScript(
+                                            "const q = s => document.querySelector(s);"
+                                                    + " const winner = q('#experiment-arms tr.winner');"
+                                                    + " if (!winner || document.querySelectorAll("
+                                                    + "'#experiment-chart path.arm-line').length !== 3)"
+                                                    + " return null;"
+                                                    + " return {decision: q('#experiment-decision').textContent,"
+                                                    + " winner: winner.dataset.version,"
+                                                    + " winnerRow: winner.textContent,"
+                                                    + " stopped: q('#experiment-arms tr.stopped')?.dataset.version,"
+                                                    + " errorChartHidden: q('#error-chart').parentElement.hidden};");
+                            return (Map<String, Object>) read;
+                        });
         assertThat(page.get("decision"))
                 .isEqualTo("winner: v2a · stopped for failing a guardrail: v2b");
         assertThat(page.get("winner")).isEqualTo("v2a");
