@@ -71,7 +71,10 @@ public class ReleaseIntake {
      * The strategy a release is rolled out by: its own type when it names one, else its service's.
      */
     public StrategySpec strategyOf(ReleaseEvent release) {
-        ServiceSpec service = services.require(release.service());
+        return strategyOf(release, services.require(release.service()));
+    }
+
+    private static StrategySpec strategyOf(ReleaseEvent release, ServiceSpec service) {
         return release.strategy() == null
                 ? service.strategy()
                 : override(release.strategy(), service);
@@ -82,10 +85,12 @@ public class ReleaseIntake {
      * {@code field}; empty when it could.
      */
     public List<String> endpointProblems(ReleaseEvent release, String field) {
-        return Endpoints.problems(
-                field,
-                release.endpoints(),
-                services.require(release.service()).gateway().schemes());
+        return endpointProblems(release, field, services.require(release.service()));
+    }
+
+    private static List<String> endpointProblems(
+            ReleaseEvent release, String field, ServiceSpec service) {
+        return Endpoints.problems(field, release.endpoints(), service.gateway().schemes());
     }
 
     /**
@@ -93,9 +98,8 @@ public class ReleaseIntake {
      * with endpoints the gateway can reach, every version distinct and none the stable one (the
      * control), a share for each, and a gateway that can hold arms; empty when they fit.
      */
-    public List<String> variantProblems(ReleaseEvent release) {
-        ServiceSpec service = services.require(release.service());
-        StrategySpec strategy = strategyOf(release);
+    private static List<String> variantProblems(
+            ReleaseEvent release, ServiceSpec service, StrategySpec strategy) {
         List<String> problems = new ArrayList<>();
         boolean experiment = strategy.type() == StrategySpec.Type.experiment;
         if (!experiment) {
@@ -145,8 +149,10 @@ public class ReleaseIntake {
     }
 
     private Rollout accept(ReleaseEvent release, String rolloutId, String trainId, String actor) {
-        List<String> problems = new ArrayList<>(endpointProblems(release, "endpoints"));
-        problems.addAll(variantProblems(release));
+        ServiceSpec service = services.require(release.service());
+        StrategySpec strategy = strategyOf(release, service);
+        List<String> problems = new ArrayList<>(endpointProblems(release, "endpoints", service));
+        problems.addAll(variantProblems(release, service, strategy));
         if (!problems.isEmpty()) {
             throw new MalformedEventException("ReleaseEvent", problems);
         }
@@ -161,8 +167,6 @@ public class ReleaseIntake {
                 return existing.get();
             }
         }
-        ServiceSpec service = services.require(release.service());
-        StrategySpec strategy = strategyOf(release);
         if (trainId == null) {
             StrategyPlanner.plan(strategy, release.versions().size());
         } else {

@@ -372,9 +372,9 @@ public class RolloutDriver
         if (spec.strategy().experiment() == null) {
             return spec.canary();
         }
-        List<PlannedStep> plan = machine(rollout).plan();
-        boolean promotes = plan.get(plan.size() - 1) instanceof Route last && last.promoted();
-        return promotes && status.winner() != null ? spec.variant(status.winner()) : spec.stable();
+        return machine(rollout).endsPromoted() && status.winner() != null
+                ? spec.variant(status.winner())
+                : spec.stable();
     }
 
     /** The rollout's event for a transition (or the start of an analysis), into the log. */

@@ -514,15 +514,19 @@ public final class RolloutMachine implements Machine<RolloutStatus, MachineInput
         if (experiment < 0) {
             return "the new version serves all traffic";
         }
-        boolean promotes = plan.get(plan.size() - 1) instanceof Route last && last.promoted();
         if (status.winner() == null) {
             return "the experiment ended without a winner; the control serves every user";
         }
-        return promotes
+        return endsPromoted()
                 ? "the winner " + status.winner() + " serves all traffic"
                 : "the experiment ended: "
                         + status.winner()
                         + " won (report only); the control serves every user";
+    }
+
+    /** Whether the plan ends by making its new version (an experiment's winner) the stable one. */
+    public boolean endsPromoted() {
+        return plan.get(plan.size() - 1) instanceof Route last && last.promoted();
     }
 
     private static String describe(PlannedStep step) {
