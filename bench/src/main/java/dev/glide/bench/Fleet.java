@@ -105,6 +105,10 @@ public final class Fleet implements Callable<Integer> {
                     .executor(Executors.newFixedThreadPool(8))
                     .build();
     private boolean clean = true;
+    // the stages of the aborts measured last: asked -> answered -> step on the broker -> read back
+    private Latencies abortAnswered = new Latencies();
+    private Latencies abortPublished = new Latencies();
+    private Latencies abortApplied = new Latencies();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Fleet()).execute(args));
@@ -481,6 +485,9 @@ public final class Fleet implements Callable<Integer> {
                         CompletableFuture.supplyAsync(() -> release(planner, service, "v2"), pool));
             }
             Latencies underBurst = new Latencies();
+            abortAnswered = new Latencies();
+            abortPublished = new Latencies();
+            abortApplied = new Latencies();
             Thread.sleep(300);
             for (String id : waiting) {
                 underBurst.add(abortAndAwaitStable(planner, listener, id));
@@ -561,6 +568,12 @@ public final class Fleet implements Callable<Integer> {
             row.put("stepsAppliedPerSecond", Math.round(confirmed.size() / stepSeconds));
             row.put("abortUnderBurstMs", underBurst.summary());
             row.put("abortQuietMs", quiet.summary());
+            row.put(
+                    "abortUnderBurstStagesMs",
+                    Map.of(
+                            "askedToAnswered", abortAnswered.summary(),
+                            "answeredToStepOnBroker", abortPublished.summary(),
+                            "stepOnBrokerToReadBack", abortApplied.summary()));
             row.put("plannerStepLatencyMs", plannerStep.summary());
             row.put("trafficStepLatencyMs", trafficStep.summary());
             row.put("stepEmittedToPublishedMs", outboxWait.summary());
@@ -600,18 +613,24 @@ public final class Fleet implements Callable<Integer> {
             throws Exception {
         Instant asked = Instant.now();
         planner.call("POST", "/api/rollouts/" + id + "/abort?actor=fleet-bench", null);
+        Instant answered = Instant.now();
         await(
                 () ->
                         listener.reportsOf(id).stream()
                                 .anyMatch(a -> applied(a) && a.served().canary() == 0),
                 Duration.ofMinutes(2));
-        Instant stable =
+        TrafficApplied back =
                 listener.reportsOf(id).stream()
                         .filter(a -> applied(a) && a.served().canary() == 0)
-                        .map(TrafficApplied::appliedAt)
-                        .min(Comparator.naturalOrder())
+                        .min(Comparator.comparing(TrafficApplied::appliedAt))
                         .orElseThrow();
-        return Duration.between(asked, stable).toNanos() / 1e6;
+        Instant published = listener.stepPublished.get(id + "/" + back.sequence());
+        if (published != null) {
+            abortAnswered.add(Duration.between(asked, answered).toNanos() / 1e6);
+            abortPublished.add(Duration.between(answered, published).toNanos() / 1e6);
+            abortApplied.add(Duration.between(published, back.appliedAt()).toNanos() / 1e6);
+        }
+        return Duration.between(asked, back.appliedAt()).toNanos() / 1e6;
     }
 
     // ---------------------------------------------------------------- scale

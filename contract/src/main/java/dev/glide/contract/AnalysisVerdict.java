@@ -1,5 +1,6 @@
 package dev.glide.contract;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -31,6 +32,13 @@ public record AnalysisVerdict(
         implements KeyedEvent {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** A failing verdict: the rollout it stops goes ahead of other rollouts' queued inputs. */
+    @Override
+    @JsonIgnore
+    public boolean urgent() {
+        return verdict == Verdict.FAIL;
+    }
 
     public enum Verdict {
         PASS,

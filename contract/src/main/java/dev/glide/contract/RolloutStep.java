@@ -84,6 +84,20 @@ public record RolloutStep(
                 null);
     }
 
+    /**
+     * A step that serves every user the stable version again (an abort's, a rollback's): no weight,
+     * rule, mirror or experiment arm sends anyone to the new version.
+     */
+    @Override
+    @JsonIgnore
+    public boolean urgent() {
+        return weights != null
+                && weights.canary() == 0
+                && matchRules.isEmpty()
+                && mirror == null
+                && arms.isEmpty();
+    }
+
     /** An experiment's arms: the control first, and the shares adding up to 100. */
     @JsonIgnore
     @AssertTrue(

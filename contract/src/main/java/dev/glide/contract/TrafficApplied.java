@@ -1,5 +1,6 @@
 package dev.glide.contract;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -31,6 +32,19 @@ public record TrafficApplied(
         implements KeyedEvent {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /**
+     * The read-back of a gateway serving every user the stable version (an abort's): what waits on
+     * it (a rollout's end, a train's next level down) goes ahead of other rollouts' inputs.
+     */
+    @Override
+    @JsonIgnore
+    public boolean urgent() {
+        return outcome == Outcome.APPLIED
+                && served != null
+                && served.canary() == 0
+                && (servedMatchRules == null || servedMatchRules.isEmpty());
+    }
 
     public enum Outcome {
         APPLIED,

@@ -42,6 +42,89 @@ class EventCodecTest {
     }
 
     @Test
+    void onlyWhatTakesUsersBackToStableIsUrgentAndUrgencyIsNotOnTheWire() {
+        RolloutStep canary = step();
+        RolloutStep weightOnly =
+                new RolloutStep(
+                        0,
+                        "r-1",
+                        4,
+                        "checkout",
+                        "prod",
+                        canary.stable(),
+                        canary.canary(),
+                        Weights.canaryPercent(5),
+                        List.of(),
+                        canary.gateway(),
+                        null,
+                        null);
+        RolloutStep back =
+                new RolloutStep(
+                        0,
+                        "r-1",
+                        5,
+                        "checkout",
+                        "prod",
+                        canary.stable(),
+                        canary.canary(),
+                        Weights.allStable(),
+                        List.of(),
+                        canary.gateway(),
+                        null,
+                        null);
+        RolloutStep backButBetaTesters =
+                new RolloutStep(
+                        0,
+                        "r-1",
+                        6,
+                        "checkout",
+                        "prod",
+                        canary.stable(),
+                        canary.canary(),
+                        Weights.allStable(),
+                        canary.matchRules(),
+                        canary.gateway(),
+                        null,
+                        null);
+
+        assertThat(canary.urgent()).isFalse();
+        assertThat(weightOnly.urgent()).isFalse();
+        assertThat(backButBetaTesters.urgent()).isFalse();
+        assertThat(back.urgent()).isTrue();
+        assertThat(codec.encode(back)).doesNotContain("urgent");
+        assertThat(codec.decode(codec.encode(back), RolloutStep.class)).isEqualTo(back);
+
+        assertThat(
+                        new TrafficApplied(
+                                        0,
+                                        "r-1",
+                                        5,
+                                        "checkout",
+                                        TrafficApplied.Outcome.APPLIED,
+                                        Weights.allStable(),
+                                        List.of(),
+                                        "noop",
+                                        null,
+                                        null)
+                                .urgent())
+                .isTrue();
+        assertThat(
+                        new TrafficApplied(
+                                        0,
+                                        "r-1",
+                                        4,
+                                        "checkout",
+                                        TrafficApplied.Outcome.APPLIED,
+                                        Weights.canaryPercent(5),
+                                        List.of(),
+                                        "noop",
+                                        null,
+                                        null)
+                                .urgent())
+                .isFalse();
+    }
+
+    @Test
     void releaseEventsAreKeyedByServiceAndEverythingElseByRollout() {
         var release =
                 new ReleaseEvent(

@@ -19,15 +19,23 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * done (the commit strategy keeps track of records acknowledged out of order, so an offset is
  * committed only once everything before it is done), and stops taking records while {@code
  * maxInFlight} are unfinished, so a burst waits in Kafka rather than in memory.
+ *
+ * <p>Urgent work (a step taking users back to safety) runs on workers of its own once its lane's
+ * earlier work is done: it waits for its own key's earlier work, never behind other keys' queued
+ * work.
  */
 public final class KeyedLanes implements AutoCloseable {
 
     private final Map<String, CompletableFuture<?>> tails = new ConcurrentHashMap<>();
     private final ExecutorService workers;
+    private final ExecutorService urgentWorkers;
     private final Semaphore room;
 
     public KeyedLanes(String name, int workers, int maxInFlight) {
         this.workers = Executors.newFixedThreadPool(workers, DaemonThreads.named(name + "-lane"));
+        this.urgentWorkers =
+                Executors.newFixedThreadPool(
+                        Math.max(2, workers / 4), DaemonThreads.named(name + "-urgent-lane"));
         this.room = new Semaphore(maxInFlight);
     }
 
@@ -42,6 +50,16 @@ public final class KeyedLanes implements AutoCloseable {
      * a worker, never on the caller's thread (a connector's event loop).
      */
     public <T> CompletableFuture<T> submit(String key, Supplier<CompletableFuture<T>> task) {
+        return submit(key, false, task);
+    }
+
+    /**
+     * As {@link #submit(String, Supplier)}; {@code urgent} work starts on the urgent workers, ahead
+     * of every other key's queued work.
+     */
+    public <T> CompletableFuture<T> submit(
+            String key, boolean urgent, Supplier<CompletableFuture<T>> task) {
+        ExecutorService pool = urgent ? urgentWorkers : workers;
         CompletableFuture<T> result = new CompletableFuture<>();
         tails.compute(
                 key,
@@ -49,7 +67,7 @@ public final class KeyedLanes implements AutoCloseable {
                     CompletableFuture<?> before =
                             tail == null ? CompletableFuture.completedFuture(null) : tail;
                     before.handle((ignored, failure) -> null)
-                            .thenComposeAsync(ignored -> start(task), workers)
+                            .thenComposeAsync(ignored -> start(task), pool)
                             .whenComplete(
                                     (value, failure) -> {
                                         if (failure != null) {
@@ -72,21 +90,22 @@ public final class KeyedLanes implements AutoCloseable {
      * maxInFlight} records are unfinished.
      */
     public CompletionStage<Void> consume(
-            Message<?> message, String key, Supplier<CompletableFuture<?>> work) {
+            Message<?> message, String key, boolean urgent, Supplier<CompletableFuture<?>> work) {
         if (room.tryAcquire()) {
-            dispatch(message, key, work);
+            dispatch(message, key, urgent, work);
             return CompletableFuture.completedFuture(null);
         }
         return CompletableFuture.runAsync(
                 () -> {
                     room.acquireUninterruptibly();
-                    dispatch(message, key, work);
+                    dispatch(message, key, urgent, work);
                 },
                 workers);
     }
 
-    private void dispatch(Message<?> message, String key, Supplier<CompletableFuture<?>> work) {
-        submit(key, work::get)
+    private void dispatch(
+            Message<?> message, String key, boolean urgent, Supplier<CompletableFuture<?>> work) {
+        submit(key, urgent, work::get)
                 .whenComplete(
                         (ignored, failure) -> {
                             room.release();
@@ -114,5 +133,6 @@ public final class KeyedLanes implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdownNow();
+        urgentWorkers.shutdownNow();
     }
 }

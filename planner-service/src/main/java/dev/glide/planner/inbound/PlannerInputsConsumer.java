@@ -34,9 +34,10 @@ import org.jboss.logging.Logger;
  * The planner's Kafka inputs besides releases: the gateway's read-backs, verdicts and commands (to
  * rollouts and release trains). Read-backs and verdicts are applied in one lane per rollout ({@link
  * KeyedLanes}, {@code glide.planner.input-workers} rollouts at once): a rollout's inputs in order,
- * a burst of rollouts side by side instead of one after another. A record that is not valid throws,
- * and its channel dead-letters it with the reason; one about a rollout or train this planner does
- * not know is logged and skipped.
+ * a burst of rollouts side by side instead of one after another; an urgent one (a failing verdict,
+ * a read-back of everyone on stable) ahead of other rollouts' queued inputs. A record that is not
+ * valid throws, and its channel dead-letters it with the reason; one about a rollout or train this
+ * planner does not know is logged and skipped.
  */
 @ApplicationScoped
 public class PlannerInputsConsumer {
@@ -79,7 +80,11 @@ public class PlannerInputsConsumer {
         return lanes.consume(
                 message,
                 applied.rolloutId(),
-                () -> CompletableFuture.runAsync(() -> onTrafficApplied(applied), lanes.workers()));
+                applied.urgent(),
+                () -> {
+                    onTrafficApplied(applied);
+                    return CompletableFuture.completedFuture(null);
+                });
     }
 
     private void onTrafficApplied(TrafficApplied applied) {
@@ -106,7 +111,11 @@ public class PlannerInputsConsumer {
         return lanes.consume(
                 message,
                 verdict.rolloutId(),
-                () -> CompletableFuture.runAsync(() -> onVerdict(verdict), lanes.workers()));
+                verdict.urgent(),
+                () -> {
+                    onVerdict(verdict);
+                    return CompletableFuture.completedFuture(null);
+                });
     }
 
     private void onVerdict(AnalysisVerdict verdict) {

@@ -1,6 +1,7 @@
 package dev.glide.planner.kernel;
 
 import dev.glide.contract.EventCodec;
+import dev.glide.contract.KeyedEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
@@ -15,8 +16,12 @@ import java.util.List;
 @ApplicationScoped
 public class EventLog {
 
-    /** Fired for every appended entry; observers after commit (the outbox relay) may publish it. */
-    public record Appended(String kind, String aggregateId, long sequence, boolean published) {}
+    /**
+     * Fired for every appended entry; observers after commit (the outbox relay) may publish it, an
+     * urgent one ({@link KeyedEvent#urgent}) first.
+     */
+    public record Appended(
+            String kind, String aggregateId, long sequence, boolean published, boolean urgent) {}
 
     private final EventCodec codec;
     private final Event<Appended> appended;
@@ -64,7 +69,13 @@ public class EventLog {
         entry.persist();
         row.lastSequence = sequence;
         row.updatedAt = now;
-        appended.fire(new Appended(kind, row.id, sequence, topic != null));
+        appended.fire(
+                new Appended(
+                        kind,
+                        row.id,
+                        sequence,
+                        topic != null,
+                        topic != null && payload instanceof KeyedEvent event && event.urgent()));
         return entry;
     }
 

@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
@@ -25,6 +28,11 @@ import org.jboss.logging.Logger;
  * appended a published entry, and by a timer for whatever a crash or a broker outage left behind.
  * One worker thread keeps each aggregate's entries in order; {@code SKIP LOCKED} keeps replicas
  * from publishing the same entry together.
+ *
+ * <p>An urgent entry (a step taking users back to stable: an abort's) is published ahead of the
+ * backlog: before the next batch, its aggregate's unpublished entries are published, in order and
+ * locked without skipping, so a replica publishing an earlier one of them is waited for rather than
+ * overtaken. Other aggregates' entries keep their order among themselves.
  *
  * <p>A crash after the broker acknowledged but before the commit publishes an entry again on
  * restart: delivery is at least once, and every consumer is idempotent on (id, sequence).
@@ -38,6 +46,10 @@ public class OutboxRelay {
     private final EntityManager entityManager;
     private final Map<String, EventPublisher> publishers;
     private final SerialWorker worker = new SerialWorker("outbox-relay", this::drain);
+    private final Set<Urgent> urgent = ConcurrentHashMap.newKeySet();
+
+    /** An aggregate an urgent entry was appended to. */
+    private record Urgent(String kind, String aggregateId) {}
 
     OutboxRelay(
             EntityManager entityManager,
@@ -56,6 +68,9 @@ public class OutboxRelay {
     void afterCommit(
             @Observes(during = TransactionPhase.AFTER_SUCCESS) EventLog.Appended appended) {
         if (appended.published()) {
+            if (appended.urgent()) {
+                urgent.add(new Urgent(appended.kind(), appended.aggregateId()));
+            }
             worker.wake();
         }
     }
@@ -74,20 +89,32 @@ public class OutboxRelay {
 
     private void drain() {
         try {
-            while (publishBatch() == BATCH) {
-                // a full batch: there may be more
-            }
+            do {
+                publishUrgent();
+            } while (publishBatch(this::unpublished) == BATCH);
+            publishUrgent();
         } catch (RuntimeException e) {
             LOG.warnf("outbox relay stopped for now (%s); the next wake retries", e.getMessage());
         }
     }
 
+    /** Publishes the unpublished entries of every aggregate an urgent entry was appended to. */
+    private void publishUrgent() {
+        Map<String, List<String>> byKind = new LinkedHashMap<>();
+        for (Urgent aggregate : List.copyOf(urgent)) {
+            urgent.remove(aggregate);
+            byKind.computeIfAbsent(aggregate.kind(), k -> new ArrayList<>())
+                    .add(aggregate.aggregateId());
+        }
+        byKind.forEach((kind, ids) -> publishBatch(() -> unpublishedOf(kind, ids)));
+    }
+
     /** Publishes one batch of unpublished entries, oldest first, and stamps them. */
-    private int publishBatch() {
+    private int publishBatch(Supplier<List<LogEntry>> batch) {
         return QuarkusTransaction.requiringNew()
                 .call(
                         () -> {
-                            List<LogEntry> entries = unpublished();
+                            List<LogEntry> entries = batch.get();
                             Map<String, List<EventPublisher.Keyed>> byTopic = new LinkedHashMap<>();
                             for (LogEntry entry : entries) {
                                 if (!publishers.containsKey(entry.topic)) {
@@ -134,6 +161,23 @@ public class OutboxRelay {
                                 + " order by position limit :batch for update skip locked",
                         LogEntry.class)
                 .setParameter("batch", BATCH)
+                .getResultList();
+    }
+
+    /**
+     * These aggregates' unpublished entries, locked, waiting for a replica that is publishing one
+     * of them (it commits them published, and they drop out).
+     */
+    @SuppressWarnings("unchecked") // a native query with an entity result gives LogEntry rows
+    private List<LogEntry> unpublishedOf(String kind, List<String> aggregateIds) {
+        return entityManager
+                .createNativeQuery(
+                        "select * from aggregate_log where kind = :kind and aggregate_id in (:ids)"
+                                + " and published_at is null and topic is not null order by"
+                                + " position for update",
+                        LogEntry.class)
+                .setParameter("kind", kind)
+                .setParameter("ids", aggregateIds)
                 .getResultList();
     }
 }

@@ -56,10 +56,13 @@ public class RouteLanes {
         return lanes.submit(lane, () -> CompletableFuture.supplyAsync(call, calls));
     }
 
-    /** {@link KeyedLanes#consume}: a step record, in its route's lane. */
+    /**
+     * {@link KeyedLanes#consume}: a step record, in its route's lane; an urgent one (users back to
+     * stable) ahead of other routes' queued work.
+     */
     public CompletionStage<Void> consume(
-            Message<?> message, String lane, Supplier<CompletableFuture<?>> work) {
-        return lanes.consume(message, lane, work);
+            Message<?> message, String lane, boolean urgent, Supplier<CompletableFuture<?>> work) {
+        return lanes.consume(message, lane, urgent, work);
     }
 
     /** Lanes with work queued or running. */

@@ -18,11 +18,12 @@ import org.jboss.logging.Logger;
 /**
  * Reads rollout steps and answers each on traffic-applied. Steps of different routes are applied
  * concurrently, each route's strictly in the order they were read ({@link RouteLanes}): an abort
- * waits for its own route's earlier steps, never for another route's. A step's offset is committed
- * only once its answer is stored (the commit strategy keeps track of records acknowledged out of
- * order); at most {@code glide.traffic.max-steps-in-flight} steps are read ahead of their answers.
- * A record that is not a valid step goes to the dead-letter topic with the reason, so the partition
- * keeps flowing.
+ * waits for its own route's earlier steps, never for another route's, and a step that takes users
+ * back to stable runs on workers of its own, ahead of other routes' queued steps. A step's offset
+ * is committed only once its answer is stored (the commit strategy keeps track of records
+ * acknowledged out of order); at most {@code glide.traffic.max-steps-in-flight} steps are read
+ * ahead of their answers. A record that is not a valid step goes to the dead-letter topic with the
+ * reason, so the partition keeps flowing.
  */
 @ApplicationScoped
 public class StepConsumer {
@@ -61,6 +62,7 @@ public class StepConsumer {
         return lanes.consume(
                 message,
                 RouteLanes.laneOf(step.gateway()),
+                step.urgent(),
                 () ->
                         applier.handle(step)
                                 .thenCompose(
