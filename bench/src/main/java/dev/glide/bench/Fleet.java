@@ -311,6 +311,10 @@ public final class Fleet implements Callable<Integer> {
         }
     }
 
+    private static double sinceMs(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1e6;
+    }
+
     record TrainRun(
             String state,
             double millis,
@@ -392,6 +396,32 @@ public final class Fleet implements Callable<Integer> {
             }
             if (cutovers.size() == ids.size()) {
                 spread = Optional.of(spanMs(cutovers));
+            }
+            List<Instant> emitted = new ArrayList<>();
+            List<Instant> published = new ArrayList<>();
+            for (String id : ids) {
+                listener.stepsOf(id).stream()
+                        .filter(s -> s.weights().canary() == 100)
+                        .findFirst()
+                        .ifPresent(
+                                s -> {
+                                    emitted.add(s.emittedAt());
+                                    Instant on =
+                                            listener.stepPublished.get(id + "/" + s.sequence());
+                                    if (on != null) {
+                                        published.add(on);
+                                    }
+                                });
+            }
+            if (!emitted.isEmpty() && !published.isEmpty() && !cutovers.isEmpty()) {
+                Instant first = emitted.stream().min(Comparator.naturalOrder()).orElseThrow();
+                System.out.printf(
+                        "    cutover steps emitted over %.0f ms, on the broker %.0f-%.0f ms, read back %.0f-%.0f ms after the first was emitted%n",
+                        spanMs(emitted),
+                        sinceMs(first, published.stream().min(Comparator.naturalOrder()).get()),
+                        sinceMs(first, published.stream().max(Comparator.naturalOrder()).get()),
+                        sinceMs(first, cutovers.stream().min(Comparator.naturalOrder()).get()),
+                        sinceMs(first, cutovers.stream().max(Comparator.naturalOrder()).get()));
             }
         } else if (failedAt != null) {
             List<Instant> stable = new ArrayList<>();

@@ -8,8 +8,10 @@ import dev.glide.traffic.gateway.GatewayException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +71,7 @@ public class ReplicaCatchUp {
         if (perReplica.isEmpty()) {
             return 0;
         }
-        List<AppliedStep> recent = QuarkusTransaction.requiringNew().call(this::recent);
+        List<AppliedStep> recent = QuarkusTransaction.requiringNew().call(this::recentFromOthers);
         List<CompletableFuture<Boolean>> taken = new ArrayList<>();
         for (AppliedStep row : recent) {
             seen = row.appliedAt.isAfter(seen) ? row.appliedAt : seen;
@@ -83,15 +85,39 @@ public class ReplicaCatchUp {
         return (int) taken.stream().filter(CompletableFuture::join).count();
     }
 
+    /**
+     * The steps applied lately that this replica did not apply itself, oldest first: their keys are
+     * read first and only the others' steps are loaded whole, so a replica that applied most steps
+     * itself (or the only replica) does not decode them all again every second.
+     */
     @SuppressWarnings("unchecked")
-    private List<AppliedStep> recent() {
+    private List<AppliedStep> recentFromOthers() {
+        List<Object[]> keys =
+                AppliedStep.getEntityManager()
+                        .createNativeQuery(
+                                "select rollout_id, sequence, adapter, route, applied_at from applied_step"
+                                        + " where applied_at > ?1 and adapter in (?2)",
+                                Object[].class)
+                        .setParameter(1, seen.minus(OVERLAP))
+                        .setParameter(2, perReplica)
+                        .getResultList();
+        List<String> others = new ArrayList<>();
+        for (Object[] row : keys) {
+            Instant at = instant(row[4]);
+            seen = at.isAfter(seen) ? at : seen;
+            Applied here = applied.get(row[2] + " " + row[3]);
+            if (here == null || !here.identity().equals(row[0] + "/" + row[1])) {
+                others.add((String) row[0]);
+            }
+        }
+        if (others.isEmpty()) {
+            return List.of();
+        }
         return AppliedStep.getEntityManager()
                 .createNativeQuery(
-                        "select * from applied_step where applied_at > ?1 and adapter in (?2)"
-                                + " order by applied_at",
+                        "select * from applied_step where rollout_id in (?1) order by applied_at",
                         AppliedStep.class)
-                .setParameter(1, seen.minus(OVERLAP))
-                .setParameter(2, perReplica)
+                .setParameter(1, others)
                 .getResultList();
     }
 
@@ -117,6 +143,14 @@ public class ReplicaCatchUp {
         }
         applied.put(key, new Applied(identity, row.appliedAt));
         return true;
+    }
+
+    private static Instant instant(Object column) {
+        return column instanceof Instant instant
+                ? instant
+                : column instanceof OffsetDateTime offset
+                        ? offset.toInstant()
+                        : ((Timestamp) column).toInstant();
     }
 
     /** The step this replica's gateway last took for a route, and when it was applied. */

@@ -1,8 +1,11 @@
 package dev.glide.traffic.step;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.glide.contract.EventCodec;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.TrafficApplied;
 import dev.glide.contract.TrafficApplied.Outcome;
+import dev.glide.contract.concurrent.Coalescer;
 import dev.glide.contract.jpa.DatabaseOutage;
 import dev.glide.contract.seam.Registry;
 import dev.glide.traffic.gateway.GatewayAdapter;
@@ -11,11 +14,16 @@ import dev.glide.traffic.gateway.ServedTraffic;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.jboss.logging.Logger;
@@ -37,19 +45,50 @@ public class StepApplier {
      */
     public static final String REREAD = "already applied; read back again";
 
+    /** The most steps read or recorded in one transaction. */
+    private static final int BATCH = 500;
+
     private final Registry<GatewayAdapter> adapters;
     private final GatewayDriver driver;
     private final ReplicaCatchUp catchUp;
     private final RouteLanes lanes;
 
     private final MeterRegistry registry;
+    private final EventCodec codec;
+
+    /** Applied steps read and recorded for many routes at once: one transaction per batch. */
+    private final Coalescer<String, Optional<Long>> lastSequences;
+
+    private final Coalescer<RolloutStep, Boolean> recorder;
 
     StepApplier(
             Registry<GatewayAdapter> adapters,
             GatewayDriver driver,
             ReplicaCatchUp catchUp,
             RouteLanes lanes,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            EventCodec codec) {
+        this.codec = codec;
+        this.lastSequences =
+                new Coalescer<>(
+                        "glide-applied-read",
+                        BATCH,
+                        ids ->
+                                DatabaseOutage.retry(
+                                        "reading the applied steps of " + ids.size() + " rollouts",
+                                        () ->
+                                                QuarkusTransaction.requiringNew()
+                                                        .call(() -> lastSequences(ids))));
+        this.recorder =
+                new Coalescer<>(
+                        "glide-applied-record",
+                        BATCH,
+                        steps ->
+                                DatabaseOutage.retry(
+                                        "recording " + steps.size() + " applied steps",
+                                        () ->
+                                                QuarkusTransaction.requiringNew()
+                                                        .call(() -> record(steps))));
         this.lanes = lanes;
         this.adapters = adapters;
         this.driver = driver;
@@ -81,16 +120,17 @@ public class StepApplier {
      * applied. The gateway is driven outside any transaction: no database lock or connection is
      * held while it is tried, retried or waited for. Called in the step's route lane, so no other
      * work on the route runs meanwhile on this replica; what another replica recorded for the
-     * rollout meanwhile (a rebalance) is checked again before this step is recorded.
+     * rollout meanwhile (a rebalance) is checked again when this step is recorded. The applied step
+     * is read before and recorded after in batches with other routes' steps ({@link Coalescer}): a
+     * burst of steps costs a few transactions, not two per step.
      */
     public CompletableFuture<Optional<TrafficApplied>> handle(RolloutStep step) {
-        String what = "step " + step.sequence() + " of rollout " + step.rolloutId();
-        Long last =
-                DatabaseOutage.retry(
-                        what,
-                        () ->
-                                QuarkusTransaction.requiringNew()
-                                        .call(() -> lastSequence(step.rolloutId())));
+        return lastSequences
+                .submit(step.rolloutId())
+                .thenComposeAsync(last -> handle(step, last.orElse(null)), lanes.calls());
+    }
+
+    private CompletableFuture<Optional<TrafficApplied>> handle(RolloutStep step, Long last) {
         if (last != null && step.sequence() < last) {
             LOG.infof(
                     "[rollout %s] step %d ignored: step %d is already applied",
@@ -123,55 +163,105 @@ public class StepApplier {
         return driver.applyAndVerifyAsync(adapter.get(), step)
                 .handle(
                         (served, failure) -> {
-                            if (failure != null) {
-                                Throwable cause =
-                                        failure instanceof CompletionException
-                                                        && failure.getCause() != null
-                                                ? failure.getCause()
-                                                : failure;
-                                String reason = cause.getMessage();
-                                LOG.warnf(
-                                        "[rollout %s] step %d failed on %s: %s",
-                                        step.rolloutId(), step.sequence(), type, reason);
-                                timed(step, type, "failed");
-                                return Optional.of(failed(step, type, reason));
+                            if (failure == null) {
+                                return recorder.submit(step)
+                                        .thenApply(
+                                                recorded -> {
+                                                    catchUp.appliedHere(step);
+                                                    timed(step, type, "applied");
+                                                    LOG.infof(
+                                                            "[rollout %s] step %d served by %s: %s",
+                                                            step.rolloutId(),
+                                                            step.sequence(),
+                                                            type,
+                                                            served.describe());
+                                                    return Optional.of(applied(step, served, null));
+                                                });
                             }
-                            DatabaseOutage.retry(
-                                    what,
-                                    () ->
-                                            QuarkusTransaction.requiringNew()
-                                                    .run(() -> record(step)));
-                            catchUp.appliedHere(step);
-                            timed(step, type, "applied");
-                            LOG.infof(
-                                    "[rollout %s] step %d served by %s: %s",
-                                    step.rolloutId(), step.sequence(), type, served.describe());
-                            return Optional.of(applied(step, served, null));
-                        });
+                            Throwable cause =
+                                    failure instanceof CompletionException
+                                                    && failure.getCause() != null
+                                            ? failure.getCause()
+                                            : failure;
+                            String reason = cause.getMessage();
+                            LOG.warnf(
+                                    "[rollout %s] step %d failed on %s: %s",
+                                    step.rolloutId(), step.sequence(), type, reason);
+                            timed(step, type, "failed");
+                            return CompletableFuture.completedFuture(
+                                    Optional.of(failed(step, type, reason)));
+                        })
+                .thenCompose(answer -> answer);
     }
 
-    private static Long lastSequence(String rolloutId) {
-        AppliedStep last = AppliedStep.findById(rolloutId);
-        return last == null ? null : last.sequence;
+    /**
+     * The newest sequence applied to each of these rollouts (empty for one never applied), in one
+     * query.
+     */
+    private List<Optional<Long>> lastSequences(List<String> rolloutIds) {
+        Map<String, Long> known = new HashMap<>();
+        AppliedStep.getEntityManager()
+                .createQuery(
+                        "select a.rolloutId, a.sequence from AppliedStep a where a.rolloutId in"
+                                + " :ids",
+                        Object[].class)
+                .setParameter("ids", Set.copyOf(rolloutIds))
+                .getResultList()
+                .forEach(row -> known.put((String) row[0], (Long) row[1]));
+        return rolloutIds.stream().map(id -> Optional.ofNullable(known.get(id))).toList();
     }
 
-    private void record(RolloutStep step) {
-        AppliedStep last = AppliedStep.findById(step.rolloutId(), LockModeType.PESSIMISTIC_WRITE);
-        if (last != null && last.sequence > step.sequence()) {
-            LOG.infof(
-                    "[rollout %s] step %d not recorded: step %d was recorded meanwhile",
-                    step.rolloutId(), step.sequence(), last.sequence);
-            return;
+    /**
+     * Records these applied steps in one transaction: each replaces its rollout's row unless a
+     * newer step was recorded meanwhile (another replica, after a rebalance), which one conditional
+     * upsert decides without reading the row first. True for each step recorded.
+     */
+    private List<Boolean> record(List<RolloutStep> steps) {
+        Instant now = Instant.now();
+        List<Boolean> recorded = new ArrayList<>();
+        for (RolloutStep step : steps) {
+            int rows =
+                    AppliedStep.getEntityManager()
+                            .createNativeQuery(
+                                    "insert into applied_step (rollout_id, sequence, service,"
+                                            + " adapter, route, desired, applied_at) values (?1,"
+                                            + " ?2, ?3, ?4, ?5, cast(?6 as jsonb), ?7) on"
+                                            + " conflict (rollout_id) do update set sequence ="
+                                            + " excluded.sequence, service = excluded.service,"
+                                            + " adapter = excluded.adapter, route ="
+                                            + " excluded.route, desired = excluded.desired,"
+                                            + " applied_at = excluded.applied_at where"
+                                            + " applied_step.sequence <= excluded.sequence")
+                            .setParameter(1, step.rolloutId())
+                            .setParameter(2, step.sequence())
+                            .setParameter(3, step.service())
+                            .setParameter(4, step.gateway().adapter())
+                            .setParameter(5, step.gateway().route())
+                            .setParameter(6, json(step))
+                            .setParameter(7, now)
+                            .executeUpdate();
+            if (rows == 0) {
+                LOG.infof(
+                        "[rollout %s] step %d not recorded: a newer step was recorded meanwhile",
+                        step.rolloutId(), step.sequence());
+            }
+            recorded.add(rows > 0);
         }
-        AppliedStep applied = last != null ? last : new AppliedStep();
-        applied.rolloutId = step.rolloutId();
-        applied.sequence = step.sequence();
-        applied.service = step.service();
-        applied.adapter = step.gateway().adapter();
-        applied.route = step.gateway().route();
-        applied.desired = step;
-        applied.appliedAt = Instant.now();
-        applied.persist();
+        return recorded;
+    }
+
+    private String json(RolloutStep step) {
+        try {
+            return codec.mapper().writeValueAsString(step);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write step " + step.sequence(), e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        lastSequences.close();
+        recorder.close();
     }
 
     static TrafficApplied applied(RolloutStep step, ServedTraffic served, String note) {

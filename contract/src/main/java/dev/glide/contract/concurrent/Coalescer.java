@@ -1,0 +1,109 @@
+package dev.glide.contract.concurrent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * Turns many concurrent requests of one kind into few batches: requests made while a batch runs
+ * wait and go together in the next one (up to {@code maxBatch}), so a quiet service pays one call
+ * per request and a busy one one call per many. For work whose cost is mostly per call rather than
+ * per item, like a database transaction: a hundred steps recorded in one transaction instead of a
+ * hundred. The batch runs on a thread of its own; answers complete there, so callers continue
+ * elsewhere (an {@code *Async} stage) when what follows is more than a little work.
+ *
+ * @param <T> a request
+ * @param <R> its answer
+ */
+public final class Coalescer<T, R> implements AutoCloseable {
+
+    private final ConcurrentLinkedQueue<Pending<T, R>> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final ExecutorService thread;
+    private final Function<List<T>, List<R>> batch;
+    private final int maxBatch;
+
+    /**
+     * @param batch answers a batch of requests, one answer per request in their order (or throws,
+     *     failing every request of the batch)
+     */
+    public Coalescer(String name, int maxBatch, Function<List<T>, List<R>> batch) {
+        this.thread = Executors.newSingleThreadExecutor(DaemonThreads.named(name));
+        this.batch = batch;
+        this.maxBatch = maxBatch;
+    }
+
+    /** The answer to {@code request}, once the batch it joins has run. */
+    public CompletableFuture<R> submit(T request) {
+        Pending<T, R> pending = new Pending<>(request, new CompletableFuture<>());
+        queue.add(pending);
+        schedule();
+        return pending.answer();
+    }
+
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                thread.execute(this::drain);
+            } catch (RuntimeException e) {
+                scheduled.set(false);
+                failAll(e);
+            }
+        }
+    }
+
+    private void drain() {
+        try {
+            while (!queue.isEmpty()) {
+                List<Pending<T, R>> taken = new ArrayList<>();
+                Pending<T, R> next;
+                while (taken.size() < maxBatch && (next = queue.poll()) != null) {
+                    taken.add(next);
+                }
+                run(taken);
+            }
+        } finally {
+            scheduled.set(false);
+            // a request that came after the last poll but before the flag was cleared
+            if (!queue.isEmpty()) {
+                schedule();
+            }
+        }
+    }
+
+    private void run(List<Pending<T, R>> taken) {
+        List<R> answers;
+        try {
+            answers = batch.apply(taken.stream().map(Pending::request).toList());
+            if (answers.size() != taken.size()) {
+                throw new IllegalStateException(
+                        answers.size() + " answers to a batch of " + taken.size());
+            }
+        } catch (RuntimeException | Error e) {
+            taken.forEach(p -> p.answer().completeExceptionally(e));
+            return;
+        }
+        for (int i = 0; i < taken.size(); i++) {
+            taken.get(i).answer().complete(answers.get(i));
+        }
+    }
+
+    private void failAll(RuntimeException e) {
+        Pending<T, R> next;
+        while ((next = queue.poll()) != null) {
+            next.answer().completeExceptionally(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+
+    private record Pending<T, R>(T request, CompletableFuture<R> answer) {}
+}
