@@ -1,11 +1,15 @@
 package dev.glide.planner.kernel;
 
+import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.Id;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.MappedSuperclass;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import org.hibernate.engine.spi.SessionImplementor;
 
 /**
  * What every event-sourced aggregate's row holds besides its own columns: its id, the sequence of
@@ -27,4 +31,28 @@ public abstract class AggregateRow extends PanacheEntityBase {
     public Instant updatedAt;
 
     @Version public long version;
+
+    /**
+     * The row, locked until the transaction ends (null if there is none), read in one statement
+     * under the lock. A copy loaded earlier in this transaction is read again under the lock
+     * instead: it may be older than what another replica committed meanwhile.
+     */
+    protected static <T extends AggregateRow> T findLocked(Class<T> type, String id) {
+        EntityManager em = Panache.getEntityManager(type);
+        SessionImplementor session = em.unwrap(SessionImplementor.class);
+        Object managed =
+                session.getPersistenceContextInternal()
+                        .getEntity(
+                                session.generateEntityKey(
+                                        id,
+                                        session.getFactory()
+                                                .getMappingMetamodel()
+                                                .getEntityDescriptor(type)));
+        if (type.isInstance(managed)) {
+            T earlier = type.cast(managed);
+            em.refresh(earlier, LockModeType.PESSIMISTIC_WRITE);
+            return earlier;
+        }
+        return em.find(type, id, LockModeType.PESSIMISTIC_WRITE);
+    }
 }

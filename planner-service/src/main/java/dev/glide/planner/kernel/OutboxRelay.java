@@ -41,7 +41,7 @@ import org.jboss.logging.Logger;
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    private static final int BATCH = 200;
+    private static final int BATCH = 500;
 
     private final EntityManager entityManager;
     private final Map<String, EventPublisher> publishers;

@@ -7,7 +7,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 import jakarta.persistence.Transient;
 import java.util.List;
@@ -87,9 +86,7 @@ public class Rollout extends AggregateRow {
             return Optional.empty();
         }
         lockService(service.get(0));
-        Rollout rollout = em.find(Rollout.class, id);
-        em.refresh(rollout, LockModeType.PESSIMISTIC_WRITE);
-        return Optional.of(rollout);
+        return Optional.ofNullable(findLocked(Rollout.class, id));
     }
 
     /**

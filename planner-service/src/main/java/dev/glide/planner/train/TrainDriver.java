@@ -127,10 +127,14 @@ public class TrainDriver implements Aggregate<Train, TrainStatus, TrainInput, Tr
             Train train, TrainOutput output, TrainStatus after, Kernel.Effects effects) {
         if (output instanceof Transition transition) {
             TrainSpec spec = spec(train);
+            boolean news =
+                    !train.holdNews
+                            || transition.from() != transition.to()
+                            || transition.phase() != train.phase;
             effects.log(
                     transition.sequence(),
                     LogEntry.Type.TRANSITION,
-                    Topics.ROLLOUT_EVENTS,
+                    news ? Topics.ROLLOUT_EVENTS : null,
                     event(train, spec, spec.plan(), after, transition, effects.now()),
                     transition.cause(),
                     transition.actor());

@@ -131,7 +131,9 @@ public class TrainInbox {
                                                     "trainId = ?1 order by id", trainId)
                                             .page(0, BATCH)
                                             .list();
-                            for (TrainSignal signal : signals) {
+                            for (int i = 0; i < signals.size(); i++) {
+                                TrainSignal signal = signals.get(i);
+                                train.holdNews = i < signals.size() - 1;
                                 signal.delete();
                                 MemberMoved moved = signal.payload;
                                 driver.apply(
@@ -145,6 +147,7 @@ public class TrainInbox {
                                                         .replace('_', ' '),
                                         null);
                             }
+                            train.holdNews = false;
                             return !signals.isEmpty();
                         });
     }
