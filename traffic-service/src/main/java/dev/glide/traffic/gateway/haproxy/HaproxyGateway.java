@@ -9,6 +9,7 @@ import dev.glide.traffic.gateway.GatewayConfig;
 import dev.glide.traffic.gateway.GatewayException;
 import dev.glide.traffic.gateway.ServedTraffic;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -44,6 +45,11 @@ public class HaproxyGateway implements GatewayAdapter {
     private final GatewayConfig.Haproxy config;
     private final RuntimeApi api;
     private final Map<String, RolloutStep> routes = new ConcurrentHashMap<>();
+    private final Map<String, KnownMap> maps = new ConcurrentHashMap<>();
+
+    /** How long a backend's map (or that it has none) is remembered between asking HAProxy. */
+    static final Duration MAP_KNOWN_FOR = Duration.ofSeconds(30);
+
     private static final Pattern NEW_VERSION = Pattern.compile("New version created: (\\d+)");
     private static final Pattern LOADED_MAP = Pattern.compile("^-?\\d+ \\(([^)]+)\\)");
 
@@ -130,19 +136,34 @@ public class HaproxyGateway implements GatewayAdapter {
 
     /**
      * The backend's map as HAProxy loaded it: the file named {@code glide-<backend>.map}, wherever
-     * the configuration keeps it; empty when the configuration has none.
+     * the configuration keeps it; empty when the configuration has none. Remembered for {@link
+     * #MAP_KNOWN_FOR} per backend ({@code show map} lists every map: with hundreds of backends on
+     * one HAProxy, asking it for every step and read-back cost more than the step), and asked again
+     * when {@code fresh}, or when a remembered map is refused.
      */
-    private Optional<String> map(String address, String backend) throws GatewayException {
+    private Optional<String> map(String address, String backend, boolean fresh)
+            throws GatewayException {
+        String key = address + " " + backend;
+        KnownMap known = maps.get(key);
+        if (!fresh && known != null && known.at() + MAP_KNOWN_FOR.toNanos() > System.nanoTime()) {
+            return known.file();
+        }
         String file = "glide-" + backend + ".map";
+        Optional<String> found = Optional.empty();
         for (String line : api.execute(address, List.of("show map")).split("\n")) {
             Matcher loaded = LOADED_MAP.matcher(line);
             if (loaded.find()
                     && (loaded.group(1).equals(file) || loaded.group(1).endsWith("/" + file))) {
-                return Optional.of(loaded.group(1));
+                found = Optional.of(loaded.group(1));
+                break;
             }
         }
-        return Optional.empty();
+        maps.put(key, new KnownMap(found, System.nanoTime()));
+        return found;
     }
+
+    /** A backend's map as last asked, and when (nanoTime). */
+    private record KnownMap(Optional<String> file, long at) {}
 
     /**
      * Replaces the backend's rules in one atomic commit. A backend without Glide's map takes a step
@@ -150,7 +171,10 @@ public class HaproxyGateway implements GatewayAdapter {
      */
     private void writeRules(String address, String backend, List<MatchRule> rules)
             throws GatewayException {
-        Optional<String> found = map(address, backend);
+        Optional<String> found = map(address, backend, false);
+        if (found.isEmpty() && !rules.isEmpty()) {
+            found = map(address, backend, true);
+        }
         if (found.isEmpty()) {
             if (rules.isEmpty()) {
                 return;
@@ -161,6 +185,7 @@ public class HaproxyGateway implements GatewayAdapter {
         String prepared = api.execute(address, List.of("prepare map " + map)).trim();
         Matcher version = NEW_VERSION.matcher(prepared);
         if (!version.find()) {
+            maps.remove(address + " " + backend);
             throw new GatewayException(
                     "HAProxy would not prepare a new version of " + map + ": " + prepared, false);
         }
@@ -187,7 +212,7 @@ public class HaproxyGateway implements GatewayAdapter {
     }
 
     private List<MatchRule> readRules(String address, String backend) throws GatewayException {
-        Optional<String> found = map(address, backend);
+        Optional<String> found = map(address, backend, false);
         if (found.isEmpty()) {
             return List.of();
         }
@@ -196,6 +221,7 @@ public class HaproxyGateway implements GatewayAdapter {
         try {
             return HaproxyRules.parse(answer);
         } catch (IllegalArgumentException e) {
+            maps.remove(address + " " + backend);
             throw new GatewayException(
                     "HAProxy map " + map + " holds what Glide did not write: " + e.getMessage(),
                     false);
