@@ -29,10 +29,11 @@ import org.jboss.logging.Logger;
  * One worker thread keeps each aggregate's entries in order; {@code SKIP LOCKED} keeps replicas
  * from publishing the same entry together.
  *
- * <p>An urgent entry (a step taking users back to stable: an abort's) is published ahead of the
- * backlog: before the next batch, its aggregate's unpublished entries are published, in order and
- * locked without skipping, so a replica publishing an earlier one of them is waited for rather than
- * overtaken. Other aggregates' entries keep their order among themselves.
+ * <p>An urgent entry (a step taking users back to stable: an abort's) is published beside the
+ * backlog by a worker of its own: its aggregate's unpublished entries, in order and locked without
+ * skipping, so a batch publishing an earlier one of them is waited for rather than overtaken; the
+ * backlog leaves that aggregate's entries alone meanwhile. Other aggregates' entries keep their
+ * order among themselves.
  *
  * <p>A crash after the broker acknowledged but before the commit publishes an entry again on
  * restart: delivery is at least once, and every consumer is idempotent on (id, sequence).
@@ -46,7 +47,12 @@ public class OutboxRelay {
     private final EntityManager entityManager;
     private final Map<String, EventPublisher> publishers;
     private final SerialWorker worker = new SerialWorker("outbox-relay", this::drain);
+    private final SerialWorker urgentWorker =
+            new SerialWorker("outbox-relay-urgent", this::drainUrgent);
     private final Set<Urgent> urgent = ConcurrentHashMap.newKeySet();
+
+    /** Aggregates whose entries the urgent worker is publishing now: the backlog leaves them. */
+    private final Set<Urgent> urgentNow = ConcurrentHashMap.newKeySet();
 
     /** An aggregate an urgent entry was appended to. */
     private record Urgent(String kind, String aggregateId) {}
@@ -70,6 +76,7 @@ public class OutboxRelay {
         if (appended.published()) {
             if (appended.urgent()) {
                 urgent.add(new Urgent(appended.kind(), appended.aggregateId()));
+                urgentWorker.wake();
             }
             worker.wake();
         }
@@ -81,40 +88,75 @@ public class OutboxRelay {
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         worker.wake();
+        urgentWorker.wake();
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
         worker.stop();
+        urgentWorker.stop();
     }
 
     private void drain() {
         try {
-            do {
-                publishUrgent();
-            } while (publishBatch(this::unpublished) == BATCH);
-            publishUrgent();
+            while (publishBatch(this::unpublished, true) == BATCH) {
+                // a full batch: there may be more
+            }
         } catch (RuntimeException e) {
             LOG.warnf("outbox relay stopped for now (%s); the next wake retries", e.getMessage());
         }
     }
 
-    /** Publishes the unpublished entries of every aggregate an urgent entry was appended to. */
-    private void publishUrgent() {
-        Map<String, List<String>> byKind = new LinkedHashMap<>();
-        for (Urgent aggregate : List.copyOf(urgent)) {
-            urgent.remove(aggregate);
-            byKind.computeIfAbsent(aggregate.kind(), k -> new ArrayList<>())
-                    .add(aggregate.aggregateId());
+    /**
+     * Publishes the unpublished entries of every aggregate an urgent entry was appended to, beside
+     * the backlog rather than after its current batch.
+     */
+    private void drainUrgent() {
+        while (!urgent.isEmpty()) {
+            List<Urgent> taken = List.copyOf(urgent);
+            urgent.removeAll(taken);
+            urgentNow.addAll(taken);
+            try {
+                Map<String, List<String>> byKind = new LinkedHashMap<>();
+                for (Urgent aggregate : taken) {
+                    byKind.computeIfAbsent(aggregate.kind(), k -> new ArrayList<>())
+                            .add(aggregate.aggregateId());
+                }
+                byKind.forEach((kind, ids) -> publishBatch(() -> unpublishedOf(kind, ids), false));
+            } catch (RuntimeException e) {
+                urgent.addAll(taken);
+                LOG.warnf(
+                        "outbox relay could not publish urgent entries now (%s); the next wake"
+                                + " retries",
+                        e.getMessage());
+                return;
+            } finally {
+                urgentNow.removeAll(taken);
+            }
         }
-        byKind.forEach((kind, ids) -> publishBatch(() -> unpublishedOf(kind, ids)));
     }
 
-    /** Publishes one batch of unpublished entries, oldest first, and stamps them. */
-    private int publishBatch(Supplier<List<LogEntry>> batch) {
+    /**
+     * Publishes one batch of unpublished entries, oldest first, and stamps them; returns how many
+     * were selected. The backlog ({@code backlog}) leaves the entries of aggregates the urgent
+     * worker is publishing: they stay unpublished for it (it waits for their locks) or for the next
+     * batch, so no entry overtakes an earlier one of its aggregate.
+     */
+    private int publishBatch(Supplier<List<LogEntry>> batch, boolean backlog) {
         return QuarkusTransaction.requiringNew()
                 .call(
                         () -> {
-                            List<LogEntry> entries = batch.get();
+                            List<LogEntry> selected = batch.get();
+                            List<LogEntry> entries =
+                                    backlog && !urgentNow.isEmpty()
+                                            ? selected.stream()
+                                                    .filter(
+                                                            e ->
+                                                                    !urgentNow.contains(
+                                                                            new Urgent(
+                                                                                    e.kind,
+                                                                                    e.aggregateId)))
+                                                    .toList()
+                                            : selected;
                             Map<String, List<EventPublisher.Keyed>> byTopic = new LinkedHashMap<>();
                             for (LogEntry entry : entries) {
                                 if (!publishers.containsKey(entry.topic)) {
@@ -148,7 +190,7 @@ public class OutboxRelay {
                                                 entries.stream().map(e -> e.position).toList())
                                         .executeUpdate();
                             }
-                            return entries.size();
+                            return selected.size();
                         });
     }
 
