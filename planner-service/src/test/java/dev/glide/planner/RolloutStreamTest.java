@@ -135,6 +135,28 @@ class RolloutStreamTest {
     }
 
     @Test
+    void theListStreamSendsTheListAsJsonNowAndAgainWhenARolloutInItChanges() throws Exception {
+        String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+        Simulated.registerService(service, WAITS_AT_10);
+        BlockingQueue<JsonNode> events = subscribe("/api/rollouts/stream?service=" + service);
+
+        JsonNode first = events.poll(30, TimeUnit.SECONDS);
+        assertThat(first.isArray()).as("the list itself, not a string holding it").isTrue();
+        assertThat(first).isEmpty();
+
+        String rollout = Simulated.release(service, "v2");
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            JsonNode update = events.poll(1, TimeUnit.SECONDS);
+                            return update != null
+                                    && update.isArray()
+                                    && update.size() == 1
+                                    && update.get(0).path("id").asText().equals(rollout);
+                        });
+    }
+
+    @Test
     void aVerdictsEvidenceIsKeptInTheRolloutsHistory() {
         String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
         Simulated.registerService(

@@ -79,7 +79,7 @@ public class RolloutResource
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Blocking
-    public Multi<List<RolloutView>> listStream(
+    public Multi<String> listStream(
             @QueryParam("service") String service,
             @QueryParam("team") String team,
             @QueryParam("state") String state,

@@ -119,7 +119,7 @@ public class TrainResource extends AggregateResource<Train, TrainStatus, TrainIn
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Blocking
-    public Multi<TrainQueries.Update> stream(@PathParam("id") String id) {
+    public Multi<String> stream(@PathParam("id") String id) {
         queries.get(id); // an unknown train is a 404 now, not an empty stream
         return streams.changes("train " + id, () -> queries.update(id));
     }

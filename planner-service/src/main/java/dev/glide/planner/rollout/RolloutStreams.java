@@ -7,7 +7,6 @@ import dev.glide.planner.kernel.HistoryEntry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,21 +58,22 @@ public class RolloutStreams {
                                         .ifPresent(seen::set));
     }
 
-    /** The list (as {@link RolloutQueries#list}), again each time anything in it changed. */
-    public Multi<List<RolloutView>> list(
-            String service, String team, RolloutState state, int limit) {
+    /**
+     * The list (as {@link RolloutQueries#list}) as JSON, again each time anything in it changed.
+     */
+    public Multi<String> list(String service, String team, RolloutState state, int limit) {
         return changes(
                 "list " + service + " " + team + " " + state + " " + limit,
                 () -> queries.list(service, team, state, limit));
     }
 
     /**
-     * What {@code read} gives now, and again each time it gives something else. Streams of the same
-     * {@code view} (the same list, the same train) share one read per change: a hundred people on
-     * one page cost one query when something changes, not a hundred.
+     * What {@code read} gives now, as JSON, and again each time it gives something else. Streams of
+     * the same {@code view} (the same list, the same train) share one read per change, encoded
+     * once: a hundred people on one page cost one query and one encoding when something changes,
+     * not a hundred of each.
      */
-    @SuppressWarnings("unchecked")
-    public <T> Multi<T> changes(String view, Supplier<T> read) {
+    public Multi<String> changes(String view, Supplier<?> read) {
         AtomicReference<String> last = new AtomicReference<>();
         return signals(changes -> true)
                 .map(
@@ -81,8 +81,8 @@ public class RolloutStreams {
                                 signal instanceof ChangeFeed.Changes change
                                         ? shared(view, change, read)
                                         : new SharedRead(null, read.get(), codec))
-                .filter(value -> !value.encoded().equals(last.getAndSet(value.encoded())))
-                .map(value -> (T) value.value());
+                .map(SharedRead::encoded)
+                .filter(encoded -> !encoded.equals(last.getAndSet(encoded)));
     }
 
     private SharedRead shared(String view, ChangeFeed.Changes change, Supplier<?> read) {
@@ -98,12 +98,12 @@ public class RolloutStreams {
     }
 
     /**
-     * A view's value as read for one change, and encoded once, for every stream of that view to
-     * compare with what it sent last.
+     * A view's value as read for one change, encoded once, for every stream of that view to compare
+     * with what it sent last and to send.
      */
-    private record SharedRead(ChangeFeed.Changes change, Object value, String encoded) {
+    private record SharedRead(ChangeFeed.Changes change, String encoded) {
         SharedRead(ChangeFeed.Changes change, Object value, EventCodec codec) {
-            this(change, value, codec.encode(value));
+            this(change, codec.encode(value));
         }
     }
 
