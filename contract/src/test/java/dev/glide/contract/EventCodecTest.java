@@ -29,6 +29,24 @@ class EventCodecTest {
                 Instant.parse("2026-11-24T10:00:00Z"));
     }
 
+    /** The same rollout's step {@code sequence}, with these weights and rules. */
+    private static RolloutStep step(long sequence, Weights weights, List<MatchRule> rules) {
+        RolloutStep step = step();
+        return new RolloutStep(
+                0,
+                step.rolloutId(),
+                sequence,
+                step.service(),
+                step.environment(),
+                step.stable(),
+                step.canary(),
+                weights,
+                rules,
+                step.gateway(),
+                null,
+                null);
+    }
+
     @Test
     void everyEventRoundTripsWithItsSchemaVersion() {
         RolloutStep step = step();
@@ -44,48 +62,9 @@ class EventCodecTest {
     @Test
     void onlyWhatTakesUsersBackToStableIsUrgentAndUrgencyIsNotOnTheWire() {
         RolloutStep canary = step();
-        RolloutStep weightOnly =
-                new RolloutStep(
-                        0,
-                        "r-1",
-                        4,
-                        "checkout",
-                        "prod",
-                        canary.stable(),
-                        canary.canary(),
-                        Weights.canaryPercent(5),
-                        List.of(),
-                        canary.gateway(),
-                        null,
-                        null);
-        RolloutStep back =
-                new RolloutStep(
-                        0,
-                        "r-1",
-                        5,
-                        "checkout",
-                        "prod",
-                        canary.stable(),
-                        canary.canary(),
-                        Weights.allStable(),
-                        List.of(),
-                        canary.gateway(),
-                        null,
-                        null);
-        RolloutStep backButBetaTesters =
-                new RolloutStep(
-                        0,
-                        "r-1",
-                        6,
-                        "checkout",
-                        "prod",
-                        canary.stable(),
-                        canary.canary(),
-                        Weights.allStable(),
-                        canary.matchRules(),
-                        canary.gateway(),
-                        null,
-                        null);
+        RolloutStep weightOnly = step(4, Weights.canaryPercent(5), List.of());
+        RolloutStep back = step(5, Weights.allStable(), List.of());
+        RolloutStep backButBetaTesters = step(6, Weights.allStable(), canary.matchRules());
 
         assertThat(canary.urgent()).isFalse();
         assertThat(weightOnly.urgent()).isFalse();
@@ -94,34 +73,22 @@ class EventCodecTest {
         assertThat(codec.encode(back)).doesNotContain("urgent");
         assertThat(codec.decode(codec.encode(back), RolloutStep.class)).isEqualTo(back);
 
-        assertThat(
-                        new TrafficApplied(
-                                        0,
-                                        "r-1",
-                                        5,
-                                        "checkout",
-                                        TrafficApplied.Outcome.APPLIED,
-                                        Weights.allStable(),
-                                        List.of(),
-                                        "noop",
-                                        null,
-                                        null)
-                                .urgent())
-                .isTrue();
-        assertThat(
-                        new TrafficApplied(
-                                        0,
-                                        "r-1",
-                                        4,
-                                        "checkout",
-                                        TrafficApplied.Outcome.APPLIED,
-                                        Weights.canaryPercent(5),
-                                        List.of(),
-                                        "noop",
-                                        null,
-                                        null)
-                                .urgent())
-                .isFalse();
+        assertThat(readBack(Weights.allStable()).urgent()).isTrue();
+        assertThat(readBack(Weights.canaryPercent(5)).urgent()).isFalse();
+    }
+
+    private static TrafficApplied readBack(Weights served) {
+        return new TrafficApplied(
+                0,
+                "r-1",
+                5,
+                "checkout",
+                TrafficApplied.Outcome.APPLIED,
+                served,
+                List.of(),
+                "noop",
+                null,
+                null);
     }
 
     @Test
