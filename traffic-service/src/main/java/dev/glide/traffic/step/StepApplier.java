@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -70,30 +71,31 @@ public class StepApplier {
             EventCodec codec) {
         this.codec = codec;
         this.lastSequences =
-                new Coalescer<>(
-                        "glide-applied-read",
-                        BATCH,
-                        ids ->
-                                DatabaseOutage.retry(
-                                        "reading the applied steps of " + ids.size() + " rollouts",
-                                        () ->
-                                                QuarkusTransaction.requiringNew()
-                                                        .call(() -> lastSequences(ids))));
+                inTransactions("glide-applied-read", "reading applied steps", this::lastSequences);
         this.recorder =
-                new Coalescer<>(
-                        "glide-applied-record",
-                        BATCH,
-                        steps ->
-                                DatabaseOutage.retry(
-                                        "recording " + steps.size() + " applied steps",
-                                        () ->
-                                                QuarkusTransaction.requiringNew()
-                                                        .call(() -> record(steps))));
+                inTransactions("glide-applied-record", "recording applied steps", this::record);
         this.lanes = lanes;
         this.adapters = adapters;
         this.driver = driver;
         this.catchUp = catchUp;
         this.registry = registry;
+    }
+
+    /**
+     * Batches of {@code work}, each in a transaction of its own, tried again while the database is
+     * unreachable.
+     */
+    private static <T, R> Coalescer<T, R> inTransactions(
+            String name, String what, Function<List<T>, List<R>> work) {
+        return new Coalescer<>(
+                name,
+                BATCH,
+                batch ->
+                        DatabaseOutage.retry(
+                                what + " (" + batch.size() + ")",
+                                () ->
+                                        QuarkusTransaction.requiringNew()
+                                                .call(() -> work.apply(batch))));
     }
 
     /**
