@@ -166,8 +166,10 @@ public class StepApplier {
                 .handle(
                         (served, failure) -> {
                             if (failure == null) {
+                                // what follows (the answer, its publishing, the lane's next
+                                // work) runs off the recorder's one thread
                                 return recorder.submit(step)
-                                        .thenApply(
+                                        .thenApplyAsync(
                                                 recorded -> {
                                                     catchUp.appliedHere(step);
                                                     timed(step, type, "applied");
@@ -178,7 +180,8 @@ public class StepApplier {
                                                             type,
                                                             served.describe());
                                                     return Optional.of(applied(step, served, null));
-                                                });
+                                                },
+                                                lanes.calls());
                             }
                             Throwable cause =
                                     failure instanceof CompletionException
