@@ -39,11 +39,6 @@ public final class KeyedLanes implements AutoCloseable {
         this.room = new Semaphore(maxInFlight);
     }
 
-    /** The pool lanes run on. */
-    public ExecutorService workers() {
-        return workers;
-    }
-
     /**
      * Runs {@code task} in {@code key}'s lane once everything submitted to it before has finished,
      * however that ended; the answer completes when the task's own future does. The task starts on

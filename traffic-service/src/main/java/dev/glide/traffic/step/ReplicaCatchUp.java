@@ -8,10 +8,8 @@ import dev.glide.traffic.gateway.GatewayException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +72,6 @@ public class ReplicaCatchUp {
         List<AppliedStep> recent = QuarkusTransaction.requiringNew().call(this::recentFromOthers);
         List<CompletableFuture<Boolean>> taken = new ArrayList<>();
         for (AppliedStep row : recent) {
-            seen = row.appliedAt.isAfter(seen) ? row.appliedAt : seen;
             // in the route's lane: after any step this replica is applying to it right now
             taken.add(lanes.submitCall(RouteLanes.laneOf(row.desired.gateway()), () -> take(row)));
         }
@@ -90,20 +87,20 @@ public class ReplicaCatchUp {
      * read first and only the others' steps are loaded whole, so a replica that applied most steps
      * itself (or the only replica) does not decode them all again every second.
      */
-    @SuppressWarnings("unchecked")
     private List<AppliedStep> recentFromOthers() {
         List<Object[]> keys =
                 AppliedStep.getEntityManager()
-                        .createNativeQuery(
-                                "select rollout_id, sequence, adapter, route, applied_at from applied_step"
-                                        + " where applied_at > ?1 and adapter in (?2)",
+                        .createQuery(
+                                "select a.rolloutId, a.sequence, a.adapter, a.route, a.appliedAt"
+                                        + " from AppliedStep a where a.appliedAt > :since and"
+                                        + " a.adapter in :adapters",
                                 Object[].class)
-                        .setParameter(1, seen.minus(OVERLAP))
-                        .setParameter(2, perReplica)
+                        .setParameter("since", seen.minus(OVERLAP))
+                        .setParameter("adapters", perReplica)
                         .getResultList();
         List<String> others = new ArrayList<>();
         for (Object[] row : keys) {
-            Instant at = instant(row[4]);
+            Instant at = (Instant) row[4];
             seen = at.isAfter(seen) ? at : seen;
             Applied here = applied.get(row[2] + " " + row[3]);
             if (here == null || !here.identity().equals(row[0] + "/" + row[1])) {
@@ -113,12 +110,7 @@ public class ReplicaCatchUp {
         if (others.isEmpty()) {
             return List.of();
         }
-        return AppliedStep.getEntityManager()
-                .createNativeQuery(
-                        "select * from applied_step where rollout_id in (?1) order by applied_at",
-                        AppliedStep.class)
-                .setParameter(1, others)
-                .getResultList();
+        return AppliedStep.list("rolloutId in ?1 order by appliedAt", others);
     }
 
     /**
@@ -143,14 +135,6 @@ public class ReplicaCatchUp {
         }
         applied.put(key, new Applied(identity, row.appliedAt));
         return true;
-    }
-
-    private static Instant instant(Object column) {
-        return column instanceof Instant instant
-                ? instant
-                : column instanceof OffsetDateTime offset
-                        ? offset.toInstant()
-                        : ((Timestamp) column).toInstant();
     }
 
     /** The step this replica's gateway last took for a route, and when it was applied. */
