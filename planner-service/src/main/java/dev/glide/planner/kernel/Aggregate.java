@@ -43,6 +43,12 @@ public interface Aggregate<R extends AggregateRow, S, I, O> {
     I timerFired(String name, int epoch);
 
     /**
+     * Before a decision's outputs are carried out one by one: a chance to do at once what each
+     * would do alone (a train locks every member it acts on in one go). Nothing by default.
+     */
+    default void prepare(R row, Decision<S, O> decision) {}
+
+    /**
      * Carries out one output of a decision in the decision's transaction: logs it through {@code
      * effects} (with the sequence the machine gave it), or acts on it.
      */

@@ -39,7 +39,34 @@ public abstract class AggregateRow extends PanacheEntityBase {
      */
     protected static <T extends AggregateRow> T findLocked(Class<T> type, String id) {
         EntityManager em = Panache.getEntityManager(type);
-        SessionImplementor session = em.unwrap(SessionImplementor.class);
+        T earlier = managed(type, id);
+        if (earlier == null) {
+            return em.find(type, id, LockModeType.PESSIMISTIC_WRITE);
+        }
+        if (em.getLockMode(earlier) != LockModeType.PESSIMISTIC_WRITE) {
+            em.refresh(earlier, LockModeType.PESSIMISTIC_WRITE);
+        }
+        // else read under this transaction's lock already: nobody can have changed it since
+        return earlier;
+    }
+
+    /**
+     * The row as this transaction already locked it ({@link #findLocked}, or a query that locks
+     * many at once), or null when it has not.
+     */
+    protected static <T extends AggregateRow> T lockedHere(Class<T> type, String id) {
+        T earlier = managed(type, id);
+        return earlier != null
+                        && Panache.getEntityManager(type).getLockMode(earlier)
+                                == LockModeType.PESSIMISTIC_WRITE
+                ? earlier
+                : null;
+    }
+
+    /** The row if this transaction has loaded it, else null (without asking the database). */
+    private static <T extends AggregateRow> T managed(Class<T> type, String id) {
+        SessionImplementor session =
+                Panache.getEntityManager(type).unwrap(SessionImplementor.class);
         Object managed =
                 session.getPersistenceContextInternal()
                         .getEntity(
@@ -48,11 +75,6 @@ public abstract class AggregateRow extends PanacheEntityBase {
                                         session.getFactory()
                                                 .getMappingMetamodel()
                                                 .getEntityDescriptor(type)));
-        if (type.isInstance(managed)) {
-            T earlier = type.cast(managed);
-            em.refresh(earlier, LockModeType.PESSIMISTIC_WRITE);
-            return earlier;
-        }
-        return em.find(type, id, LockModeType.PESSIMISTIC_WRITE);
+        return type.isInstance(managed) ? type.cast(managed) : null;
     }
 }

@@ -102,6 +102,7 @@ public class Kernel {
         }
         Effects effects = new Effects(aggregate.kind(), row, Instant.now(), cause, actor);
         effects.log(row.lastSequence + 1, LogEntry.Type.INPUT, null, input, cause, actor);
+        aggregate.prepare(row, decision);
         for (O output : decision.outputs()) {
             aggregate.carryOut(row, output, decision.status(), effects);
         }

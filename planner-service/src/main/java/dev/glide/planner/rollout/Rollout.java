@@ -7,8 +7,10 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 import jakarta.persistence.Transient;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.hibernate.annotations.JdbcTypeCode;
@@ -77,6 +79,11 @@ public class Rollout extends AggregateRow {
      * transaction may be older than what another replica committed meanwhile.
      */
     public static Optional<Rollout> findLocked(String id) {
+        Rollout held = lockedHere(Rollout.class, id);
+        if (held != null) {
+            // locked by this transaction already, its service first (here or in lockAll)
+            return Optional.of(held);
+        }
         var em = getEntityManager();
         List<String> service =
                 em.createQuery("select r.service from Rollout r where r.id = :id", String.class)
@@ -95,6 +102,46 @@ public class Rollout extends AggregateRow {
      * by it when it ends, never neither (which would leave the release waiting forever). A
      * PostgreSQL advisory lock, re-entrant within a transaction.
      */
+    /**
+     * Locks these rollouts as {@link #findLocked} locks one, in three statements instead of three
+     * per rollout: their services (in one order, so two such writers never wait on each other),
+     * then the rows. A train acting on two hundred members at once locks them here first; each
+     * {@link #findLocked} after it finds its row held.
+     */
+    public static void lockAll(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        var em = getEntityManager();
+        List<String> services =
+                em.createQuery(
+                                "select distinct r.service from Rollout r where r.id in :ids"
+                                        + " order by r.service",
+                                String.class)
+                        .setParameter("ids", ids)
+                        .getResultList();
+        StringBuilder values = new StringBuilder();
+        for (int i = 1; i <= services.size(); i++) {
+            values.append(i == 1 ? "" : ", ").append("(?").append(i).append(")");
+        }
+        if (!services.isEmpty()) {
+            var lock =
+                    em.createNativeQuery(
+                            "select count(*) from (select pg_advisory_xact_lock(hashtext(s))"
+                                    + " from (values "
+                                    + values
+                                    + ") v(s)) l");
+            for (int i = 0; i < services.size(); i++) {
+                lock.setParameter(i + 1, "glide-service:" + services.get(i));
+            }
+            lock.getSingleResult();
+        }
+        em.createQuery("from Rollout r where r.id in :ids order by r.id", Rollout.class)
+                .setParameter("ids", ids)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList();
+    }
+
     public static void lockService(String service) {
         getEntityManager()
                 .createNativeQuery(

@@ -31,6 +31,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -123,6 +124,12 @@ public class RolloutDriver
     public Rollout lock(String rolloutId) {
         return Rollout.findLocked(rolloutId)
                 .orElseThrow(() -> new UnknownRolloutException(rolloutId));
+    }
+
+    /** These rollouts, locked for this transaction in one go ({@link Rollout#lockAll}). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void lockAll(Collection<String> rolloutIds) {
+        Rollout.lockAll(rolloutIds);
     }
 
     @Override
