@@ -49,11 +49,24 @@ public final class EventPublisher {
      * is idempotent).
      */
     public void publishAll(List<Keyed> records) {
-        CompletableFuture<?>[] acks =
+        await(sendAll(records), records.size() + " records");
+    }
+
+    /**
+     * Sends every record without waiting: the returned stage completes once the broker has them
+     * all, or fails with the first that could not be stored. Several topics' batches sent this way
+     * and then waited for together ({@link #awaitAll}) cost one round trip, not one per topic.
+     */
+    public CompletableFuture<Void> sendAll(List<Keyed> records) {
+        return CompletableFuture.allOf(
                 records.stream()
                         .map(r -> send(r.key(), r.json()))
-                        .toArray(CompletableFuture[]::new);
-        await(CompletableFuture.allOf(acks), records.size() + " records");
+                        .toArray(CompletableFuture[]::new));
+    }
+
+    /** Waits until the broker has every record of these sends; throws if one was not stored. */
+    public static void awaitAll(List<CompletableFuture<Void>> sent, String description) {
+        await(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)), description);
     }
 
     /** {@link #publishAll} for events, each under its own record key. */
@@ -68,10 +81,8 @@ public final class EventPublisher {
      * still go out on time).
      */
     public CompletableFuture<Void> sendEvents(List<? extends KeyedEvent> events) {
-        return CompletableFuture.allOf(
-                events.stream()
-                        .map(e -> send(e.recordKey(), codec.encode(e)))
-                        .toArray(CompletableFuture[]::new));
+        return sendAll(
+                events.stream().map(e -> new Keyed(e.recordKey(), codec.encode(e))).toList());
     }
 
     /** One record to publish: its key and its JSON value. */

@@ -12,10 +12,12 @@ import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -136,10 +138,11 @@ public class OutboxRelay {
     }
 
     /**
-     * Publishes one batch of unpublished entries, oldest first, and stamps them; returns how many
-     * were selected. The backlog ({@code backlog}) leaves the entries of aggregates the urgent
-     * worker is publishing: they stay unpublished for it (it waits for their locks) or for the next
-     * batch, so no entry overtakes an earlier one of its aggregate.
+     * Publishes one batch of unpublished entries, oldest first (steps before other topics), and
+     * stamps them; returns how many were selected. The backlog ({@code backlog}) leaves the entries
+     * of aggregates the urgent worker is publishing or about to: they stay unpublished for it (it
+     * waits for their locks) or for the next batch, so no entry overtakes an earlier one of its
+     * aggregate.
      */
     private int publishBatch(Supplier<List<LogEntry>> batch, boolean backlog) {
         return QuarkusTransaction.requiringNew()
@@ -147,14 +150,9 @@ public class OutboxRelay {
                         () -> {
                             List<LogEntry> selected = batch.get();
                             List<LogEntry> entries =
-                                    backlog && !urgentNow.isEmpty()
+                                    backlog && (!urgentNow.isEmpty() || !urgent.isEmpty())
                                             ? selected.stream()
-                                                    .filter(
-                                                            e ->
-                                                                    !urgentNow.contains(
-                                                                            new Urgent(
-                                                                                    e.kind,
-                                                                                    e.aggregateId)))
+                                                    .filter(e -> !urgent(e.kind, e.aggregateId))
                                                     .toList()
                                             : selected;
                             Map<String, List<EventPublisher.Keyed>> byTopic = new LinkedHashMap<>();
@@ -176,9 +174,15 @@ public class OutboxRelay {
                                                         entry.aggregateId, entry.payload));
                             }
                             // Entries of one aggregate share a key, hence a partition, so each
-                            // topic keeps their log order.
-                            byTopic.forEach(
-                                    (topic, records) -> publishers.get(topic).publishAll(records));
+                            // topic keeps their log order. Steps are sent first (they move users),
+                            // and every topic's acknowledgements are waited for together.
+                            List<CompletableFuture<Void>> sent = new ArrayList<>();
+                            List<String> topics = new ArrayList<>(byTopic.keySet());
+                            topics.sort(Comparator.comparing(t -> !t.equals(Topics.ROLLOUT_STEPS)));
+                            for (String topic : topics) {
+                                sent.add(publishers.get(topic).sendAll(byTopic.get(topic)));
+                            }
+                            EventPublisher.awaitAll(sent, entries.size() + " outbox entries");
                             if (!entries.isEmpty()) {
                                 entityManager
                                         .createQuery(
@@ -192,6 +196,12 @@ public class OutboxRelay {
                             }
                             return selected.size();
                         });
+    }
+
+    /** True when the urgent worker is publishing this aggregate's entries, or is about to. */
+    private boolean urgent(String kind, String aggregateId) {
+        Urgent aggregate = new Urgent(kind, aggregateId);
+        return urgentNow.contains(aggregate) || urgent.contains(aggregate);
     }
 
     /** The oldest unpublished entries no other replica is publishing, locked (skip locked). */
