@@ -13,12 +13,14 @@ import org.apache.commons.math3.distribution.HypergeometricDistribution;
  * <p>This makes a group-sequential test exact for discrete counts. At look k the test rejects when
  * the canary's errors so far reach a boundary chosen so that the chance of crossing it (having
  * crossed no earlier boundary) is at most what the spending design allows by look k ({@link
- * AlphaSpending#spentBy}) less what the earlier looks really spent. A quiet canary's few errors
- * make each look's true chance fall short of what it may spend (the counts jump); that shortfall is
- * left to the later looks instead of being lost, as it is when every look tests at a fixed level.
- * The last look counts the boundary's own probability half (Lancaster's mid-p), so its level holds
- * on average over the discrete steps rather than always falling short. Windows are strata: a canary
- * share that changes from window to window is no confounder.
+ * AlphaSpending#spentBy}) less what the earlier looks really spent. Outcomes are ordered by the
+ * errors so far and, at equal counts, by the newest window's errors, so a boundary can fall inside
+ * a count rather than only between counts. A quiet canary's few errors still make each look's true
+ * chance fall short of what it may spend (the counts jump); that shortfall is left to the later
+ * looks instead of being lost, as it is when every look tests at a fixed level. Every look, the
+ * last too, decides by exactly the region its spending was counted for, so the chance of a false
+ * rejection over all looks is at most the budget whatever the error rates in each window. Windows
+ * are strata: a canary share that changes from window to window is no confounder.
  *
  * <p>Where the counts are so large that the path would need more than {@link #MAX_STATES} points,
  * the discreteness no longer matters and {@link #tooLarge} says so: the caller uses the normal
@@ -34,7 +36,7 @@ final class ConditionalPath {
 
     private ConditionalPath() {}
 
-    /** The outcome at the newest look: the (sequential, mid-p) p-value and the level it meets. */
+    /** The outcome at the newest look: its sequential p-value and the level it must meet. */
     record Test(double p, double level) {}
 
     /** True when these windows' laws would be too wide to convolve exactly. */
@@ -63,6 +65,7 @@ final class ConditionalPath {
         double spent = 0;
         for (int look = 1; look <= k; look++) {
             Window law = law(windows.get(look - 1)).pmf();
+            double[] before = density;
             double[] next = new double[density.length + law.pmf.length - 1];
             for (int i = 0; i < density.length; i++) {
                 if (density[i] == 0) {
@@ -73,35 +76,89 @@ final class ConditionalPath {
                 }
             }
             density = next;
-            offset += law.from;
             double allowed = Math.max(0, spentBy[look - 1] - spent);
+            Step step = new Step(before, law, density);
             if (look == k) {
                 int observed = (int) windows.stream().mapToLong(w -> w.canary().errors()).sum();
-                return new Test(midTail(density, observed - offset), allowed);
+                int newest = (int) windows.get(k - 1).canary().errors();
+                return new Test(step.atLeast(observed - offset - law.from, newest), allowed);
             }
-            // The interim boundary: the lowest count whose whole tail fits what may be spent.
-            int boundary = density.length;
-            double tail = 0;
-            while (boundary > 0 && tail + density[boundary - 1] <= allowed) {
-                tail += density[--boundary];
-            }
-            spent += tail;
-            double[] below = new double[Math.max(boundary, 1)];
-            System.arraycopy(density, 0, below, 0, boundary);
-            density = below;
+            spent += step.crossBelow(allowed);
+            density = step.density;
+            offset += law.from;
         }
         throw new IllegalArgumentException("no windows to test");
     }
 
-    /** P(X > x) + P(X = x) / 2 over what has not crossed before, with X at {@code index}. */
-    private static double midTail(double[] density, int index) {
-        if (index < 0) {
-            return sum(density, 0);
+    /**
+     * One look's law: the paths so far ({@code before}, by the errors before this window), this
+     * window's law, and their sum's ({@code density}). Outcomes are ordered by the errors so far,
+     * then, at equal counts, by this window's errors: among paths to the same count, one whose
+     * errors came late is the more extreme (a canary getting worse). The order makes the boundary
+     * finer than whole counts, so a look spends nearly what it may, with no randomising and no
+     * mid-p: the test stays exact.
+     */
+    private static final class Step {
+        private final double[] before;
+        private final Window law;
+        private double[] density;
+
+        Step(double[] before, Window law, double[] density) {
+            this.before = before;
+            this.law = law;
+            this.density = density;
         }
-        if (index >= density.length) {
-            return 0;
+
+        /** P(sum > s) + P(sum = s and this window's errors >= x), s as an index of the sum. */
+        double atLeast(int s, int x) {
+            if (s < 0) {
+                return sum(density, 0);
+            }
+            if (s >= density.length) {
+                return 0;
+            }
+            double p = sum(density, s + 1);
+            for (int j = Math.max(0, x - law.from); j < law.pmf.length; j++) {
+                p += pathsTo(s, j);
+            }
+            return p;
         }
-        return sum(density, index + 1) + density[index] / 2;
+
+        /**
+         * Takes the most extreme outcomes, in order, while their chance fits {@code allowed} (the
+         * boundary), leaves the density of the paths that did not cross it, and returns what the
+         * boundary spends.
+         */
+        double crossBelow(double allowed) {
+            int b = density.length;
+            double tail = 0;
+            while (b > 0 && tail + density[b - 1] <= allowed) {
+                tail += density[--b];
+            }
+            double[] below = new double[Math.max(b, 1)];
+            System.arraycopy(density, 0, below, 0, b);
+            if (b > 0) {
+                // the boundary's own count: its paths with the most errors in this window first
+                int s = b - 1;
+                for (int j = law.pmf.length - 1; j >= 0; j--) {
+                    double paths = pathsTo(s, j);
+                    if (tail + paths > allowed) {
+                        break;
+                    }
+                    tail += paths;
+                    below[s] -= paths;
+                }
+                below[s] = Math.max(0, below[s]);
+            }
+            density = below;
+            return tail;
+        }
+
+        /** The chance of reaching sum index s with this window's law index j. */
+        private double pathsTo(int s, int j) {
+            int from = s - j;
+            return from < 0 || from >= before.length ? 0 : before[from] * law.pmf[j];
+        }
     }
 
     private static double sum(double[] density, int from) {

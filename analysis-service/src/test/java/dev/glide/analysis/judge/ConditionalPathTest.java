@@ -12,54 +12,86 @@ import org.apache.commons.math3.distribution.HypergeometricDistribution;
 import org.junit.jupiter.api.Test;
 
 /**
- * The exact sequential error test: one look is Fisher's test with mid-p; over several looks the
- * chance of a false rejection at the interim looks, enumerated over every outcome under "both fail
- * alike", never exceeds what the design lets them spend, and what a look could not spend goes to
- * the next.
+ * The exact sequential error test: one look is Fisher's exact test; over several looks the chance
+ * of a false rejection, enumerated over every outcome under "both fail alike" and decided as the
+ * judge decides, never exceeds what the design lets the looks spend, and what a look could not
+ * spend goes to the next.
  */
 class ConditionalPathTest {
 
     @Test
-    void oneLookIsFishersTestWithMidP() {
+    void oneLookIsFishersExactTest() {
         WindowPair window = new WindowPair(Sample.counts(3800, 20), Sample.counts(200, 4));
 
         ConditionalPath.Test test = ConditionalPath.at(List.of(window), new double[] {0.01});
 
         assertThat(test.p())
-                .isCloseTo(ErrorRateJudge.midP(window.baseline(), window.canary()), within(1e-12));
+                .isCloseTo(
+                        ErrorRateJudge.conditional(window.baseline(), window.canary()).atLeast(),
+                        within(1e-12));
         assertThat(test.level()).isEqualTo(0.01);
     }
 
     /**
      * Every outcome of two windows of a quiet canary, each window's canary errors hypergeometric
-     * given the window's errors: the interim look rejects with at most the chance the design lets
-     * it spend, and the second look is allowed its own spending plus what the first left unspent.
+     * given the window's errors, judged at both looks as the judge judges them: the first look
+     * rejects with at most the chance it may spend, both looks together with at most the budget,
+     * and the second look is allowed its own spending plus what the first left unspent.
      */
     @Property(tries = 60)
-    void interimLooksNeverSpendMoreThanTheDesignAllowsAndTheRestCarriesOn(
+    void theLooksNeverSpendMoreThanTheDesignAllowsAndTheRestCarriesOn(
             @ForAll @IntRange(min = 0, max = 12) int errorsFirst,
             @ForAll @IntRange(min = 0, max = 12) int errorsSecond,
             @ForAll @IntRange(min = 5, max = 40) int canaryRequests) {
         int requests = 400;
         double[] spentBy = {0.02, 0.05};
-        HypergeometricDistribution first =
-                new HypergeometricDistribution(null, requests, errorsFirst, canaryRequests);
         double rejectedAtFirst = 0;
+        double rejected = 0;
         for (int x = 0; x <= Math.min(errorsFirst, canaryRequests); x++) {
-            List<WindowPair> soFar = List.of(window(requests, errorsFirst, canaryRequests, x));
-            ConditionalPath.Test test = ConditionalPath.at(soFar, spentBy);
-            assertThat(test.level()).isEqualTo(0.02);
-            if (interimRejects(soFar, spentBy)) {
-                rejectedAtFirst += first.probability(x);
+            WindowPair one = window(requests, errorsFirst, canaryRequests, x);
+            ConditionalPath.Test atFirst = ConditionalPath.at(List.of(one), spentBy);
+            assertThat(atFirst.level()).isEqualTo(0.02);
+            if (atFirst.p() <= atFirst.level()) {
+                rejectedAtFirst += chance(requests, errorsFirst, canaryRequests, x);
+                rejected += chance(requests, errorsFirst, canaryRequests, x);
+                continue;
+            }
+            for (int y = 0; y <= Math.min(errorsSecond, canaryRequests); y++) {
+                List<WindowPair> both =
+                        List.of(one, window(requests, errorsSecond, canaryRequests, y));
+                ConditionalPath.Test atSecond = ConditionalPath.at(both, spentBy);
+                if (atSecond.p() <= atSecond.level()) {
+                    rejected +=
+                            chance(requests, errorsFirst, canaryRequests, x)
+                                    * chance(requests, errorsSecond, canaryRequests, y);
+                }
             }
         }
         assertThat(rejectedAtFirst).isLessThanOrEqualTo(0.02 + 1e-12);
+        assertThat(rejected).isLessThanOrEqualTo(0.05 + 1e-12);
 
         List<WindowPair> twoWindows = new ArrayList<>();
         twoWindows.add(window(requests, errorsFirst, canaryRequests, 0));
         twoWindows.add(window(requests, errorsSecond, canaryRequests, 0));
         assertThat(ConditionalPath.at(twoWindows, spentBy).level())
                 .isCloseTo(0.05 - rejectedAtFirst, within(1e-12));
+    }
+
+    /**
+     * At equal counts, errors that came in the newest window are the more extreme: the boundary can
+     * fall inside a count, so the test is less discrete than one on counts alone.
+     */
+    @Test
+    void atEqualCountsLaterErrorsAreTheMoreExtreme() {
+        WindowPair quiet = window(4000, 10, 200, 0);
+        WindowPair early = window(4000, 10, 200, 4);
+        WindowPair late = window(4000, 10, 200, 4);
+        double[] spentBy = {0.001, 0.01};
+
+        double lateP = ConditionalPath.at(List.of(quiet, late), spentBy).p();
+        double earlyP = ConditionalPath.at(List.of(early, window(4000, 10, 200, 0)), spentBy).p();
+
+        assertThat(lateP).isLessThan(earlyP);
     }
 
     @Test
@@ -84,15 +116,13 @@ class ConditionalPathTest {
         assertThat(ConditionalPath.tooLarge(List.of(huge))).isTrue();
     }
 
-    /** True when the interim look (look 1 of 2) rejects: its own p-value at or under its level. */
-    private static boolean interimRejects(List<WindowPair> soFar, double[] spentBy) {
-        // At an interim look the boundary counts its own probability wholly: the path's P(X >= x).
-        WindowPair window = soFar.get(0);
-        double atLeast =
-                ErrorRateJudge.conditional(window.baseline(), window.canary()) == null
-                        ? 1
-                        : ErrorRateJudge.conditional(window.baseline(), window.canary()).atLeast();
-        return atLeast <= spentBy[0];
+    /** The chance that the canary gets x of a window's errors if both versions fail alike. */
+    private static double chance(int requests, int errors, int canaryRequests, int x) {
+        if (errors == 0) {
+            return x == 0 ? 1 : 0;
+        }
+        return new HypergeometricDistribution(null, requests, errors, canaryRequests)
+                .probability(x);
     }
 
     private static WindowPair window(
