@@ -3,6 +3,8 @@ package dev.glide.bench;
 import dev.glide.analysis.judge.Sample;
 import dev.glide.analysis.judge.WindowPair;
 import java.util.List;
+import java.util.OptionalDouble;
+import org.apache.commons.math3.distribution.HypergeometricDistribution;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
 import org.apache.commons.math3.stat.ranking.NaturalRanking;
@@ -29,13 +31,47 @@ final class FixedHorizonReference {
     }
 
     boolean fails(List<WindowPair> windows) {
-        Sample baseline =
-                windows.stream()
-                        .map(WindowPair::baseline)
-                        .reduce(Sample.counts(0, 0), Sample::plus);
-        Sample canary =
-                windows.stream().map(WindowPair::canary).reduce(Sample.counts(0, 0), Sample::plus);
+        Sample baseline = pooled(windows, false);
+        Sample canary = pooled(windows, true);
         return errorsP(baseline, canary) <= alpha / 2 || latencyP(baseline, canary) <= alpha / 2;
+    }
+
+    /**
+     * Where the z-test rejects these windows' errors, its real level at their totals: under "both
+     * versions fail alike", given the errors seen in all, the chance that the canary got a share of
+     * them the z-test rejects (Fisher's law, everything pooled). Above alpha / 2, the z-test
+     * rejects such tables more often than its level says. Empty when it does not reject the errors.
+     */
+    OptionalDouble errorsLevelAtTotals(List<WindowPair> windows) {
+        Sample baseline = pooled(windows, false);
+        Sample canary = pooled(windows, true);
+        if (errorsP(baseline, canary) > alpha / 2) {
+            return OptionalDouble.empty();
+        }
+        long errors = baseline.errors() + canary.errors();
+        HypergeometricDistribution law =
+                new HypergeometricDistribution(
+                        null,
+                        (int) (baseline.requests() + canary.requests()),
+                        (int) errors,
+                        (int) canary.requests());
+        // The z statistic grows with the canary's share of the errors: the first count it rejects
+        // bounds the region.
+        int lowest = (int) canary.errors();
+        while (lowest > law.getSupportLowerBound()
+                && errorsP(
+                                Sample.counts(baseline.requests(), errors - (lowest - 1)),
+                                Sample.counts(canary.requests(), lowest - 1))
+                        <= alpha / 2) {
+            lowest--;
+        }
+        return OptionalDouble.of(law.upperCumulativeProbability(lowest));
+    }
+
+    private static Sample pooled(List<WindowPair> windows, boolean canary) {
+        return windows.stream()
+                .map(canary ? WindowPair::canary : WindowPair::baseline)
+                .reduce(Sample.counts(0, 0), Sample::plus);
     }
 
     static double errorsP(Sample baseline, Sample canary) {

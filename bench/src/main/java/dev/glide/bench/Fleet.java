@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,7 +45,9 @@ import picocli.CommandLine.Option;
  *       through one real HAProxy holding every route and through the no-op gateway: the cutover's
  *       spread (first to last member read back at 100 %), and, when one member fails its analysis
  *       while all are at their canary weight, the time from that verdict to every member read back
- *       on stable; clients of a sample of members through HAProxy the whole time;
+ *       on stable; clients of a sample of members through HAProxy the whole time. The first {@code
+ *       --warm-up} trains of each kind, right after the services start (their code still cold), are
+ *       reported apart ({@code afterStart});
  *   <li>{@code burst}: {@code --burst} releases at once (10 -> 50 -> 100 % and promotion each), and
  *       rollouts aborted in the middle of it, beside the same aborts with nothing else going on:
  *       the abort's reaction (the abort accepted -> the gateway read back at 0 %), steps applied
@@ -78,9 +81,24 @@ public final class Fleet implements Callable<Integer> {
 
     @Option(
             names = "--trains",
-            defaultValue = "2",
+            defaultValue = "3",
             description = "Trains of each kind per gateway.")
     int trains;
+
+    @Option(
+            names = "--warm-up",
+            defaultValue = "1",
+            description =
+                    "Trains of each kind per gateway run first, right after the services start,"
+                            + " and reported apart (afterStart): the services' code is still cold.")
+    int warmUp;
+
+    @Option(
+            names = "--gateways",
+            split = ",",
+            defaultValue = "noop,haproxy",
+            description = "The gateways the trains go through (default: ${DEFAULT-VALUE}).")
+    List<String> gateways;
 
     @Option(names = "--burst", defaultValue = "500", description = "Releases in the burst.")
     int burst;
@@ -120,8 +138,14 @@ public final class Fleet implements Callable<Integer> {
         BenchReport report = new BenchReport("fleet");
         if (parts.contains("train")) {
             Map<String, Object> byGateway = new LinkedHashMap<>();
-            byGateway.put("noop", trains("noop"));
-            byGateway.put("haproxy", trains("haproxy"));
+            for (String gateway : gateways) {
+                if (!List.of("noop", "haproxy").contains(gateway)) {
+                    throw new CommandLine.ParameterException(
+                            new CommandLine(this),
+                            "--gateways: '" + gateway + "' is not one of noop, haproxy");
+                }
+                byGateway.put(gateway, trains(gateway));
+            }
             report.put("trains", byGateway);
         }
         if (parts.contains("burst")) {
@@ -231,12 +255,15 @@ public final class Fleet implements Callable<Integer> {
             }
             Latencies spread = new Latencies();
             Latencies abortAll = new Latencies();
+            Latencies coldSpread = new Latencies();
+            Latencies coldAbortAll = new Latencies();
             Latencies duration = new Latencies();
             StepLedger ledger = new StepLedger();
             int unexpected = 0;
             int version = 2;
-            for (int t = 0; t < 2 * trains; t++) {
+            for (int t = 0; t < 2 * (warmUp + trains); t++) {
                 boolean failing = t % 2 == 1;
+                boolean cold = t < 2 * warmUp;
                 TrainRun run =
                         train(
                                 planner,
@@ -251,18 +278,21 @@ public final class Fleet implements Callable<Integer> {
                 if (!failing) {
                     version++;
                 }
-                duration.add(run.millis);
-                run.cutoverSpreadMs.ifPresent(spread::add);
-                run.allBackMs.ifPresent(abortAll::add);
+                if (!cold) {
+                    duration.add(run.millis);
+                }
+                run.cutoverSpreadMs.ifPresent((cold ? coldSpread : spread)::add);
+                run.allBackMs.ifPresent((cold ? coldAbortAll : abortAll)::add);
                 run.ids.forEach(
                         id -> {
                             listener.stepsOf(id).forEach(s -> ledger.expect(id, s.sequence()));
                             listener.reportsOf(id).forEach(ledger::report);
                         });
                 System.out.printf(
-                        "  %s train %d (%s, %d members): %s in %.1f s%s%s%n",
+                        "  %s train %d (%s%s, %d members): %s in %.1f s%s%s%n",
                         gateway,
                         t + 1,
+                        cold ? "after start, " : "",
                         failing ? "one member fails" : "good",
                         members,
                         run.state,
@@ -296,6 +326,15 @@ public final class Fleet implements Callable<Integer> {
             row.put("cutoverSpreadMs", spread.summary());
             row.put("failingVerdictToAllOnStableMs", abortAll.summary());
             row.put("trainDurationMs", duration.summary());
+            row.put(
+                    "afterStart",
+                    Map.of(
+                            "trains",
+                            Map.of("good", warmUp, "oneMemberFails", warmUp),
+                            "cutoverSpreadMs",
+                            coldSpread.summary(),
+                            "failingVerdictToAllOnStableMs",
+                            coldAbortAll.summary()));
             row.put("clientRequests", haproxy == null ? null : sent);
             row.put("failedRequests", haproxy == null ? null : failed);
             row.put("stepsLost", ledger.lost());
@@ -386,70 +425,99 @@ public final class Fleet implements Callable<Integer> {
         Optional<Double> spread = Optional.empty();
         Optional<Double> allBack = Optional.empty();
         if (!failing) {
-            List<Instant> cutovers = new ArrayList<>();
-            for (String id : ids) {
-                listener.reportsOf(id).stream()
-                        .filter(a -> applied(a) && a.served().canary() == 100)
-                        .map(TrafficApplied::appliedAt)
-                        .min(Comparator.naturalOrder())
-                        .ifPresent(cutovers::add);
-            }
+            List<Instant> cutovers = firstReadBack(listener, ids, a -> a.served().canary() == 100);
             if (cutovers.size() == ids.size()) {
                 spread = Optional.of(spanMs(cutovers));
             }
-            List<Instant> emitted = new ArrayList<>();
-            List<Instant> published = new ArrayList<>();
-            for (String id : ids) {
-                listener.stepsOf(id).stream()
-                        .filter(s -> s.weights().canary() == 100)
-                        .findFirst()
-                        .ifPresent(
-                                s -> {
-                                    emitted.add(s.emittedAt());
-                                    Instant on =
-                                            listener.stepPublished.get(id + "/" + s.sequence());
-                                    if (on != null) {
-                                        published.add(on);
-                                    }
-                                });
-            }
-            if (!emitted.isEmpty() && !published.isEmpty() && !cutovers.isEmpty()) {
-                Instant first = emitted.stream().min(Comparator.naturalOrder()).orElseThrow();
+            StepTimes steps = stepTimes(listener, ids, s -> s.weights().canary() == 100);
+            if (steps.seen() && !cutovers.isEmpty()) {
+                Instant first = earliest(steps.emitted());
                 System.out.printf(
                         "    cutover steps emitted over %.0f ms, on the broker %.0f-%.0f ms, read back %.0f-%.0f ms after the first was emitted%n",
-                        spanMs(emitted),
-                        sinceMs(first, published.stream().min(Comparator.naturalOrder()).get()),
-                        sinceMs(first, published.stream().max(Comparator.naturalOrder()).get()),
-                        sinceMs(first, cutovers.stream().min(Comparator.naturalOrder()).get()),
-                        sinceMs(first, cutovers.stream().max(Comparator.naturalOrder()).get()));
+                        spanMs(steps.emitted()),
+                        sinceMs(first, earliest(steps.published())),
+                        sinceMs(first, latest(steps.published())),
+                        sinceMs(first, earliest(cutovers)),
+                        sinceMs(first, latest(cutovers)));
             }
         } else if (failedAt != null) {
-            List<Instant> stable = new ArrayList<>();
             Instant from = failedAt;
-            for (String id : ids) {
-                listener.reportsOf(id).stream()
-                        .filter(
-                                a ->
-                                        applied(a)
-                                                && a.served().canary() == 0
-                                                && a.appliedAt().isAfter(from))
-                        .map(TrafficApplied::appliedAt)
-                        .min(Comparator.naturalOrder())
-                        .ifPresent(stable::add);
+            List<Instant> stable =
+                    firstReadBack(
+                            listener,
+                            ids,
+                            a -> a.served().canary() == 0 && a.appliedAt().isAfter(from));
+            StepTimes steps =
+                    stepTimes(
+                            listener,
+                            ids,
+                            s ->
+                                    s.weights().canary() == 0
+                                            && s.emittedAt().isAfter(from.minusMillis(1)));
+            if (steps.seen() && !stable.isEmpty()) {
+                System.out.printf(
+                        "    abort steps emitted %.0f-%.0f ms, on the broker %.0f-%.0f ms, read back %.0f-%.0f ms after the failing verdict%n",
+                        sinceMs(from, earliest(steps.emitted())),
+                        sinceMs(from, latest(steps.emitted())),
+                        sinceMs(from, earliest(steps.published())),
+                        sinceMs(from, latest(steps.published())),
+                        sinceMs(from, earliest(stable)),
+                        sinceMs(from, latest(stable)));
             }
             if (stable.size() == ids.size()) {
-                allBack =
-                        Optional.of(
-                                Duration.between(
-                                                        from,
-                                                        stable.stream()
-                                                                .max(Comparator.naturalOrder())
-                                                                .orElseThrow())
-                                                .toNanos()
-                                        / 1e6);
+                allBack = Optional.of(sinceMs(from, latest(stable)));
             }
         }
         return new TrainRun(state, millis, ids, spread, allBack);
+    }
+
+    /** When each member's first such step was emitted and when it reached the broker. */
+    private record StepTimes(List<Instant> emitted, List<Instant> published) {
+        boolean seen() {
+            return !emitted.isEmpty() && !published.isEmpty();
+        }
+    }
+
+    private static StepTimes stepTimes(
+            FleetListener listener, List<String> ids, Predicate<RolloutStep> which) {
+        List<Instant> emitted = new ArrayList<>();
+        List<Instant> published = new ArrayList<>();
+        for (String id : ids) {
+            listener.stepsOf(id).stream()
+                    .filter(which)
+                    .findFirst()
+                    .ifPresent(
+                            s -> {
+                                emitted.add(s.emittedAt());
+                                Instant on = listener.stepPublished.get(id + "/" + s.sequence());
+                                if (on != null) {
+                                    published.add(on);
+                                }
+                            });
+        }
+        return new StepTimes(emitted, published);
+    }
+
+    /** When each member was first read back applied as {@code which} says. */
+    private static List<Instant> firstReadBack(
+            FleetListener listener, List<String> ids, Predicate<TrafficApplied> which) {
+        List<Instant> times = new ArrayList<>();
+        for (String id : ids) {
+            listener.reportsOf(id).stream()
+                    .filter(a -> applied(a) && which.test(a))
+                    .map(TrafficApplied::appliedAt)
+                    .min(Comparator.naturalOrder())
+                    .ifPresent(times::add);
+        }
+        return times;
+    }
+
+    private static Instant earliest(List<Instant> times) {
+        return times.stream().min(Comparator.naturalOrder()).orElseThrow();
+    }
+
+    private static Instant latest(List<Instant> times) {
+        return times.stream().max(Comparator.naturalOrder()).orElseThrow();
     }
 
     private static boolean applied(TrafficApplied report) {
@@ -457,11 +525,7 @@ public final class Fleet implements Callable<Integer> {
     }
 
     private static double spanMs(List<Instant> times) {
-        return Duration.between(
-                                times.stream().min(Comparator.naturalOrder()).orElseThrow(),
-                                times.stream().max(Comparator.naturalOrder()).orElseThrow())
-                        .toNanos()
-                / 1e6;
+        return sinceMs(earliest(times), latest(times));
     }
 
     // ---------------------------------------------------------------- burst

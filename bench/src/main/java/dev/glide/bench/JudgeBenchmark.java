@@ -52,9 +52,17 @@ public class JudgeBenchmark implements Callable<Integer> {
 
     @Option(
             names = "--per-cell",
-            description = "scenarios per regression kind, size and share, per seed",
+            description = "scenarios per latency regression size and share, per seed",
             defaultValue = "300")
     int perCell;
+
+    @Option(
+            names = "--per-error-cell",
+            description =
+                    "scenarios per error regression size and share, per seed (the sets where the"
+                            + " two judges are close: more scenarios, less noise in the difference)",
+            defaultValue = "1000")
+    int perErrorCell;
 
     @Option(
             names = "--aa",
@@ -96,10 +104,11 @@ public class JudgeBenchmark implements Callable<Integer> {
         report.put(
                 "glide",
                 "fisher-sequential on errors (share 0.995) and one-sided Mann-Whitney U on latency (0.005),"
-                        + " at every window, an exact conditional group-sequential test: the first"
-                        + " three looks may spend a tenth of the budget each, the later ones a"
-                        + " sixtieth, what a look could not spend carries on, the last spends the"
-                        + " exact remainder");
+                        + " at every window. Errors: an exact conditional group-sequential test;"
+                        + " outcomes ordered by the canary's errors so far, then its newest"
+                        + " window's; looks 1-2 may spend a tenth of the budget each, look 3 a"
+                        + " fifth, later ones a sixtieth; what a look could not spend carries on;"
+                        + " the last spends the exact remainder");
         report.put("fixedHorizon", FixedHorizonReference.DESCRIPTION);
         report.put("sharedSamples", sharedSamples(criteria));
 
@@ -123,7 +132,12 @@ public class JudgeBenchmark implements Callable<Integer> {
                     Tally tally = new Tally();
                     sets.put(name, tally);
                     cells.add(
-                            new Cell(share, errors ? size : 1, errors ? 1 : size, perCell, tally));
+                            new Cell(
+                                    share,
+                                    errors ? size : 1,
+                                    errors ? 1 : size,
+                                    errors ? perErrorCell : perCell,
+                                    tally));
                 }
             }
         }
@@ -139,7 +153,14 @@ public class JudgeBenchmark implements Callable<Integer> {
                     List<WindowPair> windows =
                             scenario(
                                     random, cell.share(), cell.errorFactor(), cell.latencyFactor());
-                    cell.tally().add(judge(windows, criteria), reference.fails(windows));
+                    AnalysisEngine.Result glide = judge(windows, criteria);
+                    boolean fixed = reference.fails(windows);
+                    cell.tally().add(glide, fixed);
+                    if (fixed && glide.verdict() != Verdict.FAIL) {
+                        reference
+                                .errorsLevelAtTotals(windows)
+                                .ifPresent(cell.tally().fixedOnlyLevels::add);
+                    }
                 }
             }
         }
@@ -291,17 +312,28 @@ public class JudgeBenchmark implements Callable<Integer> {
         long total;
         long glideCaught;
         long fixedCaught;
+        long onlyGlide;
+        long onlyFixed;
         final List<Double> glideWindows = new ArrayList<>();
+
+        /**
+         * Where only the fixed horizon rejected on errors: its z-test's real level at those tables'
+         * totals ({@link FixedHorizonReference#errorsLevelAtTotals}).
+         */
+        final List<Double> fixedOnlyLevels = new ArrayList<>();
 
         void add(AnalysisEngine.Result glide, boolean fixedFails) {
             total++;
-            if (glide.verdict() == Verdict.FAIL) {
+            boolean glideFails = glide.verdict() == Verdict.FAIL;
+            if (glideFails) {
                 glideCaught++;
                 glideWindows.add((double) glide.decidedAtWindow());
             }
             if (fixedFails) {
                 fixedCaught++;
             }
+            onlyGlide += glideFails && !fixedFails ? 1 : 0;
+            onlyFixed += fixedFails && !glideFails ? 1 : 0;
         }
 
         Double medianWindow() {
@@ -327,6 +359,19 @@ public class JudgeBenchmark implements Callable<Integer> {
             summary.put("glidePct", round(100.0 * glideCaught / total, 2));
             summary.put("fixedHorizonPct", round(100.0 * fixedCaught / total, 2));
             summary.put("glideMedianWindow", medianWindow());
+            summary.put("onlyGlideCaught", onlyGlide);
+            summary.put("onlyFixedHorizonCaught", onlyFixed);
+            if (!fixedOnlyLevels.isEmpty()) {
+                summary.put(
+                        "fixedHorizonErrorsLevelWhereOnlyItCaughtPct",
+                        round(
+                                100
+                                        * median.evaluate(
+                                                fixedOnlyLevels.stream()
+                                                        .mapToDouble(Double::doubleValue)
+                                                        .toArray()),
+                                2));
+            }
             return summary;
         }
     }
