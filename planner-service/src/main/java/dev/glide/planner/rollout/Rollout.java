@@ -97,12 +97,6 @@ public class Rollout extends AggregateRow {
     }
 
     /**
-     * Serialises, until the transaction ends, everything that decides which rollout of a service
-     * runs: a release arriving while the running rollout ends must either see it ended or be seen
-     * by it when it ends, never neither (which would leave the release waiting forever). A
-     * PostgreSQL advisory lock, re-entrant within a transaction.
-     */
-    /**
      * Locks these rollouts as {@link #findLocked} locks one, in three statements instead of three
      * per rollout: their services (in one order, so two such writers never wait on each other),
      * then the rows. A train acting on two hundred members at once locks them here first; each
@@ -120,21 +114,8 @@ public class Rollout extends AggregateRow {
                                 String.class)
                         .setParameter("ids", ids)
                         .getResultList();
-        StringBuilder values = new StringBuilder();
-        for (int i = 1; i <= services.size(); i++) {
-            values.append(i == 1 ? "" : ", ").append("(?").append(i).append(")");
-        }
         if (!services.isEmpty()) {
-            var lock =
-                    em.createNativeQuery(
-                            "select count(*) from (select pg_advisory_xact_lock(hashtext(s))"
-                                    + " from (values "
-                                    + values
-                                    + ") v(s)) l");
-            for (int i = 0; i < services.size(); i++) {
-                lock.setParameter(i + 1, "glide-service:" + services.get(i));
-            }
-            lock.getSingleResult();
+            lockServices(services);
         }
         em.createQuery("from Rollout r where r.id in :ids order by r.id", Rollout.class)
                 .setParameter("ids", ids)
@@ -142,12 +123,33 @@ public class Rollout extends AggregateRow {
                 .getResultList();
     }
 
+    /**
+     * Serialises, until the transaction ends, everything that decides which rollout of a service
+     * runs: a release arriving while the running rollout ends must either see it ended or be seen
+     * by it when it ends, never neither (which would leave the release waiting forever). A
+     * PostgreSQL advisory lock, re-entrant within a transaction.
+     */
     public static void lockService(String service) {
-        getEntityManager()
-                .createNativeQuery(
-                        "select count(*) from (select pg_advisory_xact_lock(hashtext(?1))) l")
-                .setParameter(1, "glide-service:" + service)
-                .getSingleResult();
+        lockServices(List.of(service));
+    }
+
+    /** {@link #lockService} for each of these services, in the order given, in one statement. */
+    private static void lockServices(List<String> services) {
+        StringBuilder values = new StringBuilder();
+        for (int i = 1; i <= services.size(); i++) {
+            values.append(i == 1 ? "" : ", ").append("(?").append(i).append(")");
+        }
+        var lock =
+                getEntityManager()
+                        .createNativeQuery(
+                                "select count(*) from (select pg_advisory_xact_lock(hashtext(s))"
+                                        + " from (values "
+                                        + values
+                                        + ") v(s)) l");
+        for (int i = 0; i < services.size(); i++) {
+            lock.setParameter(i + 1, "glide-service:" + services.get(i));
+        }
+        lock.getSingleResult();
     }
 
     public static Optional<Rollout> findByReleaseKey(String releaseKey) {
