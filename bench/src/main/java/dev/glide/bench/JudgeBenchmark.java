@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.commons.math3.distribution.BinomialDistribution;
 import org.apache.commons.math3.distribution.LogNormalDistribution;
@@ -153,14 +155,11 @@ public class JudgeBenchmark implements Callable<Integer> {
                     List<WindowPair> windows =
                             scenario(
                                     random, cell.share(), cell.errorFactor(), cell.latencyFactor());
-                    AnalysisEngine.Result glide = judge(windows, criteria);
-                    boolean fixed = reference.fails(windows);
-                    cell.tally().add(glide, fixed);
-                    if (fixed && glide.verdict() != Verdict.FAIL) {
-                        reference
-                                .errorsLevelAtTotals(windows)
-                                .ifPresent(cell.tally().fixedOnlyLevels::add);
-                    }
+                    cell.tally()
+                            .add(
+                                    judge(windows, criteria),
+                                    reference.fails(windows),
+                                    () -> reference.errorsLevelAtTotals(windows));
                 }
             }
         }
@@ -322,7 +321,14 @@ public class JudgeBenchmark implements Callable<Integer> {
          */
         final List<Double> fixedOnlyLevels = new ArrayList<>();
 
-        void add(AnalysisEngine.Result glide, boolean fixedFails) {
+        /**
+         * One scenario's verdicts; {@code fixedLevel} is asked only where the fixed horizon alone
+         * failed it.
+         */
+        void add(
+                AnalysisEngine.Result glide,
+                boolean fixedFails,
+                Supplier<OptionalDouble> fixedLevel) {
             total++;
             boolean glideFails = glide.verdict() == Verdict.FAIL;
             if (glideFails) {
@@ -332,15 +338,21 @@ public class JudgeBenchmark implements Callable<Integer> {
             if (fixedFails) {
                 fixedCaught++;
             }
-            onlyGlide += glideFails && !fixedFails ? 1 : 0;
-            onlyFixed += fixedFails && !glideFails ? 1 : 0;
+            if (glideFails && !fixedFails) {
+                onlyGlide++;
+            }
+            if (fixedFails && !glideFails) {
+                onlyFixed++;
+                fixedLevel.get().ifPresent(fixedOnlyLevels::add);
+            }
         }
 
         Double medianWindow() {
-            return glideWindows.isEmpty()
-                    ? null
-                    : median.evaluate(
-                            glideWindows.stream().mapToDouble(Double::doubleValue).toArray());
+            return glideWindows.isEmpty() ? null : median(glideWindows);
+        }
+
+        private double median(List<Double> values) {
+            return median.evaluate(values.stream().mapToDouble(Double::doubleValue).toArray());
         }
 
         double decidedByPct(int window) {
@@ -364,13 +376,7 @@ public class JudgeBenchmark implements Callable<Integer> {
             if (!fixedOnlyLevels.isEmpty()) {
                 summary.put(
                         "fixedHorizonErrorsLevelWhereOnlyItCaughtPct",
-                        round(
-                                100
-                                        * median.evaluate(
-                                                fixedOnlyLevels.stream()
-                                                        .mapToDouble(Double::doubleValue)
-                                                        .toArray()),
-                                2));
+                        round(100 * median(fixedOnlyLevels), 2));
             }
             return summary;
         }

@@ -38,15 +38,17 @@ public abstract class AggregateRow extends PanacheEntityBase {
      * instead: it may be older than what another replica committed meanwhile.
      */
     protected static <T extends AggregateRow> T findLocked(Class<T> type, String id) {
+        T held = lockedHere(type, id);
+        if (held != null) {
+            // read under this transaction's lock already: nobody can have changed it since
+            return held;
+        }
         EntityManager em = Panache.getEntityManager(type);
         T earlier = managed(type, id);
         if (earlier == null) {
             return em.find(type, id, LockModeType.PESSIMISTIC_WRITE);
         }
-        if (em.getLockMode(earlier) != LockModeType.PESSIMISTIC_WRITE) {
-            em.refresh(earlier, LockModeType.PESSIMISTIC_WRITE);
-        }
-        // else read under this transaction's lock already: nobody can have changed it since
+        em.refresh(earlier, LockModeType.PESSIMISTIC_WRITE);
         return earlier;
     }
 

@@ -150,7 +150,7 @@ public class OutboxRelay {
                         () -> {
                             List<LogEntry> selected = batch.get();
                             List<LogEntry> entries =
-                                    backlog && (!urgentNow.isEmpty() || !urgent.isEmpty())
+                                    backlog
                                             ? selected.stream()
                                                     .filter(e -> !urgent(e.kind, e.aggregateId))
                                                     .toList()
