@@ -3,9 +3,13 @@ package dev.glide.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glide.contract.AnalysisVerdict;
+import dev.glide.contract.Backend;
 import dev.glide.contract.EventCodec;
+import dev.glide.contract.GatewayBinding;
 import dev.glide.contract.RolloutStep;
+import dev.glide.contract.Topics;
 import dev.glide.contract.TrafficApplied;
+import dev.glide.contract.Weights;
 import dev.glide.testsupport.GlideSystem;
 import dev.glide.testsupport.HaproxyProcess;
 import dev.glide.testsupport.LoadLoop;
@@ -31,6 +35,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.Awaitility;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,10 +55,11 @@ import picocli.CommandLine.Option;
  *       --warm-up} trains of each kind, right after the services start (their code still cold), are
  *       reported apart ({@code afterStart});
  *   <li>{@code burst}: {@code --burst} releases at once (10 -> 50 -> 100 % and promotion each), and
- *       rollouts aborted in the middle of it, beside the same aborts with nothing else going on:
- *       the abort's reaction (the abort accepted -> the gateway read back at 0 %), steps applied
- *       per second by one traffic replica, and the planner's step latency (a step's confirmation ->
- *       the rollout's next step);
+ *       rollouts aborted in the middle of it, beside the same aborts with nothing else going on
+ *       (the first {@code --warm-up} bursts, right after the services start, reported apart): the
+ *       abort's reaction (the abort accepted -> the gateway read back at 0 %), steps applied per
+ *       second by one traffic replica, and the planner's step latency (a step's confirmation -> the
+ *       rollout's next step);
  *   <li>{@code scale}: the scale-out benchmark's burst at 1, 2 and 3 replicas, as rollouts per
  *       CPU-second of the planner and traffic processes;
  *   <li>{@code streams}: the planner's and PostgreSQL's CPU with no live view open and with {@code
@@ -89,8 +96,8 @@ public final class Fleet implements Callable<Integer> {
             names = "--warm-up",
             defaultValue = "1",
             description =
-                    "Trains of each kind per gateway run first, right after the services start,"
-                            + " and reported apart (afterStart): the services' code is still cold.")
+                    "Trains of each kind per gateway, and bursts, run first, right after the services"
+                            + " start, and reported apart (afterStart): the services' code is still cold.")
     int warmUp;
 
     @Option(
@@ -531,6 +538,12 @@ public final class Fleet implements Callable<Integer> {
     // ---------------------------------------------------------------- burst
 
     private Map<String, Object> burst() throws Exception {
+        Map<String, Object> row = burstThroughThePlanner();
+        row.put("trafficReplicaAlone", trafficReplicaAlone());
+        return row;
+    }
+
+    private Map<String, Object> burstThroughThePlanner() throws Exception {
         Path data = Files.createTempDirectory("glide-fleet-burst");
         try (GlideSystem glide = plannerAndTraffic(data, 1, 1);
                 FleetListener listener = new FleetListener(glide.bootstrapServers(), codec)) {
@@ -559,133 +572,256 @@ public final class Fleet implements Callable<Integer> {
                         return null;
                     });
 
+            // the first bursts run right after the services start (their code still cold)
+            List<Map<String, Object>> afterStart = new ArrayList<>();
+            for (int round = 0; round < warmUp; round++) {
+                afterStart.add(burstRound(planner, listener, bursting, victims, round));
+            }
+
             // the same aborts with nothing else going on
             Latencies quiet = new Latencies();
             for (String victim : victims) {
-                String id = releaseAndAwaitCanary(planner, listener, victim, "v2");
+                String id = releaseAndAwaitCanary(planner, listener, victim, "quiet");
                 quiet.add(abortAndAwaitStable(planner, listener, id));
             }
 
-            // the burst, with the aborts spread over it
-            List<String> waiting = new ArrayList<>();
-            for (String victim : victims) {
-                waiting.add(releaseAndAwaitCanary(planner, listener, victim, "v3"));
+            Map<String, Object> row = burstRound(planner, listener, bursting, victims, warmUp);
+            row.put("abortQuietMs", quiet.summary());
+            if (!afterStart.isEmpty()) {
+                row.put("afterStart", afterStart.get(0));
             }
-            Instant burstStart = Instant.now();
-            System.out.printf("  burst of %d releases starts at %s%n", burst, burstStart);
-            List<CompletableFuture<String>> released = new ArrayList<>();
-            for (String service : bursting) {
-                released.add(
-                        CompletableFuture.supplyAsync(() -> release(planner, service, "v2"), pool));
-            }
-            Latencies underBurst = new Latencies();
-            abortAnswered = new Latencies();
-            abortPublished = new Latencies();
-            abortApplied = new Latencies();
-            Thread.sleep(300);
-            for (String id : waiting) {
-                underBurst.add(abortAndAwaitStable(planner, listener, id));
-                Thread.sleep(200);
-            }
-            List<String> ids = released.stream().map(CompletableFuture::join).toList();
-            await(
-                    () -> {
-                        for (String id : ids) {
-                            if (listener.reportsOf(id).stream()
-                                            .filter(a -> applied(a) && a.served().canary() == 100)
-                                            .count()
-                                    < 2) {
-                                return false;
-                            }
-                        }
-                        return true;
-                    },
-                    Duration.ofMinutes(10));
-            double seconds = Duration.between(burstStart, Instant.now()).toMillis() / 1000.0;
+            System.out.printf(
+                    "  burst: %d releases, %s steps at %s a second; abort p99 %.0f ms under the burst, %.0f ms quiet%n",
+                    burst,
+                    row.get("steps"),
+                    row.get("stepsAppliedPerSecond"),
+                    ((Map<?, ?>) row.get("abortUnderBurstMs")).get("p99"),
+                    quiet.percentile(99));
+            return row;
+        }
+    }
 
-            StepLedger ledger = new StepLedger();
-            Latencies plannerStep = new Latencies();
-            Latencies trafficStep = new Latencies();
-            Latencies outboxWait = new Latencies();
-            Latencies brokerToConfirmed = new Latencies();
-            List<Instant> emitted = new ArrayList<>();
-            List<Instant> confirmed = new ArrayList<>();
-            for (String id : ids) {
-                List<RolloutStep> steps = new ArrayList<>(listener.stepsOf(id));
-                steps.sort(Comparator.comparingLong(RolloutStep::sequence));
-                listener.reportsOf(id).forEach(ledger::report);
-                for (int k = 0; k < steps.size(); k++) {
-                    RolloutStep step = steps.get(k);
-                    ledger.expect(id, step.sequence());
-                    Optional<Instant> confirmation =
-                            listener.reportsOf(id).stream()
-                                    .filter(a -> applied(a) && a.sequence() == step.sequence())
-                                    .map(TrafficApplied::appliedAt)
-                                    .findFirst();
-                    emitted.add(step.emittedAt());
-                    if (confirmation.isEmpty()) {
-                        continue;
+    /**
+     * One burst: every bursting service releases a new version at once while each victim, paused at
+     * its canary weight, is aborted one every 200 ms from 300 ms into the burst.
+     */
+    private Map<String, Object> burstRound(
+            PlannerApi planner,
+            FleetListener listener,
+            List<String> bursting,
+            List<String> victims,
+            int round)
+            throws Exception {
+        String version = "v" + (round + 2);
+        List<String> waiting = new ArrayList<>();
+        for (String victim : victims) {
+            waiting.add(releaseAndAwaitCanary(planner, listener, victim, version));
+        }
+        Instant burstStart = Instant.now();
+        System.out.printf("  burst of %d releases starts at %s%n", burst, burstStart);
+        List<CompletableFuture<String>> released = new ArrayList<>();
+        for (String service : bursting) {
+            released.add(
+                    CompletableFuture.supplyAsync(() -> release(planner, service, version), pool));
+        }
+        Latencies underBurst = new Latencies();
+        abortAnswered = new Latencies();
+        abortPublished = new Latencies();
+        abortApplied = new Latencies();
+        Thread.sleep(300);
+        for (String id : waiting) {
+            underBurst.add(abortAndAwaitStable(planner, listener, id));
+            Thread.sleep(200);
+        }
+        List<String> ids = released.stream().map(CompletableFuture::join).toList();
+        await(
+                () -> {
+                    for (String id : ids) {
+                        if (listener.reportsOf(id).stream()
+                                        .filter(a -> applied(a) && a.served().canary() == 100)
+                                        .count()
+                                < 2) {
+                            return false;
+                        }
                     }
-                    confirmed.add(confirmation.get());
-                    Instant published = listener.stepPublished.get(id + "/" + step.sequence());
-                    if (published != null) {
-                        outboxWait.add(
-                                Duration.between(step.emittedAt(), published).toNanos() / 1e6);
-                        brokerToConfirmed.add(
-                                Duration.between(published, confirmation.get()).toNanos() / 1e6);
-                    }
-                    trafficStep.add(
-                            Duration.between(step.emittedAt(), confirmation.get()).toNanos() / 1e6);
-                    if (k + 1 < steps.size()) {
-                        plannerStep.add(
-                                Duration.between(confirmation.get(), steps.get(k + 1).emittedAt())
-                                                .toNanos()
-                                        / 1e6);
-                    }
+                    return true;
+                },
+                Duration.ofMinutes(10));
+        double seconds = Duration.between(burstStart, Instant.now()).toMillis() / 1000.0;
+
+        StepLedger ledger = new StepLedger();
+        Latencies plannerStep = new Latencies();
+        Latencies trafficStep = new Latencies();
+        Latencies outboxWait = new Latencies();
+        Latencies brokerToConfirmed = new Latencies();
+        List<Instant> emitted = new ArrayList<>();
+        List<Instant> confirmed = new ArrayList<>();
+        for (String id : ids) {
+            List<RolloutStep> steps = new ArrayList<>(listener.stepsOf(id));
+            steps.sort(Comparator.comparingLong(RolloutStep::sequence));
+            listener.reportsOf(id).forEach(ledger::report);
+            for (int k = 0; k < steps.size(); k++) {
+                RolloutStep step = steps.get(k);
+                ledger.expect(id, step.sequence());
+                Optional<Instant> confirmation =
+                        listener.reportsOf(id).stream()
+                                .filter(a -> applied(a) && a.sequence() == step.sequence())
+                                .map(TrafficApplied::appliedAt)
+                                .findFirst();
+                emitted.add(step.emittedAt());
+                if (confirmation.isEmpty()) {
+                    continue;
+                }
+                confirmed.add(confirmation.get());
+                Instant published = listener.stepPublished.get(id + "/" + step.sequence());
+                if (published != null) {
+                    outboxWait.add(Duration.between(step.emittedAt(), published).toNanos() / 1e6);
+                    brokerToConfirmed.add(
+                            Duration.between(published, confirmation.get()).toNanos() / 1e6);
+                }
+                trafficStep.add(
+                        Duration.between(step.emittedAt(), confirmation.get()).toNanos() / 1e6);
+                if (k + 1 < steps.size()) {
+                    plannerStep.add(
+                            Duration.between(confirmation.get(), steps.get(k + 1).emittedAt())
+                                            .toNanos()
+                                    / 1e6);
                 }
             }
-            double stepSeconds =
-                    Duration.between(
-                                            emitted.stream()
-                                                    .min(Comparator.naturalOrder())
-                                                    .orElseThrow(),
-                                            confirmed.stream()
-                                                    .max(Comparator.naturalOrder())
-                                                    .orElseThrow())
-                                    .toNanos()
-                            / 1e9;
-            clean &= ledger.lost() == 0 && ledger.duplicated() == 0;
+        }
+        double stepSeconds =
+                Duration.between(
+                                        emitted.stream()
+                                                .min(Comparator.naturalOrder())
+                                                .orElseThrow(),
+                                        confirmed.stream()
+                                                .max(Comparator.naturalOrder())
+                                                .orElseThrow())
+                                .toNanos()
+                        / 1e9;
+        clean &= ledger.lost() == 0 && ledger.duplicated() == 0;
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("releases", burst);
+        row.put("steps", confirmed.size());
+        row.put("burstSeconds", Latencies.round(seconds));
+        row.put("stepsAppliedPerSecond", Math.round(confirmed.size() / stepSeconds));
+        row.put("abortUnderBurstMs", underBurst.summary());
+        row.put(
+                "abortUnderBurstStagesMs",
+                Map.of(
+                        "askedToAnswered", abortAnswered.summary(),
+                        "answeredToStepOnBroker", abortPublished.summary(),
+                        "stepOnBrokerToReadBack", abortApplied.summary()));
+        row.put("plannerStepLatencyMs", plannerStep.summary());
+        row.put("trafficStepLatencyMs", trafficStep.summary());
+        row.put("stepEmittedToPublishedMs", outboxWait.summary());
+        row.put("stepPublishedToConfirmedMs", brokerToConfirmed.summary());
+        row.put("stepsLost", ledger.lost());
+        row.put("stepsDuplicated", ledger.duplicated());
+        row.put(
+                "setup",
+                "1 planner, 1 traffic replica, no-op gateway, 6 partitions; each release 10 -> 50 -> 100 % and"
+                        + " promotion; the aborted rollouts wait paused at 10 %, aborted one every 200 ms from"
+                        + " 300 ms into the burst; abort = POST .../abort answered -> the gateway's read-back at 0 %");
+        return row;
+    }
+
+    /**
+     * One traffic replica alone on the no-op gateway, fed the burst's steps (as many routes as the
+     * burst has releases, four steps each) all at once, faster than it applies them: the steps it
+     * applies a second when nothing upstream limits it. A first round warms its code up.
+     */
+    private Map<String, Object> trafficReplicaAlone() throws Exception {
+        Path data = Files.createTempDirectory("glide-fleet-traffic");
+        try (GlideSystem glide =
+                        GlideSystem.builder(root)
+                                .dataDir(data)
+                                .partitions(6)
+                                .only("traffic-service")
+                                .setAll("quarkus.log.level", "WARN")
+                                .start();
+                FleetListener listener = new FleetListener(glide.bootstrapServers(), codec);
+                KafkaProducer<String, String> producer =
+                        BenchKafka.producer(glide.bootstrapServers(), 5)) {
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("releases", burst);
-            row.put("steps", confirmed.size());
-            row.put("burstSeconds", Latencies.round(seconds));
-            row.put("stepsAppliedPerSecond", Math.round(confirmed.size() / stepSeconds));
-            row.put("abortUnderBurstMs", underBurst.summary());
-            row.put("abortQuietMs", quiet.summary());
-            row.put(
-                    "abortUnderBurstStagesMs",
-                    Map.of(
-                            "askedToAnswered", abortAnswered.summary(),
-                            "answeredToStepOnBroker", abortPublished.summary(),
-                            "stepOnBrokerToReadBack", abortApplied.summary()));
-            row.put("plannerStepLatencyMs", plannerStep.summary());
-            row.put("trafficStepLatencyMs", trafficStep.summary());
-            row.put("stepEmittedToPublishedMs", outboxWait.summary());
-            row.put("stepPublishedToConfirmedMs", brokerToConfirmed.summary());
-            row.put("stepsLost", ledger.lost());
-            row.put("stepsDuplicated", ledger.duplicated());
+            for (int round = 0; round <= warmUp; round++) {
+                List<String> ids = new ArrayList<>();
+                List<Integer> weights = List.of(10, 50, 100, 0);
+                Instant start = Instant.now();
+                for (int i = 0; i < burst; i++) {
+                    String id = "alone-" + round + "-" + i;
+                    ids.add(id);
+                    GatewayBinding binding = new GatewayBinding("noop", "alone-" + i, null, null);
+                    for (int k = 0; k < weights.size(); k++) {
+                        RolloutStep step =
+                                new RolloutStep(
+                                        RolloutStep.SCHEMA_VERSION,
+                                        id,
+                                        k + 1,
+                                        "alone-" + i,
+                                        "fleet",
+                                        new Backend("v" + round, List.of("http://127.0.0.1:1")),
+                                        new Backend(
+                                                "v" + (round + 1), List.of("http://127.0.0.1:2")),
+                                        Weights.canaryPercent(weights.get(k)),
+                                        List.of(),
+                                        binding,
+                                        null,
+                                        Instant.now(),
+                                        null);
+                        producer.send(
+                                new ProducerRecord<>(Topics.ROLLOUT_STEPS, id, codec.encode(step)));
+                    }
+                }
+                producer.flush();
+                Instant published = Instant.now();
+                await(
+                        () ->
+                                ids.stream()
+                                        .allMatch(
+                                                id ->
+                                                        listener.reportsOf(id).stream()
+                                                                        .filter(Fleet::applied)
+                                                                        .count()
+                                                                >= weights.size()),
+                        Duration.ofMinutes(5));
+                StepLedger ledger = new StepLedger();
+                Instant last = start;
+                for (String id : ids) {
+                    for (long k = 1; k <= weights.size(); k++) {
+                        ledger.expect(id, k);
+                    }
+                    for (TrafficApplied answer : listener.reportsOf(id)) {
+                        ledger.report(answer);
+                        if (answer.appliedAt().isAfter(last)) {
+                            last = answer.appliedAt();
+                        }
+                    }
+                }
+                double seconds = Duration.between(start, last).toNanos() / 1e9;
+                Map<String, Object> measured = new LinkedHashMap<>();
+                measured.put("routes", burst);
+                measured.put("steps", burst * weights.size());
+                measured.put("publishedInMs", Duration.between(start, published).toMillis());
+                measured.put("seconds", Latencies.round(seconds));
+                measured.put("stepsAppliedPerSecond", Math.round(burst * weights.size() / seconds));
+                measured.put("stepsLost", ledger.lost());
+                measured.put("stepsDuplicated", ledger.duplicated());
+                clean &= ledger.lost() == 0 && ledger.duplicated() == 0;
+                if (round < warmUp) {
+                    row.put("afterStart", measured);
+                } else {
+                    row.putAll(measured);
+                }
+            }
             row.put(
                     "setup",
-                    "1 planner, 1 traffic replica, no-op gateway, 6 partitions; each release 10 -> 50 -> 100 % and"
-                            + " promotion; the aborted rollouts wait paused at 10 %, aborted one every 200 ms from"
-                            + " 300 ms into the burst; abort = POST .../abort answered -> the gateway's read-back at 0 %");
+                    "the traffic service alone (1 replica, no-op gateway, 6 partitions): every route's"
+                            + " four steps (10, 50, 100, 0 %) put on rollout-steps at once; from the"
+                            + " first put to the last read-back");
             System.out.printf(
-                    "  burst: %d releases, %d steps at %d a second; abort p99 %.0f ms under the burst, %.0f ms quiet%n",
-                    burst,
-                    confirmed.size(),
-                    Math.round(confirmed.size() / stepSeconds),
-                    underBurst.percentile(99),
-                    quiet.percentile(99));
+                    "  one traffic replica alone: %s steps applied a second%n",
+                    row.get("stepsAppliedPerSecond"));
             return row;
         }
     }
