@@ -184,14 +184,17 @@ public class OutboxRelay {
                             }
                             EventPublisher.awaitAll(sent, entries.size() + " outbox entries");
                             if (!entries.isEmpty()) {
+                                // one array parameter: the statement is the same for any batch
                                 entityManager
-                                        .createQuery(
-                                                "update LogEntry e set e.publishedAt = :now"
-                                                        + " where e.position in :positions")
+                                        .createNativeQuery(
+                                                "update aggregate_log set published_at = :now"
+                                                        + " where position = any(:positions)")
                                         .setParameter("now", Instant.now())
                                         .setParameter(
                                                 "positions",
-                                                entries.stream().map(e -> e.position).toList())
+                                                entries.stream()
+                                                        .map(e -> e.position)
+                                                        .toArray(Long[]::new))
                                         .executeUpdate();
                             }
                             return selected.size();

@@ -84,15 +84,19 @@ public class Rollout extends AggregateRow {
             // locked by this transaction already, its service first (here or in lockAll)
             return Optional.of(held);
         }
-        var em = getEntityManager();
-        List<String> service =
-                em.createQuery("select r.service from Rollout r where r.id = :id", String.class)
-                        .setParameter("id", id)
-                        .getResultList();
-        if (service.isEmpty()) {
+        // its service's lock, found and taken in one statement (0 when there is no such rollout)
+        Number found =
+                (Number)
+                        getEntityManager()
+                                .createNativeQuery(
+                                        "select count(*) from (select "
+                                                + serviceLock("r.service")
+                                                + " from rollout r where r.id = ?1) l")
+                                .setParameter(1, id)
+                                .getSingleResult();
+        if (found.intValue() == 0) {
             return Optional.empty();
         }
-        lockService(service.get(0));
         return Optional.ofNullable(findLocked(Rollout.class, id));
     }
 
@@ -142,14 +146,20 @@ public class Rollout extends AggregateRow {
         var lock =
                 getEntityManager()
                         .createNativeQuery(
-                                "select count(*) from (select pg_advisory_xact_lock(hashtext(s))"
+                                "select count(*) from (select "
+                                        + serviceLock("v.s")
                                         + " from (values "
                                         + values
                                         + ") v(s)) l");
         for (int i = 0; i < services.size(); i++) {
-            lock.setParameter(i + 1, "glide-service:" + services.get(i));
+            lock.setParameter(i + 1, services.get(i));
         }
         lock.getSingleResult();
+    }
+
+    /** SQL that takes the advisory lock of the service named by {@code service} (an expression). */
+    private static String serviceLock(String service) {
+        return "pg_advisory_xact_lock(hashtext('glide-service:' || " + service + "))";
     }
 
     public static Optional<Rollout> findByReleaseKey(String releaseKey) {
@@ -158,9 +168,13 @@ public class Rollout extends AggregateRow {
 
     /** The rollouts of a service that have not ended, oldest first. */
     public static List<Rollout> unfinishedOf(String service) {
+        // one parameter per final state: with a list parameter Hibernate would translate the query
+        // to SQL again on every call (it caches the translation only of queries without one)
         return list(
-                "service = ?1 and state not in ?2 order by createdAt",
+                "service = ?1 and state <> ?2 and state <> ?3 and state <> ?4 order by createdAt",
                 service,
-                List.of(RolloutState.SUCCEEDED, RolloutState.ABORTED, RolloutState.FAILED));
+                RolloutState.SUCCEEDED,
+                RolloutState.ABORTED,
+                RolloutState.FAILED);
     }
 }
