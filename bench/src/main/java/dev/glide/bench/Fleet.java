@@ -61,7 +61,8 @@ import picocli.CommandLine.Option;
  *       second by one traffic replica, and the planner's step latency (a step's confirmation -> the
  *       rollout's next step);
  *   <li>{@code scale}: the scale-out benchmark's burst at 1, 2 and 3 replicas, as rollouts per
- *       CPU-second of the planner and traffic processes;
+ *       CPU-second of the planner and traffic processes (the first {@code --warm-up} bursts at each
+ *       count reported apart);
  *   <li>{@code streams}: the planner's and PostgreSQL's CPU with no live view open and with {@code
  *       --streams} open while nothing changes, and how soon one change reaches all of them.
  * </ul>
@@ -869,6 +870,7 @@ public final class Fleet implements Callable<Integer> {
         ScaleOut scaleOut = new ScaleOut();
         scaleOut.root = root;
         scaleOut.rollouts = scaleRollouts;
+        scaleOut.warmUp = warmUp;
         scaleOut.init();
         Map<String, Object> rows = new LinkedHashMap<>();
         for (int replicas = 1; replicas <= 3; replicas++) {

@@ -71,6 +71,15 @@ public final class ScaleOut implements Callable<Integer> {
             description = "Releases in each burst (default: ${DEFAULT-VALUE}).")
     int rollouts;
 
+    @Option(
+            names = "--warm-up",
+            defaultValue = "1",
+            description =
+                    "Bursts run first at each replica count, right after the services start, and"
+                            + " reported apart (afterStart): their code is still cold, and compiling it"
+                            + " costs every replica the same CPU whatever the load.")
+    int warmUp;
+
     private EventCodec codec;
     private final HttpClient http =
             HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
@@ -121,60 +130,84 @@ public final class ScaleOut implements Callable<Integer> {
                 TopicProbe probe = new TopicProbe(glide.bootstrapServers())) {
             List<String> planners =
                     glide.replicas("planner-service").stream().map(ServiceProcess::url).toList();
-            String prefix = "scale-" + replicas + "-" + Long.toString(System.nanoTime(), 36) + "-";
-            List<CompletableFuture<String>> registered = new ArrayList<>();
-            for (int i = 0; i < rollouts; i++) {
-                registered.add(
-                        send(
-                                "PUT",
-                                planners.get(i % planners.size()) + "/api/services/" + prefix + i,
-                                "{\"team\":\"bench\",\"gateway\":{\"adapter\":\"noop\",\"route\":\"r"
-                                        + i
-                                        + "\"},"
-                                        + "\"stable\":{\"version\":\"v1\",\"endpoints\":[\"http://127.0.0.1:1\"]},\"strategy\":"
-                                        + STRATEGY
-                                        + "}"));
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (int round = 0; round <= warmUp; round++) {
+                Map<String, Object> measured = burst(glide, probe, planners, replicas, round);
+                if (round < warmUp) {
+                    row.put("afterStart", measured);
+                } else {
+                    measured.putAll(row);
+                    row = measured;
+                }
             }
-            CompletableFuture.allOf(registered.toArray(CompletableFuture[]::new)).join();
-
-            List<Long> pids = glide.services().stream().map(ServiceProcess::pid).toList();
-            double cpuBefore = Cpu.seconds(pids);
-            Instant start = Instant.now();
-            List<CompletableFuture<String>> released = new ArrayList<>();
-            for (int i = 0; i < rollouts; i++) {
-                released.add(
-                        send(
-                                "POST",
-                                planners.get(i % planners.size()) + "/api/releases",
-                                "{\"service\":\""
-                                        + prefix
-                                        + i
-                                        + "\",\"version\":\"v2\",\"environment\":\"bench\",\"endpoints\":[\"http://127.0.0.1:2\"]}"));
-            }
-            CompletableFuture.allOf(released.toArray(CompletableFuture[]::new)).join();
-            await().atMost(Duration.ofMinutes(10))
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> succeeded(planners.get(0), prefix) >= rollouts);
-            double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
-            double cpuSeconds = Cpu.seconds(pids) - cpuBefore;
-
-            // what the broker saw: every step and every read-back of this burst's rollouts
-            List<String> ids = released.stream().map(CompletableFuture::join).toList();
-            Set<String> mine = new HashSet<>(ids);
-            List<RolloutStep> steps =
-                    probe.readAll(Topics.ROLLOUT_STEPS, r -> mine.contains(r.key())).stream()
-                            .map(r -> codec.decode(r.value(), RolloutStep.class))
-                            .toList();
-            List<TrafficApplied> applied =
-                    probe.readAll(Topics.TRAFFIC_APPLIED, r -> mine.contains(r.key())).stream()
-                            .map(r -> codec.decode(r.value(), TrafficApplied.class))
-                            .filter(a -> a.outcome() == TrafficApplied.Outcome.APPLIED)
-                            .toList();
-            Map<String, Object> row = row(replicas, seconds, steps, applied);
-            row.put("serviceCpuSeconds", Latencies.round(cpuSeconds));
-            row.put("rolloutsPerCpuSecond", Latencies.round(rollouts / cpuSeconds));
             return row;
         }
+    }
+
+    /** One burst of releases of services registered for it, measured. */
+    private Map<String, Object> burst(
+            GlideSystem glide, TopicProbe probe, List<String> planners, int replicas, int round)
+            throws Exception {
+        String prefix =
+                "scale-"
+                        + replicas
+                        + "-"
+                        + round
+                        + "-"
+                        + Long.toString(System.nanoTime(), 36)
+                        + "-";
+        List<CompletableFuture<String>> registered = new ArrayList<>();
+        for (int i = 0; i < rollouts; i++) {
+            registered.add(
+                    send(
+                            "PUT",
+                            planners.get(i % planners.size()) + "/api/services/" + prefix + i,
+                            "{\"team\":\"bench\",\"gateway\":{\"adapter\":\"noop\",\"route\":\"r"
+                                    + i
+                                    + "\"},"
+                                    + "\"stable\":{\"version\":\"v1\",\"endpoints\":[\"http://127.0.0.1:1\"]},\"strategy\":"
+                                    + STRATEGY
+                                    + "}"));
+        }
+        CompletableFuture.allOf(registered.toArray(CompletableFuture[]::new)).join();
+
+        List<Long> pids = glide.services().stream().map(ServiceProcess::pid).toList();
+        double cpuBefore = Cpu.seconds(pids);
+        Instant start = Instant.now();
+        List<CompletableFuture<String>> released = new ArrayList<>();
+        for (int i = 0; i < rollouts; i++) {
+            released.add(
+                    send(
+                            "POST",
+                            planners.get(i % planners.size()) + "/api/releases",
+                            "{\"service\":\""
+                                    + prefix
+                                    + i
+                                    + "\",\"version\":\"v2\",\"environment\":\"bench\",\"endpoints\":[\"http://127.0.0.1:2\"]}"));
+        }
+        CompletableFuture.allOf(released.toArray(CompletableFuture[]::new)).join();
+        await().atMost(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> succeeded(planners.get(0), prefix) >= rollouts);
+        double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+        double cpuSeconds = Cpu.seconds(pids) - cpuBefore;
+
+        // what the broker saw: every step and every read-back of this burst's rollouts
+        List<String> ids = released.stream().map(CompletableFuture::join).toList();
+        Set<String> mine = new HashSet<>(ids);
+        List<RolloutStep> steps =
+                probe.readAll(Topics.ROLLOUT_STEPS, r -> mine.contains(r.key())).stream()
+                        .map(r -> codec.decode(r.value(), RolloutStep.class))
+                        .toList();
+        List<TrafficApplied> applied =
+                probe.readAll(Topics.TRAFFIC_APPLIED, r -> mine.contains(r.key())).stream()
+                        .map(r -> codec.decode(r.value(), TrafficApplied.class))
+                        .filter(a -> a.outcome() == TrafficApplied.Outcome.APPLIED)
+                        .toList();
+        Map<String, Object> row = row(replicas, seconds, steps, applied);
+        row.put("serviceCpuSeconds", Latencies.round(cpuSeconds));
+        row.put("rolloutsPerCpuSecond", Latencies.round(rollouts / cpuSeconds));
+        return row;
     }
 
     private Map<String, Object> row(
