@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,9 +24,12 @@ import org.jboss.logging.Logger;
 /**
  * HAProxy through its Runtime API: the binding's route is the backend, its targets the stable and
  * canary servers. Both weights are chosen together ({@link HaproxyWeights}) and set in one batch,
- * the side that gains first and the side that loses second (make before break), so some server
- * always takes traffic. Read-back asks for the servers' state, which also shows a server someone
- * put in maintenance by hand.
+ * the side that is to serve the larger share first (make before break): that weight is never 0, so
+ * whatever the weights were, some server takes traffic at every moment of the change, and the share
+ * moves one way only. Read-back asks for the servers' state, which also shows a server someone put
+ * in maintenance by hand; the servers it names are remembered, and a step to a backend not read
+ * yet, or whose last read lacked one of its servers, reads it first, so a batch never names a
+ * server the backend does not have (setting one side's weight while the other's fails).
  *
  * <p>Header and cookie rules are entries of the backend's map (the map HAProxy loaded from a file
  * named {@code glide-<backend>.map}, in any folder; {@link HaproxyRules}), which the backend's
@@ -46,6 +50,9 @@ public class HaproxyGateway implements GatewayAdapter {
     private final RuntimeApi api;
     private final Map<String, RolloutStep> routes = new ConcurrentHashMap<>();
     private final Map<String, KnownMap> maps = new ConcurrentHashMap<>();
+
+    /** The servers each backend ("address backend") had when its state was last read. */
+    private final Map<String, Set<String>> servers = new ConcurrentHashMap<>();
 
     /** How long a backend's map (or that it has none) is remembered between asking HAProxy. */
     static final Duration MAP_KNOWN_FOR = Duration.ofSeconds(30);
@@ -86,17 +93,22 @@ public class HaproxyGateway implements GatewayAdapter {
         String backend = binding.route();
         String stable = target(binding.stableTarget(), "stableTarget");
         String canary = target(binding.canaryTarget(), "canaryTarget");
-        ServerStates before = states(address, backend);
-        int currentCanary = before.weight(backend, canary);
+        Set<String> known = servers.get(address + " " + backend);
+        if (known == null || !known.contains(stable) || !known.contains(canary)) {
+            ServerStates before = states(address, backend);
+            before.weight(backend, canary);
+            before.weight(backend, stable);
+        }
         int[] wanted = HaproxyWeights.split(step.weights());
-        String raiseStable = "set server " + backend + "/" + stable + " weight " + wanted[0];
-        String raiseCanary = "set server " + backend + "/" + canary + " weight " + wanted[1];
+        String setStable = "set server " + backend + "/" + stable + " weight " + wanted[0];
+        String setCanary = "set server " + backend + "/" + canary + " weight " + wanted[1];
         List<String> commands =
-                wanted[1] > currentCanary
-                        ? List.of(raiseCanary, raiseStable)
-                        : List.of(raiseStable, raiseCanary);
+                HaproxyWeights.canaryFirst(wanted)
+                        ? List.of(setCanary, setStable)
+                        : List.of(setStable, setCanary);
         String answer = api.execute(address, commands).trim();
         if (!answer.isEmpty()) {
+            servers.remove(address + " " + backend);
             throw new GatewayException(
                     "HAProxy refused '" + String.join("; ", commands) + "': " + answer, false);
         }
@@ -265,9 +277,20 @@ public class HaproxyGateway implements GatewayAdapter {
                                         false));
     }
 
+    /** The backend's servers as HAProxy serves them now; their names are remembered. */
     private ServerStates states(String address, String backend) throws GatewayException {
-        return ServerStates.parse(
-                backend, api.execute(address, List.of("show servers state " + backend)));
+        ServerStates states;
+        try {
+            states =
+                    ServerStates.parse(
+                            backend,
+                            api.execute(address, List.of("show servers state " + backend)));
+        } catch (GatewayException e) {
+            servers.remove(address + " " + backend);
+            throw e;
+        }
+        servers.put(address + " " + backend, states.servers());
+        return states;
     }
 
     private static String describe(ServerStates states, String server) {

@@ -39,6 +39,16 @@ final class HaproxyWeights {
         return new int[] {bestTotal - bestCanary, bestCanary};
     }
 
+    /**
+     * Whether the canary's weight ({@code wanted[1]}) is to be set before the stable's: the side
+     * that is to serve the larger share goes first. Its new weight is never 0, so whatever weights
+     * the backend had, some server takes traffic at every moment of the change (make before break)
+     * without asking HAProxy for them first.
+     */
+    static boolean canaryFirst(int[] wanted) {
+        return wanted[1] > wanted[0];
+    }
+
     private static int clamp(int share, int total) {
         return Math.max(1, Math.min(total - 1, share));
     }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The answer to {@code show servers state <backend>}: per server, the weight it serves with. A
@@ -71,6 +72,11 @@ final class ServerStates {
                     false);
         }
         return weight;
+    }
+
+    /** The backend's servers, by name. */
+    Set<String> servers() {
+        return Set.copyOf(effectiveWeights.keySet());
     }
 
     String note(String server) {

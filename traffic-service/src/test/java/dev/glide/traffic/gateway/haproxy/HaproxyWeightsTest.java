@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.glide.contract.Weights;
+import net.jqwik.api.Assume;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,5 +51,24 @@ class HaproxyWeightsTest {
     void servedWeightsAreWhatTheIntegersGive() {
         assertThat(HaproxyWeights.served(243, 13).canary()).isCloseTo(5.078, within(0.001));
         assertThat(HaproxyWeights.served(0, 0)).isNull();
+    }
+
+    /**
+     * The weights are set one after the other: whatever the backend had (a server moved by hand,
+     * another replica's step), some server has weight at every moment.
+     */
+    @Property
+    void fromAnyWeightsSomeServerTakesTrafficThroughTheChange(
+            @ForAll @DoubleRange(min = 0, max = 100) double canary,
+            @ForAll @IntRange(min = 0, max = HaproxyWeights.MAX_WEIGHT) int stableBefore,
+            @ForAll @IntRange(min = 0, max = HaproxyWeights.MAX_WEIGHT) int canaryBefore) {
+        Assume.that(stableBefore + canaryBefore > 0);
+        int[] wanted = HaproxyWeights.split(Weights.canaryPercent(canary));
+        int[] between =
+                HaproxyWeights.canaryFirst(wanted)
+                        ? new int[] {stableBefore, wanted[1]}
+                        : new int[] {wanted[0], canaryBefore};
+        assertThat(between[0] + between[1]).isPositive();
+        assertThat(wanted[0] + wanted[1]).isPositive();
     }
 }
