@@ -8,12 +8,15 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +50,7 @@ public class OutboxRelay {
     private static final int BATCH = 500;
 
     private final EntityManager entityManager;
+    private final TransactionSynchronizationRegistry transactions;
     private final Map<String, EventPublisher> publishers;
     private final SerialWorker worker = new SerialWorker("outbox-relay", this::drain);
     private final SerialWorker urgentWorker =
@@ -61,11 +65,13 @@ public class OutboxRelay {
 
     OutboxRelay(
             EntityManager entityManager,
+            TransactionSynchronizationRegistry transactions,
             EventCodec codec,
             @Channel(Topics.ROLLOUT_STEPS) Emitter<String> steps,
             @Channel(Topics.ROLLOUT_EVENTS) Emitter<String> events,
             @Channel(Topics.CDEVENTS) Emitter<String> cdEvents) {
         this.entityManager = entityManager;
+        this.transactions = transactions;
         this.publishers =
                 Map.of(
                         Topics.ROLLOUT_STEPS, new EventPublisher(steps, codec),
@@ -73,11 +79,43 @@ public class OutboxRelay {
                         Topics.CDEVENTS, new EventPublisher(cdEvents, codec));
     }
 
-    void afterCommit(
-            @Observes(during = TransactionPhase.AFTER_SUCCESS) EventLog.Appended appended) {
-        if (appended.published()) {
-            if (appended.urgent()) {
-                urgent.add(new Urgent(appended.kind(), appended.aggregateId()));
+    /**
+     * Notes an appended entry in its transaction; the workers are woken once, when it commits, with
+     * every urgent aggregate it touched. Woken per entry, the urgent worker would start on the
+     * first few of a train's hundreds of aborts while the rest were still being noted, and publish
+     * them in several batches one after another.
+     */
+    void appended(@Observes EventLog.Appended appended) {
+        if (!appended.published()) {
+            return;
+        }
+        Committed committed = (Committed) transactions.getResource(Committed.class);
+        if (committed == null) {
+            committed = new Committed();
+            transactions.putResource(Committed.class, committed);
+            transactions.registerInterposedSynchronization(committed);
+        }
+        if (appended.urgent()) {
+            committed.urgent.add(new Urgent(appended.kind(), appended.aggregateId()));
+        }
+    }
+
+    /** What one transaction appended for publishing, handed to the workers once it commits. */
+    private final class Committed implements Synchronization {
+        private final Set<Urgent> urgent = new LinkedHashSet<>();
+
+        @Override
+        public void beforeCompletion() {
+            // nothing to publish before it is committed
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            if (status != Status.STATUS_COMMITTED) {
+                return;
+            }
+            if (!urgent.isEmpty()) {
+                OutboxRelay.this.urgent.addAll(urgent);
                 urgentWorker.wake();
             }
             worker.wake();
