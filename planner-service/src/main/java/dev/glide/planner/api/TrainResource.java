@@ -134,6 +134,10 @@ public class TrainResource extends AggregateResource<Train, TrainStatus, TrainIn
     @Override
     Caller authorize(String authorization, String id, String action) {
         Caller caller = auth.authenticate(authorization);
+        if (caller.admin()) {
+            // acts for every team: nothing to look up (an unknown train is a 404 all the same)
+            return caller;
+        }
         for (TrainView.MemberView member : queries.get(id).members()) {
             auth.authorize(
                     caller,

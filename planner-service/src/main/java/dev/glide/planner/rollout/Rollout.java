@@ -162,6 +162,15 @@ public class Rollout extends AggregateRow {
         return "pg_advisory_xact_lock(hashtext('glide-service:' || " + service + "))";
     }
 
+    /** The service a rollout releases, without loading the rollout; empty if unknown. */
+    public static Optional<String> serviceOf(String id) {
+        return getEntityManager()
+                .createQuery("select r.service from Rollout r where r.id = :id", String.class)
+                .setParameter("id", id)
+                .getResultStream()
+                .findFirst();
+    }
+
     public static Optional<Rollout> findByReleaseKey(String releaseKey) {
         return find("releaseKey", releaseKey).firstResultOptional();
     }

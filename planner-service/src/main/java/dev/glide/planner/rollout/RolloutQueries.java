@@ -69,6 +69,12 @@ public class RolloutQueries {
         return view(require(id));
     }
 
+    /** The service a rollout releases (whose team may act on it), read alone. */
+    @Transactional
+    public String serviceOf(String id) {
+        return Rollout.serviceOf(id).orElseThrow(() -> new UnknownRolloutException(id));
+    }
+
     private Rollout require(String id) {
         return driver.find(id);
     }
