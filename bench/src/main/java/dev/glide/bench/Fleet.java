@@ -734,13 +734,7 @@ public final class Fleet implements Callable<Integer> {
      */
     private Map<String, Object> trafficReplicaAlone() throws Exception {
         Path data = Files.createTempDirectory("glide-fleet-traffic");
-        try (GlideSystem glide =
-                        GlideSystem.builder(root)
-                                .dataDir(data)
-                                .partitions(6)
-                                .only("traffic-service")
-                                .setAll("quarkus.log.level", "WARN")
-                                .start();
+        try (GlideSystem glide = system(data, "traffic-service").start();
                 FleetListener listener = new FleetListener(glide.bootstrapServers(), codec);
                 KafkaProducer<String, String> producer =
                         BenchKafka.producer(glide.bootstrapServers(), 5)) {
@@ -887,13 +881,7 @@ public final class Fleet implements Callable<Integer> {
 
     private Map<String, Object> liveViews() throws Exception {
         Path data = Files.createTempDirectory("glide-fleet-streams");
-        try (GlideSystem glide =
-                GlideSystem.builder(root)
-                        .dataDir(data)
-                        .partitions(6)
-                        .only("planner-service")
-                        .setAll("quarkus.log.level", "WARN")
-                        .start()) {
+        try (GlideSystem glide = system(data, "planner-service").start()) {
             PlannerApi planner = new PlannerApi(glide.plannerUrl());
             long plannerPid = glide.service("planner-service").pid();
             // 50 rollouts waiting for a traffic service that is not there: nothing changes
@@ -1023,14 +1011,19 @@ public final class Fleet implements Callable<Integer> {
     // ---------------------------------------------------------------- shared
 
     private GlideSystem plannerAndTraffic(Path data, int planners, int traffic) {
+        return system(data, "planner-service", "traffic-service")
+                .replicas("planner-service", planners)
+                .replicas("traffic-service", traffic)
+                .start();
+    }
+
+    /** These services on real Kafka (6 partitions) and PostgreSQL, logging warnings only. */
+    private GlideSystem.Builder system(Path data, String... services) {
         return GlideSystem.builder(root)
                 .dataDir(data)
                 .partitions(6)
-                .only("planner-service", "traffic-service")
-                .replicas("planner-service", planners)
-                .replicas("traffic-service", traffic)
-                .setAll("quarkus.log.level", "WARN")
-                .start();
+                .only(services)
+                .setAll("quarkus.log.level", "WARN");
     }
 
     private static void register(PlannerApi planner, String service, String strategy)
