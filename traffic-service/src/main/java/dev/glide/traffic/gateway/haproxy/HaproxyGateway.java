@@ -25,11 +25,11 @@ import org.jboss.logging.Logger;
  * HAProxy through its Runtime API: the binding's route is the backend, its targets the stable and
  * canary servers. Both weights are chosen together ({@link HaproxyWeights}) and set in one batch,
  * the side that is to serve the larger share first (make before break): that weight is never 0, so
- * whatever the weights were, some server takes traffic at every moment of the change, and the share
- * moves one way only. Read-back asks for the servers' state, which also shows a server someone put
- * in maintenance by hand; the servers it names are remembered, and a step to a backend not read
- * yet, or whose last read lacked one of its servers, reads it first, so a batch never names a
- * server the backend does not have (setting one side's weight while the other's fails).
+ * whatever the weights were, some server takes traffic at every moment of the change. Read-back
+ * asks for the servers' state, which also shows a server someone put in maintenance by hand; the
+ * servers it names are remembered, and a step to a backend not read yet, or whose last read lacked
+ * one of its servers, reads it first, so a batch never names a server the backend does not have
+ * (setting one side's weight while the other's fails).
  *
  * <p>Header and cookie rules are entries of the backend's map (the map HAProxy loaded from a file
  * named {@code glide-<backend>.map}, in any folder; {@link HaproxyRules}), which the backend's
