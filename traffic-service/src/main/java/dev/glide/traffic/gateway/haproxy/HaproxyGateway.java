@@ -93,8 +93,9 @@ public class HaproxyGateway implements GatewayAdapter {
         String backend = binding.route();
         String stable = target(binding.stableTarget(), "stableTarget");
         String canary = target(binding.canaryTarget(), "canaryTarget");
-        Set<String> known = servers.get(address + " " + backend);
+        Set<String> known = servers.get(backendKey(address, backend));
         if (known == null || !known.contains(stable) || !known.contains(canary)) {
+            // throws, naming the servers the backend has, when it lacks one of the two
             ServerStates before = states(address, backend);
             before.weight(backend, canary);
             before.weight(backend, stable);
@@ -108,11 +109,11 @@ public class HaproxyGateway implements GatewayAdapter {
                         : List.of(setStable, setCanary);
         String answer = api.execute(address, commands).trim();
         if (!answer.isEmpty()) {
-            servers.remove(address + " " + backend);
+            servers.remove(backendKey(address, backend));
             throw new GatewayException(
                     "HAProxy refused '" + String.join("; ", commands) + "': " + answer, false);
         }
-        routes.put(address + " " + backend, step);
+        routes.put(backendKey(address, backend), step);
         LOG.debugf(
                 "[rollout %s] haproxy %s: %s",
                 step.rolloutId(), address, String.join("; ", commands));
@@ -155,7 +156,7 @@ public class HaproxyGateway implements GatewayAdapter {
      */
     private Optional<String> map(String address, String backend, boolean fresh)
             throws GatewayException {
-        String key = address + " " + backend;
+        String key = backendKey(address, backend);
         KnownMap known = maps.get(key);
         if (!fresh && known != null && known.at() + MAP_KNOWN_FOR.toNanos() > System.nanoTime()) {
             return known.file();
@@ -197,7 +198,7 @@ public class HaproxyGateway implements GatewayAdapter {
         String prepared = api.execute(address, List.of("prepare map " + map)).trim();
         Matcher version = NEW_VERSION.matcher(prepared);
         if (!version.find()) {
-            maps.remove(address + " " + backend);
+            maps.remove(backendKey(address, backend));
             throw new GatewayException(
                     "HAProxy would not prepare a new version of " + map + ": " + prepared, false);
         }
@@ -233,7 +234,7 @@ public class HaproxyGateway implements GatewayAdapter {
         try {
             return HaproxyRules.parse(answer);
         } catch (IllegalArgumentException e) {
-            maps.remove(address + " " + backend);
+            maps.remove(backendKey(address, backend));
             throw new GatewayException(
                     "HAProxy map " + map + " holds what Glide did not write: " + e.getMessage(),
                     false);
@@ -277,6 +278,11 @@ public class HaproxyGateway implements GatewayAdapter {
                                         false));
     }
 
+    /** The key of a backend of one HAProxy in this adapter's memories. */
+    private static String backendKey(String address, String backend) {
+        return address + " " + backend;
+    }
+
     /** The backend's servers as HAProxy serves them now; their names are remembered. */
     private ServerStates states(String address, String backend) throws GatewayException {
         ServerStates states;
@@ -286,10 +292,10 @@ public class HaproxyGateway implements GatewayAdapter {
                             backend,
                             api.execute(address, List.of("show servers state " + backend)));
         } catch (GatewayException e) {
-            servers.remove(address + " " + backend);
+            servers.remove(backendKey(address, backend));
             throw e;
         }
-        servers.put(address + " " + backend, states.servers());
+        servers.put(backendKey(address, backend), states.servers());
         return states;
     }
 
