@@ -676,30 +676,16 @@ public final class Fleet implements Callable<Integer> {
                 confirmed.add(confirmation.get());
                 Instant published = listener.stepPublished.get(id + "/" + step.sequence());
                 if (published != null) {
-                    outboxWait.add(Duration.between(step.emittedAt(), published).toNanos() / 1e6);
-                    brokerToConfirmed.add(
-                            Duration.between(published, confirmation.get()).toNanos() / 1e6);
+                    outboxWait.add(sinceMs(step.emittedAt(), published));
+                    brokerToConfirmed.add(sinceMs(published, confirmation.get()));
                 }
-                trafficStep.add(
-                        Duration.between(step.emittedAt(), confirmation.get()).toNanos() / 1e6);
+                trafficStep.add(sinceMs(step.emittedAt(), confirmation.get()));
                 if (k + 1 < steps.size()) {
-                    plannerStep.add(
-                            Duration.between(confirmation.get(), steps.get(k + 1).emittedAt())
-                                            .toNanos()
-                                    / 1e6);
+                    plannerStep.add(sinceMs(confirmation.get(), steps.get(k + 1).emittedAt()));
                 }
             }
         }
-        double stepSeconds =
-                Duration.between(
-                                        emitted.stream()
-                                                .min(Comparator.naturalOrder())
-                                                .orElseThrow(),
-                                        confirmed.stream()
-                                                .max(Comparator.naturalOrder())
-                                                .orElseThrow())
-                                .toNanos()
-                        / 1e9;
+        double stepSeconds = sinceMs(earliest(emitted), latest(confirmed)) / 1000;
         clean &= ledger.lost() == 0 && ledger.duplicated() == 0;
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("releases", burst);
@@ -793,7 +779,7 @@ public final class Fleet implements Callable<Integer> {
                         }
                     }
                 }
-                double seconds = Duration.between(start, last).toNanos() / 1e9;
+                double seconds = sinceMs(start, last) / 1000;
                 Map<String, Object> measured = new LinkedHashMap<>();
                 measured.put("routes", burst);
                 measured.put("steps", burst * weights.size());
@@ -804,7 +790,7 @@ public final class Fleet implements Callable<Integer> {
                 measured.put("stepsDuplicated", ledger.duplicated());
                 clean &= ledger.lost() == 0 && ledger.duplicated() == 0;
                 if (round < warmUp) {
-                    row.put("afterStart", measured);
+                    row.putIfAbsent("afterStart", measured);
                 } else {
                     row.putAll(measured);
                 }
@@ -851,11 +837,11 @@ public final class Fleet implements Callable<Integer> {
                         .orElseThrow();
         Instant published = listener.stepPublished.get(id + "/" + back.sequence());
         if (published != null) {
-            abortAnswered.add(Duration.between(asked, answered).toNanos() / 1e6);
-            abortPublished.add(Duration.between(answered, published).toNanos() / 1e6);
-            abortApplied.add(Duration.between(published, back.appliedAt()).toNanos() / 1e6);
+            abortAnswered.add(sinceMs(asked, answered));
+            abortPublished.add(sinceMs(answered, published));
+            abortApplied.add(sinceMs(published, back.appliedAt()));
         }
-        return Duration.between(asked, back.appliedAt()).toNanos() / 1e6;
+        return sinceMs(asked, back.appliedAt());
     }
 
     // ---------------------------------------------------------------- scale
