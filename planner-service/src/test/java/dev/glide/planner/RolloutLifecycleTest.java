@@ -442,6 +442,64 @@ class RolloutLifecycleTest {
     }
 
     @Test
+    void readBacksOfManyRolloutsArrivingAtOnceAreAppliedTogetherAndEachRolloutKeepsItsOrder() {
+        String steps = "{\"type\":\"canary\",\"steps\":[{\"setWeight\":10},{\"setWeight\":50}]}";
+        double before =
+                metric("glide_planner_inputs_per_transaction_sum")
+                        - metric("glide_planner_inputs_per_transaction_count");
+        List<Simulated> first = new ArrayList<>();
+        List<String> queued = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String service = newService();
+            Simulated.registerService(service, steps);
+            first.add(new Simulated(probe, codec, Simulated.release(service, "v2"), service));
+            // a second release of every third service waits for the first to end
+            if (i % 3 == 0) {
+                queued.add(Simulated.release(service, "v3"));
+            }
+        }
+        await().atMost(TopicProbe.WAIT)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> {
+                            Simulated.answerAll(first);
+                            return first.stream()
+                                    .allMatch(m -> "SUCCEEDED".equals(Simulated.state(m.id())));
+                        });
+        for (Simulated member : first) {
+            List<RolloutStep> published = member.steps();
+            assertThat(published)
+                    .extracting(RolloutStep::sequence)
+                    .as("rollout %s's steps, in the order published", member.id())
+                    .isSorted()
+                    .doesNotHaveDuplicates();
+            assertThat(published)
+                    .extracting(step -> step.weights().canary())
+                    .startsWith(10.0, 50.0)
+                    .endsWith(100.0);
+            assertFoldEqualsStoredState(member.id());
+        }
+        // each queued release started when its service's first rollout ended
+        for (String id : queued) {
+            assertThat(Simulated.state(id)).isEqualTo("PROGRESSING");
+        }
+        // some read-backs shared a transaction: more inputs than transactions
+        assertThat(
+                        metric("glide_planner_inputs_per_transaction_sum")
+                                - metric("glide_planner_inputs_per_transaction_count"))
+                .isGreaterThan(before);
+    }
+
+    /** A value of the planner's Prometheus metrics (0 when it is not there yet). */
+    private static double metric(String name) {
+        String text = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        return text.lines()
+                .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    @Test
     void underTheSupersedePolicyANewReleaseAbortsTheRunningRolloutFirstThenStarts() {
         String service = newService();
         Simulated.registerService(service, CANARY, "supersede");

@@ -19,10 +19,13 @@ import dev.glide.planner.rollout.RolloutDriver;
 import dev.glide.planner.rollout.UnknownRolloutException;
 import dev.glide.planner.train.TrainDriver;
 import dev.glide.planner.train.UnknownTrainException;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -49,16 +52,39 @@ public class PlannerInputsConsumer {
     private final Kernel kernel;
     private final TrainDriver trains;
     private final KeyedLanes lanes;
+    private final GroupCommit<Input> batches;
+    private final DistributionSummary perTransaction;
+
+    /** An input to a rollout, and what it came from (for the log). */
+    private record Input(String rolloutId, MachineInput input, String cause) {}
 
     PlannerInputsConsumer(
             EventCodec codec,
             RolloutDriver driver,
             Kernel kernel,
             TrainDriver trains,
+            MeterRegistry registry,
             @ConfigProperty(name = "glide.planner.input-workers", defaultValue = "8") int workers,
             @ConfigProperty(name = "glide.planner.max-inputs-in-flight", defaultValue = "5000")
-                    int maxInFlight) {
+                    int maxInFlight,
+            @ConfigProperty(name = "glide.planner.max-inputs-per-transaction", defaultValue = "64")
+                    int maxBatch,
+            @ConfigProperty(name = "glide.planner.input-transactions", defaultValue = "4")
+                    int transactions) {
         this.lanes = new KeyedLanes("planner-inputs", workers, maxInFlight);
+        this.perTransaction =
+                DistributionSummary.builder("glide.planner.inputs.per.transaction")
+                        .description(
+                                "Read-backs and verdicts applied in one transaction: more than one"
+                                        + " when they arrive faster than they are applied")
+                        .register(registry);
+        this.batches =
+                new GroupCommit<>(
+                        "planner-inputs-commit",
+                        transactions,
+                        maxBatch,
+                        this::applyAll,
+                        this::apply);
         this.codec = codec;
         this.driver = driver;
         this.kernel = kernel;
@@ -81,13 +107,10 @@ public class PlannerInputsConsumer {
                 message,
                 applied.rolloutId(),
                 applied.urgent(),
-                () -> {
-                    onTrafficApplied(applied);
-                    return CompletableFuture.completedFuture(null);
-                });
+                () -> inLane(input(applied), applied.urgent()));
     }
 
-    private void onTrafficApplied(TrafficApplied applied) {
+    private Input input(TrafficApplied applied) {
         MachineInput input =
                 switch (applied.outcome()) {
                     case APPLIED -> new TrafficConfirmed(applied.sequence(), applied.served());
@@ -96,7 +119,7 @@ public class PlannerInputsConsumer {
                             new DriftReported(
                                     applied.sequence(), applied.served(), applied.reason());
                 };
-        apply(applied.rolloutId(), input, "traffic-applied from " + applied.adapter());
+        return new Input(applied.rolloutId(), input, "traffic-applied from " + applied.adapter());
     }
 
     /** A verdict, in its rollout's lane (see {@link #onTrafficApplied(Message)}). */
@@ -112,14 +135,11 @@ public class PlannerInputsConsumer {
                 message,
                 verdict.rolloutId(),
                 verdict.urgent(),
-                () -> {
-                    onVerdict(verdict);
-                    return CompletableFuture.completedFuture(null);
-                });
+                () -> inLane(input(verdict), verdict.urgent()));
     }
 
-    private void onVerdict(AnalysisVerdict verdict) {
-        apply(
+    private Input input(AnalysisVerdict verdict) {
+        return new Input(
                 verdict.rolloutId(),
                 new VerdictReceived(
                         verdict.stepSequence(),
@@ -133,6 +153,18 @@ public class PlannerInputsConsumer {
                         verdict.experiment() == null ? null : verdict.experiment().winner(),
                         verdict.experiment()),
                 "verdict " + verdict.verdict() + " (window " + verdict.window() + ")");
+    }
+
+    /**
+     * An urgent input at once on its lane's worker (it waits for no other rollout's); any other
+     * with what else is waiting, in one transaction ({@link GroupCommit}).
+     */
+    private CompletableFuture<Void> inLane(Input input, boolean urgent) {
+        if (urgent) {
+            apply(input);
+            return CompletableFuture.completedFuture(null);
+        }
+        return batches.submit(input);
     }
 
     @Incoming(Topics.ROLLOUT_COMMANDS)
@@ -161,28 +193,40 @@ public class PlannerInputsConsumer {
      * In a transaction of its own, tried again while the database is down (the record waits, and
      * its partition behind it, rather than being dead-lettered).
      */
-    private void apply(String rolloutId, MachineInput input, String cause) {
+    private void apply(Input input) {
         DatabaseOutage.retry(
-                cause + " of rollout " + rolloutId,
-                () ->
-                        QuarkusTransaction.requiringNew()
-                                .run(
-                                        () ->
-                                                Rollout.findLocked(rolloutId)
-                                                        .ifPresentOrElse(
-                                                                rollout ->
-                                                                        driver.apply(
-                                                                                rollout, input,
-                                                                                cause, null),
-                                                                () ->
-                                                                        LOG.warnf(
-                                                                                "[rollout %s] %s skipped: no such rollout",
-                                                                                rolloutId,
-                                                                                cause))));
+                input.cause() + " of rollout " + input.rolloutId(),
+                () -> QuarkusTransaction.requiringNew().run(() -> applyLocked(input)));
+        perTransaction.record(1);
+    }
+
+    /**
+     * Several rollouts' inputs in one transaction, their rollouts (and services) locked first in
+     * three statements; tried once: if it fails, {@link GroupCommit} applies each on its own.
+     */
+    private void applyAll(List<Input> inputs) {
+        QuarkusTransaction.requiringNew()
+                .run(
+                        () -> {
+                            Rollout.lockAll(inputs.stream().map(Input::rolloutId).toList());
+                            inputs.forEach(this::applyLocked);
+                        });
+        perTransaction.record(inputs.size());
+    }
+
+    private void applyLocked(Input input) {
+        Rollout.findLocked(input.rolloutId())
+                .ifPresentOrElse(
+                        rollout -> driver.apply(rollout, input.input(), input.cause(), null),
+                        () ->
+                                LOG.warnf(
+                                        "[rollout %s] %s skipped: no such rollout",
+                                        input.rolloutId(), input.cause()));
     }
 
     @PreDestroy
     void stop() {
         lanes.close();
+        batches.close();
     }
 }

@@ -7,12 +7,13 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 import jakarta.persistence.Transient;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.hibernate.LockMode;
+import org.hibernate.Session;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -101,29 +102,32 @@ public class Rollout extends AggregateRow {
     }
 
     /**
-     * Locks these rollouts as {@link #findLocked} locks one, in three statements instead of three
-     * per rollout: their services (in one order, so two such writers never wait on each other),
-     * then the rows. A train acting on two hundred members at once locks them here first; each
-     * {@link #findLocked} after it finds its row held.
+     * Locks these rollouts as {@link #findLocked} locks one, in two statements instead of two per
+     * rollout: their services (in one order, so two such writers never wait on each other), then
+     * the rows. A train acting on two hundred members at once, or a batch of inputs to many
+     * rollouts, locks them here first; each {@link #findLocked} after it finds its row held. Native
+     * statements with one array parameter: a list parameter would have Hibernate translate the
+     * query again for every size of list.
      */
     public static void lockAll(Collection<String> ids) {
         if (ids.isEmpty()) {
             return;
         }
+        String[] wanted = ids.toArray(String[]::new);
         var em = getEntityManager();
-        List<String> services =
-                em.createQuery(
-                                "select distinct r.service from Rollout r where r.id in :ids"
-                                        + " order by r.service",
-                                String.class)
-                        .setParameter("ids", ids)
-                        .getResultList();
-        if (!services.isEmpty()) {
-            lockServices(services);
-        }
-        em.createQuery("from Rollout r where r.id in :ids order by r.id", Rollout.class)
-                .setParameter("ids", ids)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+        em.createNativeQuery(
+                        "select count(*) from (select "
+                                + serviceLock("v.service")
+                                + " from (select distinct service from rollout"
+                                + " where id = any(?1) order by service) v) l")
+                .setParameter(1, wanted)
+                .getSingleResult();
+        em.unwrap(Session.class)
+                .createNativeQuery(
+                        "select {r.*} from rollout r where r.id = any(?1) order by r.id for update",
+                        Object.class)
+                .addEntity("r", Rollout.class, LockMode.PESSIMISTIC_WRITE)
+                .setParameter(1, wanted)
                 .getResultList();
     }
 

@@ -1,0 +1,134 @@
+package dev.glide.planner.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class GroupCommitTest {
+
+    private final List<List<Integer>> together = Collections.synchronizedList(new ArrayList<>());
+    private final List<Integer> alone = Collections.synchronizedList(new ArrayList<>());
+
+    @Test
+    void anItemThatFindsAWorkerFreeGoesAtOnceAndAlone() throws Exception {
+        try (GroupCommit<Integer> commits =
+                new GroupCommit<>("test", 2, 10, together::add, alone::add)) {
+            commits.submit(1).get(5, TimeUnit.SECONDS);
+            commits.submit(2).get(5, TimeUnit.SECONDS);
+        }
+        assertThat(alone).containsExactly(1, 2);
+        assertThat(together).isEmpty();
+    }
+
+    @Test
+    void itemsThatWaitWhileTheWorkerIsBusyAreDoneTogetherUpToTheMost() throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (GroupCommit<Integer> commits =
+                new GroupCommit<>(
+                        "test",
+                        1,
+                        4,
+                        together::add,
+                        item -> {
+                            if (item == 0) {
+                                busy.countDown();
+                                hold(release);
+                            }
+                            alone.add(item);
+                        })) {
+            CompletableFuture<Void> first = commits.submit(0);
+            busy.await(5, TimeUnit.SECONDS);
+            List<CompletableFuture<Void>> waiting =
+                    IntStream.rangeClosed(1, 6).mapToObj(commits::submit).toList();
+            release.countDown();
+            first.get(5, TimeUnit.SECONDS);
+            for (CompletableFuture<Void> done : waiting) {
+                done.get(5, TimeUnit.SECONDS);
+            }
+        }
+        // the six that waited: four together (the most), then the two left, together
+        assertThat(together).containsExactly(List.of(1, 2, 3, 4), List.of(5, 6));
+        assertThat(alone).containsExactly(0);
+    }
+
+    @Test
+    void aBatchThatFailsIsDoneAgainOneByOneAndOnlyTheBadItemFails() throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (GroupCommit<Integer> commits =
+                new GroupCommit<>(
+                        "test",
+                        1,
+                        10,
+                        batch -> {
+                            throw new IllegalStateException("deadlock");
+                        },
+                        item -> {
+                            if (item == 0) {
+                                busy.countDown();
+                                hold(release);
+                            }
+                            if (item == 2) {
+                                throw new IllegalArgumentException("item 2 is bad");
+                            }
+                            alone.add(item);
+                        })) {
+            CompletableFuture<Void> first = commits.submit(0);
+            busy.await(5, TimeUnit.SECONDS);
+            List<CompletableFuture<Void>> waiting =
+                    IntStream.rangeClosed(1, 3).mapToObj(commits::submit).toList();
+            release.countDown();
+            first.get(5, TimeUnit.SECONDS);
+            waiting.get(0).get(5, TimeUnit.SECONDS);
+            waiting.get(2).get(5, TimeUnit.SECONDS);
+            ExecutionException bad =
+                    assertThrows(
+                            ExecutionException.class,
+                            () -> waiting.get(1).get(5, TimeUnit.SECONDS));
+            assertThat(bad.getCause()).hasMessage("item 2 is bad");
+        }
+        assertThat(alone).containsExactly(0, 1, 3);
+    }
+
+    @Test
+    void aWorkerOutlivesAnItemThatFailsAlone() throws Exception {
+        try (GroupCommit<Integer> commits =
+                new GroupCommit<>(
+                        "test",
+                        1,
+                        10,
+                        together::add,
+                        item -> {
+                            if (item == 1) {
+                                throw new IllegalArgumentException("bad");
+                            }
+                            alone.add(item);
+                        })) {
+            CompletableFuture<Void> bad = commits.submit(1);
+            await().atMost(Duration.ofSeconds(5)).until(bad::isDone);
+            assertThat(bad).isCompletedExceptionally();
+            commits.submit(2).get(5, TimeUnit.SECONDS);
+        }
+        assertThat(alone).containsExactly(2);
+    }
+
+    private static void hold(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
