@@ -14,15 +14,18 @@ import java.util.List;
 import java.util.Optional;
 import org.hibernate.LockMode;
 import org.hibernate.Session;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 /**
  * A rollout's current state. Its log (the kernel's, kind {@code rollout}) is the history this state
- * folds from.
+ * folds from. An update writes only the columns that changed: its spec and release (JSON, written
+ * once) are not serialised again for every step.
  */
 @Entity
 @Table(name = "rollout")
+@DynamicUpdate
 public class Rollout extends AggregateRow {
 
     public String service;

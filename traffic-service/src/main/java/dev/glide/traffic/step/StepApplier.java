@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -205,54 +207,101 @@ public class StepApplier {
      */
     private List<Optional<Long>> lastSequences(List<String> rolloutIds) {
         Map<String, Long> known = new HashMap<>();
-        AppliedStep.getEntityManager()
-                .createQuery(
-                        "select a.rolloutId, a.sequence from AppliedStep a where a.rolloutId in"
-                                + " :ids",
-                        Object[].class)
-                .setParameter("ids", Set.copyOf(rolloutIds))
-                .getResultList()
-                .forEach(row -> known.put((String) row[0], (Long) row[1]));
+        // one array parameter: a list parameter would have Hibernate translate the query again
+        // for every size of batch
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows =
+                AppliedStep.getEntityManager()
+                        .createNativeQuery(
+                                "select rollout_id, sequence from applied_step"
+                                        + " where rollout_id = any(?1)",
+                                Object[].class)
+                        .setParameter(1, rolloutIds.stream().distinct().toArray(String[]::new))
+                        .getResultList();
+        rows.forEach(row -> known.put((String) row[0], ((Number) row[1]).longValue()));
         return rolloutIds.stream().map(id -> Optional.ofNullable(known.get(id))).toList();
     }
 
     /**
-     * Records these applied steps in one transaction: each replaces its rollout's row unless a
-     * newer step was recorded meanwhile (another replica, after a rebalance), which one conditional
-     * upsert decides without reading the row first. True for each step recorded.
+     * Records these applied steps in one transaction and one statement: each replaces its rollout's
+     * row unless a newer step was recorded meanwhile (another replica, after a rebalance), which
+     * the conditional upsert decides without reading the row first. True for each step recorded.
+     * Steps of one rollout twice in a batch (which the route lanes never make) go one statement
+     * each, as one statement may not change a row twice.
      */
     private List<Boolean> record(List<RolloutStep> steps) {
         Instant now = Instant.now();
-        List<Boolean> recorded = new ArrayList<>();
+        Set<String> written = new HashSet<>();
+        List<List<RolloutStep>> statements = new ArrayList<>();
+        List<RolloutStep> current = new ArrayList<>();
         for (RolloutStep step : steps) {
-            int rows =
-                    AppliedStep.getEntityManager()
-                            .createNativeQuery(
-                                    "insert into applied_step (rollout_id, sequence, service,"
-                                            + " adapter, route, desired, applied_at) values (?1,"
-                                            + " ?2, ?3, ?4, ?5, cast(?6 as jsonb), ?7) on"
-                                            + " conflict (rollout_id) do update set sequence ="
-                                            + " excluded.sequence, service = excluded.service,"
-                                            + " adapter = excluded.adapter, route ="
-                                            + " excluded.route, desired = excluded.desired,"
-                                            + " applied_at = excluded.applied_at where"
-                                            + " applied_step.sequence <= excluded.sequence")
-                            .setParameter(1, step.rolloutId())
-                            .setParameter(2, step.sequence())
-                            .setParameter(3, step.service())
-                            .setParameter(4, step.gateway().adapter())
-                            .setParameter(5, step.gateway().route())
-                            .setParameter(6, json(step))
-                            .setParameter(7, now)
-                            .executeUpdate();
-            if (rows == 0) {
-                LOG.infof(
-                        "[rollout %s] step %d not recorded: a newer step was recorded meanwhile",
-                        step.rolloutId(), step.sequence());
+            if (!written.add(step.rolloutId())) {
+                statements.add(current);
+                current = new ArrayList<>();
+                written.clear();
+                written.add(step.rolloutId());
             }
-            recorded.add(rows > 0);
+            current.add(step);
         }
-        return recorded;
+        statements.add(current);
+        Map<RolloutStep, Boolean> recorded = new IdentityHashMap<>();
+        for (List<RolloutStep> statement : statements) {
+            Set<String> stored = upsert(statement, now);
+            for (RolloutStep step : statement) {
+                boolean done = stored.contains(step.rolloutId());
+                if (!done) {
+                    LOG.infof(
+                            "[rollout %s] step %d not recorded: a newer step was recorded"
+                                    + " meanwhile",
+                            step.rolloutId(), step.sequence());
+                }
+                recorded.put(step, done);
+            }
+        }
+        return steps.stream().map(recorded::get).toList();
+    }
+
+    /** The rollouts whose row these steps (one per rollout) now are. */
+    private Set<String> upsert(List<RolloutStep> steps, Instant now) {
+        @SuppressWarnings("unchecked")
+        List<String> stored =
+                AppliedStep.getEntityManager()
+                        .createNativeQuery(
+                                "insert into applied_step (rollout_id, sequence, service, adapter,"
+                                        + " route, desired, applied_at) select s.rollout_id,"
+                                        + " s.sequence, s.service, s.adapter, s.route,"
+                                        + " cast(s.desired as jsonb), ?7 from unnest(cast(?1 as"
+                                        + " text[]), cast(?2 as bigint[]), cast(?3 as text[]),"
+                                        + " cast(?4 as text[]), cast(?5 as text[]), cast(?6 as"
+                                        + " text[])) as s(rollout_id, sequence, service, adapter,"
+                                        + " route, desired) on conflict (rollout_id) do update set"
+                                        + " sequence = excluded.sequence, service ="
+                                        + " excluded.service, adapter = excluded.adapter, route ="
+                                        + " excluded.route, desired = excluded.desired, applied_at"
+                                        + " = excluded.applied_at where applied_step.sequence <="
+                                        + " excluded.sequence returning applied_step.rollout_id",
+                                String.class)
+                        .setParameter(
+                                1,
+                                steps.stream().map(RolloutStep::rolloutId).toArray(String[]::new))
+                        .setParameter(
+                                2, steps.stream().map(RolloutStep::sequence).toArray(Long[]::new))
+                        .setParameter(
+                                3, steps.stream().map(RolloutStep::service).toArray(String[]::new))
+                        .setParameter(
+                                4,
+                                steps.stream()
+                                        .map(step -> step.gateway().adapter())
+                                        .toArray(String[]::new))
+                        .setParameter(
+                                5,
+                                steps.stream()
+                                        .map(step -> step.gateway().route())
+                                        .toArray(String[]::new))
+                        .setParameter(6, steps.stream().map(this::json).toArray(String[]::new))
+                        .setParameter(7, now)
+                        .getResultList();
+        return Set.copyOf(stored);
     }
 
     private String json(RolloutStep step) {
