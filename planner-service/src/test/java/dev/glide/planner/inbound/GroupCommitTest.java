@@ -2,7 +2,6 @@ package dev.glide.planner.inbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -32,74 +32,71 @@ class GroupCommitTest {
     }
 
     @Test
-    void itemsThatWaitWhileTheWorkerIsBusyAreDoneTogetherUpToTheMost() throws Exception {
-        CountDownLatch busy = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        try (GroupCommit<Integer> commits =
-                new GroupCommit<>(
-                        "test",
-                        1,
-                        4,
-                        together::add,
-                        item -> {
-                            if (item == 0) {
-                                busy.countDown();
-                                hold(release);
-                            }
-                            alone.add(item);
-                        })) {
-            CompletableFuture<Void> first = commits.submit(0);
-            busy.await(5, TimeUnit.SECONDS);
-            List<CompletableFuture<Void>> waiting =
-                    IntStream.rangeClosed(1, 6).mapToObj(commits::submit).toList();
-            release.countDown();
-            first.get(5, TimeUnit.SECONDS);
-            for (CompletableFuture<Void> done : waiting) {
-                done.get(5, TimeUnit.SECONDS);
-            }
-        }
+    void itemsThatWaitWhileTheWorkerIsBusyAreDoneTogetherUpToTheMost() {
+        List<CompletableFuture<Void>> waiting =
+                whileTheWorkerIsBusy(4, together::add, item -> {}, 6);
+        waiting.forEach(done -> assertThat(done).succeedsWithin(Duration.ofSeconds(5)));
         // the six that waited: four together (the most), then the two left, together
         assertThat(together).containsExactly(List.of(1, 2, 3, 4), List.of(5, 6));
         assertThat(alone).containsExactly(0);
     }
 
     @Test
-    void aBatchThatFailsIsDoneAgainOneByOneAndOnlyTheBadItemFails() throws Exception {
+    void aBatchThatFailsIsDoneAgainOneByOneAndOnlyTheBadItemFails() {
+        List<CompletableFuture<Void>> waiting =
+                whileTheWorkerIsBusy(
+                        10,
+                        batch -> {
+                            throw new IllegalStateException("deadlock");
+                        },
+                        item -> {
+                            if (item == 2) {
+                                throw new IllegalArgumentException("item 2 is bad");
+                            }
+                        },
+                        3);
+        assertThat(waiting.get(0)).succeedsWithin(Duration.ofSeconds(5));
+        assertThat(waiting.get(2)).succeedsWithin(Duration.ofSeconds(5));
+        assertThat(waiting.get(1))
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .withMessageContaining("item 2 is bad");
+        assertThat(alone).containsExactly(0, 1, 3);
+    }
+
+    /**
+     * Items 1 to {@code count}, submitted while the one worker is busy with item 0 (done alone),
+     * then let go; each item done alone without a failure is noted in {@link #alone}.
+     */
+    private List<CompletableFuture<Void>> whileTheWorkerIsBusy(
+            int maxBatch, Consumer<List<Integer>> batches, Consumer<Integer> each, int count) {
         CountDownLatch busy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try (GroupCommit<Integer> commits =
                 new GroupCommit<>(
                         "test",
                         1,
-                        10,
-                        batch -> {
-                            throw new IllegalStateException("deadlock");
-                        },
+                        maxBatch,
+                        batches,
                         item -> {
                             if (item == 0) {
                                 busy.countDown();
                                 hold(release);
                             }
-                            if (item == 2) {
-                                throw new IllegalArgumentException("item 2 is bad");
-                            }
+                            each.accept(item);
                             alone.add(item);
                         })) {
             CompletableFuture<Void> first = commits.submit(0);
-            busy.await(5, TimeUnit.SECONDS);
+            hold(busy);
             List<CompletableFuture<Void>> waiting =
-                    IntStream.rangeClosed(1, 3).mapToObj(commits::submit).toList();
+                    IntStream.rangeClosed(1, count).mapToObj(commits::submit).toList();
             release.countDown();
-            first.get(5, TimeUnit.SECONDS);
-            waiting.get(0).get(5, TimeUnit.SECONDS);
-            waiting.get(2).get(5, TimeUnit.SECONDS);
-            ExecutionException bad =
-                    assertThrows(
-                            ExecutionException.class,
-                            () -> waiting.get(1).get(5, TimeUnit.SECONDS));
-            assertThat(bad.getCause()).hasMessage("item 2 is bad");
+            assertThat(first).succeedsWithin(Duration.ofSeconds(5));
+            CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new))
+                    .exceptionally(failure -> null)
+                    .join();
+            return waiting;
         }
-        assertThat(alone).containsExactly(0, 1, 3);
     }
 
     @Test
