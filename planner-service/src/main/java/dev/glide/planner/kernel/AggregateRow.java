@@ -38,17 +38,15 @@ public abstract class AggregateRow extends PanacheEntityBase {
      * instead: it may be older than what another replica committed meanwhile.
      */
     protected static <T extends AggregateRow> T findLocked(Class<T> type, String id) {
-        T held = lockedHere(type, id);
-        if (held != null) {
-            // read under this transaction's lock already: nobody can have changed it since
-            return held;
-        }
         EntityManager em = Panache.getEntityManager(type);
         T earlier = managed(type, id);
         if (earlier == null) {
             return em.find(type, id, LockModeType.PESSIMISTIC_WRITE);
         }
-        em.refresh(earlier, LockModeType.PESSIMISTIC_WRITE);
+        if (!locked(em, earlier)) {
+            em.refresh(earlier, LockModeType.PESSIMISTIC_WRITE);
+        }
+        // read under this transaction's lock (now or before): nobody can change it any more
         return earlier;
     }
 
@@ -58,11 +56,11 @@ public abstract class AggregateRow extends PanacheEntityBase {
      */
     protected static <T extends AggregateRow> T lockedHere(Class<T> type, String id) {
         T earlier = managed(type, id);
-        return earlier != null
-                        && Panache.getEntityManager(type).getLockMode(earlier)
-                                == LockModeType.PESSIMISTIC_WRITE
-                ? earlier
-                : null;
+        return earlier != null && locked(Panache.getEntityManager(type), earlier) ? earlier : null;
+    }
+
+    private static boolean locked(EntityManager em, AggregateRow row) {
+        return em.getLockMode(row) == LockModeType.PESSIMISTIC_WRITE;
     }
 
     /** The row if this transaction has loaded it, else null (without asking the database). */
