@@ -14,7 +14,6 @@ import dev.glide.contract.Weights;
 import dev.glide.testsupport.RealInfrastructure;
 import dev.glide.testsupport.ServesOperationalEndpoints;
 import dev.glide.testsupport.TopicProbe;
-import dev.glide.traffic.step.StepApplier;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -74,30 +73,6 @@ class RolloutStepsTest implements ServesOperationalEndpoints {
                         .toList();
         assertThat(answers).extracting(TrafficApplied::sequence).containsExactly(2L, 2L);
         assertThat(answers).extracting(TrafficApplied::served).containsOnly(new Weights(75, 25));
-    }
-
-    @Test
-    void aStepBackToStableIsRecordedOnItsOwnAndALateOlderStepStillDoesNotOverrideIt() {
-        String rollout = newRolloutId();
-        probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step(rollout, 1, 25, "noop")));
-        awaitApplied(rollout, 1);
-        // everyone back on stable: urgent, read and recorded outside the other routes' batches
-        probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step(rollout, 2, 0, "noop")));
-        assertThat(awaitApplied(rollout, 2).served()).isEqualTo(new Weights(100, 0));
-
-        probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step(rollout, 1, 25, "noop")));
-        probe.send(Topics.ROLLOUT_STEPS, rollout, codec.encode(step(rollout, 2, 0, "noop")));
-
-        // step 2 was recorded: the late step 1 is not answered, step 2 again is only read back
-        List<TrafficApplied> answers =
-                probe
-                        .awaitRecords(Topics.TRAFFIC_APPLIED, WAIT, 3, r -> rollout.equals(r.key()))
-                        .stream()
-                        .map(r -> codec.decode(r.value(), TrafficApplied.class))
-                        .toList();
-        assertThat(answers).extracting(TrafficApplied::sequence).containsExactly(1L, 2L, 2L);
-        assertThat(answers.get(2).reason()).isEqualTo(StepApplier.REREAD);
-        assertThat(answers.get(2).served()).isEqualTo(new Weights(100, 0));
     }
 
     @Test

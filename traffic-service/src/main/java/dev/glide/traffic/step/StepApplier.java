@@ -89,44 +89,15 @@ public class StepApplier {
      */
     private static <T, R> Coalescer<T, R> inTransactions(
             String name, String what, Function<List<T>, List<R>> work) {
-        return new Coalescer<>(name, BATCH, batch -> inTransaction(what, batch, work));
-    }
-
-    /** {@code work} on {@code batch} in a transaction, tried again while the database is down. */
-    private static <T, R> List<R> inTransaction(
-            String what, List<T> batch, Function<List<T>, List<R>> work) {
-        return DatabaseOutage.retry(
-                what + " (" + batch.size() + ")",
-                () -> QuarkusTransaction.requiringNew().call(() -> work.apply(batch)));
-    }
-
-    /**
-     * The sequence of the step last applied to this step's rollout, read in a batch with other
-     * routes' steps; an urgent step's (one taking users back to stable) at once on its own, so it
-     * never waits for a batch of other routes' steps to be read first.
-     */
-    private CompletableFuture<Optional<Long>> lastSequence(RolloutStep step) {
-        if (!step.urgent()) {
-            return lastSequences.submit(step.rolloutId());
-        }
-        return CompletableFuture.supplyAsync(
-                () ->
-                        inTransaction(
-                                        "reading an urgent step's applied step",
-                                        List.of(step.rolloutId()),
-                                        this::lastSequences)
-                                .get(0),
-                lanes.calls());
-    }
-
-    /** Records an applied step: as {@link #lastSequence}, in a batch unless it is urgent. */
-    private CompletableFuture<Boolean> recorded(RolloutStep step) {
-        if (!step.urgent()) {
-            return recorder.submit(step);
-        }
-        return CompletableFuture.supplyAsync(
-                () -> inTransaction("recording an urgent step", List.of(step), this::record).get(0),
-                lanes.calls());
+        return new Coalescer<>(
+                name,
+                BATCH,
+                batch ->
+                        DatabaseOutage.retry(
+                                what + " (" + batch.size() + ")",
+                                () ->
+                                        QuarkusTransaction.requiringNew()
+                                                .call(() -> work.apply(batch))));
     }
 
     /**
@@ -155,11 +126,11 @@ public class StepApplier {
      * work on the route runs meanwhile on this replica; what another replica recorded for the
      * rollout meanwhile (a rebalance) is checked again when this step is recorded. The applied step
      * is read before and recorded after in batches with other routes' steps ({@link Coalescer}): a
-     * burst of steps costs a few transactions, not two per step. An urgent step is read and
-     * recorded on its own, ahead of those batches.
+     * burst of steps costs a few transactions, not two per step.
      */
     public CompletableFuture<Optional<TrafficApplied>> handle(RolloutStep step) {
-        return lastSequence(step)
+        return lastSequences
+                .submit(step.rolloutId())
                 .thenComposeAsync(last -> handle(step, last.orElse(null)), lanes.calls());
     }
 
@@ -199,7 +170,7 @@ public class StepApplier {
                             if (failure == null) {
                                 // what follows (the answer, its publishing, the lane's next
                                 // work) runs off the recorder's one thread
-                                return recorded(step)
+                                return recorder.submit(step)
                                         .thenApplyAsync(
                                                 recorded -> {
                                                     catchUp.appliedHere(step);
