@@ -202,7 +202,7 @@ public class PlannerInputsConsumer {
 
     /**
      * Several rollouts' inputs in one transaction, their rollouts (and services) locked first in
-     * three statements; tried once: if it fails, {@link GroupCommit} applies each on its own.
+     * two statements; tried once: if it fails, {@link GroupCommit} applies each on its own.
      */
     private void applyAll(List<Input> inputs) {
         QuarkusTransaction.requiringNew()
