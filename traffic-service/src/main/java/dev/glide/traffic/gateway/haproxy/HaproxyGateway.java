@@ -88,12 +88,13 @@ public class HaproxyGateway implements GatewayAdapter {
                 throw new GatewayException(problem.get(), false);
             }
         }
-        writeRules(address(binding), binding.route(), step.matchRules());
         String address = address(binding);
         String backend = binding.route();
+        String key = backendKey(address, backend);
+        writeRules(address, backend, step.matchRules());
         String stable = target(binding.stableTarget(), "stableTarget");
         String canary = target(binding.canaryTarget(), "canaryTarget");
-        Set<String> known = servers.get(backendKey(address, backend));
+        Set<String> known = servers.get(key);
         if (known == null || !known.contains(stable) || !known.contains(canary)) {
             // throws, naming the servers the backend has, when it lacks one of the two
             ServerStates before = states(address, backend);
@@ -109,11 +110,11 @@ public class HaproxyGateway implements GatewayAdapter {
                         : List.of(setStable, setCanary);
         String answer = api.execute(address, commands).trim();
         if (!answer.isEmpty()) {
-            servers.remove(backendKey(address, backend));
+            servers.remove(key);
             throw new GatewayException(
                     "HAProxy refused '" + String.join("; ", commands) + "': " + answer, false);
         }
-        routes.put(backendKey(address, backend), step);
+        routes.put(key, step);
         LOG.debugf(
                 "[rollout %s] haproxy %s: %s",
                 step.rolloutId(), address, String.join("; ", commands));
