@@ -17,12 +17,18 @@ import java.util.function.Function;
  * hundred. The batch runs on a thread of its own; answers complete there, so callers continue
  * elsewhere (an {@code *Async} stage) when what follows is more than a little work.
  *
+ * <p>A request submitted {@linkplain #submitUrgent urgent} does not queue behind ordinary ones: the
+ * next batch takes the urgent requests waiting, and only them, so it waits at most for the batch
+ * running when it came (a rollback's step amid a burst of other routes' steps). Urgent requests
+ * still go together, so many of them at once still cost few batches.
+ *
  * @param <T> a request
  * @param <R> its answer
  */
 public final class Coalescer<T, R> implements AutoCloseable {
 
     private final ConcurrentLinkedQueue<Pending<T, R>> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Pending<T, R>> urgent = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final ExecutorService thread;
     private final Function<List<T>, List<R>> batch;
@@ -40,8 +46,20 @@ public final class Coalescer<T, R> implements AutoCloseable {
 
     /** The answer to {@code request}, once the batch it joins has run. */
     public CompletableFuture<R> submit(T request) {
+        return submit(request, queue);
+    }
+
+    /**
+     * The answer to {@code request}, once the next batch has run: it goes ahead of every ordinary
+     * request waiting, in a batch of urgent requests alone.
+     */
+    public CompletableFuture<R> submitUrgent(T request) {
+        return submit(request, urgent);
+    }
+
+    private CompletableFuture<R> submit(T request, ConcurrentLinkedQueue<Pending<T, R>> into) {
         Pending<T, R> pending = new Pending<>(request, new CompletableFuture<>());
-        queue.add(pending);
+        into.add(pending);
         schedule();
         return pending.answer();
     }
@@ -59,21 +77,25 @@ public final class Coalescer<T, R> implements AutoCloseable {
 
     private void drain() {
         try {
-            while (!queue.isEmpty()) {
-                List<Pending<T, R>> taken = new ArrayList<>();
-                Pending<T, R> next;
-                while (taken.size() < maxBatch && (next = queue.poll()) != null) {
-                    taken.add(next);
-                }
-                run(taken);
+            while (!urgent.isEmpty() || !queue.isEmpty()) {
+                run(take(urgent.isEmpty() ? queue : urgent));
             }
         } finally {
             scheduled.set(false);
             // a request that came after the last poll but before the flag was cleared
-            if (!queue.isEmpty()) {
+            if (!urgent.isEmpty() || !queue.isEmpty()) {
                 schedule();
             }
         }
+    }
+
+    private List<Pending<T, R>> take(ConcurrentLinkedQueue<Pending<T, R>> from) {
+        List<Pending<T, R>> taken = new ArrayList<>();
+        Pending<T, R> next;
+        while (taken.size() < maxBatch && (next = from.poll()) != null) {
+            taken.add(next);
+        }
+        return taken;
     }
 
     private void run(List<Pending<T, R>> taken) {
@@ -95,7 +117,7 @@ public final class Coalescer<T, R> implements AutoCloseable {
 
     private void failAll(RuntimeException e) {
         Pending<T, R> next;
-        while ((next = queue.poll()) != null) {
+        while ((next = urgent.poll()) != null || (next = queue.poll()) != null) {
             next.answer().completeExceptionally(e);
         }
     }

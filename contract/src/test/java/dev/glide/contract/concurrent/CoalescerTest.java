@@ -82,6 +82,28 @@ class CoalescerTest {
         }
     }
 
+    @Test
+    void urgentRequestsGoInTheNextBatchAloneAheadOfOrdinaryOnesMadeBeforeThem() throws Exception {
+        try (Coalescer<Integer, Integer> coalescer = coalescer(100)) {
+            CompletableFuture<Integer> first = coalescer.submit(0);
+            assertThat(firstRunning.await(5, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<Integer>> ordinary =
+                    IntStream.rangeClosed(1, 5).mapToObj(coalescer::submit).toList();
+            CompletableFuture<Integer> urgent = coalescer.submitUrgent(10);
+            CompletableFuture<Integer> urgentToo = coalescer.submitUrgent(11);
+            release.countDown();
+
+            assertThat(first.get(5, TimeUnit.SECONDS)).isZero();
+            assertThat(urgent.get(5, TimeUnit.SECONDS)).isEqualTo(10);
+            assertThat(urgentToo.get(5, TimeUnit.SECONDS)).isEqualTo(11);
+            for (int i = 0; i < ordinary.size(); i++) {
+                assertThat(ordinary.get(i).get(5, TimeUnit.SECONDS)).isEqualTo(i + 1);
+            }
+            assertThat(batches)
+                    .containsExactly(List.of(0), List.of(10, 11), List.of(1, 2, 3, 4, 5));
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);

@@ -126,11 +126,14 @@ public class StepApplier {
      * work on the route runs meanwhile on this replica; what another replica recorded for the
      * rollout meanwhile (a rebalance) is checked again when this step is recorded. The applied step
      * is read before and recorded after in batches with other routes' steps ({@link Coalescer}): a
-     * burst of steps costs a few transactions, not two per step.
+     * burst of steps costs a few transactions, not two per step. A step that serves everyone one
+     * version (an abort's, a promotion's) goes in the next batches ahead of the others waiting, in
+     * batches of such steps alone.
      */
     public CompletableFuture<Optional<TrafficApplied>> handle(RolloutStep step) {
-        return lastSequences
-                .submit(step.rolloutId())
+        return (step.urgent()
+                        ? lastSequences.submitUrgent(step.rolloutId())
+                        : lastSequences.submit(step.rolloutId()))
                 .thenComposeAsync(last -> handle(step, last.orElse(null)), lanes.calls());
     }
 
@@ -170,7 +173,9 @@ public class StepApplier {
                             if (failure == null) {
                                 // what follows (the answer, its publishing, the lane's next
                                 // work) runs off the recorder's one thread
-                                return recorder.submit(step)
+                                return (step.urgent()
+                                                ? recorder.submitUrgent(step)
+                                                : recorder.submit(step))
                                         .thenApplyAsync(
                                                 recorded -> {
                                                     catchUp.appliedHere(step);
