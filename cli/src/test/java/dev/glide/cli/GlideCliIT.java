@@ -37,7 +37,8 @@ class GlideCliIT {
 
     private static final String TOKEN = "payments-token";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static GlideSystem glide;
     private String service;
 

@@ -46,7 +46,8 @@ class DashboardIT {
 
     private static final String TOKEN = "payments-token";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static GlideSystem glide;
     private static ChromeDriver browser;
     private static JwtIssuer idp;

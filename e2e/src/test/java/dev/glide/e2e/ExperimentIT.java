@@ -180,7 +180,8 @@ class ExperimentIT {
      * Records which versions each user saw, in order, and the requests the gateway itself failed.
      */
     private static final class Users implements AutoCloseable {
-        private final HttpClient http = HttpClient.newHttpClient();
+        private final HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         private final ExecutorService threads = Executors.newFixedThreadPool(8);
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Map<String, List<String>> seen = new ConcurrentHashMap<>();

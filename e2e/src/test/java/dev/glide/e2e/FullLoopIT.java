@@ -638,7 +638,7 @@ class FullLoopIT {
     }
 
     private static List<String> versionsServing(String service, int requests) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<String> versions = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
             versions.add(
