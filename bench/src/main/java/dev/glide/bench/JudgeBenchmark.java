@@ -109,8 +109,9 @@ public class JudgeBenchmark implements Callable<Integer> {
                         + " at every window. Errors: an exact conditional group-sequential test;"
                         + " outcomes ordered by the canary's errors so far, then its newest"
                         + " window's; looks 1-2 may spend a tenth of the budget each, look 3 a"
-                        + " fifth, later ones a sixtieth; what a look could not spend carries on;"
-                        + " the last spends the exact remainder");
+                        + " fifth, later ones a sixtieth, each scaled by the canary's expected"
+                        + " errors so far over 20 (at most 1); what a look could not spend carries"
+                        + " on; the last spends the exact remainder");
         report.put("fixedHorizon", FixedHorizonReference.DESCRIPTION);
         report.put("sharedSamples", sharedSamples(criteria));
 
