@@ -51,7 +51,7 @@ public final class Coalescer<T, R> implements AutoCloseable {
 
     /**
      * The answer to {@code request}, once the next batch has run: it goes ahead of every ordinary
-     * request waiting, in a batch of urgent requests alone.
+     * request waiting.
      */
     public CompletableFuture<R> submitUrgent(T request) {
         return submit(request, urgent);
@@ -78,7 +78,10 @@ public final class Coalescer<T, R> implements AutoCloseable {
     private void drain() {
         try {
             while (!urgent.isEmpty() || !queue.isEmpty()) {
-                run(take(urgent.isEmpty() ? queue : urgent));
+                List<Pending<T, R>> taken = new ArrayList<>();
+                take(urgent, taken);
+                take(queue, taken);
+                run(taken);
             }
         } finally {
             scheduled.set(false);
@@ -89,13 +92,11 @@ public final class Coalescer<T, R> implements AutoCloseable {
         }
     }
 
-    private List<Pending<T, R>> take(ConcurrentLinkedQueue<Pending<T, R>> from) {
-        List<Pending<T, R>> taken = new ArrayList<>();
+    private void take(ConcurrentLinkedQueue<Pending<T, R>> from, List<Pending<T, R>> taken) {
         Pending<T, R> next;
         while (taken.size() < maxBatch && (next = from.poll()) != null) {
             taken.add(next);
         }
-        return taken;
     }
 
     private void run(List<Pending<T, R>> taken) {

@@ -83,8 +83,8 @@ class CoalescerTest {
     }
 
     @Test
-    void urgentRequestsGoInTheNextBatchAloneAheadOfOrdinaryOnesMadeBeforeThem() throws Exception {
-        try (Coalescer<Integer, Integer> coalescer = coalescer(100)) {
+    void urgentRequestsGoFirstInTheNextBatchAheadOfOrdinaryOnesMadeBeforeThem() throws Exception {
+        try (Coalescer<Integer, Integer> coalescer = coalescer(4)) {
             CompletableFuture<Integer> first = coalescer.submit(0);
             assertThat(firstRunning.await(5, TimeUnit.SECONDS)).isTrue();
             List<CompletableFuture<Integer>> ordinary =
@@ -100,7 +100,7 @@ class CoalescerTest {
                 assertThat(ordinary.get(i).get(5, TimeUnit.SECONDS)).isEqualTo(i + 1);
             }
             assertThat(batches)
-                    .containsExactly(List.of(0), List.of(10, 11), List.of(1, 2, 3, 4, 5));
+                    .containsExactly(List.of(0), List.of(10, 11, 1, 2), List.of(3, 4, 5));
         }
     }
 

@@ -127,8 +127,8 @@ public class StepApplier {
      * rollout meanwhile (a rebalance) is checked again when this step is recorded. The applied step
      * is read before and recorded after in batches with other routes' steps ({@link Coalescer}): a
      * burst of steps costs a few transactions, not two per step. A step that serves everyone one
-     * version (an abort's, a promotion's) goes in the next batches ahead of the others waiting, in
-     * batches of such steps alone.
+     * version (an abort's, a promotion's) goes first in the next batches, ahead of the others
+     * waiting.
      */
     public CompletableFuture<Optional<TrafficApplied>> handle(RolloutStep step) {
         return (step.urgent()
