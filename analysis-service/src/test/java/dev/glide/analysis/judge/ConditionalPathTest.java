@@ -1,5 +1,7 @@
 package dev.glide.analysis.judge;
 
+import static dev.glide.analysis.judge.NullWindows.chance;
+import static dev.glide.analysis.judge.NullWindows.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -8,7 +10,6 @@ import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
-import org.apache.commons.math3.distribution.HypergeometricDistribution;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -114,22 +115,5 @@ class ConditionalPathTest {
 
         assertThat(ConditionalPath.tooLarge(List.of(quiet))).isFalse();
         assertThat(ConditionalPath.tooLarge(List.of(huge))).isTrue();
-    }
-
-    /** The chance that the canary gets x of a window's errors if both versions fail alike. */
-    private static double chance(int requests, int errors, int canaryRequests, int x) {
-        if (errors == 0) {
-            return x == 0 ? 1 : 0;
-        }
-        return new HypergeometricDistribution(null, requests, errors, canaryRequests)
-                .probability(x);
-    }
-
-    private static WindowPair window(
-            int requests, int errors, int canaryRequests, int canaryErrors) {
-        int canary = Math.min(canaryErrors, errors);
-        return new WindowPair(
-                Sample.counts(requests - canaryRequests, errors - canary),
-                Sample.counts(canaryRequests, canary));
     }
 }
