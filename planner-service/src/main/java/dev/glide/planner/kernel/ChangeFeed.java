@@ -61,7 +61,7 @@ public class ChangeFeed {
 
     ChangeFeed(
             EntityManager entities,
-            @ConfigProperty(name = "glide.streams.tick", defaultValue = "500ms") Duration tick,
+            @ConfigProperty(name = "glide.streams.tick", defaultValue = "250ms") Duration tick,
             @ConfigProperty(name = "glide.streams.lookback", defaultValue = "10s")
                     Duration lookback) {
         this.entities = entities;
