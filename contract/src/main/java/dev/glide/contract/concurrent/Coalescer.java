@@ -17,10 +17,10 @@ import java.util.function.Function;
  * hundred. The batch runs on a thread of its own; answers complete there, so callers continue
  * elsewhere (an {@code *Async} stage) when what follows is more than a little work.
  *
- * <p>A request submitted {@linkplain #submitUrgent urgent} does not queue behind ordinary ones: the
- * next batch takes the urgent requests waiting, and only them, so it waits at most for the batch
- * running when it came (a rollback's step amid a burst of other routes' steps). Urgent requests
- * still go together, so many of them at once still cost few batches.
+ * <p>A request submitted {@linkplain #submit(Object, boolean) urgent} does not queue behind
+ * ordinary ones: the next batch takes the urgent requests waiting first, then fills up with
+ * ordinary ones, so it waits at most for the batch running when it came (a rollback's step amid a
+ * burst of other routes' steps), and the batches are as few as without it.
  *
  * @param <T> a request
  * @param <R> its answer
@@ -46,20 +46,16 @@ public final class Coalescer<T, R> implements AutoCloseable {
 
     /** The answer to {@code request}, once the batch it joins has run. */
     public CompletableFuture<R> submit(T request) {
-        return submit(request, queue);
+        return submit(request, false);
     }
 
     /**
-     * The answer to {@code request}, once the next batch has run: it goes ahead of every ordinary
-     * request waiting.
+     * The answer to {@code request}, once the batch it joins has run; an {@code urgent} one goes
+     * ahead of every ordinary request waiting, in the next batch.
      */
-    public CompletableFuture<R> submitUrgent(T request) {
-        return submit(request, urgent);
-    }
-
-    private CompletableFuture<R> submit(T request, ConcurrentLinkedQueue<Pending<T, R>> into) {
+    public CompletableFuture<R> submit(T request, boolean urgent) {
         Pending<T, R> pending = new Pending<>(request, new CompletableFuture<>());
-        into.add(pending);
+        (urgent ? this.urgent : queue).add(pending);
         schedule();
         return pending.answer();
     }
@@ -77,7 +73,7 @@ public final class Coalescer<T, R> implements AutoCloseable {
 
     private void drain() {
         try {
-            while (!urgent.isEmpty() || !queue.isEmpty()) {
+            while (waiting()) {
                 List<Pending<T, R>> taken = new ArrayList<>();
                 take(urgent, taken);
                 take(queue, taken);
@@ -86,10 +82,14 @@ public final class Coalescer<T, R> implements AutoCloseable {
         } finally {
             scheduled.set(false);
             // a request that came after the last poll but before the flag was cleared
-            if (!urgent.isEmpty() || !queue.isEmpty()) {
+            if (waiting()) {
                 schedule();
             }
         }
+    }
+
+    private boolean waiting() {
+        return !urgent.isEmpty() || !queue.isEmpty();
     }
 
     private void take(ConcurrentLinkedQueue<Pending<T, R>> from, List<Pending<T, R>> taken) {

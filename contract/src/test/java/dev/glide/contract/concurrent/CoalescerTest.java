@@ -89,8 +89,8 @@ class CoalescerTest {
             assertThat(firstRunning.await(5, TimeUnit.SECONDS)).isTrue();
             List<CompletableFuture<Integer>> ordinary =
                     IntStream.rangeClosed(1, 5).mapToObj(coalescer::submit).toList();
-            CompletableFuture<Integer> urgent = coalescer.submitUrgent(10);
-            CompletableFuture<Integer> urgentToo = coalescer.submitUrgent(11);
+            CompletableFuture<Integer> urgent = coalescer.submit(10, true);
+            CompletableFuture<Integer> urgentToo = coalescer.submit(11, true);
             release.countDown();
 
             assertThat(first.get(5, TimeUnit.SECONDS)).isZero();

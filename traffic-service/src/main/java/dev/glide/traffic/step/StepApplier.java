@@ -131,9 +131,8 @@ public class StepApplier {
      * waiting.
      */
     public CompletableFuture<Optional<TrafficApplied>> handle(RolloutStep step) {
-        return (step.urgent()
-                        ? lastSequences.submitUrgent(step.rolloutId())
-                        : lastSequences.submit(step.rolloutId()))
+        return lastSequences
+                .submit(step.rolloutId(), step.urgent())
                 .thenComposeAsync(last -> handle(step, last.orElse(null)), lanes.calls());
     }
 
@@ -173,9 +172,7 @@ public class StepApplier {
                             if (failure == null) {
                                 // what follows (the answer, its publishing, the lane's next
                                 // work) runs off the recorder's one thread
-                                return (step.urgent()
-                                                ? recorder.submitUrgent(step)
-                                                : recorder.submit(step))
+                                return recorder.submit(step, step.urgent())
                                         .thenApplyAsync(
                                                 recorded -> {
                                                     catchUp.appliedHere(step);
