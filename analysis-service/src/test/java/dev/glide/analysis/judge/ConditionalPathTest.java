@@ -45,12 +45,10 @@ class ConditionalPathTest {
             @ForAll @IntRange(min = 5, max = 40) int canaryRequests) {
         int requests = 400;
         double[] spentBy = {0.02, 0.05};
-        assertThat(
-                        ConditionalPath.at(
-                                        List.of(window(requests, errorsFirst, canaryRequests, 0)),
-                                        spentBy)
-                                .level())
-                .isEqualTo(0.02);
+        for (int x = 0; x <= Math.min(errorsFirst, canaryRequests); x++) {
+            List<WindowPair> first = List.of(window(requests, errorsFirst, canaryRequests, x));
+            assertThat(ConditionalPath.at(first, spentBy).level()).isEqualTo(0.02);
+        }
         double[] rejected =
                 NullWindows.rejected(
                         requests, errorsFirst, errorsSecond, canaryRequests, windows -> spentBy);
