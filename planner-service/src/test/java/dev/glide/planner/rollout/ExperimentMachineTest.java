@@ -65,6 +65,26 @@ class ExperimentMachineTest {
     }
 
     @Test
+    void aWinnerNamedBeforeTheGatewayConfirmedAStoppedVariantStillTakesEveryUser() {
+        give(new Start());
+        confirm();
+        long analysis = status.analysisSequence();
+        long stopping =
+                route(give(verdict(analysis, 1, Verdict.PASS, List.of("v2b"), null))).sequence();
+
+        // the winner's verdict comes before the gateway's read-back of the stopped variant
+        RouteStep cutover = route(give(verdict(analysis, 2, Verdict.PASS, List.of(), "v2a")));
+        assertThat(cutover.promoted()).isTrue();
+        assertThat(cutover.canaryPercent()).isEqualTo(100);
+        assertThat(give(new TrafficConfirmed(stopping, Weights.canaryPercent(50))).outputs())
+                .isEmpty();
+        assertThat(status.state()).isEqualTo(RolloutState.PROGRESSING);
+        confirm();
+        assertThat(status.state()).isEqualTo(RolloutState.SUCCEEDED);
+        assertThat(status.winner()).isEqualTo("v2a");
+    }
+
+    @Test
     void withoutAWinnerAPromoteReturnsEveryUserToTheControl() {
         give(new Start());
         confirm();
