@@ -401,25 +401,39 @@ class DashboardIT {
                 org.awaitility.Awaitility.await()
                         .atMost(Duration.ofSeconds(30))
                         .until(() -> analysisSequence(rollout), sequence -> sequence > 0);
+        // the page is open before the verdicts come: each one reaches it live
+        browser.get(glide.plannerUrl() + "/#/rollouts/" + rollout);
+        WebDriverWait slow = new WebDriverWait(browser, Duration.ofSeconds(60));
+        slow.withMessage(
+                () -> "the rollout's page never showed it progressing; " + bothViews(rollout));
+        slow.until(
+                driver ->
+                        "PROGRESSING"
+                                .equals(
+                                        browser.executeScript(
+                                                "return document.getElementById('state')?.textContent")));
         try (TopicProbe probe = new TopicProbe(glide.bootstrapServers())) {
             probe.send(
                     "analysis-verdicts",
                     rollout,
                     experimentVerdict(rollout, analysis, 1, List.of("v2b"), null, 0.100, 0.104));
+            slow.withMessage(() -> "the stopped variant never showed; " + bothViews(rollout));
+            slow.until(
+                    driver ->
+                            "v2b"
+                                    .equals(
+                                            browser.executeScript(
+                                                    "return document.querySelector("
+                                                            + "'#experiment-arms tr.stopped')?.dataset.version")));
             probe.send(
                     "analysis-verdicts",
                     rollout,
                     experimentVerdict(rollout, analysis, 2, List.of(), "v2a", 0.101, 0.140));
         }
-
-        browser.get(glide.plannerUrl() + "/#/rollouts/" + rollout);
         // the page re-renders on every change: read it in one script, until the winner's verdict
         // shows
-        WebDriverWait slow = new WebDriverWait(browser, Duration.ofSeconds(60));
         slow.withMessage(
-                () ->
-                        "the experiment section never showed the winner; the page said: "
-                                + browser.executeScript("return document.body.innerText"));
+                () -> "the experiment section never showed the winner; " + bothViews(rollout));
         @SuppressWarnings("unchecked")
         Map<String, Object> page =
                 slow.until(
@@ -449,6 +463,40 @@ class DashboardIT {
         Files.write(
                 Path.of("target", "dashboard-experiment.png"),
                 browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+    }
+
+    /**
+     * What the page shows beside what the planner holds (state and history), so a failure tells a
+     * page that missed a change from a planner that never made it.
+     */
+    private static String bothViews(String rollout) {
+        StringBuilder views = new StringBuilder("the page said: ");
+        views.append(browser.executeScript("return document.body.innerText"));
+        try {
+            HttpResponse<String> history =
+                    HTTP.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    glide.plannerUrl()
+                                                            + "/api/rollouts/"
+                                                            + rollout
+                                                            + "/history"))
+                                    .header("Authorization", "Bearer " + TOKEN)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            views.append("\nthe planner's history of it: ");
+            for (var entry : JSON.readTree(history.body())) {
+                views.append("\n  ")
+                        .append(entry.path("occurredAt").asText())
+                        .append(' ')
+                        .append(entry.path("type").asText())
+                        .append(' ')
+                        .append(entry.path("cause").asText());
+            }
+        } catch (Exception e) {
+            views.append("\nthe planner's history could not be read: ").append(e);
+        }
+        return views.toString();
     }
 
     /** An experiment's verdict with the three arms' standing, as the analysis service sends it. */
