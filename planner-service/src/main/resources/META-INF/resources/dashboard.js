@@ -117,7 +117,9 @@ function showRollout(id) {
   view.replaceChildren(document.getElementById('rollout-template').content.cloneNode(true));
   const entries = [];
   listen(`/api/rollouts/${encodeURIComponent(id)}/stream`, update => {
-    entries.push(...update.entries);
+    // a reconnected stream starts again with the whole history: keep each entry once
+    const last = entries.length ? entries[entries.length - 1].sequence : 0;
+    entries.push(...update.entries.filter(e => e.sequence > last));
     renderRollout(update.rollout, entries);
   });
 }
