@@ -2,6 +2,7 @@ package dev.glide.planner;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -14,14 +15,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glide.contract.AnalysisVerdict;
 import dev.glide.contract.EventCodec;
 import dev.glide.contract.Gate;
+import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutEvent;
 import dev.glide.contract.RolloutState;
 import dev.glide.contract.RolloutStep;
 import dev.glide.contract.Topics;
 import dev.glide.contract.TrafficApplied;
 import dev.glide.contract.Weights;
+import dev.glide.planner.rollout.MachineInput.CommandReceived;
+import dev.glide.planner.rollout.Rollout;
+import dev.glide.planner.rollout.RolloutDriver;
 import dev.glide.testsupport.RealInfrastructure;
 import dev.glide.testsupport.TopicProbe;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -66,6 +74,8 @@ class RolloutLifecycleTest {
     private final TopicProbe probe = TopicProbe.shared();
 
     @Inject EventCodec codec;
+    @Inject RolloutDriver driver;
+    @Inject MeterRegistry meters;
 
     private static String newService() {
         return "svc-" + UUID.randomUUID().toString().substring(0, 8);
@@ -292,6 +302,41 @@ class RolloutLifecycleTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void aTransitionCountsInTheMetricsOnlyOnceItsTransactionCommits() {
+        Simulated simulated = run(CANARY);
+        String id = simulated.id();
+        double paused = pausedTransitions();
+
+        // a decision whose transaction rolls back (a batch of inputs that failed) counts nothing
+        assertThatThrownBy(
+                        () ->
+                                QuarkusTransaction.requiringNew()
+                                        .run(
+                                                () -> {
+                                                    driver.apply(
+                                                            Rollout.findLocked(id).orElseThrow(),
+                                                            new CommandReceived(
+                                                                    RolloutCommand.Type.PAUSE,
+                                                                    "alice"),
+                                                            "pause (rolled back)",
+                                                            "alice");
+                                                    throw new IllegalStateException("rolled back");
+                                                }))
+                .hasMessage("rolled back");
+        assertThat(Simulated.state(id)).isNotEqualTo("PAUSED");
+        assertThat(pausedTransitions()).isEqualTo(paused);
+
+        command(id, "pause", 200);
+        assertThat(pausedTransitions()).isEqualTo(paused + 1);
+    }
+
+    private double pausedTransitions() {
+        return meters.find("glide.rollout.transitions").tag("to", "PAUSED").counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     @Test
