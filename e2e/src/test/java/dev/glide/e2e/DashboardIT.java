@@ -2,6 +2,7 @@ package dev.glide.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glide.testsupport.DebianTool;
 import dev.glide.testsupport.GlideSystem;
@@ -473,19 +474,8 @@ class DashboardIT {
         StringBuilder views = new StringBuilder("the page said: ");
         views.append(browser.executeScript("return document.body.innerText"));
         try {
-            HttpResponse<String> history =
-                    HTTP.send(
-                            HttpRequest.newBuilder(
-                                            URI.create(
-                                                    glide.plannerUrl()
-                                                            + "/api/rollouts/"
-                                                            + rollout
-                                                            + "/history"))
-                                    .header("Authorization", "Bearer " + TOKEN)
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
             views.append("\nthe planner's history of it: ");
-            for (var entry : JSON.readTree(history.body())) {
+            for (var entry : history(rollout)) {
                 views.append("\n  ")
                         .append(entry.path("occurredAt").asText())
                         .append(' ')
@@ -604,24 +594,29 @@ class DashboardIT {
     }
 
     private static long analysisSequence(String rollout) throws Exception {
-        HttpResponse<String> history =
-                HTTP.send(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                glide.plannerUrl()
-                                                        + "/api/rollouts/"
-                                                        + rollout
-                                                        + "/history"))
-                                .header("Authorization", "Bearer " + TOKEN)
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        for (var entry : JSON.readTree(history.body())) {
+        for (var entry : history(rollout)) {
             if ("ANALYSIS".equals(entry.path("type").asText())
                     || "analysis started".equals(entry.path("cause").asText())) {
                 return entry.path("sequence").asLong();
             }
         }
         return 0;
+    }
+
+    /** The rollout's history as the planner's API gives it. */
+    private static JsonNode history(String rollout) throws Exception {
+        return JSON.readTree(
+                HTTP.send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        glide.plannerUrl()
+                                                                + "/api/rollouts/"
+                                                                + rollout
+                                                                + "/history"))
+                                        .header("Authorization", "Bearer " + TOKEN)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
     }
 
     private static WebElement node(String service) {
