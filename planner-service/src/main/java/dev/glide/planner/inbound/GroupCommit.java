@@ -79,7 +79,9 @@ final class GroupCommit<T> implements AutoCloseable {
                 together.accept(batch.stream().map(Item::work).toList());
                 batch.forEach(item -> item.done().complete(null));
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // an Error too: left to end this worker, it would leave the batch's items (and
+                // their keys' lanes) unfinished for good
                 LOG.infof(
                         "%d inputs done together failed (%s); each is done on its own",
                         batch.size(), e.toString());

@@ -64,6 +64,20 @@ class GroupCommitTest {
         assertThat(alone).containsExactly(0, 1, 3);
     }
 
+    @Test
+    void aBatchThatThrowsAnErrorIsDoneAgainOneByOneAndItsWorkerGoesOn() throws Exception {
+        List<CompletableFuture<Void>> waiting =
+                whileTheWorkerIsBusy(
+                        10,
+                        batch -> {
+                            throw new StackOverflowError("too deep");
+                        },
+                        item -> {},
+                        3);
+        waiting.forEach(done -> assertThat(done).succeedsWithin(Duration.ofSeconds(5)));
+        assertThat(alone).containsExactly(0, 1, 2, 3);
+    }
+
     /**
      * Items 1 to {@code count}, submitted while the one worker is busy with item 0 (done alone),
      * then let go; each item done alone without a failure is noted in {@link #alone}.
@@ -92,8 +106,10 @@ class GroupCommitTest {
                     IntStream.rangeClosed(1, count).mapToObj(commits::submit).toList();
             release.countDown();
             assertThat(first).succeedsWithin(Duration.ofSeconds(5));
+            // bounded: items left unfinished fail the caller's assertions rather than hang it
             CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new))
                     .exceptionally(failure -> null)
+                    .completeOnTimeout(null, 10, TimeUnit.SECONDS)
                     .join();
             return waiting;
         }
