@@ -41,6 +41,7 @@ public class RequiredTools implements ExecutionCondition {
             String packages =
                     missing.stream()
                             .map(DebianTool.Tool::debianPackage)
+                            .distinct() // prometheus and promtool come in one package
                             .collect(Collectors.joining(" "));
             Files.createDirectories(NOTES);
             Files.writeString(note, test.getSimpleName() + "\t" + packages + "\n");
