@@ -5,10 +5,10 @@ import dev.glide.planner.rollout.MachineOutput.Transition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -24,17 +24,17 @@ import java.util.Optional;
 @ApplicationScoped
 class RolloutMeters {
 
+    /** A transition to count, with its abort reaction when it ended an abort. */
+    record Counted(String strategy, Transition change, Optional<Duration> abortReaction) {}
+
     private final MeterRegistry registry;
     private final EntityManager entityManager;
-    private final TransactionSynchronizationRegistry transactions;
+    private final Event<Counted> counted;
 
-    RolloutMeters(
-            MeterRegistry registry,
-            EntityManager entityManager,
-            TransactionSynchronizationRegistry transactions) {
+    RolloutMeters(MeterRegistry registry, EntityManager entityManager, Event<Counted> counted) {
         this.registry = registry;
         this.entityManager = entityManager;
-        this.transactions = transactions;
+        this.counted = counted;
     }
 
     void transition(Rollout rollout, String strategy, Transition change, Instant now) {
@@ -45,10 +45,13 @@ class RolloutMeters {
                 change.from() == RolloutState.ABORTING && change.to() == RolloutState.ABORTED
                         ? abortingSince(rollout.id).map(since -> Duration.between(since, now))
                         : Optional.empty();
-        onCommit(() -> count(strategy, change, abortReaction));
+        counted.fire(new Counted(strategy, change, abortReaction));
     }
 
-    private void count(String strategy, Transition change, Optional<Duration> abortReaction) {
+    /** Counts a transition once its transaction committed (at once outside of one). */
+    void count(@Observes(during = TransactionPhase.AFTER_SUCCESS) Counted counted) {
+        Transition change = counted.change();
+        String strategy = counted.strategy();
         registry.counter(
                         "glide.rollout.transitions",
                         "from",
@@ -67,38 +70,17 @@ class RolloutMeters {
                             strategy)
                     .increment();
         }
-        abortReaction.ifPresent(
-                reaction ->
-                        Timer.builder("glide.rollout.abort.reaction")
-                                .description(
-                                        "From the decision to abort to the gateway serving only stable")
-                                .publishPercentileHistogram()
-                                .minimumExpectedValue(Duration.ofMillis(10))
-                                .maximumExpectedValue(Duration.ofSeconds(60))
-                                .register(registry)
-                                .record(reaction));
-    }
-
-    /** Runs {@code count} once the current transaction commits (at once outside of one). */
-    private void onCommit(Runnable count) {
-        if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
-            count.run();
-            return;
-        }
-        transactions.registerInterposedSynchronization(
-                new Synchronization() {
-                    @Override
-                    public void beforeCompletion() {
-                        // counted only once committed
-                    }
-
-                    @Override
-                    public void afterCompletion(int status) {
-                        if (status == Status.STATUS_COMMITTED) {
-                            count.run();
-                        }
-                    }
-                });
+        counted.abortReaction()
+                .ifPresent(
+                        reaction ->
+                                Timer.builder("glide.rollout.abort.reaction")
+                                        .description(
+                                                "From the decision to abort to the gateway serving only stable")
+                                        .publishPercentileHistogram()
+                                        .minimumExpectedValue(Duration.ofMillis(10))
+                                        .maximumExpectedValue(Duration.ofSeconds(60))
+                                        .register(registry)
+                                        .record(reaction));
     }
 
     /** When the rollout's newest transition to ABORTING was logged. */
