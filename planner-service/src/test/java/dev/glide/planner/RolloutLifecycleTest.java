@@ -487,6 +487,112 @@ class RolloutLifecycleTest {
     }
 
     @Test
+    void aBurstOfReleasesOverTheApiSharesTransactionsYetEachIsAnsweredAsIfItCameAlone()
+            throws Exception {
+        double before =
+                metric("glide_planner_releases_per_transaction_sum")
+                        - metric("glide_planner_releases_per_transaction_count");
+        List<String> services = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String service = newService();
+            Simulated.registerService(service, CANARY);
+            services.add(service);
+        }
+        String key = "burst-" + UUID.randomUUID();
+        // every service's release, a second release of three of them, the same keyed release
+        // three times, three with an endpoint the gateway cannot reach and three for services
+        // nobody registered: all at once
+        List<String[]> asked = new ArrayList<>();
+        for (String service : services) {
+            asked.add(new String[] {service, "v2", "http://127.0.0.1:9002", null});
+        }
+        for (int i = 0; i < 3; i++) {
+            asked.add(new String[] {services.get(i), "v3", "http://127.0.0.1:9003", null});
+            asked.add(new String[] {services.get(10), "v4", "http://127.0.0.1:9004", key});
+            asked.add(new String[] {services.get(20 + i), "v5", "ftp://127.0.0.1:21", null});
+            asked.add(
+                    new String[] {
+                        "nobody-" + UUID.randomUUID(), "v2", "http://127.0.0.1:9002", null
+                    });
+        }
+        var pool = Executors.newFixedThreadPool(asked.size());
+        List<io.restassured.response.Response> answers = new ArrayList<>();
+        try {
+            for (var answer :
+                    pool.invokeAll(
+                            asked.stream()
+                                    .map(
+                                            a ->
+                                                    (Callable<io.restassured.response.Response>)
+                                                            () -> postRelease(a))
+                                    .toList())) {
+                answers.add(answer.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        for (int i = 0; i < asked.size(); i++) {
+            String[] release = asked.get(i);
+            var answer = answers.get(i);
+            if (release[2].startsWith("ftp:")) {
+                assertThat(answer.statusCode()).isEqualTo(400);
+                assertThat(answer.jsonPath().getList("problems", String.class))
+                        .anyMatch(p -> p.startsWith("endpoints[0]: 'ftp://127.0.0.1:21'"));
+            } else if (release[0].startsWith("nobody-")) {
+                assertThat(answer.statusCode()).isEqualTo(404);
+                assertThat(answer.jsonPath().getString("error")).contains(release[0]);
+            } else {
+                assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(202);
+            }
+        }
+        // the keyed release started one rollout, whichever of the three came first
+        Set<String> keyed = new java.util.HashSet<>();
+        for (int i = 0; i < asked.size(); i++) {
+            if (key.equals(asked.get(i)[3])) {
+                keyed.add(answers.get(i).jsonPath().getString("rolloutId"));
+            }
+        }
+        assertThat(keyed).hasSize(1);
+        // every registered service: exactly one rollout runs, the rest of its releases wait
+        for (String service : services) {
+            Set<String> ids = new java.util.HashSet<>();
+            for (int i = 0; i < asked.size(); i++) {
+                if (service.equals(asked.get(i)[0]) && answers.get(i).statusCode() == 202) {
+                    ids.add(answers.get(i).jsonPath().getString("rolloutId"));
+                }
+            }
+            List<String> states = ids.stream().map(Simulated::state).toList();
+            assertThat(states).as(service).containsOnlyOnce("PROGRESSING");
+            assertThat(states).as(service).isSubsetOf("PROGRESSING", "PENDING");
+        }
+        // some releases shared a transaction: more releases than transactions
+        assertThat(
+                        metric("glide_planner_releases_per_transaction_sum")
+                                - metric("glide_planner_releases_per_transaction_count"))
+                .isGreaterThan(before);
+    }
+
+    private static io.restassured.response.Response postRelease(String[] release) {
+        return given().contentType(ContentType.JSON)
+                .body(
+                        "{\"service\":\""
+                                + release[0]
+                                + "\",\"version\":\""
+                                + release[1]
+                                + "\",\"environment\":\"prod\",\"endpoints\":[\""
+                                + release[2]
+                                + "\"]"
+                                + (release[3] == null
+                                        ? ""
+                                        : ",\"idempotencyKey\":\"" + release[3] + "\"")
+                                + "}")
+                .when()
+                .post("/api/releases")
+                .andReturn();
+    }
+
+    @Test
     void readBacksOfManyRolloutsArrivingAtOnceAreAppliedTogetherAndEachRolloutKeepsItsOrder() {
         String steps = "{\"type\":\"canary\",\"steps\":[{\"setWeight\":10},{\"setWeight\":50}]}";
         double before =

@@ -1,4 +1,4 @@
-package dev.glide.planner.inbound;
+package dev.glide.planner.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
