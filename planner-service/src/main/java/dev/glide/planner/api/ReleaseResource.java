@@ -140,7 +140,7 @@ public class ReleaseResource {
             String owner = services.require(release.service()).team();
             auth.authorize(caller, owner, "release service '" + release.service() + "'");
         }
-        return intake.acceptWithOthers(release, caller.actor(null));
+        return intake.accept(release, caller.actor(null));
     }
 
     private static Response accepted(Rollout rollout) {

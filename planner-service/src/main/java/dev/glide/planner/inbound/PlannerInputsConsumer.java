@@ -8,7 +8,6 @@ import dev.glide.contract.TrafficApplied;
 import dev.glide.contract.jpa.DatabaseOutage;
 import dev.glide.contract.kafka.KeyedLanes;
 import dev.glide.planner.kernel.CommandAnswer;
-import dev.glide.planner.kernel.GroupCommit;
 import dev.glide.planner.kernel.Kernel;
 import dev.glide.planner.rollout.MachineInput;
 import dev.glide.planner.rollout.MachineInput.DriftReported;

@@ -7,8 +7,6 @@ import dev.glide.contract.MalformedEventException;
 import dev.glide.contract.ReleaseEvent;
 import dev.glide.contract.RolloutCommand;
 import dev.glide.contract.RolloutState;
-import dev.glide.planner.kernel.GroupCommit;
-import dev.glide.planner.kernel.Problem;
 import dev.glide.planner.rollout.MachineInput.CommandReceived;
 import dev.glide.planner.rollout.MachineInput.Start;
 import dev.glide.planner.rollout.Rollout;
@@ -20,23 +18,16 @@ import dev.glide.planner.service.ServiceRegistry;
 import dev.glide.planner.service.ServiceSpec;
 import dev.glide.planner.strategy.StrategyPlanner;
 import dev.glide.planner.strategy.StrategySpec;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,128 +43,10 @@ public class ReleaseIntake {
 
     private final ServiceRegistry services;
     private final RolloutDriver driver;
-    private final GroupCommit<Asked> batches;
-    private final DistributionSummary perTransaction;
 
-    /**
-     * A release asked for with others at once, and what became of it: its rollout, or why it was
-     * refused. Set by the transaction that last tried it (a batch, or the release alone after its
-     * batch failed).
-     */
-    private static final class Asked {
-        private final ReleaseEvent release;
-        private final String actor;
-        private Rollout rollout;
-        private RuntimeException refused;
-
-        private Asked(ReleaseEvent release, String actor) {
-            this.release = release;
-            this.actor = actor;
-        }
-    }
-
-    ReleaseIntake(
-            ServiceRegistry services,
-            RolloutDriver driver,
-            MeterRegistry registry,
-            @ConfigProperty(name = "glide.planner.release-transactions", defaultValue = "4")
-                    int transactions,
-            @ConfigProperty(
-                            name = "glide.planner.max-releases-per-transaction",
-                            defaultValue = "32")
-                    int maxBatch) {
+    ReleaseIntake(ServiceRegistry services, RolloutDriver driver) {
         this.services = services;
         this.driver = driver;
-        this.perTransaction =
-                DistributionSummary.builder("glide.planner.releases.per.transaction")
-                        .description(
-                                "Releases asked for over the API accepted in one transaction: more"
-                                        + " than one when they come faster than they are accepted")
-                        .register(registry);
-        this.batches =
-                new GroupCommit<>(
-                        "release-intake",
-                        transactions,
-                        maxBatch,
-                        this::acceptAll,
-                        this::acceptAlone);
-    }
-
-    /**
-     * {@link #accept(ReleaseEvent, String)}, in one transaction with the other releases asked for
-     * meanwhile ({@link GroupCommit}): a burst of a few hundred releases costs a few dozen
-     * transactions and holds a few database connections, leaving the rest to aborts and read-backs;
-     * a release asked for alone goes at once. Returns once the rollout is committed; throws what
-     * {@code accept} would (a release refused in a batch costs the others nothing).
-     */
-    public Rollout acceptWithOthers(ReleaseEvent release, String actor) {
-        Asked asked = new Asked(release, actor);
-        try {
-            batches.submit(asked).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while release was accepted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
-        if (asked.refused != null) {
-            throw asked.refused;
-        }
-        return asked.rollout;
-    }
-
-    /**
-     * Several releases in one transaction, their services locked in name order (as {@link
-     * Rollout#lockAll} does, so two such transactions never wait on each other), each service's
-     * releases in the order they came. A release that is refused before anything is written (bad
-     * endpoints or variants, an unknown service, a strategy that does not plan) is answered so and
-     * the rest go on; anything else fails the batch, and each release is tried alone.
-     */
-    private void acceptAll(List<Asked> batch) {
-        QuarkusTransaction.requiringNew()
-                .run(
-                        () -> {
-                            List<Asked> ordered =
-                                    batch.stream()
-                                            .sorted(Comparator.comparing(a -> a.release.service()))
-                                            .toList();
-                            for (Asked asked : ordered) {
-                                asked.refused = null;
-                                asked.rollout = null;
-                                Checked checked;
-                                try {
-                                    checked = check(asked.release, null);
-                                } catch (MalformedEventException | Problem refused) {
-                                    asked.refused = refused;
-                                    continue;
-                                }
-                                asked.rollout =
-                                        start(
-                                                checked,
-                                                UUID.randomUUID().toString(),
-                                                null,
-                                                asked.actor);
-                            }
-                        });
-        perTransaction.record(batch.size());
-    }
-
-    private void acceptAlone(Asked asked) {
-        asked.refused = null;
-        asked.rollout =
-                QuarkusTransaction.requiringNew().call(() -> accept(asked.release, asked.actor));
-        perTransaction.record(1);
-    }
-
-    @PreDestroy
-    void stop() {
-        batches.close();
     }
 
     /**
@@ -276,25 +149,6 @@ public class ReleaseIntake {
     }
 
     private Rollout accept(ReleaseEvent release, String rolloutId, String trainId, String actor) {
-        return start(check(release, trainId), rolloutId, trainId, actor);
-    }
-
-    /**
-     * A release checked, its service locked: the rollout it already started (the same event or key
-     * again), or what starting one needs.
-     */
-    private record Checked(
-            ReleaseEvent release,
-            ServiceSpec service,
-            StrategySpec strategy,
-            String key,
-            Rollout existing) {}
-
-    /**
-     * Checks a release and locks its service, writing nothing: throws {@link
-     * MalformedEventException} or a {@link Problem} when it cannot be rolled out.
-     */
-    private Checked check(ReleaseEvent release, String trainId) {
         ServiceSpec service = services.require(release.service());
         StrategySpec strategy = strategyOf(release, service);
         List<String> problems = new ArrayList<>(endpointProblems(release, "endpoints", service));
@@ -307,7 +161,10 @@ public class ReleaseIntake {
         if (key != null) {
             var existing = Rollout.findByReleaseKey(key);
             if (existing.isPresent()) {
-                return new Checked(release, service, strategy, key, existing.get());
+                LOG.infof(
+                        "[rollout %s] release %s of %s already accepted; not starting another",
+                        existing.get().id, key, release.service());
+                return existing.get();
             }
         }
         if (trainId == null) {
@@ -315,23 +172,6 @@ public class ReleaseIntake {
         } else {
             StrategyPlanner.planForTrain(strategy);
         }
-        return new Checked(release, service, strategy, key, null);
-    }
-
-    /**
-     * Starts (or queues) the rollout of a checked release, or returns the one it already started.
-     */
-    private Rollout start(Checked checked, String rolloutId, String trainId, String actor) {
-        ReleaseEvent release = checked.release();
-        if (checked.existing() != null) {
-            LOG.infof(
-                    "[rollout %s] release %s of %s already accepted; not starting another",
-                    checked.existing().id, checked.key(), release.service());
-            return checked.existing();
-        }
-        ServiceSpec service = checked.service();
-        StrategySpec strategy = checked.strategy();
-        String key = checked.key();
         List<Rollout> running = Rollout.unfinishedOf(release.service());
 
         Instant now = Instant.now();

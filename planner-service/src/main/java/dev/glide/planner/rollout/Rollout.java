@@ -182,8 +182,8 @@ public class Rollout extends AggregateRow {
 
     /**
      * The rollout a release with this key started, read without flushing the session first (the key
-     * is written once, as the rollout is created and flushed): a batch of releases asks this once
-     * for each.
+     * is written once, as the rollout is created and flushed): a train's transaction asks this once
+     * for each of its members.
      */
     public static Optional<Rollout> findByReleaseKey(String releaseKey) {
         return find("releaseKey", releaseKey)

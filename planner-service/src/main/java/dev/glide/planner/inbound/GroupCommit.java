@@ -1,4 +1,4 @@
-package dev.glide.planner.kernel;
+package dev.glide.planner.inbound;
 
 import dev.glide.contract.concurrent.DaemonThreads;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
  * item (or a deadlock, or an outage) costs only itself. Items should never need one another: two
  * items of one key are never submitted before the first is done (the caller's lanes see to that).
  */
-public final class GroupCommit<T> implements AutoCloseable {
+final class GroupCommit<T> implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GroupCommit.class);
 
@@ -28,12 +28,11 @@ public final class GroupCommit<T> implements AutoCloseable {
 
     private final BlockingQueue<Item<T>> waiting = new LinkedBlockingQueue<>();
     private final ExecutorService workers;
-    private final String name;
     private final int maxBatch;
     private final Consumer<List<T>> together;
     private final Consumer<T> alone;
 
-    public GroupCommit(
+    GroupCommit(
             String name, int workers, int maxBatch, Consumer<List<T>> together, Consumer<T> alone) {
         if (workers < 1 || maxBatch < 1) {
             throw new IllegalArgumentException(
@@ -44,7 +43,6 @@ public final class GroupCommit<T> implements AutoCloseable {
                             + maxBatch);
         }
         this.workers = Executors.newFixedThreadPool(workers, DaemonThreads.named(name));
-        this.name = name;
         this.maxBatch = maxBatch;
         this.together = together;
         this.alone = alone;
@@ -54,7 +52,7 @@ public final class GroupCommit<T> implements AutoCloseable {
     }
 
     /** Completes once {@code work} is committed, or with the reason it failed when done alone. */
-    public CompletableFuture<Void> submit(T work) {
+    CompletableFuture<Void> submit(T work) {
         Item<T> item = new Item<>(work, new CompletableFuture<>());
         waiting.add(item);
         return item.done();
@@ -85,8 +83,8 @@ public final class GroupCommit<T> implements AutoCloseable {
                 // an Error too: left to end this worker, it would leave the batch's items (and
                 // their keys' lanes) unfinished for good
                 LOG.infof(
-                        "%s: %d items done together failed (%s); each is done on its own",
-                        name, batch.size(), e.toString());
+                        "%d inputs done together failed (%s); each is done on its own",
+                        batch.size(), e.toString());
             }
         }
         for (Item<T> item : batch) {

@@ -1,4 +1,4 @@
-package dev.glide.planner.kernel;
+package dev.glide.planner.inbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
